@@ -82,7 +82,7 @@ public final class HttpApi implements AutoCloseable {
         settings.streamBuffer(), settings.streamKeepAlive());
     Routes routes = new Routes(deps, settings, stream, blocking);
     return Http.get(system).newServerAt(settings.host(), settings.port())
-        .adaptSettings(s -> s.withRemoteAddressAttribute(true))
+        .adaptSettings(s -> s.withRemoteAddressAttribute(true).withParsingErrorHandler(JsonParsingErrorHandler.class.getName()))
         .bind(routes.route())
         .handle((binding, err) -> {
           if (err != null) {

@@ -78,6 +78,10 @@ final class Params {
   }
 
   static String quote(String text) {
-    return "'" + (text.length() <= ECHO_MAX ? text : text.substring(0, ECHO_MAX) + "…(" + text.length() + " chars)") + "'";
+    return "'" + shorten(text) + "'";
+  }
+
+  static String shorten(String text) {
+    return text.length() <= ECHO_MAX ? text : text.substring(0, ECHO_MAX) + "…(" + text.length() + " chars)";
   }
 }

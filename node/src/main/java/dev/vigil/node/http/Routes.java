@@ -121,7 +121,8 @@ final class Routes extends AllDirectives {
           Throwable cause = unwrap(err);
           String detail = cause instanceof TimeoutException
               ? "the node did not report its status within " + STATUS_DEADLINE.toMillis() + " ms"
-              : "the node could not report its status: " + cause;
+              : "the node could not report its status: "
+                  + (cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName());
           log.warn("GET /v1/status failed: {}", cause.toString());
           return json(StatusCodes.SERVICE_UNAVAILABLE, Json.error("status unavailable", detail));
         });
@@ -225,7 +226,7 @@ final class Routes extends AllDirectives {
                   req.method().name() + " is not allowed on " + req.getUri().path() + "; allowed: " + names)))));
         })
         .handleNotFound(extractRequest(req -> complete(json(StatusCodes.NOT_FOUND, Json.error("not found",
-            "no endpoint at " + req.method().name() + " " + Params.quote(req.getUri().path()).replace("'", "")
+            "no endpoint at " + req.method().name() + " " + Params.shorten(req.getUri().path())
                 + "; endpoints: " + ENDPOINTS)))))
         .build()
         // anything else (bad query string, unsupported content type…): the default status, as JSON
