@@ -50,6 +50,12 @@ final class AttestationStream implements AutoCloseable {
       return (chain.isEmpty() || chain.getAsInt() == id.emitterChain())
           && (emitter.isEmpty() || emitter.get().equals(id.emitterAddress()));
     }
+
+    @Override
+    public String toString() {
+      if (chain.isEmpty()) return "all attestations";
+      return "chain " + chain.getAsInt() + emitter.map(e -> " emitter " + e.toHex()).orElse("");
+    }
   }
 
   /** One client. Its queue exists once its stream is materialized (by the HTTP server, once). */

@@ -7,10 +7,12 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -62,6 +64,7 @@ public final class HttpApi implements AutoCloseable {
   private final ServerBinding binding;
   private final AttestationStream stream;
   private final HttpSettings settings;
+  private final AtomicReference<CompletionStage<Done>> stopped = new AtomicReference<>();
 
   private HttpApi(ServerBinding binding, AttestationStream stream, HttpSettings settings) {
     this.binding = binding;
@@ -113,14 +116,18 @@ public final class HttpApi implements AutoCloseable {
 
   /**
    * Stops accepting connections, ends open attestation streams, and gives requests in flight until
-   * the shutdown deadline to finish.
+   * the shutdown deadline to finish. Calling it again returns the first call's stage.
    */
   public CompletionStage<Done> stop() {
+    CompletableFuture<Done> mine = new CompletableFuture<>();
+    if (!stopped.compareAndSet(null, mine)) return stopped.get();
     stream.close();
-    return binding.terminate(settings.shutdownDeadline()).thenApply(terminated -> {
+    binding.terminate(settings.shutdownDeadline()).whenComplete((terminated, err) -> {
       log.info("HTTP API on {} stopped", binding.localAddress());
-      return Done.getInstance();
+      if (err != null) mine.completeExceptionally(err);
+      else mine.complete(Done.getInstance());
     });
+    return mine;
   }
 
   /** {@link #stop()} and wait for it. */
