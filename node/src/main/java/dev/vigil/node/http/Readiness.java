@@ -24,7 +24,7 @@ import org.apache.pekko.cluster.typed.Cluster;
  *
  * <p>Checks run on a blocking executor with a deadline each, so a check that hangs (an RPC probe
  * against a dead node) fails that check instead of hanging {@code /readyz}. A check that throws
- * fails with the exception's message.
+ * fails with the exception's message (its class name if it has none).
  */
 public final class Readiness {
   @FunctionalInterface
@@ -100,8 +100,9 @@ public final class Readiness {
       if (r == null) return new Outcome(name, false, "the check returned no result");
       return new Outcome(name, r.ready(), r.detail());
     } catch (Exception e) {
+      // the message names what is wrong; the class name adds nothing an operator can act on
       String msg = e.getMessage();
-      return new Outcome(name, false, e.getClass().getSimpleName() + (msg == null ? "" : ": " + msg));
+      return new Outcome(name, false, msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg);
     }
   }
 

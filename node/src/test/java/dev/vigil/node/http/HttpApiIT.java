@@ -12,6 +12,8 @@ import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.AttestationCodec;
 import dev.vigil.consensus.attestation.Body;
 import dev.vigil.consensus.attestation.Bytes32;
+import dev.vigil.node.metrics.SampleActivity;
+import dev.vigil.node.metrics.PrometheusText;
 import dev.vigil.signing.Hex;
 import dev.vigil.storage.ChainCursor;
 import dev.vigil.storage.Digest;
@@ -273,6 +275,17 @@ class HttpApiIT {
       JsonNode e = assertError(failing.get("/v1/status"), 503, "status unavailable");
       assertThat(e.path("detail").asText()).contains("consensus actor is gone");
     }
+  }
+
+  @Test
+  void metricsAreValidPrometheusTextWithTheNodesCounters() {
+    SampleActivity.record(api.metrics);
+    HttpResponse<String> r = api.get("/metrics");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=UTF-8");
+    PrometheusText.Exposition e = PrometheusText.parse(r.body());
+    SampleActivity.assertScraped(e);
+    assertThat(e.types()).containsKeys("vigil_http_stream_subscribers", "vigil_http_stream_dropped_total");
   }
 
   @Test
