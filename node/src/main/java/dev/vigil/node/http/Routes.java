@@ -164,6 +164,11 @@ final class Routes extends AllDirectives {
                 throw ApiError.badRequest("invalid stream filter",
                     "from needs chain and emitter: a resume point is a sequence of one emitter");
               }
+              if (stream.subscriberCount() >= settings.maxStreams()) {
+                // checked before subscribing, so concurrent opens may pass it together: a soft bound, a few over at most
+                throw new ApiError(StatusCodes.SERVICE_UNAVAILABLE, "too many streams",
+                    "this node serves at most " + settings.maxStreams() + " attestation streams at once; try again later");
+              }
               AttestationStream.Filter filter = new AttestationStream.Filter(chain, emitter);
               // A reconnecting EventSource repeats the URL and sends the last id it saw; for a
               // one-emitter stream that id says where to go on. Otherwise it is ignored.

@@ -165,6 +165,24 @@ class AttestationStreamIT {
   }
 
   @Test
+  void streamsBeyondTheLimitAreRefusedWith503() {
+    ApiFixture.Options o = new ApiFixture.Options();
+    o.settings = s -> s.withMaxStreams(2);
+    try (ApiFixture api = new ApiFixture(dir, o);
+        SseClient a = new SseClient(api.http, api.uri(STREAM), Map.of());
+        SseClient b = new SseClient(api.http, api.uri(STREAM), Map.of())) {
+      a.awaitOpen();
+      b.awaitOpen();
+      JsonNode e = ApiFixture.assertError(api.get(STREAM), 503, "too many streams");
+      assertThat(e.path("detail").asText()).contains("at most 2 attestation streams");
+      // the two open streams are unaffected
+      Attestation x = api.storeAndPublish(api.attest(1));
+      assertThat(a.take(1).get(0).id()).isEqualTo(x.messageId().toString());
+      assertThat(b.take(1).get(0).id()).isEqualTo(x.messageId().toString());
+    }
+  }
+
+  @Test
   void closedClientsAreUnsubscribed() {
     try (ApiFixture api = new ApiFixture(dir)) {
       SseClient c = new SseClient(api.http, api.uri(STREAM), Map.of()).awaitOpen();
