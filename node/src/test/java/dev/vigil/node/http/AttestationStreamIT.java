@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Props;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,6 +59,23 @@ class AttestationStreamIT {
           assertThat(ApiFixture.JSON.readTree(got.get(i).data())).isEqualTo(fromGet);
         }
       }
+    }
+  }
+
+  @Test
+  void attestationsSentToTheHubsActorReachSubscribers() {
+    // how the node wires it: the consensus actor's Subscribe(ActorRef<Attestation>) gets this actor
+    try (ApiFixture api = new ApiFixture(dir);
+        SseClient c = new SseClient(api.http, api.uri(STREAM), Map.of())) {
+      c.awaitOpen();
+      ActorRef<Attestation> hubActor = api.system.systemActorOf(api.hub.behavior(), "attestation-hub", Props.empty());
+      List<String> ids = new ArrayList<>();
+      for (long seq = 1; seq <= 3; seq++) {
+        Attestation a = api.store(api.attest(seq));
+        hubActor.tell(a);
+        ids.add(a.messageId().toString());
+      }
+      assertThat(c.take(3)).extracting(SseClient.Event::id).containsExactlyElementsOf(ids);
     }
   }
 
