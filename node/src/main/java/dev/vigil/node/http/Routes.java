@@ -67,7 +67,7 @@ final class Routes extends AllDirectives {
   }
 
   Route route() {
-    return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(
+    return withRequestTimeoutResponse(Routes::timedOut, () -> handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(
         pathPrefix("v1", () -> concat(
             pathPrefix("attestations", () -> concat(
                 path("stream", () -> get(this::stream)),
@@ -77,7 +77,13 @@ final class Routes extends AllDirectives {
             path("status", () -> get(this::status)))),
         path("metrics", () -> get(this::metrics)),
         path("healthz", () -> get(() -> complete(json(StatusCodes.OK, Json.MAPPER.createObjectNode().put("status", "up"))))),
-        path("readyz", () -> get(this::readyz)))));
+        path("readyz", () -> get(this::readyz))))));
+  }
+
+  /** pekko-http's request timeout (pekko.http.server.request-timeout), answered as JSON too. */
+  private static HttpResponse timedOut(org.apache.pekko.http.javadsl.model.HttpRequest req) {
+    return json(StatusCodes.SERVICE_UNAVAILABLE, Json.error("timeout",
+        "the node did not answer " + req.method().name() + " " + Params.shorten(req.getUri().path()) + " in time"));
   }
 
   // ---------------------------------------------------------------- endpoints

@@ -289,6 +289,18 @@ class HttpApiIT {
   }
 
   @Test
+  void aRequestThatOutlivesTheServersTimeoutGetsJson(@TempDir Path other) {
+    ApiFixture.Options o = new ApiFixture.Options();
+    o.config = com.typesafe.config.ConfigFactory.parseString("pekko.http.server.request-timeout = 300ms");
+    CompletableFuture<NodeStatus> never = new CompletableFuture<>();
+    o.status = (db, c) -> () -> never;
+    try (ApiFixture slow = new ApiFixture(other, o)) {
+      JsonNode e = assertError(slow.get("/v1/status"), 503, "timeout");
+      assertThat(e.path("detail").asText()).isEqualTo("the node did not answer GET /v1/status in time");
+    }
+  }
+
+  @Test
   void healthzIsUp() {
     HttpResponse<String> r = api.get("/healthz");
     assertThat(r.statusCode()).isEqualTo(200);
