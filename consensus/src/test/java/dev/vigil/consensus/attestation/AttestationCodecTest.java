@@ -2,19 +2,20 @@ package dev.vigil.consensus.attestation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.consensus.testing.MainnetVectors;
 import dev.vigil.signing.Hex;
 import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class AttestationCodecTest {
-  static java.util.List<TestVectors.Vaa> vaas() {
-    return TestVectors.mainnetVaas();
+  static java.util.List<MainnetVectors.Vaa> vaas() {
+    return MainnetVectors.vaas();
   }
 
   @ParameterizedTest
   @MethodSource("vaas")
-  void mainnetVaaDecodesAndReencodesToTheSameBytes(TestVectors.Vaa vaa) {
+  void mainnetVaaDecodesAndReencodesToTheSameBytes(MainnetVectors.Vaa vaa) {
     Attestation a = AttestationCodec.decode(vaa.bytes()).orElseThrow();
     assertThat(a.version()).isEqualTo(1);
     assertThat(a.committeeIndex()).isEqualTo(vaa.committeeIndex());
@@ -26,7 +27,7 @@ class AttestationCodecTest {
 
   @ParameterizedTest
   @MethodSource("vaas")
-  void bodyDecodesOnItsOwn(TestVectors.Vaa vaa) {
+  void bodyDecodesOnItsOwn(MainnetVectors.Vaa vaa) {
     Attestation a = AttestationCodec.decode(vaa.bytes()).orElseThrow();
     byte[] body = a.body().encode();
     byte[] all = vaa.bytes();
