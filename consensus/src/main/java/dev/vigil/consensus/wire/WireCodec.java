@@ -165,6 +165,47 @@ public final class WireCodec {
     return new PeerMessage.Heartbeat(info, content, Signature.fromBytes(p.getSignature().toByteArray()));
   }
 
+  /** Storage form of an own pending observation (pending_own column). */
+  public static byte[] encodePendingOwn(dev.vigil.consensus.observation.Observation observation, SignedObservation own) {
+    return dev.vigil.consensus.wire.proto.PendingOwn.newBuilder()
+        .setOwn(toProto(own))
+        .setBlockNumber(observation.blockNumber())
+        .setBlockHash(ByteString.copyFrom(observation.blockHash().toBytes()))
+        .build().toByteArray();
+  }
+
+  /** An own pending observation from the store: (observation, own signature), or null if unreadable. */
+  public static Map.Entry<dev.vigil.consensus.observation.Observation, SignedObservation> decodePendingOwn(byte[] bytes) {
+    try {
+      var p = dev.vigil.consensus.wire.proto.PendingOwn.parseFrom(bytes);
+      SignedObservation own = fromProto(p.getOwn());
+      if (own == null || p.getBlockHash().size() != Bytes32.LENGTH) return null;
+      var obs = new dev.vigil.consensus.observation.Observation(own.body(), own.txHash(), p.getBlockNumber(),
+          Bytes32.wrap(p.getBlockHash().toByteArray()));
+      return Map.entry(obs, own);
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Evidence form: both conflicting signed observations, self-contained. */
+  public static byte[] encodeEquivocation(SignedObservation first, SignedObservation second) {
+    return dev.vigil.consensus.wire.proto.Equivocation.newBuilder().setFirst(toProto(first)).setSecond(toProto(second))
+        .build().toByteArray();
+  }
+
+  /** Both signed observations of stored evidence, or null if unreadable. */
+  public static List<SignedObservation> decodeEquivocation(byte[] bytes) {
+    try {
+      var e = dev.vigil.consensus.wire.proto.Equivocation.parseFrom(bytes);
+      SignedObservation a = fromProto(e.getFirst());
+      SignedObservation b = fromProto(e.getSecond());
+      return a == null || b == null ? null : List.of(a, b);
+    } catch (InvalidProtocolBufferException | RuntimeException ex) {
+      return null;
+    }
+  }
+
   /** Builds and signs a heartbeat (with the plain signer: heartbeats are not messages). */
   public static PeerMessage.Heartbeat heartbeat(PeerMessage.HeartbeatInfo info, Signer signer) {
     var c = HeartbeatContent.newBuilder()
