@@ -119,9 +119,7 @@ public final class Aggregator {
     p.local = observation;
     p.localDigest = digest;
     p.firstSeenMillis = nowMillis; // the give-up clock runs from our own observation
-    for (int i = 0; i < n; i++) {
-      if (p.bySigner[i] != null && i != self) unseenBySigner[i]--;
-    }
+    releaseUnseen(p);
     List<Decision> out = new ArrayList<>(2);
     out.add(new Decision.Sign(observation));
     checkQuorum(p, out, nowMillis);
@@ -147,6 +145,8 @@ public final class Aggregator {
   /** The double-sign guard refused (this identity was signed with another digest before). */
   public List<Decision> onSignRefused(Observation observation) {
     signRefused++;
+    Pending p = pending.get(observation.messageId());
+    if (p != null) p.refused = true;
     return List.of();
   }
 
@@ -203,27 +203,67 @@ public final class Aggregator {
       return List.of(new Decision.VerifySignature(so));
     }
     Pending p = pending.get(id);
-    if (p != null && p.bySigner[signer] != null && p.bySigner[signer].digest().equals(so.digest())) {
+    if (p == null) {
+      if (unseenBySigner[signer] >= config.maxUnseenPerPeer()) {
+        unseenCapDropped++;
+        capDroppedBySigner[signer]++;
+        return List.of();
+      }
+      p = new Pending(id, n, nowMillis);
+      pending.put(id, p);
+    }
+    SignedObservation prev = p.bySigner[signer];
+    if (prev != null && prev.digest().equals(so.digest())) {
       duplicates++;
       return List.of();
     }
-    if (p == null && unseenBySigner[signer] >= config.maxUnseenPerPeer()) {
-      unseenCapDropped++;
-      capDroppedBySigner[signer]++;
+    if (p.inFlight[signer] != null) {
+      if (p.inFlight[signer].equals(so.digest())) {
+        duplicates++;
+        return List.of();
+      }
+      // A second digest from the same signer while the first is being checked: check it too (it
+      // may be equivocation), but only one such extra per signer at a time.
+      if (p.extraInFlight.get(signer)) {
+        duplicates++;
+        return List.of();
+      }
+      p.extraInFlight.set(signer);
+      return List.of(new Decision.VerifySignature(so));
+    }
+    if (prev == null && peerSupport(p, so.digest()) >= peersNeeded(p)) {
+      // Enough signatures for this digest are held or being checked: one more cannot change the
+      // outcome, so it is not worth a recovery. (If one of them fails, the peers' retries and
+      // attestations broadcast whole make up for it.)
+      late++;
+      if (p.isEmpty()) pending.remove(id);
       return List.of();
     }
+    if (prev == null && p.local == null) unseenBySigner[signer]++; // the slot is reserved while it is checked
+    p.inFlight[signer] = so.digest();
     return List.of(new Decision.VerifySignature(so));
   }
 
   /** The driver checked a peer's signature that {@link #onPeerSignature} asked to verify. */
   public List<Decision> onPeerSignatureVerified(SignedObservation so, Verification v, long nowMillis) {
     int signer = so.signerIndex();
+    MessageId id = so.messageId();
+    Pending held = pending.get(id);
+    if (held != null && signer < n) {
+      if (so.digest().equals(held.inFlight[signer])) {
+        held.inFlight[signer] = null;
+        // The reserved unseen slot is released here and taken again below if the signature counts.
+        if (held.local == null && held.bySigner[signer] == null) unseenBySigner[signer]--;
+      } else {
+        held.extraInFlight.clear(signer);
+      }
+    }
     if (!v.valid()) {
       if (v.recoveredIndex() >= 0 && v.recoveredIndex() < n) impersonationsBySigner[v.recoveredIndex()]++;
       else invalidSignatures++;
+      if (held != null && held.isEmpty()) pending.remove(id);
       return List.of();
     }
-    MessageId id = so.messageId();
     Done d = done.get(id);
     if (d != null) {
       if (d.digest.equals(so.digest())) {
@@ -264,6 +304,7 @@ public final class Aggregator {
       if (unseenBySigner[signer] >= config.maxUnseenPerPeer()) {
         unseenCapDropped++;
         capDroppedBySigner[signer]++;
+        if (p.isEmpty()) pending.remove(id);
         return List.of();
       }
       unseenBySigner[signer]++;
@@ -420,8 +461,23 @@ public final class Aggregator {
 
   private void releaseUnseen(Pending p) {
     for (int i = 0; i < n; i++) {
-      if (p.bySigner[i] != null && i != self) unseenBySigner[i]--;
+      if (i != self && (p.bySigner[i] != null || p.inFlight[i] != null)) unseenBySigner[i]--;
     }
+  }
+
+  /** Peers' signatures for {@code digest} held or being checked. */
+  private int peerSupport(Pending p, Digest digest) {
+    int c = 0;
+    for (int i = 0; i < n; i++) {
+      if (i == self) continue;
+      if ((p.bySigner[i] != null && p.bySigner[i].digest().equals(digest)) || digest.equals(p.inFlight[i])) c++;
+    }
+    return c;
+  }
+
+  /** How many peers' signatures a quorum needs besides our own (all of it if we cannot sign). */
+  private int peersNeeded(Pending p) {
+    return p.refused ? quorum : quorum - 1;
   }
 
   private static List<Long> boxed(long[] a) {
@@ -432,7 +488,10 @@ public final class Aggregator {
   private static final class Pending {
     final MessageId id;
     final SignedObservation[] bySigner; // the first valid signature of each member
+    final Digest[] inFlight; // digest of the signature being checked, per signer
+    final BitSet extraInFlight = new BitSet();
     final BitSet requesters = new BitSet();
+    boolean refused;
     long firstSeenMillis;
     Observation local;
     Digest localDigest;
@@ -443,7 +502,14 @@ public final class Aggregator {
     Pending(MessageId id, int n, long now) {
       this.id = id;
       this.bySigner = new SignedObservation[n];
+      this.inFlight = new Digest[n];
       this.firstSeenMillis = now;
+    }
+
+    boolean isEmpty() {
+      if (local != null) return false;
+      for (int i = 0; i < bySigner.length; i++) if (bySigner[i] != null || inFlight[i] != null) return false;
+      return extraInFlight.isEmpty();
     }
   }
 

@@ -40,7 +40,7 @@ public record AggregatorConfig(
   }
 
   public static AggregatorConfig defaults() {
-    return new AggregatorConfig(10_000, Duration.ofHours(1), Duration.ofSeconds(2), Duration.ofSeconds(60), 0.2, 20_000,
+    return new AggregatorConfig(10_000, Duration.ofHours(1), Duration.ofSeconds(5), Duration.ofMinutes(2), 0.2, 20_000,
         Duration.ofSeconds(5));
   }
 

@@ -23,8 +23,8 @@ final class ClusterFixture {
   /** Production defaults, but retries within a second so that a test does not wait minutes. */
   static Config fastRetries() {
     return ConfigFactory.parseString("""
-        vigil.consensus.retry-initial = 500ms
-        vigil.consensus.retry-max = 3s
+        vigil.consensus.retry-initial = 1s
+        vigil.consensus.retry-max = 5s
         vigil.consensus.resend-interval = 1s
         vigil.consensus.heartbeat-interval = 500ms
         """);
