@@ -65,8 +65,9 @@ interface IVigilCore {
 
     function currentCommitteeIndex() external view returns (uint32);
     function committeeMembers(uint32 index) external view returns (address[] memory);
-    /// keccak256(abi.encodePacked(members)): what verifyAttestation checks its members against.
-    function committeeKeyHash(uint32 index) external view returns (bytes32);
+    /// The first 28 bytes of keccak256(abi.encodePacked(members)): what verifyAttestation checks
+    /// its members against.
+    function committeeKeyHash(uint32 index) external view returns (bytes28);
     /// When a replaced committee stops being accepted (unix seconds); 0 for the current one.
     function committeeExpiry(uint32 index) external view returns (uint32);
     function expiryWindow() external view returns (uint32);

@@ -41,10 +41,15 @@ contract VigilCore is IVigilCore {
     bytes32 private constant MODULE_CORE = 0x00000000000000000000000000000000000000000000000000000000436f7265;
     uint8 private constant ACTION_ROTATE_COMMITTEE = 2;
 
+    /// Expiry of the current committee: it does not expire.
+    uint32 private constant NEVER = type(uint32).max;
+
     struct Committee {
         address[] members; // first field: the array's length lives at the struct's slot
-        bytes32 keyHash; // keccak256(abi.encodePacked(members))
-        uint32 expiresAt; // 0 while current
+        // keyHash and expiresAt share one slot, so the calldata-members path needs one SLOAD.
+        // 224 bits of keccak256 leave 2^224 work to find other members with the same hash.
+        bytes28 keyHash; // first 28 bytes of keccak256(abi.encodePacked(members))
+        uint32 expiresAt; // unix seconds; NEVER while current
     }
 
     uint16 private immutable _chainId;
@@ -163,9 +168,10 @@ contract VigilCore is IVigilCore {
         }
 
         _consumedGovernance[digest] = true;
+        // saturates one second short of NEVER (in 2106) rather than reverting
         uint256 expiresAt = block.timestamp + _expiryWindow;
         // forge-lint: disable-next-line(unsafe-typecast)
-        _committees[current].expiresAt = expiresAt > type(uint32).max ? type(uint32).max : uint32(expiresAt);
+        _committees[current].expiresAt = expiresAt >= NEVER ? NEVER - 1 : uint32(expiresAt);
         _storeCommittee(newIndex, members);
         _current = newIndex;
         emit CommitteeRotated(current, newIndex, members);
@@ -185,17 +191,17 @@ contract VigilCore is IVigilCore {
         return _committees[index].members;
     }
 
-    function committeeKeyHash(uint32 index) external view returns (bytes32) {
+    function committeeKeyHash(uint32 index) external view returns (bytes28) {
         return _committees[index].keyHash;
     }
 
-    function committeeExpiry(uint32 index) external view returns (uint32) {
-        return _committees[index].expiresAt;
+    function committeeExpiry(uint32 index) public view returns (uint32) {
+        uint32 expiresAt = _committees[index].expiresAt;
+        return expiresAt == NEVER ? 0 : expiresAt;
     }
 
     function getGuardianSet(uint32 index) external view returns (GuardianSet memory) {
-        Committee storage c = _committees[index];
-        return GuardianSet({keys: c.members, expirationTime: c.expiresAt});
+        return GuardianSet({keys: _committees[index].members, expirationTime: committeeExpiry(index)});
     }
 
     function expiryWindow() external view returns (uint32) {
@@ -267,8 +273,7 @@ contract VigilCore is IVigilCore {
         Committee storage c = _committees[index];
         uint256 size = c.members.length;
         if (size == 0) return UNKNOWN_COMMITTEE;
-        // forge-lint: disable-next-line(block-timestamp)
-        if (index != _current && block.timestamp >= c.expiresAt) return EXPIRED;
+        if (_expired(c.expiresAt)) return EXPIRED;
         if (n < quorum(size)) return NO_QUORUM;
         uint256 membersSlot;
         assembly ("memory-safe") {
@@ -286,10 +291,9 @@ contract VigilCore is IVigilCore {
         address[] calldata members
     ) private view returns (uint256) {
         Committee storage c = _committees[index];
-        bytes32 keyHash = c.keyHash;
+        (bytes28 keyHash, uint32 expiresAt) = (c.keyHash, c.expiresAt);
         if (keyHash == 0) return UNKNOWN_COMMITTEE;
-        // forge-lint: disable-next-line(block-timestamp)
-        if (index != _current && block.timestamp >= c.expiresAt) return EXPIRED;
+        if (_expired(expiresAt)) return EXPIRED;
         bytes32 given;
         uint256 membersOffset;
         assembly ("memory-safe") {
@@ -300,7 +304,8 @@ contract VigilCore is IVigilCore {
             calldatacopy(m, membersOffset, len)
             given := keccak256(m, len)
         }
-        if (given != keyHash) return KEYS_MISMATCH;
+        // forge-lint: disable-next-line(unsafe-typecast)
+        if (bytes28(given) != keyHash) return KEYS_MISMATCH; // truncated like the stored hash
         uint256 size = members.length;
         if (n < quorum(size)) return NO_QUORUM;
         return _checkSignatures(att, n, digest, size, membersOffset, true);
@@ -324,25 +329,18 @@ contract VigilCore is IVigilCore {
             let sig := add(att.offset, HEADER_LENGTH)
             for { let end := add(sig, mul(n, SIGNATURE_LENGTH)) } lt(sig, end) { sig := add(sig, SIGNATURE_LENGTH) } {
                 let idx := byte(0, calldataload(sig))
-                if lt(idx, next) {
-                    r := NOT_ASCENDING
-                    break
-                }
-                if iszero(lt(idx, size)) {
-                    r := INDEX_OUT_OF_BOUNDS
+                let v := byte(0, calldataload(add(sig, 65)))
+                let s := calldataload(add(sig, 33))
+                // one branch for the four cheap checks; which one failed is sorted out on the way
+                // out, the last assignment being the first rule in documented order
+                if or(or(lt(idx, next), iszero(lt(idx, size))), or(gt(v, 1), gt(s, HALF_N))) {
+                    r := HIGH_S
+                    if gt(v, 1) { r := BAD_V }
+                    if iszero(lt(idx, size)) { r := INDEX_OUT_OF_BOUNDS }
+                    if lt(idx, next) { r := NOT_ASCENDING }
                     break
                 }
                 next := add(idx, 1)
-                let v := byte(0, calldataload(add(sig, 65)))
-                if gt(v, 1) {
-                    r := BAD_V
-                    break
-                }
-                let s := calldataload(add(sig, 33))
-                if gt(s, HALF_N) {
-                    r := HIGH_S
-                    break
-                }
                 mstore(add(input, 0x20), add(v, 27))
                 mstore(add(input, 0x40), calldataload(add(sig, 1)))
                 mstore(add(input, 0x60), s)
@@ -403,7 +401,13 @@ contract VigilCore is IVigilCore {
         }
         Committee storage c = _committees[index];
         c.members = members;
-        c.keyHash = keccak256(abi.encodePacked(members));
+        c.keyHash = bytes28(keccak256(abi.encodePacked(members)));
+        c.expiresAt = NEVER;
+    }
+
+    function _expired(uint32 expiresAt) private view returns (bool) {
+        // forge-lint: disable-next-line(block-timestamp)
+        return expiresAt != NEVER && block.timestamp >= expiresAt;
     }
 
     function _reasonString(uint256 r) private pure returns (string memory) {

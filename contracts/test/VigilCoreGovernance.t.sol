@@ -57,7 +57,7 @@ contract VigilCoreGovernanceTest is CommitteeFixture {
         for (uint256 i = 0; i < 7; i++) {
             assertEq(members[i], c1.members[i], "member in order");
         }
-        assertEq(core.committeeKeyHash(1), keccak256(abi.encodePacked(c1.members)), "key hash");
+        assertEq(bytes32(core.committeeKeyHash(1)), bytes32(bytes28(keccak256(abi.encodePacked(c1.members)))), "key hash");
         assertEq(core.committeeExpiry(0), T0 + WINDOW, "old committee expires one window from now");
         assertEq(core.committeeExpiry(1), 0, "new committee does not expire");
         IVigilCore.GuardianSet memory gs = core.getGuardianSet(0);
@@ -207,7 +207,17 @@ contract VigilCoreGovernanceTest is CommitteeFixture {
     function test_rotation_nearEndOfTimeCapsExpiry() public {
         vm.warp(uint256(type(uint32).max) - 10);
         core.submitNewGuardianSet(rotation);
-        assertEq(core.committeeExpiry(0), type(uint32).max, "expiry saturates instead of reverting");
+        assertEq(core.committeeExpiry(0), type(uint32).max - 1, "expiry saturates instead of reverting");
+        (bool ok,) = isValid(messageFrom(c0));
+        assertTrue(ok, "old committee valid until it saturates");
+        vm.warp(type(uint32).max);
+        (ok,) = isValid(messageFrom(c0));
+        assertFalse(ok, "old committee expires even at the end of uint32 time");
+        (ok,) = isValid(messageFrom(c1));
+        assertTrue(ok, "current committee never expires, even at the end of uint32 time");
+        vm.warp(uint256(type(uint32).max) + 1000);
+        (ok,) = isValid(messageFrom(c1));
+        assertTrue(ok, "nor after it");
     }
 
     // ------------------------------------------------------------------ constructor and getters
@@ -219,8 +229,8 @@ contract VigilCoreGovernanceTest is CommitteeFixture {
         assertEq(core.expiryWindow(), WINDOW, "expiry window");
         assertEq(core.getGuardianSetExpiry(), WINDOW, "expiry window (Wormhole getter)");
         assertEq(core.chainId(), THIS_CHAIN, "chain id");
-        assertEq(core.committeeKeyHash(0), keccak256(abi.encodePacked(c0.members)), "key hash");
-        assertEq(core.committeeKeyHash(1), bytes32(0), "no committee 1 yet");
+        assertEq(bytes32(core.committeeKeyHash(0)), bytes32(bytes28(keccak256(abi.encodePacked(c0.members)))), "key hash");
+        assertEq(bytes32(core.committeeKeyHash(1)), bytes32(0), "no committee 1 yet");
         assertEq(core.committeeMembers(1).length, 0, "no committee 1 yet");
     }
 

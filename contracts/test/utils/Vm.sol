@@ -22,6 +22,7 @@ interface Vm {
     function cool(address target) external;
     function expectRevert(bytes calldata revertData) external;
     function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData, address emitter) external;
+    function toString(uint256 value) external pure returns (string memory);
     function parseBytes(string calldata str) external pure returns (bytes memory);
 
     function assertTrue(bool condition, string calldata err) external pure;
