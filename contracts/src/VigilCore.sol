@@ -44,12 +44,20 @@ contract VigilCore is IVigilCore {
     /// Expiry of the current committee: it does not expire.
     uint32 private constant NEVER = type(uint32).max;
 
+    /// Init code that deploys the bytes following it as a contract's code (the SSTORE2 pattern):
+    /// PUSH2 len, DUP1, PUSH1 10, RETURNDATASIZE, CODECOPY, RETURNDATASIZE, RETURN; len in bytes 1-2.
+    bytes10 private constant DATA_CONTRACT_INIT = 0x61000080600a3d393df3;
+
+    /// A committee is two slots. The members themselves are the code of a data contract
+    /// (a STOP byte, then abi.encodePacked(members)): one EXTCODECOPY reads them all, where
+    /// storage would cost a cold SLOAD (2,100 gas) per signer.
     struct Committee {
-        address[] members; // first field: the array's length lives at the struct's slot
         // keyHash and expiresAt share one slot, so the calldata-members path needs one SLOAD.
         // 224 bits of keccak256 leave 2^224 work to find other members with the same hash.
         bytes28 keyHash; // first 28 bytes of keccak256(abi.encodePacked(members))
         uint32 expiresAt; // unix seconds; NEVER while current
+        address membersCode; // data contract holding the members
+        uint8 size; // member count, 1..255; 0 for an unknown index
     }
 
     uint16 private immutable _chainId;
@@ -187,8 +195,15 @@ contract VigilCore is IVigilCore {
         return _current;
     }
 
-    function committeeMembers(uint32 index) external view returns (address[] memory) {
-        return _committees[index].members;
+    function committeeMembers(uint32 index) public view returns (address[] memory members) {
+        Committee storage c = _committees[index];
+        (address code, uint256 size) = (c.membersCode, c.size);
+        members = new address[](size);
+        if (size > 0) {
+            assembly ("memory-safe") {
+                extcodecopy(code, add(members, 0x20), 1, shl(5, size))
+            }
+        }
     }
 
     function committeeKeyHash(uint32 index) external view returns (bytes28) {
@@ -201,7 +216,7 @@ contract VigilCore is IVigilCore {
     }
 
     function getGuardianSet(uint32 index) external view returns (GuardianSet memory) {
-        return GuardianSet({keys: _committees[index].members, expirationTime: committeeExpiry(index)});
+        return GuardianSet({keys: committeeMembers(index), expirationTime: committeeExpiry(index)});
     }
 
     function expiryWindow() external view returns (uint32) {
@@ -271,16 +286,15 @@ contract VigilCore is IVigilCore {
         returns (uint256)
     {
         Committee storage c = _committees[index];
-        uint256 size = c.members.length;
+        (address code, uint256 size) = (c.membersCode, c.size);
         if (size == 0) return UNKNOWN_COMMITTEE;
         if (_expired(c.expiresAt)) return EXPIRED;
         if (n < quorum(size)) return NO_QUORUM;
-        uint256 membersSlot;
+        uint256 members = _allocate(size);
         assembly ("memory-safe") {
-            mstore(0x00, c.slot)
-            membersSlot := keccak256(0x00, 0x20)
+            extcodecopy(code, members, 1, shl(5, size))
         }
-        return _checkSignatures(att, n, digest, size, membersSlot, false);
+        return _checkSignatures(att, n, digest, size, members);
     }
 
     function _verifyWithGivenCommittee(
@@ -288,39 +302,41 @@ contract VigilCore is IVigilCore {
         uint32 index,
         uint256 n,
         bytes32 digest,
-        address[] calldata members
+        address[] calldata given
     ) private view returns (uint256) {
         Committee storage c = _committees[index];
         (bytes28 keyHash, uint32 expiresAt) = (c.keyHash, c.expiresAt);
         if (keyHash == 0) return UNKNOWN_COMMITTEE;
         if (_expired(expiresAt)) return EXPIRED;
-        bytes32 given;
-        uint256 membersOffset;
+        uint256 size = given.length;
+        uint256 members = _allocate(size);
+        bytes32 givenHash;
         assembly ("memory-safe") {
-            // members are ABI words, exactly abi.encodePacked(address[]); dirty high bits change the hash
-            membersOffset := members.offset
-            let m := mload(0x40)
-            let len := shl(5, members.length)
-            calldatacopy(m, membersOffset, len)
-            given := keccak256(m, len)
+            // ABI words, exactly abi.encodePacked(address[]): dirty high bits change the hash
+            calldatacopy(members, given.offset, shl(5, size))
+            givenHash := keccak256(members, shl(5, size))
         }
         // forge-lint: disable-next-line(unsafe-typecast)
-        if (bytes28(given) != keyHash) return KEYS_MISMATCH; // truncated like the stored hash
-        uint256 size = members.length;
+        if (bytes28(givenHash) != keyHash) return KEYS_MISMATCH; // truncated like the stored hash
         if (n < quorum(size)) return NO_QUORUM;
-        return _checkSignatures(att, n, digest, size, membersOffset, true);
+        return _checkSignatures(att, n, digest, size, members);
     }
 
-    /// Checks the n signatures of att against the members. Members are read either from storage
-    /// (membersAt = slot of member 0) or from calldata (membersAt = offset of member 0).
-    function _checkSignatures(
-        bytes calldata att,
-        uint256 n,
-        bytes32 digest,
-        uint256 size,
-        uint256 membersAt,
-        bool membersInCalldata
-    ) private view returns (uint256 r) {
+    /// Memory for `words` 32-byte words.
+    function _allocate(uint256 words) private pure returns (uint256 p) {
+        assembly ("memory-safe") {
+            p := mload(0x40)
+            mstore(0x40, add(p, shl(5, words)))
+        }
+    }
+
+    /// Checks the n signatures of att against the members, one 32-byte word each in memory from
+    /// `members` on (so the storage and calldata paths share this loop).
+    function _checkSignatures(bytes calldata att, uint256 n, bytes32 digest, uint256 size, uint256 members)
+        private
+        view
+        returns (uint256 r)
+    {
         assembly ("memory-safe") {
             // ecrecover input (digest, v, r, s) built past the free pointer; output in scratch 0x00
             let input := mload(0x40)
@@ -346,12 +362,8 @@ contract VigilCore is IVigilCore {
                 mstore(add(input, 0x60), s)
                 mstore(0x00, 0) // the precompile returns nothing for an unrecoverable signature
                 pop(staticcall(gas(), 0x01, input, 0x80, 0x00, 0x20))
-                let member
-                switch membersInCalldata
-                case 0 { member := sload(add(membersAt, idx)) }
-                default { member := calldataload(add(membersAt, shl(5, idx))) }
                 // members are never address(0), so a failed recovery never matches
-                if iszero(eq(mload(0x00), member)) {
+                if iszero(eq(mload(0x00), mload(add(members, shl(5, idx))))) {
                     r := BAD_SIGNATURE
                     break
                 }
@@ -399,10 +411,22 @@ contract VigilCore is IVigilCore {
                 require(members[i] != members[j], "duplicate key");
             }
         }
+        bytes memory packed = abi.encodePacked(members); // one 32-byte word per member
+        bytes memory init = abi.encodePacked(DATA_CONTRACT_INIT, hex"00", packed); // STOP: the data never runs
+        address code;
+        assembly ("memory-safe") {
+            let runtimeLength := add(mload(packed), 1)
+            // patch PUSH2's operand (bytes 1-2 of the init code) with the runtime length
+            mstore8(add(init, 0x21), shr(8, runtimeLength))
+            mstore8(add(init, 0x22), and(runtimeLength, 0xff))
+            code := create(0, add(init, 0x20), mload(init))
+        }
+        require(code != address(0), "committee store failed");
         Committee storage c = _committees[index];
-        c.members = members;
-        c.keyHash = bytes28(keccak256(abi.encodePacked(members)));
+        c.keyHash = bytes28(keccak256(packed));
         c.expiresAt = NEVER;
+        c.membersCode = code;
+        c.size = uint8(count);
     }
 
     function _expired(uint32 expiresAt) private view returns (bool) {
