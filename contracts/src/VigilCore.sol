@@ -466,7 +466,8 @@ contract VigilCore is IVigilCore {
         c.keyHash = bytes28(keccak256(packed));
         c.expiresAt = NEVER;
         c.membersCode = code;
-        c.size = uint8(count);
+        // forge-lint: disable-next-line(unsafe-typecast)
+        c.size = uint8(count); // at most 255, checked above
     }
 
     function _expired(uint32 expiresAt) private view returns (bool) {

@@ -388,9 +388,9 @@ contract VigilCoreVerifyTest is CommitteeFixture {
         v.consistencyLevel = uint8(a[b + 50]);
         v.payload = new bytes(a.length - b - 51);
         for (uint256 i = 0; i < v.payload.length; i++) v.payload[i] = a[b + 51 + i];
-        bytes memory body = new bytes(a.length - b);
-        for (uint256 i = 0; i < body.length; i++) body[i] = a[b + i];
-        v.hash = digestOf(body);
+        bytes memory signedBody = new bytes(a.length - b);
+        for (uint256 i = 0; i < signedBody.length; i++) signedBody[i] = a[b + i];
+        v.hash = digestOf(signedBody);
     }
 
     function readUint(bytes memory a, uint256 pos, uint256 len) internal pure returns (uint256 x) {
