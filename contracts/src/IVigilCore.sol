@@ -48,7 +48,8 @@ interface IVigilCore {
     // ---- destination side
 
     /// Parses and verifies an attestation against the stored committee. Never reverts on bad
-    /// input: an invalid attestation gives valid = false and the reason.
+    /// input: an invalid attestation gives valid = false and the reason. A truncated attestation
+    /// or one of another version gives an empty VM (only `version` set); any other has every field.
     function parseAndVerifyVM(bytes calldata encodedVM) external view returns (VM memory vm, bool valid, string memory reason);
 
     /// The cheaper path: the caller passes the committee's members, which must hash to the stored

@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {CommitteeFixture, VigilCore} from "./utils/CommitteeFixture.sol";
 import {console} from "./utils/Test.sol";
 import {IVigilCore} from "../src/IVigilCore.sol";
+import {WormholeMainnet} from "./utils/WormholeMainnet.sol";
 
 /// Prints the execution gas of verifying one attestation, as a contract calling VigilCore pays
 /// it: from a cold account and cold storage (vm.cool), including the CALL itself, excluding the
@@ -50,6 +51,30 @@ contract GasReportTest is CommitteeFixture {
 
     function test_gas_3of4() public {
         report(4, 3, 100);
+    }
+
+    /// A real Wormhole mainnet VAA (13 of guardian set 4's 19), the case of the 134,689 reference.
+    function test_gas_wormholeMainnetVaa() public {
+        VigilCore core = new VigilCore(4, WormholeMainnet.guardianSet4(), 1, bytes32(uint256(4)), 86400, 2);
+        bytes memory vaa = WormholeMainnet.suiTransferVaa();
+        uint256 stored = measure(core, abi.encodeCall(core.parseAndVerifyVM, (vaa)));
+        uint256 given = measure(core, abi.encodeCall(core.verifyAttestation, (vaa, WormholeMainnet.guardianSet4())));
+        console.log("parseAndVerifyVM  Wormhole mainnet VAA, 13 of 19, payload 133 B", stored);
+        console.log("verifyAttestation Wormhole mainnet VAA, 13 of 19, payload 133 B", given);
+        assertLt(stored, WORMHOLE_MAINNET_13_SIGS, "parseAndVerifyVM must beat Wormhole's 134,689");
+        assertLe(given, CHEAP_PATH_TARGET_13_OF_19, "cheapest path must stay within 55,000");
+    }
+
+    /// Rotation with the real guardian-set upgrade (13 signatures, 19 new members), a transaction
+    /// of its own: the figure includes the new committee's data contract (CREATE + code deposit).
+    function test_gas_rotation19() public {
+        VigilCore core = new VigilCore(4, WormholeMainnet.guardianSet4(), 1, bytes32(uint256(4)), 86400, 2);
+        bytes memory vaa = WormholeMainnet.upgradeVaa();
+        vm.cool(address(core));
+        uint256 before = gasleft();
+        core.submitNewGuardianSet(vaa);
+        console.log("submitNewGuardianSet Wormhole mainnet upgrade, 13 of 19 -> 19 members", before - gasleft());
+        assertEq(core.currentCommitteeIndex(), 5, "rotated");
     }
 
     function test_gas_19of19_and_1of1() public {

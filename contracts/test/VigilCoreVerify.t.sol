@@ -326,6 +326,77 @@ contract VigilCoreVerifyTest is CommitteeFixture {
         if (!ok) assertEq(reason, "no quorum", "reason");
     }
 
+    /// parseAndVerifyVM hand-encodes its result: compare every field with a plain Solidity parser,
+    /// for payloads of any length (padding) and for rejected but well-formed attestations.
+    function testFuzz_parsedFieldsMatchReferenceParser(uint16 payloadLength, uint8 signers, uint256 position, uint8 value)
+        public
+        view
+    {
+        bytes memory payload = new bytes(bound(payloadLength, 0, 300));
+        for (uint256 i = 0; i < payload.length; i++) payload[i] = bytes1(uint8(i * 7 + payloadLength));
+        bytes memory att = attestFirst(c4, bound(signers, 0, 4), makeBody(5, keccak256(payload), 77, payload));
+        // optionally change one byte of the signatures or the body (not the header: that only
+        // leaves an empty VM, covered by the truncation and version tests)
+        if (value % 2 == 1) {
+            position = bound(position, 6, att.length - 1);
+            att = withByte(att, position, value);
+        }
+        (IVigilCore.VM memory got, bool ok, string memory reason) = core.parseAndVerifyVM(att);
+        IVigilCore.VM memory want = referenceParse(att);
+        assertEq(got.version, want.version, "version");
+        assertEq(got.guardianSetIndex, want.guardianSetIndex, "committee index");
+        assertEq(got.timestamp, want.timestamp, "timestamp");
+        assertEq(got.nonce, want.nonce, "nonce");
+        assertEq(got.emitterChainId, want.emitterChainId, "emitter chain");
+        assertEq(got.emitterAddress, want.emitterAddress, "emitter address");
+        assertEq(got.sequence, want.sequence, "sequence");
+        assertEq(got.consistencyLevel, want.consistencyLevel, "consistency level");
+        assertEq(got.payload, want.payload, "payload");
+        assertEq(got.hash, want.hash, "hash");
+        assertEq(got.signatures.length, want.signatures.length, "signature count");
+        for (uint256 i = 0; i < want.signatures.length; i++) {
+            assertEq(got.signatures[i].r, want.signatures[i].r, "r");
+            assertEq(got.signatures[i].s, want.signatures[i].s, "s");
+            assertEq(got.signatures[i].v, want.signatures[i].v, "v");
+            assertEq(got.signatures[i].guardianIndex, want.signatures[i].guardianIndex, "signer index");
+        }
+        (bool ok2, string memory reason2,) = core.verifyAttestation(att, c4.members);
+        assertEq(ok, ok2, "both paths agree on validity");
+        assertEq(reason, reason2, "both paths agree on the reason");
+    }
+
+    function referenceParse(bytes memory a) internal pure returns (IVigilCore.VM memory v) {
+        v.version = uint8(a[0]);
+        v.guardianSetIndex = uint32(readUint(a, 1, 4));
+        uint256 n = uint8(a[5]);
+        v.signatures = new IVigilCore.Signature[](n);
+        for (uint256 i = 0; i < n; i++) {
+            uint256 o = 6 + 66 * i;
+            v.signatures[i].guardianIndex = uint8(a[o]);
+            v.signatures[i].r = slice32(a, o + 1);
+            v.signatures[i].s = slice32(a, o + 33);
+            unchecked {
+                v.signatures[i].v = uint8(a[o + 65]) + 27;
+            }
+        }
+        uint256 b = 6 + 66 * n;
+        v.timestamp = uint32(readUint(a, b, 4));
+        v.nonce = uint32(readUint(a, b + 4, 4));
+        v.emitterChainId = uint16(readUint(a, b + 8, 2));
+        v.emitterAddress = slice32(a, b + 10);
+        v.sequence = uint64(readUint(a, b + 42, 8));
+        v.consistencyLevel = uint8(a[b + 50]);
+        v.payload = new bytes(a.length - b - 51);
+        for (uint256 i = 0; i < v.payload.length; i++) v.payload[i] = a[b + 51 + i];
+        bytes memory signedBody = new bytes(a.length - b);
+        for (uint256 i = 0; i < signedBody.length; i++) signedBody[i] = a[b + i];
+        v.hash = digestOf(signedBody);
+    }
+
+    function readUint(bytes memory a, uint256 pos, uint256 len) internal pure returns (uint256 x) {
+        for (uint256 i = 0; i < len; i++) x = (x << 8) | uint8(a[pos + i]);
+    }
+
     // ------------------------------------------------------------------ small helpers
 
     function slice32(bytes memory data, uint256 pos) internal pure returns (bytes32 w) {
