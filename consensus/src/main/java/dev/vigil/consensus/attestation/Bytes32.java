@@ -1,0 +1,73 @@
+package dev.vigil.consensus.attestation;
+
+import dev.vigil.signing.Address;
+import dev.vigil.signing.Hex;
+import java.util.Arrays;
+
+/** An immutable 32-byte value, e.g. an emitter address. Equality is by content. */
+public final class Bytes32 implements Comparable<Bytes32> {
+  public static final int LENGTH = 32;
+  public static final Bytes32 ZERO = new Bytes32(new byte[LENGTH]);
+
+  private final byte[] bytes;
+
+  private Bytes32(byte[] bytes) {
+    this.bytes = bytes;
+  }
+
+  /** Copies exactly 32 bytes; throws IllegalArgumentException naming the length otherwise. */
+  public static Bytes32 wrap(byte[] bytes) {
+    if (bytes == null || bytes.length != LENGTH) {
+      throw new IllegalArgumentException(
+          "expected 32 bytes, got " + (bytes == null ? "null" : bytes.length));
+    }
+    return new Bytes32(bytes.clone());
+  }
+
+  static Bytes32 copyOf(byte[] src, int offset) {
+    return new Bytes32(Arrays.copyOfRange(src, offset, offset + LENGTH));
+  }
+
+  /** Parses 64 hex digits, with or without 0x. */
+  public static Bytes32 fromHex(String hex) {
+    return wrap(Hex.decode(hex));
+  }
+
+  /** An Ethereum address left-padded to 32 bytes (how EVM emitters are identified). */
+  public static Bytes32 leftPad(Address address) {
+    return new Bytes32(address.toBytes32());
+  }
+
+  public byte[] toBytes() {
+    return bytes.clone();
+  }
+
+  void copyTo(byte[] dst, int offset) {
+    System.arraycopy(bytes, 0, dst, offset, LENGTH);
+  }
+
+  /** 64 lowercase hex digits, no prefix. */
+  public String toHex() {
+    return Hex.encode(bytes);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Bytes32 b && Arrays.equals(bytes, b.bytes);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(bytes);
+  }
+
+  @Override
+  public int compareTo(Bytes32 o) {
+    return Arrays.compareUnsigned(bytes, o.bytes);
+  }
+
+  @Override
+  public String toString() {
+    return toHex();
+  }
+}
