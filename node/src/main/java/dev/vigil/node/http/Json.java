@@ -116,6 +116,8 @@ final class Json {
       }
       ObjectNode heights = po.putObject("heights");
       new TreeMap<>(p.heights()).forEach((chain, h) -> heights.put(Integer.toString(chain), h));
+      ObjectNode peerCounts = po.putObject("counts");
+      new TreeMap<>(p.counts()).forEach(peerCounts::put);
     }
     ObjectNode counts = o.putObject("counts");
     for (Map.Entry<String, Long> e : new TreeMap<>(s.counts()).entrySet()) counts.put(e.getKey(), e.getValue());

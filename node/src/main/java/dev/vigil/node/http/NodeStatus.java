@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param committeeIndex the committee this node signs for
  * @param selfIndex this node's signer index in it
  * @param chains one entry per observed chain
- * @param peers one entry per committee member other than this node
+ * @param peers one entry per committee member other than this node, by signer index
  * @param counts named counters, e.g. "attestations", "pendingLocal", "invalidSignatures"
  */
 public record NodeStatus(
@@ -46,14 +46,17 @@ public record NodeStatus(
    * @param reachable whether the member's inbox is currently known through the cluster
    * @param lastHeartbeat when its last valid heartbeat was made
    * @param heights the chain heights its last heartbeat reported, by chain id
+   * @param counts what this node counted of the member, e.g. "signed" (valid signatures accepted),
+   *     "equivocations", "impersonations": its participation record as seen from here
    */
   public record Peer(int signerIndex, Address address, Optional<String> nodeName, boolean reachable,
-      Optional<Instant> lastHeartbeat, Map<Integer, Long> heights) {
+      Optional<Instant> lastHeartbeat, Map<Integer, Long> heights, Map<String, Long> counts) {
     public Peer {
       Objects.requireNonNull(address, "address");
       Objects.requireNonNull(nodeName, "nodeName");
       Objects.requireNonNull(lastHeartbeat, "lastHeartbeat");
       heights = Map.copyOf(heights);
+      counts = Map.copyOf(counts);
     }
   }
 }

@@ -95,7 +95,7 @@ final class ApiFixture implements AutoCloseable {
       for (int i = 1; i < committee.committee().size(); i++) {
         boolean heard = i < 3;
         peers.add(new NodeStatus.Peer(i, committee.committee().member(i), heard ? Optional.of("guardian-" + i) : Optional.empty(),
-            heard, heard ? Optional.of(HEARTBEAT_AT) : Optional.empty(), heard ? Map.of(CHAIN, 1000L + i) : Map.of()));
+            heard, heard ? Optional.of(HEARTBEAT_AT) : Optional.empty(), heard ? Map.of(CHAIN, 1000L + i) : Map.of(), Map.of("signed", 10L * i)));
       }
       return new NodeStatus("guardian-0", "0.1.0-test", committee.committee().index(), 0, chains, peers,
           Map.of("attestations", db.attestations().count(), "pendingLocal", 0L));
