@@ -57,7 +57,8 @@ final class ApiFixture implements AutoCloseable {
 
   /** What a test may change; the defaults are a database check and a status read from the real cursor store. */
   static final class Options {
-    Config config = ConfigFactory.empty();
+    /** Local by default: the consensus module's reference.conf makes every system a cluster node. */
+    Config config = ConfigFactory.parseString("pekko.actor.provider = local");
     BiFunction<VigilDatabase, ActorSystem<?>, Readiness> readiness =
         (db, system) -> Readiness.builder().check("database", Readiness.databaseOpen(db)).build();
     BiFunction<VigilDatabase, TestCommittee, StatusSource> status = ApiFixture::statusFromStore;

@@ -291,7 +291,7 @@ class HttpApiIT {
   @Test
   void aRequestThatOutlivesTheServersTimeoutGetsJson(@TempDir Path other) {
     ApiFixture.Options o = new ApiFixture.Options();
-    o.config = com.typesafe.config.ConfigFactory.parseString("pekko.http.server.request-timeout = 300ms");
+    o.config = com.typesafe.config.ConfigFactory.parseString("pekko.http.server.request-timeout = 300ms").withFallback(o.config);
     CompletableFuture<NodeStatus> never = new CompletableFuture<>();
     o.status = (db, c) -> () -> never;
     try (ApiFixture slow = new ApiFixture(other, o)) {
