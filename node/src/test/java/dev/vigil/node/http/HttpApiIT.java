@@ -301,6 +301,20 @@ class HttpApiIT {
   }
 
   @Test
+  void aTakenPortFailsTheStartNamingTheAddress() {
+    int port = api.api.address().getPort();
+    HttpApi.Dependencies deps = new HttpApi.Dependencies(api.db.attestations(), api.committee::committee,
+        ApiFixture.statusFromStore(api.db, api.committee), new AttestationHub(), new dev.vigil.node.metrics.NodeMetrics(),
+        Readiness.builder().build());
+    var start = HttpApi.start(api.system, HttpSettings.defaults().withPort(port), deps).toCompletableFuture();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> start.get(30, java.util.concurrent.TimeUnit.SECONDS))
+        .hasCauseInstanceOf(IllegalStateException.class)
+        .cause().hasMessageStartingWith("the HTTP API cannot listen on 127.0.0.1:" + port + ": ");
+    // the running API is unaffected
+    assertThat(api.get("/healthz").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void healthzIsUp() {
     HttpResponse<String> r = api.get("/healthz");
     assertThat(r.statusCode()).isEqualTo(200);
