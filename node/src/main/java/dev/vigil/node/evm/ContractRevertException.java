@@ -13,6 +13,14 @@ import org.web3j.protocol.core.Response;
  * A contract call or transaction that reverted, with the contract's reason string (e.g.
  * {@code "message already executed"}). {@link #txHash()} is present when the revert was mined (the
  * transaction was sent and paid for) and empty when a call or gas estimate refused it first.
+ *
+ * <p>What the node and web3j give (anvil 1.7, web3j 4.14): eth_call and eth_estimateGas answer a
+ * revert with JSON-RPC error 3, message "execution reverted: &lt;reason&gt;" and the ABI-encoded
+ * {@code Error(string)} as data (JSON-quoted in web3j's {@code Error.getData()});
+ * {@code EthCall.getRevertReason()} returns the whole message, so the data is decoded here. A mined
+ * failed transaction has receipt status 0x0 and no revert reason in the receipt; web3j's
+ * {@code RevertReasonExtractor} would replay it on the state after its block, so
+ * {@link EvmClient} replays it on the state before instead.
  */
 public final class ContractRevertException extends IllegalStateException {
   private static final String ERROR_SELECTOR = "08c379a0"; // Error(string)
