@@ -76,6 +76,7 @@ final class ConfigReader {
       if (!config.hasPathOrNull(prefix) || config.getIsNull(prefix)) return null;
       ConfigValue v = config.getValue(prefix);
       if (v.valueType() != ConfigValueType.OBJECT) {
+        consumed.add(prefix); // reported here, not again as an unknown key
         if (reportedObjects.add(prefix)) problem(prefix, "expected an object { ... }, got " + describe(prefix, v), v);
         return null;
       }
@@ -86,8 +87,14 @@ final class ConfigReader {
 
   private ConfigValue required(String path, String expected) {
     ConfigValue v = value(path);
-    if (v == null) problem(path, "missing (expected " + expected + ")");
+    if (v == null && !underReportedObject(path)) problem(path, "missing (expected " + expected + ")");
     return v;
+  }
+
+  /** Whether a parent of path was already reported as not being an object. */
+  private boolean underReportedObject(String path) {
+    for (String o : reportedObjects) if (path.startsWith(o + ".")) return true;
+    return false;
   }
 
   String string(String path) {
@@ -145,8 +152,8 @@ final class ConfigReader {
     return p == null ? null : p.intValue();
   }
 
-  /** A duration such as 2s or 24h; at least {@code min}. */
-  Duration duration(String path, Duration min) {
+  /** A duration such as 2s or 24h; more than zero if {@code positive}, else zero or more. */
+  Duration duration(String path, boolean positive) {
     ConfigValue v = required(path, "a duration such as 500ms, 2s or 24h");
     if (v == null) return null;
     Duration d;
@@ -156,8 +163,8 @@ final class ConfigReader {
       problem(path, "expected a duration such as 500ms, 2s or 24h, got " + describe(path, v), v);
       return null;
     }
-    if (d.compareTo(min) < 0) {
-      problem(path, "expected a duration of at least " + min.toString().substring(2).toLowerCase() + ", got " + describe(path, v), v);
+    if (positive ? d.isNegative() || d.isZero() : d.isNegative()) {
+      problem(path, "expected a " + (positive ? "positive" : "non-negative") + " duration, got " + describe(path, v), v);
       return null;
     }
     return d;

@@ -190,7 +190,7 @@ final class NodeSettingsLoader {
   private CommitteeSettings committee() {
     String base = ROOT + ".committee";
     Long index = r.integer(base + ".index", 0, 0xFFFF_FFFFL);
-    Duration expiry = r.duration(base + ".expiry-window", Duration.ZERO);
+    Duration expiry = r.duration(base + ".expiry-window", false);
     List<ConfigValue> list = r.list(base + ".members");
     if (list == null) return null;
     String membersPath = base + ".members";
@@ -246,7 +246,7 @@ final class NodeSettingsLoader {
   private List<ChainSettings> chains() {
     String defaults = ROOT + ".chain-defaults";
     Finality defFinality = finality(defaults + ".finality", true);
-    Duration defPoll = r.duration(defaults + ".poll-interval", Duration.ofMillis(1));
+    Duration defPoll = r.duration(defaults + ".poll-interval", true);
     Long defRange = r.integer(defaults + ".max-block-range", 1, MAX_BLOCK_RANGE);
 
     String base = ROOT + ".chains";
@@ -281,7 +281,7 @@ final class NodeSettingsLoader {
       List<URI> urls = rpcUrls(p + ".rpc-urls");
       Address core = address(p + ".core-address");
       Finality finality = r.has(p + ".finality") ? finality(p + ".finality", false) : defFinality;
-      Duration poll = r.has(p + ".poll-interval") ? r.duration(p + ".poll-interval", Duration.ofMillis(1)) : defPoll;
+      Duration poll = r.has(p + ".poll-interval") ? r.duration(p + ".poll-interval", true) : defPoll;
       Long range = r.has(p + ".max-block-range") ? r.integer(p + ".max-block-range", 1, MAX_BLOCK_RANGE) : defRange;
       if (id == null || urls == null || core == null || finality == null || poll == null || range == null) {
         ok = false;
