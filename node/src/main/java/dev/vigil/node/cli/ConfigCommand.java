@@ -43,19 +43,28 @@ final class ConfigCommand implements Callable<Integer> {
     out.printf("%-12s %s%n", "data dir", s.dataDir());
     out.printf("%-12s %s (password: %s)%n", "key file", s.key().file(), s.key().password());
     out.printf("%-12s %d: %d members, quorum %d, expiry window %s%n", "committee", s.committee().index(),
-        s.committee().members().size(), s.committee().quorum(), s.committee().expiryWindow());
+        s.committee().members().size(), s.committee().quorum(), human(s.committee().expiryWindow()));
     for (int i = 0; i < s.committee().members().size(); i++) {
       out.printf("%-12s   %d  %s%n", "", i, s.committee().members().get(i));
     }
     out.printf("%-12s chain %d, emitter 0x%s%n", "governance", s.governance().chain(), s.governance().emitter().toHex());
     for (ChainSettings c : s.chains()) {
       out.printf("%-12s %d %s: core %s, finality %s, poll %s, max %d blocks per getLogs, %d RPC endpoint(s)%n", "chain",
-          c.id(), c.name(), c.coreAddress(), c.finality(), c.pollInterval(), c.maxBlockRange(), c.rpcUrls().size());
+          c.id(), c.name(), c.coreAddress(), c.finality(), human(c.pollInterval()), c.maxBlockRange(), c.rpcUrls().size());
     }
     out.printf("%-12s pekko://%s@%s:%d%s, seeds %s%n", "cluster", s.cluster().systemName(), s.cluster().host(),
         s.cluster().port(), s.cluster().bindHost().map(b -> " (listening on " + b + ")").orElse(""), s.cluster().seedNodes());
     out.printf("%-12s http://%s:%d%n", "http", s.http().host(), s.http().port());
     out.println(noFileChecks ? "usable as a file (key file, password and data dir not checked)" : "usable");
     return 0;
+  }
+
+  /** 24h, 6s, 500ms rather than PT24H. */
+  static String human(java.time.Duration d) {
+    if (d.toMillis() % 1000 != 0) return d.toMillis() + "ms";
+    long s = d.toSeconds();
+    if (s != 0 && s % 3600 == 0) return s / 3600 + "h";
+    if (s != 0 && s % 60 == 0) return s / 60 + "m";
+    return s + "s";
   }
 }
