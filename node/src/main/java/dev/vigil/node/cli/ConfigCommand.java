@@ -3,6 +3,7 @@ package dev.vigil.node.cli;
 import dev.vigil.node.config.ChainSettings;
 import dev.vigil.node.config.LoadOptions;
 import dev.vigil.node.config.NodeSettings;
+import dev.vigil.node.observer.Finality;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -49,8 +50,13 @@ final class ConfigCommand implements Callable<Integer> {
     }
     out.printf("%-12s chain %d, emitter 0x%s%n", "governance", s.governance().chain(), s.governance().emitter().toHex());
     for (ChainSettings c : s.chains()) {
-      out.printf("%-12s %d %s: core %s, finality %s, poll %s, max %d blocks per getLogs, %d RPC endpoint(s)%n", "chain",
-          c.id(), c.name(), c.coreAddress(), c.finality(), human(c.pollInterval()), c.maxBlockRange(), c.rpcUrls().size());
+      String finality = switch (c.finality()) {
+        case Finality.Tags t -> "tags";
+        case Finality.Confirmations n -> n.depth() + " confirmations";
+      };
+      out.printf("%-12s %d %s: core %s, finality %s, from block %d, poll %s, max %d blocks per getLogs, %d RPC endpoint(s)%n",
+          "chain", c.id(), c.name(), c.coreAddress(), finality, c.startBlock(), human(c.pollInterval()), c.maxBlockRange(),
+          c.rpcUrls().size());
     }
     out.printf("%-12s pekko://%s@%s:%d%s, seeds %s%n", "cluster", s.cluster().systemName(), s.cluster().host(),
         s.cluster().port(), s.cluster().bindHost().map(b -> " (listening on " + b + ")").orElse(""), s.cluster().seedNodes());

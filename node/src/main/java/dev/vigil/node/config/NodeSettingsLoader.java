@@ -14,6 +14,7 @@ import com.typesafe.config.ConfigValueType;
 import dev.vigil.consensus.attestation.Bytes32;
 import dev.vigil.consensus.attestation.Committee;
 import dev.vigil.node.config.NodeConfigException.Problem;
+import dev.vigil.node.observer.Finality;
 import dev.vigil.signing.Address;
 import dev.vigil.signing.Hex;
 import dev.vigil.signing.keystore.KeyFile;
@@ -246,7 +247,10 @@ final class NodeSettingsLoader {
   private List<ChainSettings> chains() {
     String defaults = ROOT + ".chain-defaults";
     Finality defFinality = finality(defaults + ".finality", true);
+    Long defStart = r.integer(defaults + ".start-block", 0, Long.MAX_VALUE);
     Duration defPoll = r.duration(defaults + ".poll-interval", true);
+    Duration defBackoff = r.duration(defaults + ".max-backoff", true);
+    Duration defTimeout = r.duration(defaults + ".rpc-timeout", true);
     Long defRange = r.integer(defaults + ".max-block-range", 1, MAX_BLOCK_RANGE);
 
     String base = ROOT + ".chains";
@@ -281,13 +285,23 @@ final class NodeSettingsLoader {
       List<URI> urls = rpcUrls(p + ".rpc-urls");
       Address core = address(p + ".core-address");
       Finality finality = r.has(p + ".finality") ? finality(p + ".finality", false) : defFinality;
+      Long start = r.has(p + ".start-block") ? r.integer(p + ".start-block", 0, Long.MAX_VALUE) : defStart;
       Duration poll = r.has(p + ".poll-interval") ? r.duration(p + ".poll-interval", true) : defPoll;
+      Duration backoff = r.has(p + ".max-backoff") ? r.duration(p + ".max-backoff", true) : defBackoff;
+      Duration timeout = r.has(p + ".rpc-timeout") ? r.duration(p + ".rpc-timeout", true) : defTimeout;
       Long range = r.has(p + ".max-block-range") ? r.integer(p + ".max-block-range", 1, MAX_BLOCK_RANGE) : defRange;
-      if (id == null || urls == null || core == null || finality == null || poll == null || range == null) {
+      if (poll != null && backoff != null && backoff.compareTo(poll) < 0) {
+        String at = r.has(p + ".max-backoff") ? p + ".max-backoff" : defaults + ".max-backoff";
+        r.problem(at, "expected at least the poll interval (" + poll.toMillis() + "ms) for chain '" + name + "', got "
+            + backoff.toMillis() + "ms", r.value(at));
+        backoff = null;
+      }
+      if (id == null || urls == null || core == null || finality == null || start == null || poll == null
+          || backoff == null || timeout == null || range == null) {
         ok = false;
         continue;
       }
-      chains.add(new ChainSettings(id.intValue(), name, urls, core, finality, poll, range.intValue()));
+      chains.add(new ChainSettings(id.intValue(), name, urls, core, finality, start, poll, backoff, timeout, range.intValue()));
     }
     if (!ok) return null;
     chains.sort(Comparator.comparingInt(ChainSettings::id));
@@ -303,7 +317,7 @@ final class NodeSettingsLoader {
       return null;
     }
     r.consume(path);
-    if (v.valueType() == ConfigValueType.STRING && "tags".equals(v.unwrapped())) return Finality.TAGS;
+    if (v.valueType() == ConfigValueType.STRING && "tags".equals(v.unwrapped())) return new Finality.Tags();
     if (v.valueType() == ConfigValueType.OBJECT) {
       ConfigObject o = (ConfigObject) v;
       boolean ok = true;
@@ -490,6 +504,17 @@ final class NodeSettingsLoader {
   }
 
   private void unknownKeys() {
+    ConfigObject node = r.object(ROOT, false);
+    if (node != null) {
+      for (String k : node.keySet()) {
+        // Pekko dispatcher blocks (e.g. observer-dispatcher): Pekko reads and checks them
+        if (k.endsWith("-dispatcher")) {
+          String p = ConfigReader.join(ROOT, k);
+          r.consume(p);
+          r.object(p, true);
+        }
+      }
+    }
     r.reportUnknownKeys(ROOT);
     ConfigObject vigil = r.object("vigil", false);
     if (vigil == null) return;

@@ -15,8 +15,8 @@ import org.web3j.abi.datatypes.generated.Uint8;
 import org.web3j.protocol.core.methods.response.Log;
 
 /** The source event, decoded with web3j's ABI decoder; garbage logs give a clear exception. */
-final class LogMessagePublished {
-  static final Event EVENT =
+public final class LogMessagePublished {
+  public static final Event EVENT =
       new Event(
           "LogMessagePublished",
           List.of(
@@ -25,15 +25,15 @@ final class LogMessagePublished {
               new TypeReference<Uint32>() {},
               new TypeReference<DynamicBytes>() {},
               new TypeReference<Uint8>() {}));
-  static final String TOPIC = EventEncoder.encode(EVENT);
+  public static final String TOPIC = EventEncoder.encode(EVENT);
 
-  record Decoded(byte[] sender32, long sequence, long nonce, byte[] payload, int consistencyLevel) {}
+  public record Decoded(byte[] sender32, long sequence, long nonce, byte[] payload, int consistencyLevel) {}
 
   private LogMessagePublished() {}
 
   /** Decodes a log of this event; throws {@link MalformedRpcDataException} naming the problem. */
   @SuppressWarnings("rawtypes")
-  static Decoded decode(Log log) {
+  public static Decoded decode(Log log) {
     List<String> topics = log.getTopics();
     if (topics == null || topics.size() != 2 || !TOPIC.equalsIgnoreCase(topics.get(0))) {
       throw new MalformedRpcDataException("log " + where(log) + " is not LogMessagePublished (topics " + topics + ")");

@@ -46,6 +46,9 @@ final class NodeFiles {
               core-address = "0x00000000000000000000000000000000000c0de2"
               finality { confirmations = 5 }
               poll-interval = 250ms
+              start-block = 19000000
+              max-backoff = 30s
+              rpc-timeout = 3s
               max-block-range = 50
             }
           }

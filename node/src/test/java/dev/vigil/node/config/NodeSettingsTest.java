@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
 import dev.vigil.consensus.attestation.Bytes32;
+import dev.vigil.node.observer.Finality;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -50,12 +51,18 @@ class NodeSettingsTest {
     assertThat(alpha.rpcUrls()).containsExactly(URI.create("http://127.0.0.1:8545"), URI.create("ws://127.0.0.1:8546/ws"));
     assertThat(alpha.coreAddress().toChecksumHex()).isEqualTo("0x5FbDB2315678afecb367f032d93F642f64180aa3");
     // chain-defaults from reference.conf
-    assertThat(alpha.finality()).isEqualTo(Finality.TAGS);
+    assertThat(alpha.finality()).isEqualTo(new Finality.Tags());
+    assertThat(alpha.startBlock()).isZero();
     assertThat(alpha.pollInterval()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(alpha.maxBackoff()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(alpha.rpcTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(alpha.maxBlockRange()).isEqualTo(1000);
     ChainSettings beta = s.chain(2).orElseThrow();
     assertThat(beta.finality()).isEqualTo(new Finality.Confirmations(5));
     assertThat(beta.pollInterval()).isEqualTo(Duration.ofMillis(250));
+    assertThat(beta.startBlock()).isEqualTo(19_000_000L);
+    assertThat(beta.maxBackoff()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(beta.rpcTimeout()).isEqualTo(Duration.ofSeconds(3));
     assertThat(beta.maxBlockRange()).isEqualTo(50);
 
     assertThat(s.cluster().systemName()).isEqualTo("vigil");
@@ -134,6 +141,7 @@ class NodeSettingsTest {
         pekko.loglevel = "ERROR"
         pekko.remote.artery.canonical.port = 1
         vigil.consensus.batch-max-size = 7
+        vigil.node.observer-dispatcher.thread-pool-executor.fixed-pool-size = 8
         """);
     NodeSettings s = NodeSettings.load(file, NodeFiles.strict());
     Config c = s.actorSystemConfig();
@@ -147,6 +155,9 @@ class NodeSettingsTest {
     // the rest of the node file passes through to Pekko and to other modules
     assertThat(c.getString("pekko.loglevel")).isEqualTo("ERROR");
     assertThat(c.getInt("vigil.consensus.batch-max-size")).isEqualTo(7);
+    // dispatcher blocks under vigil.node are Pekko's to read, not unknown keys
+    assertThat(c.getInt("vigil.node.observer-dispatcher.thread-pool-executor.fixed-pool-size")).isEqualTo(8);
+    assertThat(c.getString("vigil.node.observer-dispatcher.type")).isEqualTo("Dispatcher");
   }
 
   @Test

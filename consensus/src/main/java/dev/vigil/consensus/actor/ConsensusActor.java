@@ -1,0 +1,492 @@
+package dev.vigil.consensus.actor;
+
+import dev.vigil.consensus.aggregation.Aggregator;
+import dev.vigil.consensus.aggregation.Decision;
+import dev.vigil.consensus.aggregation.Verification;
+import dev.vigil.consensus.attestation.Attestation;
+import dev.vigil.consensus.attestation.AttestationVerifier;
+import dev.vigil.consensus.attestation.Bytes32;
+import dev.vigil.consensus.attestation.Committee;
+import dev.vigil.consensus.attestation.CommitteeHistory;
+import dev.vigil.consensus.attestation.MessageId;
+import dev.vigil.consensus.attestation.Verdict;
+import dev.vigil.consensus.observation.Observation;
+import dev.vigil.consensus.observation.ObservationSource;
+import dev.vigil.consensus.observation.SignedObservation;
+import dev.vigil.consensus.transport.PeerInbox;
+import dev.vigil.consensus.wire.PeerMessage;
+import dev.vigil.consensus.wire.WireCodec;
+import dev.vigil.signing.Address;
+import dev.vigil.signing.Secp256k1;
+import dev.vigil.signing.Signer;
+import dev.vigil.storage.DoubleSignRefusedException;
+import dev.vigil.storage.VigilDatabase;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+
+/**
+ * One guardian's consensus: a thin shell around the {@link Aggregator} that performs its decisions.
+ * Signing (behind the double-sign guard), signature recovery and RocksDB run on the blocking
+ * dispatcher and come back with {@code pipeToSelf}; peers are found through the Receptionist and
+ * reached through their {@link PeerInbox}.
+ */
+public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Command> {
+
+  /** Everything a guardian's consensus needs from the node. */
+  public record Guardian(String nodeName, String version, Committee committee, int selfIndex, Signer signer, VigilDatabase db,
+      Secp256k1 backend, ObservationSource source) {
+    public Guardian {
+      Objects.requireNonNull(nodeName, "nodeName");
+      Objects.requireNonNull(version, "version");
+      Objects.requireNonNull(committee, "committee");
+      Objects.requireNonNull(signer, "signer");
+      Objects.requireNonNull(db, "db");
+      Objects.requireNonNull(backend, "backend");
+      Objects.requireNonNull(source, "source");
+      if (selfIndex < 0 || selfIndex >= committee.size()) {
+        throw new IllegalArgumentException("own index " + selfIndex + " is outside the committee of " + committee.size());
+      }
+      if (!committee.member(selfIndex).equals(signer.address())) {
+        throw new IllegalArgumentException("the signer's address " + signer.address() + " is not member " + selfIndex
+            + " of committee " + committee.index() + " (" + committee.member(selfIndex) + ")");
+      }
+    }
+  }
+
+  public sealed interface Command {}
+
+  /** A final observation from a chain observer (or a test's entry point). */
+  public record Observe(Observation observation) implements Command {}
+
+  /** A message from a peer, handed over by the {@link PeerInbox}. */
+  public record FromPeer(PeerMessage message) implements Command {}
+
+  public record GetStats(ActorRef<ConsensusStats> replyTo) implements Command {}
+
+  /** Every new attestation this guardian holds (formed here or received) is sent to the subscriber. */
+  public record Subscribe(ActorRef<Attestation> subscriber) implements Command {}
+
+  private record Signed(SignedObservation own) implements Command {}
+
+  private record SignRefused(Observation observation, String reason) implements Command {}
+
+  private record AlreadyAttested(Attestation attestation) implements Command {}
+
+  private record Failed(String what, Throwable error) implements Command {}
+
+  private record SignaturesChecked(List<SignedObservation> items, List<Verification> results) implements Command {}
+
+  private record AttestationChecked(Attestation attestation, Verdict verdict) implements Command {}
+
+  private record Restored(List<Map.Entry<Observation, SignedObservation>> pending) implements Command {}
+
+  private record Reobserved(List<Observation> observations, int requester) implements Command {}
+
+  private record PeersChanged(Set<ActorRef<PeerMessage>> peers) implements Command {}
+
+  private record EvidenceKept(boolean stored) implements Command {}
+
+  private record Completed() implements Command {}
+
+  private record Tick() implements Command {}
+
+  private record Flush() implements Command {}
+
+  private record HeartbeatTick() implements Command {}
+
+  private static final Object FLUSH_TIMER = "flush";
+
+  private final ConsensusSettings settings;
+  private final Guardian guardian;
+  private final Committee committee;
+  private final int self;
+  private final LongSupplier clock;
+  private final TimerScheduler<Command> timers;
+  private final Aggregator aggregator;
+  private final ConsensusStore store;
+  private final AttestationVerifier verifier;
+  private final Executor blocking;
+  private final Map<Address, Integer> indexOf = new HashMap<>();
+  private final ActorRef<PeerMessage> inbox;
+  private final String inboxString;
+  private final ActorRefResolver resolver;
+
+  private Set<ActorRef<PeerMessage>> peers = Set.of();
+  private final Map<Integer, ActorRef<PeerMessage>> peerByIndex = new HashMap<>();
+  private final Map<Integer, PeerMessage.HeartbeatInfo> heartbeats = new HashMap<>();
+  private final List<ActorRef<Attestation>> subscribers = new ArrayList<>();
+
+  private final List<SignedObservation> ownOut = new ArrayList<>();
+  private final Map<ActorRef<PeerMessage>, List<Attestation>> attOut = new LinkedHashMap<>();
+  private int attOutCount;
+  private final List<SignedObservation> toVerify = new ArrayList<>();
+  private final Map<RequestKey, Long> served = new HashMap<>();
+
+  private long undecodableMessages, undecodableItems, badHeartbeats, requestsServed, evidenceStored, storeFailures;
+
+  private record RequestKey(int chain, Bytes32 txHash) {}
+
+  private ConsensusActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, ConsensusSettings settings, Guardian guardian,
+      LongSupplier clock) {
+    super(ctx);
+    this.settings = settings;
+    this.guardian = guardian;
+    this.committee = guardian.committee();
+    this.self = guardian.selfIndex();
+    this.clock = clock;
+    this.timers = timers;
+    this.aggregator = new Aggregator(settings.aggregator(), committee, self, new SplittableRandom(self * 7919L + System.nanoTime()));
+    this.store = new ConsensusStore(guardian.db(), guardian.signer());
+    this.verifier = new AttestationVerifier(CommitteeHistory.of(committee), guardian.backend(), Clock.systemUTC(),
+        AttestationVerifier.DEFAULT_EXPIRY_WINDOW);
+    this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(settings.blockingDispatcher()));
+    for (int i = 0; i < committee.size(); i++) indexOf.put(committee.member(i), i);
+    this.resolver = ActorRefResolver.get(ctx.getSystem());
+
+    ServiceKey<PeerMessage> key = PeerInbox.serviceKey(settings.serviceKey() + "-" + committee.index());
+    this.inbox = ctx.spawn(PeerInbox.create(key, ctx.getSelf(), FromPeer::new), "inbox");
+    this.inboxString = resolver.toSerializationFormat(inbox);
+    ActorRef<Receptionist.Listing> listingAdapter =
+        ctx.messageAdapter(Receptionist.Listing.class, listing -> new PeersChanged(listing.getServiceInstances(key)));
+    ctx.getSystem().receptionist().tell(Receptionist.subscribe(key, listingAdapter));
+
+    timers.startTimerWithFixedDelay(new Tick(), settings.tickInterval());
+    timers.startTimerWithFixedDelay(new HeartbeatTick(), settings.heartbeatInterval());
+    ctx.pipeToSelf(CompletableFuture.supplyAsync(store::pendingOwn, blocking),
+        (list, err) -> err != null ? new Failed("restore pending own observations", err) : new Restored(list));
+  }
+
+  public static Behavior<Command> create(ConsensusSettings settings, Guardian guardian) {
+    return create(settings, guardian, System::currentTimeMillis);
+  }
+
+  /** With a clock of its own (tests drive time by hand). */
+  public static Behavior<Command> create(ConsensusSettings settings, Guardian guardian, LongSupplier clock) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ConsensusActor(ctx, timers, settings, guardian, clock)));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Observe.class, m -> after(aggregator.onLocalObservation(m.observation(), -1, clock.getAsLong())))
+        .onMessage(FromPeer.class, m -> onPeer(m.message()))
+        .onMessage(Signed.class, this::onSigned)
+        .onMessage(SignRefused.class, m -> {
+          getContext().getLog().error("ALERT: double-sign guard refused to sign {}: {}", m.observation().messageId(), m.reason());
+          return after(aggregator.onSignRefused(m.observation()));
+        })
+        .onMessage(AlreadyAttested.class, m -> after(aggregator.onStoredAttestation(m.attestation(), clock.getAsLong())))
+        .onMessage(SignaturesChecked.class, this::onSignaturesChecked)
+        .onMessage(AttestationChecked.class, m -> {
+          if (!m.verdict().isValid()) getContext().getLog().warn("dropped invalid attestation for {}: {}", m.attestation().messageId(), m.verdict());
+          return after(aggregator.onPeerAttestationVerified(m.attestation(), m.verdict().isValid(), clock.getAsLong()));
+        })
+        .onMessage(Restored.class, this::onRestored)
+        .onMessage(Reobserved.class, m -> {
+          long now = clock.getAsLong();
+          List<Decision> out = new ArrayList<>();
+          for (Observation o : m.observations()) out.addAll(aggregator.onLocalObservation(o, m.requester(), now));
+          return after(out);
+        })
+        .onMessage(PeersChanged.class, m -> {
+          Set<ActorRef<PeerMessage>> s = new HashSet<>(m.peers());
+          s.remove(inbox);
+          peers = Set.copyOf(s);
+          peerByIndex.values().removeIf(r -> !peers.contains(r));
+          return this;
+        })
+        .onMessage(EvidenceKept.class, m -> {
+          if (m.stored()) evidenceStored++;
+          return this;
+        })
+        .onMessage(Completed.class, m -> this)
+        .onMessage(Failed.class, m -> {
+          storeFailures++;
+          getContext().getLog().error("{} failed", m.what(), m.error());
+          return this;
+        })
+        .onMessage(Tick.class, m -> {
+          long now = clock.getAsLong();
+          served.values().removeIf(t -> now - t > settings.aggregator().resendInterval().toMillis());
+          return after(aggregator.onTick(now));
+        })
+        .onMessage(Flush.class, m -> {
+          flush();
+          return this;
+        })
+        .onMessage(HeartbeatTick.class, m -> sendHeartbeat())
+        .onMessage(GetStats.class, m -> {
+          m.replyTo().tell(stats());
+          return this;
+        })
+        .onMessage(Subscribe.class, m -> {
+          subscribers.add(m.subscriber());
+          return this;
+        })
+        .build();
+  }
+
+  // ---------------------------------------------------------------- inputs
+
+  private Behavior<Command> onPeer(PeerMessage m) {
+    long now = clock.getAsLong();
+    switch (m) {
+      case PeerMessage.ObservationBatch b -> {
+        undecodableItems += b.undecodable();
+        List<Decision> out = new ArrayList<>();
+        for (SignedObservation so : b.observations()) out.addAll(aggregator.onPeerSignature(so, now));
+        return after(out);
+      }
+      case PeerMessage.AttestationBatch b -> {
+        undecodableItems += b.undecodable();
+        List<Decision> out = new ArrayList<>();
+        for (Attestation a : b.attestations()) out.addAll(aggregator.onPeerAttestation(a, now));
+        return after(out);
+      }
+      case PeerMessage.ObservationRequest r -> {
+        onRequest(r, now);
+        return this;
+      }
+      case PeerMessage.Heartbeat h -> {
+        onHeartbeat(h);
+        return this;
+      }
+      case PeerMessage.Undecodable u -> {
+        undecodableMessages++;
+        getContext().getLog().debug("dropped undecodable peer message {} ({} bytes): {}", u.manifest(), u.length(), u.reason());
+        return this;
+      }
+    }
+  }
+
+  private Behavior<Command> onSigned(Signed m) {
+    List<Decision> out = aggregator.onOwnSigned(m.own(), clock.getAsLong());
+    if (out.isEmpty() && aggregator.isAttested(m.own().messageId())) {
+      // Attested while we were signing: the pending record just written is not needed.
+      MessageId id = m.own().messageId();
+      blocking(() -> store.removePending(id), "remove pending " + id);
+    }
+    return after(out);
+  }
+
+  private Behavior<Command> onSignaturesChecked(SignaturesChecked m) {
+    long now = clock.getAsLong();
+    List<Decision> out = new ArrayList<>();
+    for (int i = 0; i < m.items().size(); i++) {
+      out.addAll(aggregator.onPeerSignatureVerified(m.items().get(i), m.results().get(i), now));
+    }
+    return after(out);
+  }
+
+  private Behavior<Command> onRestored(Restored m) {
+    long now = clock.getAsLong();
+    List<Decision> out = new ArrayList<>();
+    for (var e : m.pending()) out.addAll(aggregator.onRestoredOwn(e.getKey(), e.getValue(), now));
+    if (!m.pending().isEmpty()) getContext().getLog().info("re-broadcasting {} own observations pending since before the restart", m.pending().size());
+    return after(out);
+  }
+
+  private void onRequest(PeerMessage.ObservationRequest r, long now) {
+    if (r.committeeIndex() != committee.index() || r.requesterIndex() < 0 || r.requesterIndex() >= committee.size()
+        || r.requesterIndex() == self) {
+      undecodableItems++;
+      return;
+    }
+    RequestKey key = new RequestKey(r.chain(), r.txHash());
+    Long last = served.get(key);
+    if (last != null && now - last < settings.aggregator().resendInterval().toMillis()) return;
+    served.put(key, now);
+    requestsServed++;
+    int requester = r.requesterIndex();
+    getContext().pipeToSelf(guardian.source().reobserve(r.chain(), r.txHash()).toCompletableFuture(),
+        (list, err) -> err != null ? new Failed("re-read of " + r.txHash() + " on chain " + r.chain(), err) : new Reobserved(list, requester));
+  }
+
+  private void onHeartbeat(PeerMessage.Heartbeat h) {
+    PeerMessage.HeartbeatInfo info = h.info();
+    int i = info.signerIndex();
+    if (info.committeeIndex() != committee.index() || i < 0 || i >= committee.size() || i == self) {
+      badHeartbeats++;
+      return;
+    }
+    Address a;
+    try {
+      a = h.signature().isCanonical() ? guardian.backend().recoverAddress(WireCodec.heartbeatDigest(h.content()), h.signature()) : null;
+    } catch (RuntimeException e) {
+      a = null;
+    }
+    if (a == null || !a.equals(committee.member(i))) {
+      badHeartbeats++;
+      return;
+    }
+    heartbeats.put(i, info);
+    try {
+      ActorRef<PeerMessage> ref = resolver.resolveActorRef(info.inbox());
+      if (peers.contains(ref)) peerByIndex.put(i, ref);
+    } catch (RuntimeException e) {
+      badHeartbeats++;
+    }
+  }
+
+  // ---------------------------------------------------------------- effects
+
+  private Behavior<Command> after(List<Decision> decisions) {
+    for (Decision d : decisions) perform(d);
+    dispatchVerifications();
+    return this;
+  }
+
+  private void perform(Decision d) {
+    switch (d) {
+      case Decision.Sign s -> sign(s.observation());
+      case Decision.VerifySignature v -> toVerify.add(v.observation());
+      case Decision.VerifyAttestation v -> {
+        Attestation a = v.attestation();
+        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> verifier.verify(a), blocking),
+            (verdict, err) -> err != null ? new Failed("verify attestation", err) : new AttestationChecked(a, verdict));
+      }
+      case Decision.Broadcast b -> queueOwn(b.own());
+      case Decision.Attested a -> {
+        if (a.store()) {
+          Attestation att = a.attestation();
+          blocking(() -> store.putAttestation(att), "store attestation " + att.messageId());
+        }
+        for (ActorRef<Attestation> s : subscribers) s.tell(a.attestation());
+        a.sendTo().stream().forEach(i -> queueAttestation(a.attestation(), i));
+      }
+      case Decision.SendAttestation s -> queueAttestation(s.attestation(), s.peer());
+      case Decision.Retry r -> {
+        queueOwn(r.own());
+        var req = new PeerMessage.ObservationRequest(committee.index(), self, r.observation().chain(), r.observation().txHash(), inboxString);
+        for (ActorRef<PeerMessage> p : peers) p.tell(req);
+      }
+      case Decision.GiveUp g -> {
+        getContext().getLog().warn("gave up on {} (digest {}): no quorum in {}", g.id(), g.digest(), settings.aggregator().giveUpAfter());
+        blocking(() -> store.removePending(g.id()), "remove pending " + g.id());
+      }
+      case Decision.Evidence e -> {
+        Address signer = committee.member(e.first().signerIndex());
+        getContext().getLog().warn("ALERT: member {} ({}) signed two digests for {}: {} and {}", e.first().signerIndex(), signer,
+            e.first().messageId(), e.first().digest(), e.second().digest());
+        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> store.appendEvidence(e.first(), e.second(), signer), blocking),
+            (ok, err) -> err != null ? new Failed("store evidence", err) : new EvidenceKept(ok));
+      }
+    }
+  }
+
+  private void sign(Observation obs) {
+    long committeeIndex = committee.index();
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
+      Optional<Attestation> known = store.attestation(obs.messageId());
+      if (known.isPresent()) return (Command) new AlreadyAttested(known.get());
+      try {
+        return new Signed(store.sign(obs, committeeIndex, self));
+      } catch (DoubleSignRefusedException e) {
+        return new SignRefused(obs, e.getMessage());
+      }
+    }, blocking), (res, err) -> err != null ? new Failed("sign " + obs.messageId(), err) : res);
+  }
+
+  private void dispatchVerifications() {
+    if (toVerify.isEmpty()) return;
+    int chunk = settings.verifyChunkSize();
+    for (int from = 0; from < toVerify.size(); from += chunk) {
+      List<SignedObservation> items = List.copyOf(toVerify.subList(from, Math.min(toVerify.size(), from + chunk)));
+      getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> items.stream().map(this::verify).toList(), blocking),
+          (results, err) -> err != null ? new Failed("verify signatures", err) : new SignaturesChecked(items, results));
+    }
+    toVerify.clear();
+  }
+
+  /** Runs on the blocking dispatcher: recover the signer and compare with the committee. */
+  private Verification verify(SignedObservation so) {
+    if (!so.signature().isCanonical()) return Verification.NOT_A_MEMBER;
+    Address a;
+    try {
+      a = guardian.backend().recoverAddress(so.digest().toBytes(), so.signature());
+    } catch (RuntimeException e) {
+      return Verification.NOT_A_MEMBER;
+    }
+    if (a == null) return Verification.NOT_A_MEMBER;
+    Integer idx = indexOf.get(a);
+    if (idx == null) return Verification.NOT_A_MEMBER;
+    return idx == so.signerIndex() ? Verification.VALID : Verification.impersonatedBy(idx);
+  }
+
+  private void queueOwn(SignedObservation own) {
+    ownOut.add(own);
+    scheduleFlush();
+  }
+
+  private void queueAttestation(Attestation a, int peer) {
+    ActorRef<PeerMessage> ref = peerByIndex.get(peer);
+    if (ref != null) {
+      attOut.computeIfAbsent(ref, r -> new ArrayList<>()).add(a);
+    } else {
+      // Not yet known which inbox is that member's (no heartbeat yet): everyone gets it.
+      for (ActorRef<PeerMessage> p : peers) attOut.computeIfAbsent(p, r -> new ArrayList<>()).add(a);
+    }
+    attOutCount++;
+    scheduleFlush();
+  }
+
+  private void scheduleFlush() {
+    if (ownOut.size() >= settings.batchMaxSize() || attOutCount >= settings.batchMaxSize()) {
+      timers.cancel(FLUSH_TIMER);
+      flush();
+    } else if (!timers.isTimerActive(FLUSH_TIMER)) {
+      timers.startSingleTimer(FLUSH_TIMER, new Flush(), settings.batchDelay());
+    }
+  }
+
+  private void flush() {
+    if (!ownOut.isEmpty()) {
+      PeerMessage batch = PeerMessage.ObservationBatch.of(ownOut);
+      for (ActorRef<PeerMessage> p : peers) p.tell(batch);
+      ownOut.clear();
+    }
+    attOut.forEach((ref, list) -> ref.tell(PeerMessage.AttestationBatch.of(list)));
+    attOut.clear();
+    attOutCount = 0;
+  }
+
+  private Behavior<Command> sendHeartbeat() {
+    var info = new PeerMessage.HeartbeatInfo(guardian.nodeName(), committee.index(), self, guardian.source().heights(), guardian.version(),
+        clock.getAsLong(), inboxString);
+    PeerMessage hb = WireCodec.heartbeat(info, guardian.signer());
+    for (ActorRef<PeerMessage> p : peers) p.tell(hb);
+    return this;
+  }
+
+  private void blocking(Runnable r, String what) {
+    getContext().pipeToSelf(CompletableFuture.runAsync(r, blocking), (ok, err) -> err != null ? new Failed(what, err) : new Completed());
+  }
+
+  private ConsensusStats stats() {
+    return new ConsensusStats(aggregator.stats(), undecodableMessages, undecodableItems, badHeartbeats, requestsServed, evidenceStored,
+        storeFailures, peers.size(), heartbeats);
+  }
+}

@@ -1,0 +1,60 @@
+package dev.vigil.consensus.actor;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import dev.vigil.consensus.aggregation.AggregatorConfig;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Typed settings of the consensus actor, read from {@code vigil.consensus} (defaults in this
+ * module's reference.conf). Bad values fail at start with the key and what was expected.
+ */
+public record ConsensusSettings(
+    AggregatorConfig aggregator,
+    Duration batchDelay,
+    int batchMaxSize,
+    Duration tickInterval,
+    Duration heartbeatInterval,
+    int verifyChunkSize,
+    String serviceKey,
+    String blockingDispatcher) {
+
+  public static final String PATH = "vigil.consensus";
+  public static final String BLOCKING_DISPATCHER = PATH + ".blocking-dispatcher";
+
+  public ConsensusSettings {
+    Objects.requireNonNull(aggregator, "aggregator");
+    positive("batch-delay", batchDelay);
+    if (batchMaxSize < 1) throw new IllegalArgumentException(PATH + ".batch-max-size must be >= 1, got " + batchMaxSize);
+    positive("tick-interval", tickInterval);
+    positive("heartbeat-interval", heartbeatInterval);
+    if (verifyChunkSize < 1) throw new IllegalArgumentException(PATH + ".verify-chunk-size must be >= 1, got " + verifyChunkSize);
+    if (serviceKey == null || serviceKey.isBlank()) throw new IllegalArgumentException(PATH + ".service-key must not be empty");
+  }
+
+  /** Reads {@code vigil.consensus} from a full configuration (reference.conf supplies defaults). */
+  public static ConsensusSettings fromConfig(Config root) {
+    Config c = root.getConfig(PATH);
+    try {
+      AggregatorConfig agg = new AggregatorConfig(
+          c.getInt("max-unseen-per-peer"),
+          c.getDuration("give-up-after"),
+          c.getDuration("retry-initial"),
+          c.getDuration("retry-max"),
+          c.getDouble("retry-jitter"),
+          c.getInt("recent-attestations"),
+          c.getDuration("resend-interval"));
+      return new ConsensusSettings(agg, c.getDuration("batch-delay"), c.getInt("batch-max-size"), c.getDuration("tick-interval"),
+          c.getDuration("heartbeat-interval"), c.getInt("verify-chunk-size"), c.getString("service-key"), BLOCKING_DISPATCHER);
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException("bad configuration under " + PATH + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("bad configuration under " + PATH + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void positive(String key, Duration d) {
+    if (d == null || d.isNegative() || d.isZero()) throw new IllegalArgumentException(PATH + "." + key + " must be a positive duration, got " + d);
+  }
+}

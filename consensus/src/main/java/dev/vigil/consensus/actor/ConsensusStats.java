@@ -1,0 +1,33 @@
+package dev.vigil.consensus.actor;
+
+import dev.vigil.consensus.aggregation.AggregationStats;
+import dev.vigil.consensus.wire.PeerMessage;
+import java.util.Map;
+
+/**
+ * A snapshot of what one guardian's consensus actor has done and dropped.
+ *
+ * @param aggregation the state machine's counters (attestations, per-member participation and misbehaviour)
+ * @param undecodableMessages peer messages that did not decode at all
+ * @param undecodableItems entries of decoded batches that did not decode (bad body, bad signature shape)
+ * @param badHeartbeats heartbeats with a wrong committee, index or signature
+ * @param requestsServed ObservationRequests answered by re-reading the chain
+ * @param evidenceStored equivocation evidence records written
+ * @param storeFailures blocking operations that failed (logged)
+ * @param peers peers currently reachable through the Receptionist
+ * @param heartbeats the last valid heartbeat of each member, by signer index
+ */
+public record ConsensusStats(
+    AggregationStats aggregation,
+    long undecodableMessages,
+    long undecodableItems,
+    long badHeartbeats,
+    long requestsServed,
+    long evidenceStored,
+    long storeFailures,
+    int peers,
+    Map<Integer, PeerMessage.HeartbeatInfo> heartbeats) {
+  public ConsensusStats {
+    heartbeats = Map.copyOf(heartbeats);
+  }
+}

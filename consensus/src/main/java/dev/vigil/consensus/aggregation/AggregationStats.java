@@ -1,0 +1,59 @@
+package dev.vigil.consensus.aggregation;
+
+import java.util.List;
+
+/**
+ * What the aggregation state machine counted so far. Per-member lists are indexed by signer index;
+ * they are the participation and misbehaviour record of each guardian as this node saw it.
+ *
+ * @param attested attestations formed here from a local quorum
+ * @param attestedFromPeers valid complete attestations received from peers (or found in the store)
+ * @param gaveUp own observations given up without quorum
+ * @param pendingLocal observed here, no quorum yet
+ * @param pendingUnseen messages for which only peers' signatures are held
+ * @param wrongCommittee signatures or attestations for a committee index that is not current
+ * @param notMember signatures that claim an index outside the committee
+ * @param invalidSignatures signatures that recover to no member
+ * @param duplicates signatures received again (retransmissions)
+ * @param late valid-looking signatures for messages already attested (not verified: not needed)
+ * @param unseenCapDropped signatures dropped because their signer held too many unseen messages
+ * @param invalidAttestations complete attestations from peers that failed verification
+ * @param conflictsWithLocal peers' signatures or attestations for another digest than the local one
+ * @param signRefused local observations the double-sign guard refused to sign
+ * @param acceptedBySigner verified signatures accepted, per member
+ * @param impersonationsBySigner signatures made by a member's key under another member's index
+ * @param equivocationsBySigner conflicting digests signed by a member for one message identity
+ * @param capDroppedBySigner signatures dropped by the unseen cap, per member
+ */
+public record AggregationStats(
+    long attested,
+    long attestedFromPeers,
+    long gaveUp,
+    long pendingLocal,
+    long pendingUnseen,
+    long wrongCommittee,
+    long notMember,
+    long invalidSignatures,
+    long duplicates,
+    long late,
+    long unseenCapDropped,
+    long invalidAttestations,
+    long conflictsWithLocal,
+    long signRefused,
+    List<Long> acceptedBySigner,
+    List<Long> impersonationsBySigner,
+    List<Long> equivocationsBySigner,
+    List<Long> capDroppedBySigner) {
+
+  public AggregationStats {
+    acceptedBySigner = List.copyOf(acceptedBySigner);
+    impersonationsBySigner = List.copyOf(impersonationsBySigner);
+    equivocationsBySigner = List.copyOf(equivocationsBySigner);
+    capDroppedBySigner = List.copyOf(capDroppedBySigner);
+  }
+
+  /** Every attestation this node holds, formed here or received. */
+  public long attestationsTotal() {
+    return attested + attestedFromPeers;
+  }
+}

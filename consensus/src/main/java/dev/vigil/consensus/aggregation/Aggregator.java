@@ -1,0 +1,529 @@
+package dev.vigil.consensus.aggregation;
+
+import dev.vigil.consensus.attestation.Attestation;
+import dev.vigil.consensus.attestation.Committee;
+import dev.vigil.consensus.attestation.Digest;
+import dev.vigil.consensus.attestation.GuardianSignature;
+import dev.vigil.consensus.attestation.MessageId;
+import dev.vigil.consensus.observation.Observation;
+import dev.vigil.consensus.observation.SignedObservation;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+
+/**
+ * The aggregation state machine of one guardian: observations, own signatures and peers' (already
+ * verified) signatures in, {@link Decision}s out. Pure and single-threaded: no clock (time comes in
+ * as {@code nowMillis}), no I/O, no crypto (the driver verifies and signs when asked to), and the
+ * only randomness is the retry jitter from the generator it is given, so a seeded run repeats.
+ *
+ * <p>Rules (ARCHITECTURE.md, "Consensus protocol"):
+ * <ul>
+ *   <li>quorum is declared only for the digest this node observed itself;
+ *   <li>a peer's signature is verified before it counts, but signatures that cannot change the
+ *       outcome any more (message already attested, same digest) are not verified at all;
+ *   <li>signatures for messages not observed here wait, at most {@code maxUnseenPerPeer} messages
+ *       per signer, and at most {@code giveUpAfter};
+ *   <li>a member's second, different digest for one message identity is evidence;
+ *   <li>without quorum, the own signature is re-broadcast and the transaction re-requested with
+ *       exponential backoff and jitter, until {@code giveUpAfter}.
+ * </ul>
+ */
+public final class Aggregator {
+  private final AggregatorConfig config;
+  private final Committee committee;
+  private final int self;
+  private final int n;
+  private final int quorum;
+  private final RandomGenerator random;
+
+  private final Map<MessageId, Pending> pending = new HashMap<>();
+  private final LinkedHashMap<MessageId, Done> done;
+  private final int[] unseenBySigner;
+
+  private long attested, attestedFromPeers, gaveUp, wrongCommittee, notMember, invalidSignatures, duplicates, late,
+      unseenCapDropped, invalidAttestations, conflictsWithLocal, signRefused;
+  private final long[] acceptedBySigner, impersonationsBySigner, equivocationsBySigner, capDroppedBySigner;
+
+  public Aggregator(AggregatorConfig config, Committee committee, int selfIndex, RandomGenerator random) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.committee = Objects.requireNonNull(committee, "committee");
+    this.n = committee.size();
+    if (selfIndex < 0 || selfIndex >= n) {
+      throw new IllegalArgumentException("own signer index " + selfIndex + " is outside the committee of " + n);
+    }
+    this.self = selfIndex;
+    this.quorum = committee.quorum();
+    this.random = Objects.requireNonNull(random, "random");
+    int cap = config.recentAttestations();
+    this.done = new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<MessageId, Done> eldest) {
+        return size() > cap;
+      }
+    };
+    this.unseenBySigner = new int[n];
+    this.acceptedBySigner = new long[n];
+    this.impersonationsBySigner = new long[n];
+    this.equivocationsBySigner = new long[n];
+    this.capDroppedBySigner = new long[n];
+  }
+
+  public Committee committee() {
+    return committee;
+  }
+
+  public int selfIndex() {
+    return self;
+  }
+
+  // ---------------------------------------------------------------- local observations
+
+  /**
+   * A final observation from the local chain observer, or the re-read answer to a peer's request
+   * ({@code requester} >= 0), which then gets the attestation or our signature again.
+   */
+  public List<Decision> onLocalObservation(Observation observation, int requester, long nowMillis) {
+    Digest digest = observation.digest();
+    MessageId id = observation.messageId();
+    Done d = done.get(id);
+    if (d != null) {
+      if (!d.digest.equals(digest)) {
+        conflictsWithLocal++;
+        return List.of();
+      }
+      return requester >= 0 && requester != self ? List.of(new Decision.SendAttestation(d.attestation, requester)) : List.of();
+    }
+    Pending p = pending.get(id);
+    if (p == null) {
+      p = new Pending(id, n, nowMillis);
+      pending.put(id, p);
+    }
+    if (requester >= 0 && requester != self) p.requesters.set(requester);
+    if (p.local != null) {
+      if (!p.localDigest.equals(digest)) {
+        // The chain now says something else for the same identity (a reorg that was not final after
+        // all, or a faulty RPC). The guard would refuse anyway; keep the first.
+        conflictsWithLocal++;
+        return List.of();
+      }
+      return p.own != null && requester >= 0 ? List.of(new Decision.Broadcast(p.own)) : List.of();
+    }
+    p.local = observation;
+    p.localDigest = digest;
+    p.firstSeenMillis = nowMillis; // the give-up clock runs from our own observation
+    releaseUnseen(p);
+    List<Decision> out = new ArrayList<>(2);
+    out.add(new Decision.Sign(observation));
+    checkQuorum(p, out, nowMillis);
+    return out;
+  }
+
+  /** The driver passed the guard and signed. */
+  public List<Decision> onOwnSigned(SignedObservation own, long nowMillis) {
+    Pending p = pending.get(own.messageId());
+    if (p == null || p.localDigest == null || !p.localDigest.equals(own.digest())) {
+      return List.of(); // attested meanwhile (or given up): nothing left to send
+    }
+    p.own = own;
+    p.bySigner[self] = own;
+    acceptedBySigner[self]++;
+    p.nextRetryMillis = nowMillis + backoff(0);
+    List<Decision> out = new ArrayList<>(2);
+    out.add(new Decision.Broadcast(own));
+    checkQuorum(p, out, nowMillis);
+    return out;
+  }
+
+  /** The double-sign guard refused (this identity was signed with another digest before). */
+  public List<Decision> onSignRefused(Observation observation) {
+    signRefused++;
+    Pending p = pending.get(observation.messageId());
+    if (p != null) p.refused = true;
+    return List.of();
+  }
+
+  /**
+   * An own observation that was still pending when the node stopped, read back from the store:
+   * it is re-broadcast at once.
+   */
+  public List<Decision> onRestoredOwn(Observation observation, SignedObservation own, long nowMillis) {
+    MessageId id = own.messageId();
+    if (done.containsKey(id) || pending.containsKey(id)) return List.of();
+    Pending p = new Pending(id, n, nowMillis);
+    p.local = observation;
+    p.localDigest = own.digest();
+    p.own = own;
+    p.bySigner[self] = own;
+    p.attempts = 1;
+    p.nextRetryMillis = nowMillis + backoff(1);
+    pending.put(id, p);
+    return List.of(new Decision.Retry(own, observation, 0));
+  }
+
+  // ---------------------------------------------------------------- peers' signatures
+
+  /** A peer's signed observation arrived (decoded, not yet verified). */
+  public List<Decision> onPeerSignature(SignedObservation so, long nowMillis) {
+    int signer = so.signerIndex();
+    if (so.committeeIndex() != committee.index()) {
+      wrongCommittee++;
+      return List.of();
+    }
+    if (signer >= n) {
+      notMember++;
+      return List.of();
+    }
+    if (signer == self) {
+      // Only this node holds its key; an echo of our own signature adds nothing.
+      duplicates++;
+      return List.of();
+    }
+    MessageId id = so.messageId();
+    Done d = done.get(id);
+    if (d != null) {
+      if (d.digest.equals(so.digest())) {
+        late++;
+        // A peer still sending its signature has evidently not got the attestation: send it, but
+        // not more often than resendInterval (an unverified claim costs us one send at most).
+        if (nowMillis - d.lastSentMillis[signer] >= config.resendInterval().toMillis()) {
+          d.lastSentMillis[signer] = nowMillis;
+          return List.of(new Decision.SendAttestation(d.attestation, signer));
+        }
+        return List.of();
+      }
+      // Another digest than the one the committee attested: worth a check for equivocation.
+      return List.of(new Decision.VerifySignature(so));
+    }
+    Pending p = pending.get(id);
+    if (p == null) {
+      if (unseenBySigner[signer] >= config.maxUnseenPerPeer()) {
+        unseenCapDropped++;
+        capDroppedBySigner[signer]++;
+        return List.of();
+      }
+      p = new Pending(id, n, nowMillis);
+      pending.put(id, p);
+    }
+    SignedObservation prev = p.bySigner[signer];
+    if (prev != null && prev.digest().equals(so.digest())) {
+      duplicates++;
+      return List.of();
+    }
+    if (p.inFlight[signer] != null) {
+      if (p.inFlight[signer].equals(so.digest())) {
+        duplicates++;
+        return List.of();
+      }
+      // A second digest from the same signer while the first is being checked: check it too (it
+      // may be equivocation), but only one such extra per signer at a time.
+      if (p.extraInFlight.get(signer)) {
+        duplicates++;
+        return List.of();
+      }
+      p.extraInFlight.set(signer);
+      return List.of(new Decision.VerifySignature(so));
+    }
+    if (prev == null && peerSupport(p, so.digest()) >= peersNeeded(p)) {
+      // Enough signatures for this digest are held or being checked: one more cannot change the
+      // outcome, so it is not worth a recovery. (If one of them fails, the peers' retries and
+      // attestations broadcast whole make up for it.)
+      late++;
+      if (p.isEmpty()) pending.remove(id);
+      return List.of();
+    }
+    if (prev == null && p.local == null) unseenBySigner[signer]++; // the slot is reserved while it is checked
+    p.inFlight[signer] = so.digest();
+    return List.of(new Decision.VerifySignature(so));
+  }
+
+  /** The driver checked a peer's signature that {@link #onPeerSignature} asked to verify. */
+  public List<Decision> onPeerSignatureVerified(SignedObservation so, Verification v, long nowMillis) {
+    int signer = so.signerIndex();
+    MessageId id = so.messageId();
+    Pending held = pending.get(id);
+    if (held != null && signer < n) {
+      if (so.digest().equals(held.inFlight[signer])) {
+        held.inFlight[signer] = null;
+        // The reserved unseen slot is released here and taken again below if the signature counts.
+        if (held.local == null && held.bySigner[signer] == null) unseenBySigner[signer]--;
+      } else {
+        held.extraInFlight.clear(signer);
+      }
+    }
+    if (!v.valid()) {
+      if (v.recoveredIndex() >= 0 && v.recoveredIndex() < n) impersonationsBySigner[v.recoveredIndex()]++;
+      else invalidSignatures++;
+      if (held != null && held.isEmpty()) pending.remove(id);
+      return List.of();
+    }
+    Done d = done.get(id);
+    if (d != null) {
+      if (d.digest.equals(so.digest())) {
+        late++;
+        return List.of();
+      }
+      conflictsWithLocal++;
+      for (GuardianSignature gs : d.attestation.signatures()) {
+        if (gs.signerIndex() == signer) {
+          equivocationsBySigner[signer]++;
+          SignedObservation first = SignedObservation.of(d.attestation.committeeIndex(), signer, d.attestation.body(),
+              d.digest, gs.signature(), so.txHash());
+          return List.of(new Decision.Evidence(first, so));
+        }
+      }
+      return List.of();
+    }
+    Pending p = pending.get(id);
+    if (p == null) {
+      if (unseenBySigner[signer] >= config.maxUnseenPerPeer()) {
+        unseenCapDropped++;
+        capDroppedBySigner[signer]++;
+        return List.of();
+      }
+      p = new Pending(id, n, nowMillis);
+      pending.put(id, p);
+    }
+    SignedObservation prev = p.bySigner[signer];
+    if (prev != null) {
+      if (prev.digest().equals(so.digest())) {
+        duplicates++;
+        return List.of();
+      }
+      equivocationsBySigner[signer]++;
+      return List.of(new Decision.Evidence(prev, so)); // keep the first; it is the one we may count
+    }
+    if (p.local == null) {
+      if (unseenBySigner[signer] >= config.maxUnseenPerPeer()) {
+        unseenCapDropped++;
+        capDroppedBySigner[signer]++;
+        if (p.isEmpty()) pending.remove(id);
+        return List.of();
+      }
+      unseenBySigner[signer]++;
+      p.bySigner[signer] = so;
+      acceptedBySigner[signer]++;
+      return List.of();
+    }
+    p.bySigner[signer] = so;
+    acceptedBySigner[signer]++;
+    if (!p.localDigest.equals(so.digest())) {
+      conflictsWithLocal++;
+      return List.of();
+    }
+    List<Decision> out = new ArrayList<>(1);
+    checkQuorum(p, out, nowMillis);
+    return out;
+  }
+
+  // ---------------------------------------------------------------- complete attestations
+
+  /** A complete attestation arrived from a peer (decoded, not yet verified). */
+  public List<Decision> onPeerAttestation(Attestation attestation, long nowMillis) {
+    if (attestation.committeeIndex() != committee.index()) {
+      wrongCommittee++;
+      return List.of();
+    }
+    if (done.containsKey(attestation.messageId())) {
+      duplicates++;
+      return List.of();
+    }
+    return List.of(new Decision.VerifyAttestation(attestation));
+  }
+
+  /** The driver checked a peer's attestation (valid: a quorum of this committee signed it). */
+  public List<Decision> onPeerAttestationVerified(Attestation attestation, boolean valid, long nowMillis) {
+    if (!valid) {
+      invalidAttestations++;
+      return List.of();
+    }
+    return adopt(attestation, true, nowMillis);
+  }
+
+  /** The store already holds an attestation for a message we were about to sign (after a restart). */
+  public List<Decision> onStoredAttestation(Attestation attestation, long nowMillis) {
+    return adopt(attestation, false, nowMillis);
+  }
+
+  private List<Decision> adopt(Attestation attestation, boolean store, long nowMillis) {
+    MessageId id = attestation.messageId();
+    if (done.containsKey(id)) return List.of();
+    Digest digest = attestation.digest();
+    Pending p = pending.remove(id);
+    BitSet sendTo = new BitSet(n);
+    List<Decision> out = new ArrayList<>(2);
+    if (p != null) {
+      if (p.local == null) releaseUnseen(p);
+      else if (!p.localDigest.equals(digest)) conflictsWithLocal++; // the committee saw otherwise: alert
+      sendTo.or(p.requesters);
+      for (GuardianSignature gs : attestation.signatures()) {
+        int i = gs.signerIndex();
+        if (i < n && p.bySigner[i] != null && !p.bySigner[i].digest().equals(digest)) {
+          equivocationsBySigner[i]++;
+          out.add(new Decision.Evidence(p.bySigner[i],
+              SignedObservation.of(attestation.committeeIndex(), i, attestation.body(), digest, gs.signature(),
+                  p.bySigner[i].txHash())));
+        }
+      }
+    }
+    attestedFromPeers++;
+    Done d = new Done(attestation, digest, n);
+    sendTo.stream().forEach(i -> d.lastSentMillis[i] = nowMillis);
+    done.put(id, d);
+    out.add(0, new Decision.Attested(attestation, sendTo, store));
+    return out;
+  }
+
+  // ---------------------------------------------------------------- time
+
+  /** Retries, give-ups and expiry of waiting peers' signatures. Call it every few hundred ms. */
+  public List<Decision> onTick(long nowMillis) {
+    List<Decision> out = new ArrayList<>();
+    long giveUpMillis = config.giveUpAfter().toMillis();
+    for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
+      Pending p = it.next();
+      if (nowMillis - p.firstSeenMillis >= giveUpMillis) {
+        it.remove();
+        if (p.local == null) {
+          releaseUnseen(p);
+        } else {
+          gaveUp++;
+          out.add(new Decision.GiveUp(p.id, p.localDigest));
+        }
+      } else if (p.own != null && nowMillis >= p.nextRetryMillis) {
+        out.add(new Decision.Retry(p.own, p.local, p.attempts));
+        p.attempts++;
+        p.nextRetryMillis = nowMillis + backoff(p.attempts);
+      }
+    }
+    return out;
+  }
+
+  /** Delay before retry number {@code attempt} (0-based): initial * 2^attempt, capped, jittered. */
+  long backoff(int attempt) {
+    long initial = config.retryInitial().toMillis();
+    long max = config.retryMax().toMillis();
+    long base = attempt >= 30 ? max : Math.min(max, initial << attempt);
+    double j = config.retryJitter();
+    double factor = j == 0 ? 1 : 1 - j + 2 * j * random.nextDouble();
+    return Math.max(1, Math.round(base * factor));
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /** Whether this node holds a (recent) attestation for the message. */
+  public boolean isAttested(MessageId id) {
+    return done.containsKey(id);
+  }
+
+  public boolean isPending(MessageId id) {
+    return pending.containsKey(id);
+  }
+
+  public AggregationStats stats() {
+    long local = 0;
+    for (Pending p : pending.values()) if (p.local != null) local++;
+    return new AggregationStats(attested, attestedFromPeers, gaveUp, local, pending.size() - local, wrongCommittee, notMember,
+        invalidSignatures, duplicates, late, unseenCapDropped, invalidAttestations, conflictsWithLocal, signRefused,
+        boxed(acceptedBySigner), boxed(impersonationsBySigner), boxed(equivocationsBySigner), boxed(capDroppedBySigner));
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private void checkQuorum(Pending p, List<Decision> out, long nowMillis) {
+    if (p.local == null) return;
+    List<GuardianSignature> sigs = new ArrayList<>(quorum);
+    for (int i = 0; i < n; i++) {
+      SignedObservation so = p.bySigner[i];
+      if (so != null && so.digest().equals(p.localDigest)) sigs.add(so.guardianSignature()); // ascending index
+    }
+    if (sigs.size() < quorum) return;
+    Attestation a = Attestation.v1(committee.index(), sigs, p.local.body());
+    pending.remove(p.id);
+    attested++;
+    BitSet sendTo = new BitSet(n);
+    for (int i = 0; i < n; i++) {
+      if (i != self && (p.bySigner[i] == null || !p.bySigner[i].digest().equals(p.localDigest))) sendTo.set(i);
+    }
+    sendTo.or(p.requesters);
+    Done d = new Done(a, p.localDigest, n);
+    sendTo.stream().forEach(i -> d.lastSentMillis[i] = nowMillis);
+    done.put(p.id, d);
+    out.add(new Decision.Attested(a, sendTo, true));
+  }
+
+  private void releaseUnseen(Pending p) {
+    for (int i = 0; i < n; i++) {
+      if (i != self && (p.bySigner[i] != null || p.inFlight[i] != null)) unseenBySigner[i]--;
+    }
+  }
+
+  /** Peers' signatures for {@code digest} held or being checked. */
+  private int peerSupport(Pending p, Digest digest) {
+    int c = 0;
+    for (int i = 0; i < n; i++) {
+      if (i == self) continue;
+      if ((p.bySigner[i] != null && p.bySigner[i].digest().equals(digest)) || digest.equals(p.inFlight[i])) c++;
+    }
+    return c;
+  }
+
+  /** How many peers' signatures a quorum needs besides our own (all of it if we cannot sign). */
+  private int peersNeeded(Pending p) {
+    return p.refused ? quorum : quorum - 1;
+  }
+
+  private static List<Long> boxed(long[] a) {
+    return Arrays.stream(a).boxed().toList();
+  }
+
+  /** A message without quorum yet. */
+  private static final class Pending {
+    final MessageId id;
+    final SignedObservation[] bySigner; // the first valid signature of each member
+    final Digest[] inFlight; // digest of the signature being checked, per signer
+    final BitSet extraInFlight = new BitSet();
+    final BitSet requesters = new BitSet();
+    boolean refused;
+    long firstSeenMillis;
+    Observation local;
+    Digest localDigest;
+    SignedObservation own;
+    int attempts;
+    long nextRetryMillis = Long.MAX_VALUE;
+
+    Pending(MessageId id, int n, long now) {
+      this.id = id;
+      this.bySigner = new SignedObservation[n];
+      this.inFlight = new Digest[n];
+      this.firstSeenMillis = now;
+    }
+
+    boolean isEmpty() {
+      if (local != null) return false;
+      for (int i = 0; i < bySigner.length; i++) if (bySigner[i] != null || inFlight[i] != null) return false;
+      return extraInFlight.isEmpty();
+    }
+  }
+
+  /** A message with an attestation, kept for a while to answer late peers. */
+  private static final class Done {
+    final Attestation attestation;
+    final Digest digest;
+    final long[] lastSentMillis;
+
+    Done(Attestation attestation, Digest digest, int n) {
+      this.attestation = attestation;
+      this.digest = digest;
+      this.lastSentMillis = new long[n];
+      Arrays.fill(lastSentMillis, Long.MIN_VALUE / 2);
+    }
+  }
+}

@@ -1,0 +1,191 @@
+package dev.vigil.consensus.bench;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.vigil.consensus.actor.ConsensusActor;
+import dev.vigil.consensus.actor.ConsensusStats;
+import dev.vigil.consensus.attestation.Attestation;
+import dev.vigil.consensus.attestation.AttestationCodec;
+import dev.vigil.consensus.attestation.Committee;
+import dev.vigil.consensus.attestation.DecodeResult;
+import dev.vigil.consensus.attestation.MessageId;
+import dev.vigil.consensus.observation.InMemoryObservationSource;
+import dev.vigil.consensus.observation.Observation;
+import dev.vigil.consensus.transport.GuardianNode;
+import dev.vigil.signing.Keccak256;
+import dev.vigil.signing.LocalKeySigner;
+import dev.vigil.signing.PrivateKey;
+import dev.vigil.signing.Secp256k1;
+import dev.vigil.signing.Signer;
+import dev.vigil.storage.MessageKey;
+import dev.vigil.storage.VigilDatabase;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * A committee of guardians in one JVM: one Pekko cluster node per member on 127.0.0.1 with free
+ * ports, each with its own RocksDB data dir and its own in-memory "chain". Members can be stopped
+ * (without leaving the cluster, like a crash) and restarted on the same port and data dir. For
+ * integration tests and the benchmark.
+ */
+public final class LocalCommittee implements AutoCloseable {
+  public static final long COMMITTEE_INDEX = 1;
+  private static final String HOST = "127.0.0.1";
+
+  private final int n;
+  private final Path baseDir;
+  private final Config overrides;
+  private final Secp256k1 backend;
+  private final List<Signer> signers = new ArrayList<>();
+  private final Committee committee;
+  private final List<Integer> ports = new ArrayList<>();
+  private final List<InMemoryObservationSource> sources = new ArrayList<>();
+  private final GuardianNode[] nodes;
+  private final VigilDatabase[] dbs;
+
+  private LocalCommittee(int n, Path baseDir, Config overrides, Secp256k1 backend, long seed) {
+    this.n = n;
+    this.baseDir = baseDir;
+    this.overrides = overrides.withFallback(ConfigFactory.parseString("""
+        pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+        # a stopped member vanishes like a crashed process: it does not leave the cluster first
+        pekko.coordinated-shutdown.run-by-actor-system-terminate = off
+        pekko.coordinated-shutdown.exit-jvm = off
+        pekko.cluster.seed-node-timeout = 2s
+        pekko.cluster.retry-unsuccessful-join-after = 2s
+        pekko.remote.artery.advanced.give-up-system-message-after = 1h
+        """));
+    this.backend = backend;
+    for (int i = 0; i < n; i++) {
+      byte[] k = Keccak256.hash(("vigil-local-committee-" + seed + "-" + i).getBytes(StandardCharsets.UTF_8));
+      signers.add(new LocalKeySigner(PrivateKey.fromBytes(k), backend));
+      sources.add(new InMemoryObservationSource());
+    }
+    this.committee = new Committee(COMMITTEE_INDEX, signers.stream().map(Signer::address).toList());
+    this.nodes = new GuardianNode[n];
+    this.dbs = new VigilDatabase[n];
+    for (int i = 0; i < n; i++) ports.add(freePort());
+  }
+
+  /** Creates the committee (keys from the seed) without starting it. */
+  public static LocalCommittee create(int n, Path baseDir, Config overrides, Secp256k1 backend, long seed) {
+    return new LocalCommittee(n, baseDir, overrides, backend, seed);
+  }
+
+  public Committee committee() {
+    return committee;
+  }
+
+  public int size() {
+    return n;
+  }
+
+  public void startAll() {
+    for (int i = 0; i < n; i++) start(i);
+  }
+
+  /** Starts member i (again) on its port and data dir. */
+  public synchronized void start(int i) {
+    if (nodes[i] != null) throw new IllegalStateException("member " + i + " is running");
+    try {
+      Path dir = baseDir.resolve("guardian-" + i);
+      Files.createDirectories(dir);
+      dbs[i] = VigilDatabase.open(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    var guardian = new ConsensusActor.Guardian("guardian-" + i, "test", committee, i, signers.get(i), dbs[i], backend, sources.get(i));
+    nodes[i] = GuardianNode.start(HOST, ports.get(i), ports, overrides, guardian);
+  }
+
+  /** Stops member i like a crash (no cluster leave) and closes its database. */
+  public synchronized void stop(int i) {
+    if (nodes[i] == null) return;
+    nodes[i].close();
+    nodes[i] = null;
+    dbs[i].close();
+    dbs[i] = null;
+  }
+
+  public boolean isRunning(int i) {
+    return nodes[i] != null;
+  }
+
+  /** Hands an observation to member i, and makes it re-readable from i's chain. */
+  public void observe(int i, Observation o) {
+    sources.get(i).add(o);
+    nodes[i].system().tell(new ConsensusActor.Observe(o));
+  }
+
+  /** Makes an observation re-readable from member i's chain without telling its consensus. */
+  public void addToChain(int i, Observation o) {
+    sources.get(i).add(o);
+  }
+
+  public ConsensusStats stats(int i) {
+    var system = nodes[i].system();
+    CompletionStage<ConsensusStats> s = AskPattern.ask(system, ConsensusActor.GetStats::new, Duration.ofSeconds(30), system.scheduler());
+    return s.toCompletableFuture().join();
+  }
+
+  public GuardianNode node(int i) {
+    return nodes[i];
+  }
+
+  public VigilDatabase db(int i) {
+    return dbs[i];
+  }
+
+  /** The attestation member i has stored for a message, if any (and if it decodes). */
+  public Optional<Attestation> storedAttestation(int i, MessageId id) {
+    var key = new MessageKey(id.emitterChain(), id.emitterAddress().toBytes(), id.sequence());
+    return dbs[i].attestations().get(key)
+        .flatMap(s -> AttestationCodec.decode(s.bytes()) instanceof DecodeResult.Ok<Attestation> ok ? Optional.of(ok.value()) : Optional.empty());
+  }
+
+  /** Waits until every running member sees every other running member through the Receptionist. */
+  public void awaitConnected(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int running = 0;
+    for (int i = 0; i < n; i++) if (nodes[i] != null) running++;
+    while (true) {
+      boolean all = true;
+      for (int i = 0; i < n && all; i++) if (nodes[i] != null && stats(i).peers() < running - 1) all = false;
+      if (all) return;
+      if (System.nanoTime() > deadline) throw new IllegalStateException("members did not see each other within " + timeout);
+      Thread.sleep(200);
+    }
+  }
+
+  @Override
+  public void close() {
+    RuntimeException first = null;
+    for (int i = 0; i < n; i++) {
+      try {
+        stop(i);
+      } catch (RuntimeException e) {
+        if (first == null) first = e;
+      }
+    }
+    if (first != null) throw first;
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST))) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package dev.vigil.consensus.observation;
+
+import dev.vigil.consensus.attestation.Body;
+import dev.vigil.consensus.attestation.Bytes32;
+import dev.vigil.consensus.attestation.Digest;
+import dev.vigil.consensus.attestation.GuardianSignature;
+import dev.vigil.consensus.attestation.MessageId;
+import dev.vigil.signing.Signature;
+import java.util.Objects;
+
+/**
+ * One guardian's signature over one observed body, as exchanged between guardians. The digest is
+ * always derived from the body here (never taken from the wire), so a signature and the message
+ * identity it claims cannot disagree; two of these from one signer for one message identity are
+ * self-contained equivocation evidence.
+ */
+public final class SignedObservation {
+  private final long committeeIndex;
+  private final int signerIndex;
+  private final Body body;
+  private final Digest digest;
+  private final Signature signature;
+  private final Bytes32 txHash;
+
+  private SignedObservation(long committeeIndex, int signerIndex, Body body, Digest digest, Signature signature, Bytes32 txHash) {
+    this.committeeIndex = committeeIndex;
+    this.signerIndex = signerIndex;
+    this.body = body;
+    this.digest = digest;
+    this.signature = signature;
+    this.txHash = txHash;
+  }
+
+  public static SignedObservation of(long committeeIndex, int signerIndex, Body body, Signature signature, Bytes32 txHash) {
+    return of(committeeIndex, signerIndex, body, body.digest(), signature, txHash);
+  }
+
+  /** For callers that already hold {@code body.digest()} (it costs two Keccak-256 runs). */
+  public static SignedObservation of(long committeeIndex, int signerIndex, Body body, Digest digestOfBody, Signature signature, Bytes32 txHash) {
+    if (committeeIndex < 0 || committeeIndex > 0xFFFF_FFFFL) {
+      throw new IllegalArgumentException("committee index must be a u32, got " + committeeIndex);
+    }
+    if (signerIndex < 0 || signerIndex > 254) {
+      throw new IllegalArgumentException("signer index must be 0..254, got " + signerIndex);
+    }
+    return new SignedObservation(committeeIndex, signerIndex, Objects.requireNonNull(body, "body"),
+        Objects.requireNonNull(digestOfBody, "digest"), Objects.requireNonNull(signature, "signature"),
+        Objects.requireNonNull(txHash, "txHash"));
+  }
+
+  public long committeeIndex() {
+    return committeeIndex;
+  }
+
+  public int signerIndex() {
+    return signerIndex;
+  }
+
+  public Body body() {
+    return body;
+  }
+
+  public Digest digest() {
+    return digest;
+  }
+
+  public Signature signature() {
+    return signature;
+  }
+
+  public Bytes32 txHash() {
+    return txHash;
+  }
+
+  public MessageId messageId() {
+    return body.messageId();
+  }
+
+  public GuardianSignature guardianSignature() {
+    return new GuardianSignature(signerIndex, signature);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SignedObservation x && committeeIndex == x.committeeIndex && signerIndex == x.signerIndex
+        && digest.equals(x.digest) && signature.equals(x.signature) && txHash.equals(x.txHash);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(committeeIndex, signerIndex, digest, signature);
+  }
+
+  @Override
+  public String toString() {
+    return "SignedObservation[" + messageId() + ", signer " + signerIndex + ", committee " + committeeIndex + ", digest " + digest + "]";
+  }
+}

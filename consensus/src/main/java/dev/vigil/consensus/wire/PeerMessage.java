@@ -1,0 +1,85 @@
+package dev.vigil.consensus.wire;
+
+import dev.vigil.consensus.attestation.Attestation;
+import dev.vigil.consensus.attestation.Bytes32;
+import dev.vigil.consensus.observation.SignedObservation;
+import dev.vigil.signing.Signature;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything one guardian sends another. Each crosses the network as protobuf through
+ * {@link WireSerializer}; bytes that do not decode arrive as {@link Undecodable}, never as an
+ * exception, so that a peer's garbage is dropped and counted by the receiver.
+ */
+public sealed interface PeerMessage {
+
+  /**
+   * Own signed observations, batched. {@code undecodable} counts entries of a received batch that
+   * did not decode (the rest of the batch is kept).
+   */
+  record ObservationBatch(List<SignedObservation> observations, int undecodable) implements PeerMessage {
+    public ObservationBatch {
+      observations = List.copyOf(observations);
+    }
+
+    public static ObservationBatch of(List<SignedObservation> observations) {
+      return new ObservationBatch(observations, 0);
+    }
+  }
+
+  /** Complete attestations, broadcast whole so a lagging guardian stores them too. */
+  record AttestationBatch(List<Attestation> attestations, int undecodable) implements PeerMessage {
+    public AttestationBatch {
+      attestations = List.copyOf(attestations);
+    }
+
+    public static AttestationBatch of(List<Attestation> attestations) {
+      return new AttestationBatch(attestations, 0);
+    }
+  }
+
+  /**
+   * "Re-read this transaction and sign what is final." {@code replyTo} is the serialized actor ref
+   * of the requester's inbox (empty when unknown).
+   */
+  record ObservationRequest(long committeeIndex, int requesterIndex, int chain, Bytes32 txHash, String replyTo)
+      implements PeerMessage {
+    public ObservationRequest {
+      Objects.requireNonNull(txHash, "txHash");
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /**
+   * A guardian's signed liveness report. {@code content} is exactly the signed bytes (a serialized
+   * HeartbeatContent); the other fields were decoded from it.
+   */
+  record Heartbeat(HeartbeatInfo info, byte[] content, Signature signature) implements PeerMessage {
+    public Heartbeat {
+      Objects.requireNonNull(info, "info");
+      content = content.clone();
+      Objects.requireNonNull(signature, "signature");
+    }
+
+    @Override
+    public byte[] content() {
+      return content.clone();
+    }
+  }
+
+  /** What a heartbeat says. {@code inbox} is the serialized actor ref to reach that guardian alone. */
+  record HeartbeatInfo(String nodeName, long committeeIndex, int signerIndex, Map<Integer, Long> heights, String version,
+      long timeMillis, String inbox) {
+    public HeartbeatInfo {
+      Objects.requireNonNull(nodeName, "nodeName");
+      heights = Map.copyOf(heights);
+      Objects.requireNonNull(version, "version");
+      Objects.requireNonNull(inbox, "inbox");
+    }
+  }
+
+  /** Bytes from a peer that did not decode; carried to the receiver so it can count them. */
+  record Undecodable(String manifest, int length, String reason) implements PeerMessage {}
+}

@@ -1,0 +1,230 @@
+package dev.vigil.consensus.wire;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.vigil.consensus.attestation.Attestation;
+import dev.vigil.consensus.attestation.AttestationCodec;
+import dev.vigil.consensus.attestation.Body;
+import dev.vigil.consensus.attestation.Bytes32;
+import dev.vigil.consensus.attestation.DecodeResult;
+import dev.vigil.consensus.attestation.Digest;
+import dev.vigil.consensus.observation.SignedObservation;
+import dev.vigil.consensus.wire.proto.ChainHeight;
+import dev.vigil.consensus.wire.proto.HeartbeatContent;
+import dev.vigil.signing.Keccak256;
+import dev.vigil.signing.Signature;
+import dev.vigil.signing.Signer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Protobuf encoding of {@link PeerMessage}s, without Pekko. {@link #decode} never throws: whatever
+ * the bytes, the result is a message or an {@link PeerMessage.Undecodable} naming what was wrong.
+ */
+public final class WireCodec {
+  public static final String OBSERVATION_BATCH = "SignedObservationBatch.v1";
+  public static final String ATTESTATION_BATCH = "AttestationBatch.v1";
+  public static final String OBSERVATION_REQUEST = "ObservationRequest.v1";
+  public static final String HEARTBEAT = "Heartbeat.v1";
+
+  /** Domain separation: a heartbeat signature can never be mistaken for a message signature. */
+  private static final byte[] HEARTBEAT_DOMAIN = "vigil.heartbeat.v1".getBytes(StandardCharsets.US_ASCII);
+
+  private WireCodec() {}
+
+  public static String manifest(PeerMessage m) {
+    return switch (m) {
+      case PeerMessage.ObservationBatch b -> OBSERVATION_BATCH;
+      case PeerMessage.AttestationBatch b -> ATTESTATION_BATCH;
+      case PeerMessage.ObservationRequest r -> OBSERVATION_REQUEST;
+      case PeerMessage.Heartbeat h -> HEARTBEAT;
+      case PeerMessage.Undecodable u -> throw new IllegalArgumentException("an Undecodable is never sent");
+    };
+  }
+
+  public static byte[] encode(PeerMessage m) {
+    return switch (m) {
+      case PeerMessage.ObservationBatch b -> {
+        var pb = dev.vigil.consensus.wire.proto.SignedObservationBatch.newBuilder();
+        for (SignedObservation so : b.observations()) pb.addObservations(toProto(so));
+        yield pb.build().toByteArray();
+      }
+      case PeerMessage.AttestationBatch b -> {
+        var pb = dev.vigil.consensus.wire.proto.AttestationBatch.newBuilder();
+        for (Attestation a : b.attestations()) pb.addAttestations(ByteString.copyFrom(AttestationCodec.encode(a)));
+        yield pb.build().toByteArray();
+      }
+      case PeerMessage.ObservationRequest r -> dev.vigil.consensus.wire.proto.ObservationRequest.newBuilder()
+          .setCommitteeIndex((int) r.committeeIndex())
+          .setRequesterIndex(r.requesterIndex())
+          .setChain(r.chain())
+          .setTxHash(ByteString.copyFrom(r.txHash().toBytes()))
+          .setReplyTo(r.replyTo())
+          .build().toByteArray();
+      case PeerMessage.Heartbeat h -> dev.vigil.consensus.wire.proto.Heartbeat.newBuilder()
+          .setContent(ByteString.copyFrom(h.content()))
+          .setSignature(ByteString.copyFrom(h.signature().toBytes()))
+          .build().toByteArray();
+      case PeerMessage.Undecodable u -> throw new IllegalArgumentException("an Undecodable is never sent");
+    };
+  }
+
+  /** Decodes bytes received under a manifest; never throws. */
+  public static PeerMessage decode(String manifest, byte[] bytes) {
+    if (bytes == null) return new PeerMessage.Undecodable(String.valueOf(manifest), 0, "no bytes");
+    try {
+      return switch (String.valueOf(manifest)) {
+        case OBSERVATION_BATCH -> decodeObservationBatch(bytes);
+        case ATTESTATION_BATCH -> decodeAttestationBatch(bytes);
+        case OBSERVATION_REQUEST -> decodeRequest(bytes);
+        case HEARTBEAT -> decodeHeartbeat(bytes);
+        default -> new PeerMessage.Undecodable(String.valueOf(manifest), bytes.length, "unknown manifest");
+      };
+    } catch (InvalidProtocolBufferException e) {
+      return new PeerMessage.Undecodable(manifest, bytes.length, "not a valid protobuf " + manifest + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      // Defensive: no hostile input may escape as an exception into Pekko's inbound stream.
+      return new PeerMessage.Undecodable(manifest, bytes.length, "malformed " + manifest + ": " + e);
+    }
+  }
+
+  static dev.vigil.consensus.wire.proto.SignedObservation toProto(SignedObservation so) {
+    return dev.vigil.consensus.wire.proto.SignedObservation.newBuilder()
+        .setCommitteeIndex((int) so.committeeIndex())
+        .setSignerIndex(so.signerIndex())
+        .setBody(ByteString.copyFrom(so.body().encode()))
+        .setSignature(ByteString.copyFrom(so.signature().toBytes()))
+        .setTxHash(ByteString.copyFrom(so.txHash().toBytes()))
+        .build();
+  }
+
+  private static PeerMessage decodeObservationBatch(byte[] bytes) throws InvalidProtocolBufferException {
+    var pb = dev.vigil.consensus.wire.proto.SignedObservationBatch.parseFrom(bytes);
+    List<SignedObservation> out = new ArrayList<>(pb.getObservationsCount());
+    int bad = 0;
+    for (var p : pb.getObservationsList()) {
+      SignedObservation so = fromProto(p);
+      if (so == null) bad++;
+      else out.add(so);
+    }
+    return new PeerMessage.ObservationBatch(out, bad);
+  }
+
+  /** A signed observation from the wire, or null when any field is malformed. */
+  static SignedObservation fromProto(dev.vigil.consensus.wire.proto.SignedObservation p) {
+    int signer = p.getSignerIndex();
+    if (signer < 0 || signer > 254) return null;
+    if (p.getSignature().size() != Signature.LENGTH || p.getTxHash().size() != Bytes32.LENGTH) return null;
+    byte[] sig = p.getSignature().toByteArray();
+    if ((sig[64] & 0xff) > 1) return null;
+    byte[] bodyBytes = p.getBody().toByteArray();
+    DecodeResult<Body> body = AttestationCodec.decodeBody(bodyBytes);
+    if (!(body instanceof DecodeResult.Ok<Body> ok)) return null;
+    return SignedObservation.of(Integer.toUnsignedLong(p.getCommitteeIndex()), signer, ok.value(), Digest.ofBody(bodyBytes),
+        Signature.fromBytes(sig), Bytes32.wrap(p.getTxHash().toByteArray()));
+  }
+
+  private static PeerMessage decodeAttestationBatch(byte[] bytes) throws InvalidProtocolBufferException {
+    var pb = dev.vigil.consensus.wire.proto.AttestationBatch.parseFrom(bytes);
+    List<Attestation> out = new ArrayList<>(pb.getAttestationsCount());
+    int bad = 0;
+    for (ByteString b : pb.getAttestationsList()) {
+      if (AttestationCodec.decode(b.toByteArray()) instanceof DecodeResult.Ok<Attestation> ok) out.add(ok.value());
+      else bad++;
+    }
+    return new PeerMessage.AttestationBatch(out, bad);
+  }
+
+  private static PeerMessage decodeRequest(byte[] bytes) throws InvalidProtocolBufferException {
+    var p = dev.vigil.consensus.wire.proto.ObservationRequest.parseFrom(bytes);
+    if (p.getTxHash().size() != Bytes32.LENGTH) {
+      return new PeerMessage.Undecodable(OBSERVATION_REQUEST, bytes.length, "tx_hash is " + p.getTxHash().size() + " bytes, expected 32");
+    }
+    if (p.getChain() < 0 || p.getChain() > 0xFFFF) {
+      return new PeerMessage.Undecodable(OBSERVATION_REQUEST, bytes.length, "chain " + Integer.toUnsignedString(p.getChain()) + " is not a u16");
+    }
+    return new PeerMessage.ObservationRequest(Integer.toUnsignedLong(p.getCommitteeIndex()), p.getRequesterIndex(), p.getChain(),
+        Bytes32.wrap(p.getTxHash().toByteArray()), p.getReplyTo());
+  }
+
+  private static PeerMessage decodeHeartbeat(byte[] bytes) throws InvalidProtocolBufferException {
+    var p = dev.vigil.consensus.wire.proto.Heartbeat.parseFrom(bytes);
+    if (p.getSignature().size() != Signature.LENGTH || (p.getSignature().byteAt(64) & 0xff) > 1) {
+      return new PeerMessage.Undecodable(HEARTBEAT, bytes.length, "signature is not 65 bytes with v in {0,1}");
+    }
+    byte[] content = p.getContent().toByteArray();
+    HeartbeatContent c = HeartbeatContent.parseFrom(content);
+    Map<Integer, Long> heights = new HashMap<>();
+    for (ChainHeight h : c.getHeightsList()) heights.put(h.getChain(), h.getHeight());
+    var info = new PeerMessage.HeartbeatInfo(c.getNodeName(), Integer.toUnsignedLong(c.getCommitteeIndex()), c.getSignerIndex(), heights,
+        c.getVersion(), c.getTimeMillis(), c.getInbox());
+    return new PeerMessage.Heartbeat(info, content, Signature.fromBytes(p.getSignature().toByteArray()));
+  }
+
+  /** Storage form of an own pending observation (pending_own column). */
+  public static byte[] encodePendingOwn(dev.vigil.consensus.observation.Observation observation, SignedObservation own) {
+    return dev.vigil.consensus.wire.proto.PendingOwn.newBuilder()
+        .setOwn(toProto(own))
+        .setBlockNumber(observation.blockNumber())
+        .setBlockHash(ByteString.copyFrom(observation.blockHash().toBytes()))
+        .build().toByteArray();
+  }
+
+  /** An own pending observation from the store: (observation, own signature), or null if unreadable. */
+  public static Map.Entry<dev.vigil.consensus.observation.Observation, SignedObservation> decodePendingOwn(byte[] bytes) {
+    try {
+      var p = dev.vigil.consensus.wire.proto.PendingOwn.parseFrom(bytes);
+      SignedObservation own = fromProto(p.getOwn());
+      if (own == null || p.getBlockHash().size() != Bytes32.LENGTH) return null;
+      var obs = new dev.vigil.consensus.observation.Observation(own.body(), own.txHash(), p.getBlockNumber(),
+          Bytes32.wrap(p.getBlockHash().toByteArray()));
+      return Map.entry(obs, own);
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Evidence form: both conflicting signed observations, self-contained. */
+  public static byte[] encodeEquivocation(SignedObservation first, SignedObservation second) {
+    return dev.vigil.consensus.wire.proto.Equivocation.newBuilder().setFirst(toProto(first)).setSecond(toProto(second))
+        .build().toByteArray();
+  }
+
+  /** Both signed observations of stored evidence, or null if unreadable. */
+  public static List<SignedObservation> decodeEquivocation(byte[] bytes) {
+    try {
+      var e = dev.vigil.consensus.wire.proto.Equivocation.parseFrom(bytes);
+      SignedObservation a = fromProto(e.getFirst());
+      SignedObservation b = fromProto(e.getSecond());
+      return a == null || b == null ? null : List.of(a, b);
+    } catch (InvalidProtocolBufferException | RuntimeException ex) {
+      return null;
+    }
+  }
+
+  /** Builds and signs a heartbeat (with the plain signer: heartbeats are not messages). */
+  public static PeerMessage.Heartbeat heartbeat(PeerMessage.HeartbeatInfo info, Signer signer) {
+    var c = HeartbeatContent.newBuilder()
+        .setNodeName(info.nodeName())
+        .setCommitteeIndex((int) info.committeeIndex())
+        .setSignerIndex(info.signerIndex())
+        .setVersion(info.version())
+        .setTimeMillis(info.timeMillis())
+        .setInbox(info.inbox());
+    new TreeMap<>(info.heights()).forEach((chain, h) -> c.addHeights(ChainHeight.newBuilder().setChain(chain).setHeight(h)));
+    byte[] content = c.build().toByteArray();
+    return new PeerMessage.Heartbeat(info, content, signer.sign(heartbeatDigest(content)));
+  }
+
+  /** keccak256("vigil.heartbeat.v1" | content): what a heartbeat's signature covers. */
+  public static byte[] heartbeatDigest(byte[] content) {
+    byte[] buf = new byte[HEARTBEAT_DOMAIN.length + content.length];
+    System.arraycopy(HEARTBEAT_DOMAIN, 0, buf, 0, HEARTBEAT_DOMAIN.length);
+    System.arraycopy(content, 0, buf, HEARTBEAT_DOMAIN.length, content.length);
+    return Keccak256.hash(buf);
+  }
+}

@@ -1,0 +1,254 @@
+package dev.vigil.consensus.aggregation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.consensus.attestation.Attestation;
+import dev.vigil.consensus.attestation.Body;
+import dev.vigil.consensus.attestation.GuardianSignature;
+import dev.vigil.consensus.bench.Observations;
+import dev.vigil.consensus.observation.Observation;
+import dev.vigil.consensus.observation.SignedObservation;
+import dev.vigil.consensus.testing.TestCommittee;
+import dev.vigil.signing.Secp256k1Backends;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The aggregation rules, without Pekko, crypto being done here by hand where a driver would. */
+class AggregatorTest {
+  static final TestCommittee KEYS = TestCommittee.create(new Random(5), 1, 4, Secp256k1Backends.bouncyCastle());
+  static final List<Observation> OBS = Observations.generate(4, 3, 16);
+  static final AggregatorConfig CONFIG = new AggregatorConfig(2, Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(8), 0,
+      100, Duration.ofSeconds(5));
+
+  Aggregator agg;
+
+  @BeforeEach
+  void setUp() {
+    agg = new Aggregator(CONFIG, KEYS.committee(), 0, new SplittableRandom(1));
+  }
+
+  static SignedObservation signed(int signer, Observation o) {
+    return signed(signer, signer, o.body(), o);
+  }
+
+  /** Signed with {@code key}'s key while claiming {@code claimed} as index. */
+  static SignedObservation signed(int key, int claimed, Body body, Observation o) {
+    GuardianSignature gs = KEYS.sign(key, body.digest());
+    return SignedObservation.of(KEYS.committee().index(), claimed, body, gs.signature(), o.txHash());
+  }
+
+  static Body otherBody(Observation o) {
+    Body b = o.body();
+    return new Body(b.timestamp(), b.nonce() ^ 1, b.emitterChain(), b.emitterAddress(), b.sequence(), b.consistencyLevel(), b.payload());
+  }
+
+  /** Feeds a peer signature through arrival and (honest) verification, as the driver does. */
+  List<Decision> deliverValid(SignedObservation so, long now) {
+    List<Decision> arrived = agg.onPeerSignature(so, now);
+    if (arrived.stream().noneMatch(d -> d instanceof Decision.VerifySignature)) return arrived;
+    return agg.onPeerSignatureVerified(so, Verification.VALID, now);
+  }
+
+  void observeAndSign(Observation o, long now) {
+    List<Decision> ds = agg.onLocalObservation(o, -1, now);
+    assertThat(ds).first().isEqualTo(new Decision.Sign(o));
+    agg.onOwnSigned(signed(0, o), now);
+  }
+
+  @Test
+  void quorumOnlyOnceTheDigestIsObservedLocally() {
+    Observation o = OBS.get(0);
+    assertThat(deliverValid(signed(1, o), 0)).isEmpty();
+    assertThat(deliverValid(signed(2, o), 0)).isEmpty();
+    assertThat(agg.isAttested(o.messageId())).isFalse();
+
+    assertThat(agg.onLocalObservation(o, -1, 10)).containsExactly(new Decision.Sign(o));
+    List<Decision> ds = agg.onOwnSigned(signed(0, o), 10);
+
+    assertThat(ds).hasSize(2);
+    assertThat(ds.get(0)).isInstanceOf(Decision.Broadcast.class);
+    Decision.Attested a = (Decision.Attested) ds.get(1);
+    assertThat(a.attestation().signatures()).extracting(GuardianSignature::signerIndex).containsExactly(0, 1, 2);
+    assertThat(a.attestation().body()).isEqualTo(o.body());
+    assertThat(a.sendTo().stream().boxed().toList()).as("only the member whose signature is missing gets it").containsExactly(3);
+    assertThat(a.store()).isTrue();
+  }
+
+  @Test
+  void signaturesForAnotherDigestThanTheLocalOneDoNotCount() {
+    Observation o = OBS.get(0);
+    observeAndSign(o, 0);
+    assertThat(deliverValid(signed(1, 1, otherBody(o), o), 0)).isEmpty();
+    assertThat(deliverValid(signed(2, 2, otherBody(o), o), 0)).isEmpty();
+    assertThat(agg.isAttested(o.messageId())).isFalse();
+    assertThat(agg.stats().conflictsWithLocal()).isEqualTo(2);
+    assertThat(deliverValid(signed(3, o), 0)).isEmpty(); // 0 and 3 for the local digest: 2 < 3
+  }
+
+  static Stream<Arguments> droppedOnArrival() {
+    Observation o = OBS.get(0);
+    return Stream.of(
+        Arguments.of("wrong committee index", SignedObservation.of(2, 1, o.body(), KEYS.sign(1, o.digest()).signature(), o.txHash()),
+            (Function<AggregationStats, Long>) AggregationStats::wrongCommittee),
+        Arguments.of("signer index outside the committee", signed(1, 9, o.body(), o),
+            (Function<AggregationStats, Long>) AggregationStats::notMember),
+        Arguments.of("claims our own index", signed(1, 0, o.body(), o),
+            (Function<AggregationStats, Long>) AggregationStats::duplicates));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("droppedOnArrival")
+  void dropsAndCountsOnArrivalWithoutVerifying(String rule, SignedObservation so, Function<AggregationStats, Long> counter) {
+    assertThat(agg.onPeerSignature(so, 0)).isEmpty();
+    assertThat(counter.apply(agg.stats())).isEqualTo(1);
+  }
+
+  static Stream<Arguments> rejectedOnVerification() {
+    return Stream.of(
+        Arguments.of("recovers to no member", Verification.NOT_A_MEMBER, (Function<AggregationStats, Long>) AggregationStats::invalidSignatures),
+        Arguments.of("made by member 3 under index 1", Verification.impersonatedBy(3),
+            (Function<AggregationStats, Long>) s -> s.impersonationsBySigner().get(3)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rejectedOnVerification")
+  void invalidSignaturesAreCountedAndNeverCount(String rule, Verification v, Function<AggregationStats, Long> counter) {
+    Observation o = OBS.get(0);
+    observeAndSign(o, 0);
+    SignedObservation so = signed(1, o);
+    assertThat(agg.onPeerSignature(so, 0)).containsExactly(new Decision.VerifySignature(so));
+    assertThat(agg.onPeerSignatureVerified(so, v, 0)).isEmpty();
+    assertThat(counter.apply(agg.stats())).isEqualTo(1);
+    assertThat(agg.stats().acceptedBySigner().get(1)).isZero();
+  }
+
+  @Test
+  void aSecondDigestFromOneMemberIsEvidenceWithBothSignedObservations() {
+    Observation o = OBS.get(0);
+    SignedObservation first = signed(1, o);
+    SignedObservation second = signed(1, 1, otherBody(o), o);
+    deliverValid(first, 0);
+    List<Decision> ds = deliverValid(second, 0);
+    assertThat(ds).containsExactly(new Decision.Evidence(first, second));
+    assertThat(agg.stats().equivocationsBySigner().get(1)).isEqualTo(1);
+  }
+
+  @Test
+  void equivocationAgainstAnAttestedDigestIsEvidenceToo() {
+    Observation o = OBS.get(0);
+    observeAndSign(o, 0);
+    deliverValid(signed(1, o), 0);
+    deliverValid(signed(2, o), 0);
+    assertThat(agg.isAttested(o.messageId())).isTrue();
+    SignedObservation conflicting = signed(1, 1, otherBody(o), o);
+    List<Decision> ds = deliverValid(conflicting, 0);
+    assertThat(ds).singleElement().isInstanceOfSatisfying(Decision.Evidence.class, e -> {
+      assertThat(e.first().digest()).isEqualTo(o.digest());
+      assertThat(e.second()).isEqualTo(conflicting);
+    });
+  }
+
+  @Test
+  void signaturesForUnseenMessagesAreCappedPerPeer() {
+    for (int i = 0; i < 3; i++) deliverValid(signed(1, OBS.get(i)), 0);
+    AggregationStats s = agg.stats();
+    assertThat(s.pendingUnseen()).isEqualTo(2);
+    assertThat(s.capDroppedBySigner().get(1)).isEqualTo(1);
+    // Another member still has its own quota.
+    deliverValid(signed(2, OBS.get(2)), 0);
+    assertThat(agg.stats().pendingUnseen()).isEqualTo(3);
+    // Observing locally frees the quota.
+    observeAndSign(OBS.get(0), 0);
+    deliverValid(signed(1, OBS.get(3)), 0);
+    assertThat(agg.stats().capDroppedBySigner().get(1)).isEqualTo(1);
+  }
+
+  @Test
+  void surplusSignaturesAreNotVerified() {
+    Observation o = OBS.get(0);
+    agg.onLocalObservation(o, -1, 0); // signing in flight
+    assertThat(agg.onPeerSignature(signed(1, o), 0)).hasSize(1);
+    assertThat(agg.onPeerSignature(signed(2, o), 0)).hasSize(1);
+    assertThat(agg.onPeerSignature(signed(3, o), 0)).as("q-1 peers already being checked").isEmpty();
+    assertThat(agg.stats().late()).isEqualTo(1);
+  }
+
+  @Test
+  void retriesBackOffExponentiallyAndGiveUp() {
+    Observation o = OBS.get(0);
+    observeAndSign(o, 0);
+    assertThat(agg.onTick(999)).isEmpty();
+    assertThat(agg.onTick(1000)).singleElement().isInstanceOfSatisfying(Decision.Retry.class, r -> assertThat(r.attempt()).isZero());
+    assertThat(agg.onTick(2999)).isEmpty();
+    assertThat(agg.onTick(3000)).singleElement().isInstanceOfSatisfying(Decision.Retry.class, r -> assertThat(r.attempt()).isEqualTo(1));
+    assertThat(agg.onTick(6999)).isEmpty();
+    assertThat(agg.onTick(7000)).singleElement().isInstanceOf(Decision.Retry.class);
+    assertThat(agg.onTick(14_999)).isEmpty();
+    assertThat(agg.onTick(15_000)).as("capped at retry-max 8s").singleElement().isInstanceOf(Decision.Retry.class);
+    assertThat(agg.onTick(60_000)).containsExactly(new Decision.GiveUp(o.messageId(), o.digest()));
+    assertThat(agg.isPending(o.messageId())).isFalse();
+    assertThat(agg.stats().gaveUp()).isEqualTo(1);
+  }
+
+  @Test
+  void jitterKeepsDelaysWithinTheConfiguredBand() {
+    var jittery = new Aggregator(new AggregatorConfig(2, Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(8), 0.2, 100,
+        Duration.ofSeconds(5)), KEYS.committee(), 0, new SplittableRandom(9));
+    for (int attempt = 0; attempt < 6; attempt++) {
+      long base = Math.min(8000, 1000L << attempt);
+      for (int k = 0; k < 50; k++) assertThat(jittery.backoff(attempt)).isBetween(Math.round(base * 0.8), Math.round(base * 1.2));
+    }
+  }
+
+  @Test
+  void aLatePeerGetsTheAttestationAtMostOncePerInterval() {
+    Observation o = OBS.get(0);
+    observeAndSign(o, 0);
+    deliverValid(signed(1, o), 0);
+    deliverValid(signed(2, o), 0); // attested; 3 was sent it at t=0
+    assertThat(agg.onPeerSignature(signed(3, o), 1000)).isEmpty();
+    assertThat(agg.onPeerSignature(signed(3, o), 5000)).singleElement().isInstanceOf(Decision.SendAttestation.class);
+    assertThat(agg.onPeerSignature(signed(3, o), 6000)).isEmpty();
+  }
+
+  @Test
+  void aRequestForAnAttestedMessageIsAnsweredWithTheAttestation() {
+    Observation o = OBS.get(0);
+    observeAndSign(o, 0);
+    deliverValid(signed(1, o), 0);
+    deliverValid(signed(2, o), 0);
+    assertThat(agg.onLocalObservation(o, 3, 10)).singleElement().isInstanceOfSatisfying(Decision.SendAttestation.class,
+        s -> assertThat(s.peer()).isEqualTo(3));
+  }
+
+  @Test
+  void aValidAttestationFromAPeerIsAdoptedAndAnInvalidOneCounted() {
+    Observation o = OBS.get(0);
+    Attestation a = KEYS.attest(o.body(), 1, 2, 3);
+    assertThat(agg.onPeerAttestation(a, 0)).containsExactly(new Decision.VerifyAttestation(a));
+    assertThat(agg.onPeerAttestationVerified(a, false, 0)).isEmpty();
+    assertThat(agg.stats().invalidAttestations()).isEqualTo(1);
+    List<Decision> ds = agg.onPeerAttestationVerified(a, true, 0);
+    assertThat(ds).singleElement().isInstanceOfSatisfying(Decision.Attested.class, x -> assertThat(x.store()).isTrue());
+    assertThat(agg.onPeerAttestation(a, 0)).as("already held").isEmpty();
+    // Our own late observation then signs nothing.
+    assertThat(agg.onLocalObservation(o, -1, 1)).isEmpty();
+  }
+
+  @Test
+  void restoredOwnObservationsAreRebroadcastAtOnce() {
+    Observation o = OBS.get(1);
+    SignedObservation own = signed(0, o);
+    assertThat(agg.onRestoredOwn(o, own, 0)).containsExactly(new Decision.Retry(own, o, 0));
+    assertThat(agg.isPending(o.messageId())).isTrue();
+  }
+}

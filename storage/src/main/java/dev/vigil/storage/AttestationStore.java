@@ -1,0 +1,98 @@
+package dev.vigil.storage;
+
+import dev.vigil.storage.Codecs.AttestationValue;
+import dev.vigil.storage.kv.Durability;
+import dev.vigil.storage.kv.KvColumn;
+import dev.vigil.storage.kv.KvRange;
+import dev.vigil.storage.kv.KvStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+
+/**
+ * Attestations by message key, with an index from digest to message key. The attestation bytes are
+ * opaque here (consensus owns their format). Writes are unsynced: an attestation lost to a power
+ * failure is fetched again from peers, which broadcast it whole.
+ */
+public final class AttestationStore {
+  private final KvStore kv;
+  private final KvColumn<MessageKey, AttestationValue> byKey;
+  private final KvColumn<Digest, MessageKey> byDigest;
+  private final ReentrantLock writes = new ReentrantLock();
+
+  AttestationStore(KvStore kv) {
+    this.kv = kv;
+    this.byKey = kv.column(VigilDatabase.ATTESTATIONS, Codecs.MESSAGE_KEY, Codecs.ATTESTATION);
+    this.byDigest = kv.column(VigilDatabase.ATTESTATIONS_BY_DIGEST, Codecs.DIGEST, Codecs.MESSAGE_KEY);
+  }
+
+  /**
+   * Stores the attestation and its digest index in one atomic write. A later put for the same key
+   * replaces it (e.g. one with more signatures); if the digest differs, the old index entry goes.
+   */
+  public void put(MessageKey key, Digest digest, byte[] attestation) {
+    if (attestation == null || attestation.length == 0) {
+      throw new IllegalArgumentException("attestation for " + key + " is empty");
+    }
+    AttestationValue value = new AttestationValue(digest, attestation.clone());
+    writes.lock();
+    try {
+      Optional<AttestationValue> old = byKey.get(key);
+      kv.write(Durability.UNSYNCED, batch -> {
+        old.filter(o -> !o.digest().equals(digest)).ifPresent(o -> batch.delete(byDigest, o.digest()));
+        batch.put(byKey, key, value);
+        batch.put(byDigest, digest, key);
+      });
+    } finally {
+      writes.unlock();
+    }
+  }
+
+  public Optional<StoredAttestation> get(MessageKey key) {
+    return byKey.get(key).map(v -> new StoredAttestation(key, v.digest(), v.bytes()));
+  }
+
+  public boolean contains(MessageKey key) {
+    return byKey.contains(key);
+  }
+
+  /** The message key attested under this digest, if any. */
+  public Optional<MessageKey> keyOf(Digest digest) {
+    return byDigest.get(digest);
+  }
+
+  public Optional<StoredAttestation> getByDigest(Digest digest) {
+    // A concurrent replace can move the key to another digest between the two reads.
+    return byDigest.get(digest).flatMap(this::get).filter(a -> a.digest().equals(digest));
+  }
+
+  /** Walks every attestation (cost grows with the store). */
+  public long count() {
+    return byKey.count(KvRange.all());
+  }
+
+  /** Visits attestations in key order (chain, emitter, sequence) until {@code visitor} returns false. */
+  public void forEach(Predicate<StoredAttestation> visitor) {
+    byKey.forEach(KvRange.all(), (k, v) -> visitor.test(new StoredAttestation(k, v.digest(), v.bytes())));
+  }
+
+  /** Up to {@code limit} attestations at or after {@code from}, in key order. */
+  public List<StoredAttestation> list(MessageKey from, int limit) {
+    return collect(KvRange.from(from.toBytes()), limit);
+  }
+
+  /** Up to {@code limit} attestations of one emitter with sequence at or after {@code fromSequence}. */
+  public List<StoredAttestation> listEmitter(int emitterChain, byte[] emitterAddress, long fromSequence, int limit) {
+    KvRange range = KvRange.prefix(MessageKey.prefix(emitterChain, emitterAddress))
+        .startingAt(new MessageKey(emitterChain, emitterAddress, fromSequence).toBytes());
+    return collect(range, limit);
+  }
+
+  private List<StoredAttestation> collect(KvRange range, int limit) {
+    List<StoredAttestation> out = new ArrayList<>();
+    byKey.list(range, limit).forEach(e -> out.add(new StoredAttestation(e.key(), e.value().digest(), e.value().bytes())));
+    return out;
+  }
+}
