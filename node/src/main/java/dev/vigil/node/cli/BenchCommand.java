@@ -1,5 +1,7 @@
 package dev.vigil.node.cli;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -33,6 +35,14 @@ final class BenchCommand implements Callable<Integer> {
       description = "Operations per measurement, for benchmarks that take a count (signing). Default: ${DEFAULT-VALUE}.")
   int iterations;
 
+  @Option(names = "--dir", paramLabel = "DIR", defaultValue = ".",
+      description = "Where the storage benchmark puts its (deleted) database: the disk it measures. Default: the working directory.")
+  Path dir;
+
+  @Option(names = "--seconds-per-case", paramLabel = "S", defaultValue = "2",
+      description = "How long each storage case runs at most. Default: ${DEFAULT-VALUE}.")
+  double secondsPerCase;
+
   @Option(names = "--list", description = "List the benchmarks and whether this build has them.")
   boolean list;
 
@@ -46,7 +56,12 @@ final class BenchCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("vigil bench: --iterations must be at least 1, got " + iterations);
       return Vigil.EXIT_USAGE;
     }
-    return Benchmarks.run(new Benchmarks.Settings(selected, iterations, list), Benchmarks.all(),
+    if (!(secondsPerCase > 0) || secondsPerCase > 3600) {
+      spec.commandLine().getErr().println("vigil bench: --seconds-per-case must be more than 0 and at most 3600, got " + secondsPerCase);
+      return Vigil.EXIT_USAGE;
+    }
+    Duration perCase = Duration.ofMillis(Math.max(1, Math.round(secondsPerCase * 1000)));
+    return Benchmarks.run(new Benchmarks.Settings(selected, iterations, dir, perCase, list), Benchmarks.all(),
         spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 }

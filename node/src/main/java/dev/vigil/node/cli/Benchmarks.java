@@ -1,7 +1,10 @@
 package dev.vigil.node.cli;
 
 import dev.vigil.signing.bench.SigningBenchmark;
+import dev.vigil.storage.bench.StorageBenchmark;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -14,7 +17,12 @@ import java.util.Set;
  * {@code bench} package; adding one here is one entry in {@link #all()}.
  */
 final class Benchmarks {
-  record Settings(Set<String> selected, int iterations, boolean listOnly) {}
+  /**
+   * @param iterations operations per measurement, for signing
+   * @param dir where the storage benchmark creates (and deletes) its database: the disk it measures
+   * @param timePerCase how long each storage case runs at most
+   */
+  record Settings(Set<String> selected, int iterations, Path dir, Duration timePerCase, boolean listOnly) {}
 
   /** A benchmark: a name for --NAME, what it measures, and how to run it if this build has it. */
   record Benchmark(String name, String description, Runner runner) {}
@@ -32,8 +40,9 @@ final class Benchmarks {
     return List.of(
         new Benchmark("signing", "secp256k1 sign and recover per backend",
             direct((s, out) -> out.print(SigningBenchmark.run(s.iterations())))),
-        // these mains land with their modules' branches; until then the build says they are missing
-        new Benchmark("storage", "RocksDB stores", main("dev.vigil.storage.bench.StorageBenchmark")),
+        new Benchmark("storage", "RocksDB writes and reads, synced and not, and the node's stores",
+            direct((s, out) -> out.print(StorageBenchmark.run(s.dir(), s.timePerCase(), StorageBenchmark.DEFAULT_MAX_OPS_PER_CASE)))),
+        // lands with the consensus branch; until then the build says it is missing
         new Benchmark("consensus", "a local committee attesting over a Pekko cluster",
             main("dev.vigil.consensus.bench.ConsensusBenchmark")));
   }

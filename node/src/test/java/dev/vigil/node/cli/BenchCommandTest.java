@@ -3,6 +3,11 @@ package dev.vigil.node.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import java.io.StringWriter;
 import java.util.List;
 import java.util.Optional;
@@ -20,6 +25,23 @@ class BenchCommandTest {
         .contains("recover µs/op")
         .contains("bouncycastle");
     assertThat(r.out()).doesNotContain("== storage").doesNotContain("== consensus");
+  }
+
+  @Test
+  void theStorageBenchmarkMeasuresTheGivenDirectoryAndCleansUp(@TempDir Path dir) throws Exception {
+    Cli.Run r = Cli.run("bench", "--storage", "--dir", dir.toString(), "--seconds-per-case", "0.05");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.out())
+        .contains("== storage: RocksDB writes and reads")
+        .contains("kv put signing record, synced")
+        .contains("ops/s")
+        .contains(Files.getFileStore(dir).type());
+    try (Stream<Path> left = Files.list(dir)) {
+      assertThat(left).isEmpty();
+    }
+    Cli.Run bad = Cli.run("bench", "--storage", "--seconds-per-case", "0");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("--seconds-per-case must be more than 0");
   }
 
   @Test
@@ -50,7 +72,7 @@ class BenchCommandTest {
     Benchmarks.Runner present = Benchmarks.main(FakeBenchmarkMain.class.getName());
     assertThat(present.unavailable()).isEmpty();
     ran = false;
-    present.run(new Benchmarks.Settings(Set.of(), 1, false), new PrintWriter(new StringWriter()));
+    present.run(new Benchmarks.Settings(Set.of(), 1, Path.of("."), Duration.ofMillis(1), false), new PrintWriter(new StringWriter()));
     assertThat(ran).isTrue();
     assertThat(Benchmarks.main("dev.vigil.nowhere.NoBenchmark").unavailable()).contains("no dev.vigil.nowhere.NoBenchmark.main");
   }
@@ -65,13 +87,13 @@ class BenchCommandTest {
         })));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int all = Benchmarks.run(new Benchmarks.Settings(Set.of(), 1, false), registry, new PrintWriter(out, true), new PrintWriter(err, true));
+    int all = Benchmarks.run(new Benchmarks.Settings(Set.of(), 1, Path.of("."), Duration.ofMillis(1), false), registry, new PrintWriter(out, true), new PrintWriter(err, true));
     assertThat(all).isEqualTo(1);
     assertThat(out.toString()).contains("figure 42").contains("== later: skipped, not in this build");
     assertThat(err.toString()).contains("the broken benchmark failed: java.lang.IllegalStateException: boom");
 
     StringWriter err2 = new StringWriter();
-    int asked = Benchmarks.run(new Benchmarks.Settings(Set.of("fine", "later"), 1, false), registry,
+    int asked = Benchmarks.run(new Benchmarks.Settings(Set.of("fine", "later"), 1, Path.of("."), Duration.ofMillis(1), false), registry,
         new PrintWriter(new StringWriter()), new PrintWriter(err2, true));
     assertThat(asked).isEqualTo(2);
     assertThat(err2.toString()).contains("the later benchmark is not in this build");
