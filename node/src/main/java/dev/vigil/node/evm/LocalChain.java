@@ -12,12 +12,14 @@ public final class LocalChain implements AutoCloseable {
   private final int vigilChainId;
   private final String core;
   private final EvmClient deployer;
+  private final EvmToolchain toolchain;
 
-  private LocalChain(Anvil anvil, int vigilChainId, String core, EvmClient deployer) {
+  private LocalChain(Anvil anvil, int vigilChainId, String core, EvmClient deployer, EvmToolchain toolchain) {
     this.anvil = anvil;
     this.vigilChainId = vigilChainId;
     this.core = core;
     this.deployer = deployer;
+    this.toolchain = toolchain;
   }
 
   /** Governance emitter used on local chains: chain 1, address 0x…04 (as Wormhole's). */
@@ -36,7 +38,7 @@ public final class LocalChain implements AutoCloseable {
       EvmClient deployer = new EvmClient(anvil.web3j(), anvil.devAccount(0), anvil.evmChainId());
       String core = deployer.deploy(toolchain.artifact("VigilCore"), EvmClient.vigilCoreArgs(committeeIndex,
           committee.stream().map(Address::toHex).toList(), GOVERNANCE_CHAIN, governanceEmitter(), 86_400, vigilChainId));
-      return new LocalChain(anvil, vigilChainId, core, deployer);
+      return new LocalChain(anvil, vigilChainId, core, deployer, toolchain);
     } catch (RuntimeException e) {
       anvil.close();
       throw e;
@@ -57,6 +59,20 @@ public final class LocalChain implements AutoCloseable {
 
   public String rpcUrl() {
     return anvil.rpcUrl();
+  }
+
+  /** VigilCore on this chain, used from the deployer's account (dev account 0). */
+  public VigilCoreContract core() {
+    return VigilCoreContract.at(deployer, core);
+  }
+
+  /** Deploys a MessageReceiver bound to this chain's VigilCore, owned by dev account 0. */
+  public MessageReceiverContract deployReceiver() {
+    return MessageReceiverContract.deploy(deployer, toolchain.artifact("MessageReceiver"), core);
+  }
+
+  public EvmToolchain toolchain() {
+    return toolchain;
   }
 
   /** A client that sends from anvil's dev account {@code i} (0 deploys; use 1 for traffic). */
