@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * readiness. Errors are JSON {@code {"error": ..., "detail": ...}} with a 4xx/5xx status.
  *
  * <pre>{@code
- * HttpApi api = HttpApi.start(system, HttpSettings.fromConfig(config), new HttpApi.Dependencies(
+ * HttpApiSettings settings = HttpApiSettings.defaults().withHost(node.http().host()).withPort(node.http().port());
+ * HttpApi api = HttpApi.start(system, settings, new HttpApi.Dependencies(
  *     db.attestations(), () -> committee, statusSource, hub, metrics, readiness)).toCompletableFuture().join();
  * ...
  * api.close();
@@ -63,10 +64,10 @@ public final class HttpApi implements AutoCloseable {
 
   private final ServerBinding binding;
   private final AttestationStream stream;
-  private final HttpSettings settings;
+  private final HttpApiSettings settings;
   private final AtomicReference<CompletionStage<Done>> stopped = new AtomicReference<>();
 
-  private HttpApi(ServerBinding binding, AttestationStream stream, HttpSettings settings) {
+  private HttpApi(ServerBinding binding, AttestationStream stream, HttpApiSettings settings) {
     this.binding = binding;
     this.stream = stream;
     this.settings = settings;
@@ -76,7 +77,7 @@ public final class HttpApi implements AutoCloseable {
    * Binds the API on {@code settings.host():settings.port()}. The stage fails with an
    * IllegalStateException naming the address if it cannot be bound (e.g. the port is taken).
    */
-  public static CompletionStage<HttpApi> start(ActorSystem<?> system, HttpSettings settings, Dependencies deps) {
+  public static CompletionStage<HttpApi> start(ActorSystem<?> system, HttpApiSettings settings, Dependencies deps) {
     Objects.requireNonNull(system, "system");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(deps, "deps");

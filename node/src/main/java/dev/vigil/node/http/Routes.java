@@ -55,11 +55,11 @@ final class Routes extends AllDirectives {
       + "/v1/attestations/stream, /v1/committee, /v1/status, /metrics, /healthz, /readyz";
 
   private final HttpApi.Dependencies deps;
-  private final HttpSettings settings;
+  private final HttpApiSettings settings;
   private final AttestationStream stream;
   private final Executor blocking;
 
-  Routes(HttpApi.Dependencies deps, HttpSettings settings, AttestationStream stream, Executor blocking) {
+  Routes(HttpApi.Dependencies deps, HttpApiSettings settings, AttestationStream stream, Executor blocking) {
     this.deps = deps;
     this.settings = settings;
     this.stream = stream;

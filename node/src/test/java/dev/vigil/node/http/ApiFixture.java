@@ -62,7 +62,7 @@ final class ApiFixture implements AutoCloseable {
     BiFunction<VigilDatabase, ActorSystem<?>, Readiness> readiness =
         (db, system) -> Readiness.builder().check("database", Readiness.databaseOpen(db)).build();
     BiFunction<VigilDatabase, TestCommittee, StatusSource> status = ApiFixture::statusFromStore;
-    UnaryOperator<HttpSettings> settings = s -> s;
+    UnaryOperator<HttpApiSettings> settings = s -> s;
   }
 
   ApiFixture(Path dataDir) {
@@ -72,7 +72,7 @@ final class ApiFixture implements AutoCloseable {
   ApiFixture(Path dataDir, Options options) {
     db = VigilDatabase.open(dataDir);
     system = ActorSystem.create(Behaviors.empty(), "http-test", options.config.withFallback(ConfigFactory.load()));
-    HttpSettings s = options.settings.apply(HttpSettings.defaults().withHost("127.0.0.1").withPort(0));
+    HttpApiSettings s = options.settings.apply(HttpApiSettings.defaults().withHost("127.0.0.1").withPort(0));
     try {
       api = HttpApi.start(system, s, new HttpApi.Dependencies(db.attestations(), committee::committee,
           options.status.apply(db, committee), hub, metrics, options.readiness.apply(db, system)))

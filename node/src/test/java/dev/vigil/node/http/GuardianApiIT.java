@@ -62,7 +62,7 @@ class GuardianApiIT {
           .check("database", Readiness.databaseOpen(c.db(0)))
           .check("cluster", Readiness.clusterMemberUp(system))
           .build();
-      HttpApi api = HttpApi.start(system, HttpSettings.defaults().withPort(0),
+      HttpApi api = HttpApi.start(system, HttpApiSettings.defaults().withPort(0),
               new HttpApi.Dependencies(c.db(0).attestations(), c::committee, status, hub, new NodeMetrics(), readiness))
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       try (SseClient stream = new SseClient(http, java.net.URI.create(api.uri() + "/v1/attestations/stream"), Map.of())) {

@@ -306,7 +306,7 @@ class HttpApiIT {
     HttpApi.Dependencies deps = new HttpApi.Dependencies(api.db.attestations(), api.committee::committee,
         ApiFixture.statusFromStore(api.db, api.committee), new AttestationHub(), new dev.vigil.node.metrics.NodeMetrics(),
         Readiness.builder().build());
-    var start = HttpApi.start(api.system, HttpSettings.defaults().withPort(port), deps).toCompletableFuture();
+    var start = HttpApi.start(api.system, HttpApiSettings.defaults().withPort(port), deps).toCompletableFuture();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> start.get(30, java.util.concurrent.TimeUnit.SECONDS))
         .hasCauseInstanceOf(IllegalStateException.class)
         .cause().hasMessageStartingWith("the HTTP API cannot listen on 127.0.0.1:" + port + ": ");
