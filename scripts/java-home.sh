@@ -7,7 +7,14 @@ vigil_select_jdk() {
            /usr/lib/jvm/java-25-openjdk-amd64 /usr/lib/jvm/java-21-openjdk-amd64 /usr/lib/jvm/*; do
     [ -n "$vigil_c" ] && [ -x "$vigil_c/bin/java" ] && [ -x "$vigil_c/bin/javac" ] || continue
     vigil_m=$(vigil_java_major "$vigil_c")
-    if [ -n "$vigil_m" ] && [ "$vigil_m" -ge 21 ]; then export JAVA_HOME="$vigil_c"; export PATH="$JAVA_HOME/bin:$PATH"; return 0; fi
+    if [ -n "$vigil_m" ] && [ "$vigil_m" -ge 21 ]; then
+      export JAVA_HOME="$vigil_c"; export PATH="$JAVA_HOME/bin:$PATH"
+      # Maven's bundled Guice warns about sun.misc.Unsafe on JDK 24+; keep build logs readable.
+      if [ "$vigil_m" -ge 24 ]; then
+        case "${MAVEN_OPTS:-}" in *sun-misc-unsafe*) ;; *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;; esac
+      fi
+      return 0
+    fi
   done
   echo "vigil: no JDK 21 or newer found (JAVA_HOME=${JAVA_HOME:-unset}; looked in /usr/lib/jvm)." >&2
   echo "vigil: install one (e.g. Temurin 25 at /usr/lib/jvm/temurin-25-jdk-amd64) or set JAVA_HOME to it." >&2
