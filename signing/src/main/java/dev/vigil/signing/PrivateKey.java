@@ -11,6 +11,8 @@ import java.util.Arrays;
 public final class PrivateKey {
   private final byte[] key;
   private volatile boolean destroyed;
+  // Public, not secret: cached because the native backend needs it for every signature.
+  private volatile byte[] publicKey;
 
   private PrivateKey(byte[] key) {
     this.key = key;
@@ -48,8 +50,22 @@ public final class PrivateKey {
     return new BigInteger(1, key);
   }
 
+  byte[] cachedPublicKey() {
+    if (destroyed) throw new IllegalStateException("private key was destroyed");
+    return publicKey;
+  }
+
+  void cachePublicKey(byte[] uncompressed64) {
+    publicKey = uncompressed64.clone();
+  }
+
+  public boolean isDestroyed() {
+    return destroyed;
+  }
+
   public void destroy() {
     destroyed = true;
+    publicKey = null;
     Arrays.fill(key, (byte) 0);
   }
 

@@ -1,0 +1,136 @@
+package dev.vigil.signing;
+
+import fr.acinq.secp256k1.Secp256k1Exception;
+import java.math.BigInteger;
+import java.util.Arrays;
+
+/**
+ * secp256k1 over libsecp256k1 (JNI, secp256k1-kmp). Signing happens inside libsecp256k1 (RFC 6979,
+ * constant time, always low-S), so the nonce never exists in Java memory.
+ *
+ * <p>secp256k1-kmp exposes no recoverable signing, only plain {@code secp256k1_ecdsa_sign}. The
+ * recovery id is found by recovering with v = 0 and comparing with the signer's public key (cached
+ * on the {@link PrivateKey}), which only touches public data.
+ */
+final class NativeSecp256k1 implements Secp256k1 {
+  private static final BigInteger N = Signature.N;
+  private static final BigInteger P =
+      new BigInteger("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F", 16);
+  /** Below this r, the nonce point's x may have been r + n (recovery id 2 or 3). */
+  private static final BigInteger OVERFLOW_LIMIT = P.subtract(N);
+
+  private final fr.acinq.secp256k1.Secp256k1 lib;
+  private final Secp256k1 fallback;
+
+  private NativeSecp256k1(fr.acinq.secp256k1.Secp256k1 lib, Secp256k1 fallback) {
+    this.lib = lib;
+    this.fallback = fallback;
+  }
+
+  /**
+   * Loads libsecp256k1 and checks it against the reference backend on one signature and one
+   * recovery, so that a broken native build is never used.
+   *
+   * <p>Throws whatever made loading fail (an Error such as UnsatisfiedLinkError or
+   * ExceptionInInitializerError, or an IllegalStateException from the self-test).
+   */
+  static NativeSecp256k1 load(Secp256k1 reference) {
+    NativeSecp256k1 n = new NativeSecp256k1(loadLibrary(), reference);
+    byte[] seed = Keccak256.hash("vigil native self-test".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    PrivateKey k = PrivateKey.fromBytes(seed);
+    byte[] digest = Keccak256.hash(seed);
+    Signature expected = reference.sign(digest, k);
+    Signature actual = n.sign(digest, k);
+    if (!expected.equals(actual)) {
+      throw new IllegalStateException("self-test failed: native signature differs from Bouncy Castle's");
+    }
+    if (!Arrays.equals(reference.publicKey(k), n.recoverPublicKey(digest, actual))) {
+      throw new IllegalStateException("self-test failed: native recovery differs from Bouncy Castle's");
+    }
+    return n;
+  }
+
+  /**
+   * Extracts and loads the bundled .so. Goes through the Companion (the library's own entry point):
+   * calling the JNI loader first makes the library initialise itself recursively and fail.
+   */
+  private static fr.acinq.secp256k1.Secp256k1 loadLibrary() {
+    return fr.acinq.secp256k1.Secp256k1.Companion.get();
+  }
+
+  @Override
+  public String name() {
+    return "native";
+  }
+
+  @Override
+  public Signature sign(byte[] digest32, PrivateKey key) {
+    Secp256k1.checkDigest(digest32);
+    byte[] pub = publicKey(key);
+    byte[] d = key.toBytes();
+    byte[] compact;
+    try {
+      compact = lib.sign(digest32, d);
+    } finally {
+      Arrays.fill(d, (byte) 0);
+    }
+    BigInteger r = new BigInteger(1, compact, 0, 32);
+    int v;
+    if (Arrays.equals(recoverOrNull(compact, digest32, 0), pub)) {
+      v = 0;
+    } else if (r.compareTo(OVERFLOW_LIMIT) >= 0) {
+      // r + n >= p, so the nonce point's x is r itself and v = 1 is the only other choice
+      v = 1;
+    } else if (Arrays.equals(recoverOrNull(compact, digest32, 1), pub)) {
+      v = 1;
+    } else {
+      // x(kG) >= n (probability ~2^-128): Bouncy Castle retries with the next RFC 6979 nonce and
+      // libsecp256k1 does not; delegate so both backends still give the same bytes.
+      return fallback.sign(digest32, key);
+    }
+    return Signature.of(Arrays.copyOfRange(compact, 0, 32), Arrays.copyOfRange(compact, 32, 64), v);
+  }
+
+  @Override
+  public byte[] publicKey(PrivateKey key) {
+    byte[] cached = key.cachedPublicKey();
+    if (cached != null) return cached.clone();
+    byte[] d = key.toBytes();
+    byte[] pub;
+    try {
+      pub = strip04(lib.pubkeyCreate(d));
+    } finally {
+      Arrays.fill(d, (byte) 0);
+    }
+    key.cachePublicKey(pub);
+    return pub.clone();
+  }
+
+  @Override
+  public byte[] recoverPublicKey(byte[] digest32, Signature sig) {
+    Secp256k1.checkDigest(digest32);
+    // Same range rules as the Bouncy Castle backend, checked here so that no hostile value reaches C.
+    BigInteger r = sig.rInt();
+    BigInteger s = sig.sInt();
+    if (r.signum() <= 0 || r.compareTo(N) >= 0 || s.signum() <= 0 || s.compareTo(N) >= 0) return null;
+    byte[] compact = new byte[64];
+    System.arraycopy(sig.r(), 0, compact, 0, 32);
+    System.arraycopy(sig.s(), 0, compact, 32, 32);
+    return recoverOrNull(compact, digest32, sig.v());
+  }
+
+  private byte[] recoverOrNull(byte[] compact64, byte[] digest32, int recId) {
+    try {
+      return strip04(lib.ecdsaRecover(compact64, digest32, recId));
+    } catch (Secp256k1Exception noKey) {
+      return null; // r is not an x coordinate, or the recovered point is at infinity
+    }
+  }
+
+  private static byte[] strip04(byte[] uncompressed65) {
+    if (uncompressed65.length != 65 || uncompressed65[0] != 0x04) {
+      throw new IllegalStateException("libsecp256k1 returned a " + uncompressed65.length + "-byte public key");
+    }
+    return Arrays.copyOfRange(uncompressed65, 1, 65);
+  }
+}
