@@ -145,6 +145,9 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   private final List<SignedObservation> toVerify = new ArrayList<>();
   private final Map<RequestKey, Long> served = new HashMap<>();
 
+  private long reobserveWindowStart;
+  private int reobserveInWindow;
+  private long requestsThrottled;
   private long undecodableMessages, undecodableItems, badHeartbeats, requestsServed, evidenceStored, storeFailures;
 
   private record RequestKey(int chain, Bytes32 txHash) {}
@@ -318,6 +321,15 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     RequestKey key = new RequestKey(r.chain(), r.txHash());
     Long last = served.get(key);
     if (last != null && now - last < settings.aggregator().resendInterval().toMillis()) return;
+    if (now - reobserveWindowStart >= 1000) {
+      reobserveWindowStart = now;
+      reobserveInWindow = 0;
+    }
+    if (reobserveInWindow >= settings.maxReobservePerSecond()) {
+      requestsThrottled++;
+      return;
+    }
+    reobserveInWindow++;
     served.put(key, now);
     requestsServed++;
     int requester = r.requesterIndex();
@@ -486,7 +498,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   }
 
   private ConsensusStats stats() {
-    return new ConsensusStats(aggregator.stats(), undecodableMessages, undecodableItems, badHeartbeats, requestsServed, evidenceStored,
-        storeFailures, peers.size(), heartbeats);
+    return new ConsensusStats(aggregator.stats(), undecodableMessages, undecodableItems, badHeartbeats, requestsServed, requestsThrottled,
+        evidenceStored, storeFailures, peers.size(), heartbeats);
   }
 }

@@ -17,6 +17,7 @@ public record ConsensusSettings(
     Duration tickInterval,
     Duration heartbeatInterval,
     int verifyChunkSize,
+    int maxReobservePerSecond,
     String serviceKey,
     String blockingDispatcher) {
 
@@ -29,6 +30,9 @@ public record ConsensusSettings(
     if (batchMaxSize < 1) throw new IllegalArgumentException(PATH + ".batch-max-size must be >= 1, got " + batchMaxSize);
     positive("tick-interval", tickInterval);
     positive("heartbeat-interval", heartbeatInterval);
+    if (maxReobservePerSecond < 1) {
+      throw new IllegalArgumentException(PATH + ".max-reobserve-per-second must be >= 1, got " + maxReobservePerSecond);
+    }
     if (verifyChunkSize < 1) throw new IllegalArgumentException(PATH + ".verify-chunk-size must be >= 1, got " + verifyChunkSize);
     if (serviceKey == null || serviceKey.isBlank()) throw new IllegalArgumentException(PATH + ".service-key must not be empty");
   }
@@ -46,7 +50,7 @@ public record ConsensusSettings(
           c.getInt("recent-attestations"),
           c.getDuration("resend-interval"));
       return new ConsensusSettings(agg, c.getDuration("batch-delay"), c.getInt("batch-max-size"), c.getDuration("tick-interval"),
-          c.getDuration("heartbeat-interval"), c.getInt("verify-chunk-size"), c.getString("service-key"), BLOCKING_DISPATCHER);
+          c.getDuration("heartbeat-interval"), c.getInt("verify-chunk-size"), c.getInt("max-reobserve-per-second"), c.getString("service-key"), BLOCKING_DISPATCHER);
     } catch (ConfigException e) {
       throw new IllegalArgumentException("bad configuration under " + PATH + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
