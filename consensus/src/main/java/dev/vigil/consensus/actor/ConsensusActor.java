@@ -22,7 +22,9 @@ import dev.vigil.signing.Signer;
 import dev.vigil.storage.DoubleSignRefusedException;
 import dev.vigil.storage.VigilDatabase;
 import java.time.Clock;
+import dev.vigil.consensus.attestation.GuardianSignature;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -49,8 +51,8 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
  * One guardian's consensus: a thin shell around the {@link Aggregator} that performs its decisions.
- * Signing (behind the double-sign guard), signature recovery and RocksDB run on the blocking
- * dispatcher and come back with {@code pipeToSelf}; peers are found through the Receptionist and
+ * Signing (behind the double-sign guard) and RocksDB run on the blocking dispatcher, signature
+ * recovery on the crypto dispatcher, and results come back with {@code pipeToSelf}; peers are found through the Receptionist and
  * reached through their {@link PeerInbox}.
  */
 public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Command> {
@@ -129,6 +131,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   private final ConsensusStore store;
   private final AttestationVerifier verifier;
   private final Executor blocking;
+  private final Executor crypto;
   private final Map<Address, Integer> indexOf = new HashMap<>();
   private final ActorRef<PeerMessage> inbox;
   private final String inboxString;
@@ -166,6 +169,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     this.verifier = new AttestationVerifier(CommitteeHistory.of(committee), guardian.backend(), Clock.systemUTC(),
         AttestationVerifier.DEFAULT_EXPIRY_WINDOW);
     this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(settings.blockingDispatcher()));
+    this.crypto = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(settings.cryptoDispatcher()));
     for (int i = 0; i < committee.size(); i++) indexOf.put(committee.member(i), i);
     this.resolver = ActorRefResolver.get(ctx.getSystem());
 
@@ -377,7 +381,8 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
       case Decision.VerifySignature v -> toVerify.add(v.observation());
       case Decision.VerifyAttestation v -> {
         Attestation a = v.attestation();
-        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> verifier.verify(a), blocking),
+        BitSet known = v.alreadyVerified();
+        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> verifyAttestation(a, known), crypto),
             (verdict, err) -> err != null ? new Failed("verify attestation", err) : new AttestationChecked(a, verdict));
       }
       case Decision.Broadcast b -> queueOwn(b.own());
@@ -427,13 +432,36 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     int chunk = settings.verifyChunkSize();
     for (int from = 0; from < toVerify.size(); from += chunk) {
       List<SignedObservation> items = List.copyOf(toVerify.subList(from, Math.min(toVerify.size(), from + chunk)));
-      getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> items.stream().map(this::verify).toList(), blocking),
+      getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> items.stream().map(this::verify).toList(), crypto),
           (results, err) -> err != null ? new Failed("verify signatures", err) : new SignaturesChecked(items, results));
     }
     toVerify.clear();
   }
 
-  /** Runs on the blocking dispatcher: recover the signer and compare with the committee. */
+  /**
+   * Runs on the crypto dispatcher. Signatures this node already verified (same bytes, same digest)
+   * are not recovered again; everything else is the AttestationVerifier's full check.
+   */
+  private Verdict verifyAttestation(Attestation a, BitSet known) {
+    if (known.isEmpty() || a.version() != Attestation.VERSION_1 || a.committeeIndex() != committee.index()
+        || a.signatures().size() < committee.quorum()) {
+      return verifier.verify(a);
+    }
+    int previous = -1;
+    for (GuardianSignature gs : a.signatures()) {
+      if (gs.signerIndex() <= previous || gs.signerIndex() >= committee.size()) return verifier.verify(a); // names the reason
+      previous = gs.signerIndex();
+    }
+    var digest = a.digest();
+    for (GuardianSignature gs : a.signatures()) {
+      if (known.get(gs.signerIndex())) continue;
+      Verdict v = verifier.verifySignature(committee, digest, gs);
+      if (!v.isValid()) return v;
+    }
+    return Verdict.VALID;
+  }
+
+  /** Runs on the crypto dispatcher: recover the signer and compare with the committee. */
   private Verification verify(SignedObservation so) {
     if (!so.signature().isCanonical()) return Verification.NOT_A_MEMBER;
     Address a;
@@ -457,9 +485,11 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     ActorRef<PeerMessage> ref = peerByIndex.get(peer);
     if (ref != null) {
       attOut.computeIfAbsent(ref, r -> new ArrayList<>()).add(a);
-    } else {
+    } else if (!heartbeats.containsKey(peer)) {
       // Not yet known which inbox is that member's (no heartbeat yet): everyone gets it.
       for (ActorRef<PeerMessage> p : peers) attOut.computeIfAbsent(p, r -> new ArrayList<>()).add(a);
+    } else {
+      return; // a known member that is unreachable now; it asks again when it is back
     }
     attOutCount++;
     scheduleFlush();

@@ -49,6 +49,7 @@ public final class Aggregator {
   private final Map<MessageId, Pending> pending = new HashMap<>();
   private final LinkedHashMap<MessageId, Done> done;
   private final int[] unseenBySigner;
+  private final java.util.ArrayDeque<Scheduled> scheduled = new java.util.ArrayDeque<>(); // in time order
 
   private long attested, attestedFromPeers, gaveUp, wrongCommittee, notMember, invalidSignatures, duplicates, late,
       unseenCapDropped, invalidAttestations, conflictsWithLocal, signRefused;
@@ -193,9 +194,12 @@ public final class Aggregator {
     if (d != null) {
       if (d.digest.equals(so.digest())) {
         late++;
-        // A peer still sending its signature has evidently not got the attestation: send it, but
-        // not more often than resendInterval (an unverified claim costs us one send at most).
-        if (nowMillis - d.lastSentMillis[signer] >= config.resendInterval().toMillis()) {
+        d.signedBy.set(signer);
+        // Soon after quorum this is the peer's first broadcast: it will reach quorum by itself. Later
+        // it is a retransmission: the peer is evidently missing the attestation, so it gets it, at
+        // most once per resendInterval (an unverified claim costs us one send at most).
+        long interval = config.resendInterval().toMillis();
+        if (nowMillis - d.attestedMillis >= interval && nowMillis - d.lastSentMillis[signer] >= interval) {
           d.lastSentMillis[signer] = nowMillis;
           return List.of(new Decision.SendAttestation(d.attestation, signer));
         }
@@ -342,7 +346,16 @@ public final class Aggregator {
       duplicates++;
       return List.of();
     }
-    return List.of(new Decision.VerifyAttestation(attestation));
+    BitSet known = new BitSet();
+    Pending p = pending.get(attestation.messageId());
+    if (p != null) {
+      Digest digest = attestation.digest();
+      for (GuardianSignature gs : attestation.signatures()) {
+        int i = gs.signerIndex();
+        if (i < n && matches(p.bySigner[i], digest) && p.bySigner[i].signature().equals(gs.signature())) known.set(i);
+      }
+    }
+    return List.of(new Decision.VerifyAttestation(attestation, known));
   }
 
   /** The driver checked a peer's attestation (valid: a quorum of this committee signed it). */
@@ -381,7 +394,9 @@ public final class Aggregator {
       }
     }
     attestedFromPeers++;
-    Done d = new Done(attestation, digest, n);
+    Done d = new Done(attestation, digest, n, nowMillis);
+    for (GuardianSignature gs : attestation.signatures()) if (gs.signerIndex() < n) d.signedBy.set(gs.signerIndex());
+    sendTo.clear(self);
     sendTo.stream().forEach(i -> d.lastSentMillis[i] = nowMillis);
     done.put(id, d);
     out.add(0, new Decision.Attested(attestation, sendTo, store));
@@ -393,6 +408,14 @@ public final class Aggregator {
   /** Retries, give-ups and expiry of waiting peers' signatures. Call it every few hundred ms. */
   public List<Decision> onTick(long nowMillis) {
     List<Decision> out = new ArrayList<>();
+    while (!scheduled.isEmpty() && scheduled.peekFirst().atMillis() <= nowMillis) {
+      Scheduled s = scheduled.pollFirst();
+      Done d = done.get(s.id());
+      if (d != null && !d.signedBy.get(s.peer()) && nowMillis - d.lastSentMillis[s.peer()] >= config.resendInterval().toMillis()) {
+        d.lastSentMillis[s.peer()] = nowMillis;
+        out.add(new Decision.SendAttestation(d.attestation, s.peer()));
+      }
+    }
     long giveUpMillis = config.giveUpAfter().toMillis();
     for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
       Pending p = it.next();
@@ -455,13 +478,20 @@ public final class Aggregator {
     Attestation a = Attestation.v1(committee.index(), sigs, p.local.body());
     pending.remove(p.id);
     attested++;
-    BitSet sendTo = new BitSet(n);
+    Done d = new Done(a, p.localDigest, n, nowMillis);
     for (int i = 0; i < n; i++) {
-      if (i != self && (p.bySigner[i] == null || !p.bySigner[i].digest().equals(p.localDigest))) sendTo.set(i);
+      if (matches(p.bySigner[i], p.localDigest) || matches(p.inFlight[i], p.localDigest) || matches(p.spare[i], p.localDigest)) {
+        d.signedBy.set(i);
+      }
     }
-    sendTo.or(p.requesters);
-    Done d = new Done(a, p.localDigest, n);
+    d.signedBy.set(self);
+    // Peers that asked get it now; peers not heard from get it after a short delay unless their
+    // signature comes meanwhile (then they observed it and reach quorum by themselves).
+    BitSet sendTo = (BitSet) p.requesters.clone();
+    sendTo.clear(self);
     sendTo.stream().forEach(i -> d.lastSentMillis[i] = nowMillis);
+    long at = nowMillis + config.attestationSendDelay().toMillis();
+    for (int i = 0; i < n; i++) if (!d.signedBy.get(i) && !sendTo.get(i)) scheduled.add(new Scheduled(at, p.id, i));
     done.put(p.id, d);
     out.add(new Decision.Attested(a, sendTo, true));
   }
@@ -557,15 +587,24 @@ public final class Aggregator {
     }
   }
 
+  private record Scheduled(long atMillis, MessageId id, int peer) {}
+
+  private static boolean matches(SignedObservation so, Digest digest) {
+    return so != null && so.digest().equals(digest);
+  }
+
   /** A message with an attestation, kept for a while to answer late peers. */
   private static final class Done {
     final Attestation attestation;
     final Digest digest;
+    final long attestedMillis;
+    final BitSet signedBy = new BitSet(); // members known to have observed it (they need no copy)
     final long[] lastSentMillis;
 
-    Done(Attestation attestation, Digest digest, int n) {
+    Done(Attestation attestation, Digest digest, int n, long now) {
       this.attestation = attestation;
       this.digest = digest;
+      this.attestedMillis = now;
       this.lastSentMillis = new long[n];
       Arrays.fill(lastSentMillis, Long.MIN_VALUE / 2);
     }

@@ -27,7 +27,7 @@ class AggregatorTest {
   static final TestCommittee KEYS = TestCommittee.create(new Random(5), 1, 4, Secp256k1Backends.bouncyCastle());
   static final List<Observation> OBS = Observations.generate(4, 3, 16);
   static final AggregatorConfig CONFIG = new AggregatorConfig(2, Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(8), 0,
-      100, Duration.ofSeconds(5));
+      100, Duration.ofSeconds(5), Duration.ofSeconds(1));
 
   Aggregator agg;
 
@@ -79,8 +79,12 @@ class AggregatorTest {
     Decision.Attested a = (Decision.Attested) ds.get(1);
     assertThat(a.attestation().signatures()).extracting(GuardianSignature::signerIndex).containsExactly(0, 1, 2);
     assertThat(a.attestation().body()).isEqualTo(o.body());
-    assertThat(a.sendTo().stream().boxed().toList()).as("only the member whose signature is missing gets it").containsExactly(3);
+    assertThat(a.sendTo().isEmpty()).as("nobody asked").isTrue();
     assertThat(a.store()).isTrue();
+    assertThat(agg.onTick(1009)).isEmpty();
+    assertThat(agg.onTick(1010)).as("the member whose signature is missing gets it after the delay")
+        .containsExactly(new Decision.SendAttestation(a.attestation(), 3));
+    assertThat(agg.onTick(5000)).isEmpty();
   }
 
   @Test
@@ -259,7 +263,7 @@ class AggregatorTest {
   @Test
   void jitterKeepsDelaysWithinTheConfiguredBand() {
     var jittery = new Aggregator(new AggregatorConfig(2, Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(8), 0.2, 100,
-        Duration.ofSeconds(5)), KEYS.committee(), 0, new SplittableRandom(9));
+        Duration.ofSeconds(5), Duration.ofSeconds(1)), KEYS.committee(), 0, new SplittableRandom(9));
     for (int attempt = 0; attempt < 6; attempt++) {
       long base = Math.min(8000, 1000L << attempt);
       for (int k = 0; k < 50; k++) assertThat(jittery.backoff(attempt)).isBetween(Math.round(base * 0.8), Math.round(base * 1.2));
@@ -267,14 +271,25 @@ class AggregatorTest {
   }
 
   @Test
-  void aLatePeerGetsTheAttestationAtMostOncePerInterval() {
+  void aPeerWhoseSignatureCameInTimeGetsNoCopy() {
     Observation o = OBS.get(0);
     observeAndSign(o, 0);
     deliverValid(signed(1, o), 0);
-    deliverValid(signed(2, o), 0); // attested; 3 was sent it at t=0
-    assertThat(agg.onPeerSignature(signed(3, o), 1000)).isEmpty();
-    assertThat(agg.onPeerSignature(signed(3, o), 5000)).singleElement().isInstanceOf(Decision.SendAttestation.class);
+    deliverValid(signed(2, o), 0); // attested at t=0
+    assertThat(agg.onPeerSignature(signed(3, o), 500)).as("its first broadcast").isEmpty();
+    assertThat(agg.onTick(2000)).as("it observed: no copy").isEmpty();
+  }
+
+  @Test
+  void aRetransmittingPeerGetsTheAttestationAtMostOncePerInterval() {
+    Observation o = OBS.get(0);
+    observeAndSign(o, 0);
+    deliverValid(signed(1, o), 0);
+    deliverValid(signed(2, o), 0); // attested at t=0
+    assertThat(agg.onPeerSignature(signed(3, o), 500)).isEmpty();
+    assertThat(agg.onPeerSignature(signed(3, o), 5000)).as("a retry: it lacks quorum").singleElement().isInstanceOf(Decision.SendAttestation.class);
     assertThat(agg.onPeerSignature(signed(3, o), 6000)).isEmpty();
+    assertThat(agg.onPeerSignature(signed(3, o), 10_000)).hasSize(1);
   }
 
   @Test
@@ -291,7 +306,7 @@ class AggregatorTest {
   void aValidAttestationFromAPeerIsAdoptedAndAnInvalidOneCounted() {
     Observation o = OBS.get(0);
     Attestation a = KEYS.attest(o.body(), 1, 2, 3);
-    assertThat(agg.onPeerAttestation(a, 0)).containsExactly(new Decision.VerifyAttestation(a));
+    assertThat(agg.onPeerAttestation(a, 0)).containsExactly(new Decision.VerifyAttestation(a, new java.util.BitSet()));
     assertThat(agg.onPeerAttestationVerified(a, false, 0)).isEmpty();
     assertThat(agg.stats().invalidAttestations()).isEqualTo(1);
     List<Decision> ds = agg.onPeerAttestationVerified(a, true, 0);
