@@ -91,7 +91,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   /** Every new attestation this guardian holds (formed here or received) is sent to the subscriber. */
   public record Subscribe(ActorRef<Attestation> subscriber) implements Command {}
 
-  private record Signed(SignedObservation own) implements Command {}
+  private record Signed(Observation observation, SignedObservation own) implements Command {}
 
   private record SignRefused(Observation observation, String reason) implements Command {}
 
@@ -143,6 +143,10 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   private final List<ActorRef<Attestation>> subscribers = new ArrayList<>();
 
   private final List<SignedObservation> ownOut = new ArrayList<>();
+  // Store writes, done once per flush in one task (batched where the store allows it).
+  private List<Map.Entry<Observation, SignedObservation>> pendingWrites = new ArrayList<>();
+  private List<Attestation> attestationWrites = new ArrayList<>();
+  private List<MessageId> removalWrites = new ArrayList<>();
   private final Map<ActorRef<PeerMessage>, List<Attestation>> attOut = new LinkedHashMap<>();
   private int attOutCount;
   private final List<SignedObservation> toVerify = new ArrayList<>();
@@ -291,10 +295,10 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
 
   private Behavior<Command> onSigned(Signed m) {
     List<Decision> out = aggregator.onOwnSigned(m.own(), clock.getAsLong());
-    if (out.isEmpty() && aggregator.isAttested(m.own().messageId())) {
-      // Attested while we were signing: the pending record just written is not needed.
-      MessageId id = m.own().messageId();
-      blocking(() -> store.removePending(id), "remove pending " + id);
+    if (aggregator.isPending(m.own().messageId())) {
+      // Still waiting for quorum: remember it, so that a restart re-broadcasts it.
+      pendingWrites.add(Map.entry(m.observation(), m.own()));
+      scheduleFlush();
     }
     return after(out);
   }
@@ -388,8 +392,8 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
       case Decision.Broadcast b -> queueOwn(b.own());
       case Decision.Attested a -> {
         if (a.store()) {
-          Attestation att = a.attestation();
-          blocking(() -> store.putAttestation(att), "store attestation " + att.messageId());
+          attestationWrites.add(a.attestation());
+          scheduleFlush();
         }
         for (ActorRef<Attestation> s : subscribers) s.tell(a.attestation());
         a.sendTo().stream().forEach(i -> queueAttestation(a.attestation(), i));
@@ -402,7 +406,8 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
       }
       case Decision.GiveUp g -> {
         getContext().getLog().warn("gave up on {} (digest {}): no quorum in {}", g.id(), g.digest(), settings.aggregator().giveUpAfter());
-        blocking(() -> store.removePending(g.id()), "remove pending " + g.id());
+        removalWrites.add(g.id());
+        scheduleFlush();
       }
       case Decision.Evidence e -> {
         Address signer = committee.member(e.first().signerIndex());
@@ -420,7 +425,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
       Optional<Attestation> known = store.attestation(obs.messageId());
       if (known.isPresent()) return (Command) new AlreadyAttested(known.get());
       try {
-        return new Signed(store.sign(obs, committeeIndex, self));
+        return new Signed(obs, store.sign(obs, committeeIndex, self));
       } catch (DoubleSignRefusedException e) {
         return new SignRefused(obs, e.getMessage());
       }
@@ -496,7 +501,8 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   }
 
   private void scheduleFlush() {
-    if (ownOut.size() >= settings.batchMaxSize() || attOutCount >= settings.batchMaxSize()) {
+    if (ownOut.size() >= settings.batchMaxSize() || attOutCount >= settings.batchMaxSize()
+        || pendingWrites.size() + attestationWrites.size() >= settings.batchMaxSize()) {
       timers.cancel(FLUSH_TIMER);
       flush();
     } else if (!timers.isTimerActive(FLUSH_TIMER)) {
@@ -513,6 +519,15 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     attOut.forEach((ref, list) -> ref.tell(PeerMessage.AttestationBatch.of(list)));
     attOut.clear();
     attOutCount = 0;
+    if (!pendingWrites.isEmpty() || !attestationWrites.isEmpty() || !removalWrites.isEmpty()) {
+      var p = pendingWrites;
+      var a = attestationWrites;
+      var r = removalWrites;
+      pendingWrites = new ArrayList<>();
+      attestationWrites = new ArrayList<>();
+      removalWrites = new ArrayList<>();
+      blocking(() -> store.write(p, a, r), "store " + a.size() + " attestations, " + p.size() + " pending");
+    }
   }
 
   private Behavior<Command> sendHeartbeat() {
