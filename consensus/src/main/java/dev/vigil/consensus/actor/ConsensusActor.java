@@ -22,7 +22,9 @@ import dev.vigil.signing.Signer;
 import dev.vigil.storage.DoubleSignRefusedException;
 import dev.vigil.storage.VigilDatabase;
 import java.time.Clock;
+import dev.vigil.consensus.attestation.GuardianSignature;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -49,8 +51,8 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
  * One guardian's consensus: a thin shell around the {@link Aggregator} that performs its decisions.
- * Signing (behind the double-sign guard), signature recovery and RocksDB run on the blocking
- * dispatcher and come back with {@code pipeToSelf}; peers are found through the Receptionist and
+ * Signing (behind the double-sign guard) and RocksDB run on the blocking dispatcher, signature
+ * recovery on the crypto dispatcher, and results come back with {@code pipeToSelf}; peers are found through the Receptionist and
  * reached through their {@link PeerInbox}.
  */
 public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Command> {
@@ -89,7 +91,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   /** Every new attestation this guardian holds (formed here or received) is sent to the subscriber. */
   public record Subscribe(ActorRef<Attestation> subscriber) implements Command {}
 
-  private record Signed(SignedObservation own) implements Command {}
+  private record Signed(Observation observation, SignedObservation own) implements Command {}
 
   private record SignRefused(Observation observation, String reason) implements Command {}
 
@@ -129,6 +131,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   private final ConsensusStore store;
   private final AttestationVerifier verifier;
   private final Executor blocking;
+  private final Executor crypto;
   private final Map<Address, Integer> indexOf = new HashMap<>();
   private final ActorRef<PeerMessage> inbox;
   private final String inboxString;
@@ -140,11 +143,18 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   private final List<ActorRef<Attestation>> subscribers = new ArrayList<>();
 
   private final List<SignedObservation> ownOut = new ArrayList<>();
+  // Store writes, done once per flush in one task (batched where the store allows it).
+  private List<Map.Entry<Observation, SignedObservation>> pendingWrites = new ArrayList<>();
+  private List<Attestation> attestationWrites = new ArrayList<>();
+  private List<MessageId> removalWrites = new ArrayList<>();
   private final Map<ActorRef<PeerMessage>, List<Attestation>> attOut = new LinkedHashMap<>();
   private int attOutCount;
   private final List<SignedObservation> toVerify = new ArrayList<>();
   private final Map<RequestKey, Long> served = new HashMap<>();
 
+  private long reobserveWindowStart;
+  private int reobserveInWindow;
+  private long requestsThrottled;
   private long undecodableMessages, undecodableItems, badHeartbeats, requestsServed, evidenceStored, storeFailures;
 
   private record RequestKey(int chain, Bytes32 txHash) {}
@@ -163,6 +173,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     this.verifier = new AttestationVerifier(CommitteeHistory.of(committee), guardian.backend(), Clock.systemUTC(),
         AttestationVerifier.DEFAULT_EXPIRY_WINDOW);
     this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(settings.blockingDispatcher()));
+    this.crypto = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(settings.cryptoDispatcher()));
     for (int i = 0; i < committee.size(); i++) indexOf.put(committee.member(i), i);
     this.resolver = ActorRefResolver.get(ctx.getSystem());
 
@@ -284,10 +295,10 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
 
   private Behavior<Command> onSigned(Signed m) {
     List<Decision> out = aggregator.onOwnSigned(m.own(), clock.getAsLong());
-    if (out.isEmpty() && aggregator.isAttested(m.own().messageId())) {
-      // Attested while we were signing: the pending record just written is not needed.
-      MessageId id = m.own().messageId();
-      blocking(() -> store.removePending(id), "remove pending " + id);
+    if (aggregator.isPending(m.own().messageId())) {
+      // Still waiting for quorum: remember it, so that a restart re-broadcasts it.
+      pendingWrites.add(Map.entry(m.observation(), m.own()));
+      scheduleFlush();
     }
     return after(out);
   }
@@ -318,6 +329,15 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     RequestKey key = new RequestKey(r.chain(), r.txHash());
     Long last = served.get(key);
     if (last != null && now - last < settings.aggregator().resendInterval().toMillis()) return;
+    if (now - reobserveWindowStart >= 1000) {
+      reobserveWindowStart = now;
+      reobserveInWindow = 0;
+    }
+    if (reobserveInWindow >= settings.maxReobservePerSecond()) {
+      requestsThrottled++;
+      return;
+    }
+    reobserveInWindow++;
     served.put(key, now);
     requestsServed++;
     int requester = r.requesterIndex();
@@ -365,14 +385,15 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
       case Decision.VerifySignature v -> toVerify.add(v.observation());
       case Decision.VerifyAttestation v -> {
         Attestation a = v.attestation();
-        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> verifier.verify(a), blocking),
+        BitSet known = v.alreadyVerified();
+        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> verifyAttestation(a, known), crypto),
             (verdict, err) -> err != null ? new Failed("verify attestation", err) : new AttestationChecked(a, verdict));
       }
       case Decision.Broadcast b -> queueOwn(b.own());
       case Decision.Attested a -> {
         if (a.store()) {
-          Attestation att = a.attestation();
-          blocking(() -> store.putAttestation(att), "store attestation " + att.messageId());
+          attestationWrites.add(a.attestation());
+          scheduleFlush();
         }
         for (ActorRef<Attestation> s : subscribers) s.tell(a.attestation());
         a.sendTo().stream().forEach(i -> queueAttestation(a.attestation(), i));
@@ -385,7 +406,8 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
       }
       case Decision.GiveUp g -> {
         getContext().getLog().warn("gave up on {} (digest {}): no quorum in {}", g.id(), g.digest(), settings.aggregator().giveUpAfter());
-        blocking(() -> store.removePending(g.id()), "remove pending " + g.id());
+        removalWrites.add(g.id());
+        scheduleFlush();
       }
       case Decision.Evidence e -> {
         Address signer = committee.member(e.first().signerIndex());
@@ -403,7 +425,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
       Optional<Attestation> known = store.attestation(obs.messageId());
       if (known.isPresent()) return (Command) new AlreadyAttested(known.get());
       try {
-        return new Signed(store.sign(obs, committeeIndex, self));
+        return new Signed(obs, store.sign(obs, committeeIndex, self));
       } catch (DoubleSignRefusedException e) {
         return new SignRefused(obs, e.getMessage());
       }
@@ -415,13 +437,36 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     int chunk = settings.verifyChunkSize();
     for (int from = 0; from < toVerify.size(); from += chunk) {
       List<SignedObservation> items = List.copyOf(toVerify.subList(from, Math.min(toVerify.size(), from + chunk)));
-      getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> items.stream().map(this::verify).toList(), blocking),
+      getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> items.stream().map(this::verify).toList(), crypto),
           (results, err) -> err != null ? new Failed("verify signatures", err) : new SignaturesChecked(items, results));
     }
     toVerify.clear();
   }
 
-  /** Runs on the blocking dispatcher: recover the signer and compare with the committee. */
+  /**
+   * Runs on the crypto dispatcher. Signatures this node already verified (same bytes, same digest)
+   * are not recovered again; everything else is the AttestationVerifier's full check.
+   */
+  private Verdict verifyAttestation(Attestation a, BitSet known) {
+    if (known.isEmpty() || a.version() != Attestation.VERSION_1 || a.committeeIndex() != committee.index()
+        || a.signatures().size() < committee.quorum()) {
+      return verifier.verify(a);
+    }
+    int previous = -1;
+    for (GuardianSignature gs : a.signatures()) {
+      if (gs.signerIndex() <= previous || gs.signerIndex() >= committee.size()) return verifier.verify(a); // names the reason
+      previous = gs.signerIndex();
+    }
+    var digest = a.digest();
+    for (GuardianSignature gs : a.signatures()) {
+      if (known.get(gs.signerIndex())) continue;
+      Verdict v = verifier.verifySignature(committee, digest, gs);
+      if (!v.isValid()) return v;
+    }
+    return Verdict.VALID;
+  }
+
+  /** Runs on the crypto dispatcher: recover the signer and compare with the committee. */
   private Verification verify(SignedObservation so) {
     if (!so.signature().isCanonical()) return Verification.NOT_A_MEMBER;
     Address a;
@@ -445,16 +490,19 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     ActorRef<PeerMessage> ref = peerByIndex.get(peer);
     if (ref != null) {
       attOut.computeIfAbsent(ref, r -> new ArrayList<>()).add(a);
-    } else {
+    } else if (!heartbeats.containsKey(peer)) {
       // Not yet known which inbox is that member's (no heartbeat yet): everyone gets it.
       for (ActorRef<PeerMessage> p : peers) attOut.computeIfAbsent(p, r -> new ArrayList<>()).add(a);
+    } else {
+      return; // a known member that is unreachable now; it asks again when it is back
     }
     attOutCount++;
     scheduleFlush();
   }
 
   private void scheduleFlush() {
-    if (ownOut.size() >= settings.batchMaxSize() || attOutCount >= settings.batchMaxSize()) {
+    if (ownOut.size() >= settings.batchMaxSize() || attOutCount >= settings.batchMaxSize()
+        || pendingWrites.size() + attestationWrites.size() >= settings.batchMaxSize()) {
       timers.cancel(FLUSH_TIMER);
       flush();
     } else if (!timers.isTimerActive(FLUSH_TIMER)) {
@@ -471,6 +519,15 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     attOut.forEach((ref, list) -> ref.tell(PeerMessage.AttestationBatch.of(list)));
     attOut.clear();
     attOutCount = 0;
+    if (!pendingWrites.isEmpty() || !attestationWrites.isEmpty() || !removalWrites.isEmpty()) {
+      var p = pendingWrites;
+      var a = attestationWrites;
+      var r = removalWrites;
+      pendingWrites = new ArrayList<>();
+      attestationWrites = new ArrayList<>();
+      removalWrites = new ArrayList<>();
+      blocking(() -> store.write(p, a, r), "store " + a.size() + " attestations, " + p.size() + " pending");
+    }
   }
 
   private Behavior<Command> sendHeartbeat() {
@@ -486,7 +543,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   }
 
   private ConsensusStats stats() {
-    return new ConsensusStats(aggregator.stats(), undecodableMessages, undecodableItems, badHeartbeats, requestsServed, evidenceStored,
-        storeFailures, peers.size(), heartbeats);
+    return new ConsensusStats(aggregator.stats(), undecodableMessages, undecodableItems, badHeartbeats, requestsServed, requestsThrottled,
+        evidenceStored, storeFailures, peers.size(), heartbeats);
   }
 }

@@ -17,11 +17,14 @@ public record ConsensusSettings(
     Duration tickInterval,
     Duration heartbeatInterval,
     int verifyChunkSize,
+    int maxReobservePerSecond,
     String serviceKey,
-    String blockingDispatcher) {
+    String blockingDispatcher,
+    String cryptoDispatcher) {
 
   public static final String PATH = "vigil.consensus";
   public static final String BLOCKING_DISPATCHER = PATH + ".blocking-dispatcher";
+  public static final String CRYPTO_DISPATCHER = PATH + ".crypto-dispatcher";
 
   public ConsensusSettings {
     Objects.requireNonNull(aggregator, "aggregator");
@@ -29,6 +32,9 @@ public record ConsensusSettings(
     if (batchMaxSize < 1) throw new IllegalArgumentException(PATH + ".batch-max-size must be >= 1, got " + batchMaxSize);
     positive("tick-interval", tickInterval);
     positive("heartbeat-interval", heartbeatInterval);
+    if (maxReobservePerSecond < 1) {
+      throw new IllegalArgumentException(PATH + ".max-reobserve-per-second must be >= 1, got " + maxReobservePerSecond);
+    }
     if (verifyChunkSize < 1) throw new IllegalArgumentException(PATH + ".verify-chunk-size must be >= 1, got " + verifyChunkSize);
     if (serviceKey == null || serviceKey.isBlank()) throw new IllegalArgumentException(PATH + ".service-key must not be empty");
   }
@@ -44,9 +50,11 @@ public record ConsensusSettings(
           c.getDuration("retry-max"),
           c.getDouble("retry-jitter"),
           c.getInt("recent-attestations"),
-          c.getDuration("resend-interval"));
+          c.getDuration("resend-interval"),
+          c.getDuration("attestation-send-delay"));
       return new ConsensusSettings(agg, c.getDuration("batch-delay"), c.getInt("batch-max-size"), c.getDuration("tick-interval"),
-          c.getDuration("heartbeat-interval"), c.getInt("verify-chunk-size"), c.getString("service-key"), BLOCKING_DISPATCHER);
+          c.getDuration("heartbeat-interval"), c.getInt("verify-chunk-size"), c.getInt("max-reobserve-per-second"), c.getString("service-key"), BLOCKING_DISPATCHER,
+          CRYPTO_DISPATCHER);
     } catch (ConfigException e) {
       throw new IllegalArgumentException("bad configuration under " + PATH + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {

@@ -12,6 +12,7 @@ import java.util.Map;
  * @param undecodableItems entries of decoded batches that did not decode (bad body, bad signature shape)
  * @param badHeartbeats heartbeats with a wrong committee, index or signature
  * @param requestsServed ObservationRequests answered by re-reading the chain
+ * @param requestsThrottled ObservationRequests ignored because the re-read budget was spent
  * @param evidenceStored equivocation evidence records written
  * @param storeFailures blocking operations that failed (logged)
  * @param peers peers currently reachable through the Receptionist
@@ -23,6 +24,7 @@ public record ConsensusStats(
     long undecodableItems,
     long badHeartbeats,
     long requestsServed,
+    long requestsThrottled,
     long evidenceStored,
     long storeFailures,
     int peers,

@@ -16,6 +16,7 @@ import dev.vigil.storage.MessageKey;
 import dev.vigil.storage.PendingObservation;
 import dev.vigil.storage.StoredAttestation;
 import dev.vigil.storage.VigilDatabase;
+import dev.vigil.storage.kv.Durability;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,36 +47,47 @@ final class ConsensusStore {
     return AttestationCodec.decode(s.bytes()) instanceof DecodeResult.Ok<Attestation> ok ? Optional.of(ok.value()) : Optional.empty();
   }
 
-  /** Guard (synced record), sign, then remember the observation as pending for a restart. */
+  /** Guard (synced record), then sign. The pending record is written later, in a batch. */
   SignedObservation sign(Observation obs, long committeeIndex, int selfIndex) throws DoubleSignRefusedException {
     var digest = obs.digest();
-    MessageKey key = key(obs.messageId());
-    Signature sig = guard.sign(key, digest.toBytes());
-    SignedObservation own = SignedObservation.of(committeeIndex, selfIndex, obs.body(), digest, sig, obs.txHash());
-    db.pendingOwn().put(key, WireCodec.encodePendingOwn(obs, own));
-    return own;
+    Signature sig = guard.sign(key(obs.messageId()), digest.toBytes());
+    return SignedObservation.of(committeeIndex, selfIndex, obs.body(), digest, sig, obs.txHash());
   }
 
-  void putAttestation(Attestation a) {
-    MessageKey key = key(a.messageId());
-    db.attestations().put(key, dev.vigil.storage.Digest.of(a.digest().toBytes()), AttestationCodec.encode(a));
-    db.pendingOwn().remove(key);
-  }
-
-  void removePending(MessageId id) {
-    db.pendingOwn().remove(key(id));
+  /**
+   * One round of writes: attestations (each its own atomic write with its digest index), then in one
+   * batch the new pending own observations and the removal of those that are attested or given up.
+   * Unsynced: the guard's record is what keeps signing safe; a lost pending record only costs a
+   * re-read on a peer's ObservationRequest.
+   */
+  void write(List<Map.Entry<Observation, SignedObservation>> newPending, List<Attestation> attestations, List<MessageId> done) {
+    for (Attestation a : attestations) {
+      db.attestations().put(key(a.messageId()), dev.vigil.storage.Digest.of(a.digest().toBytes()), AttestationCodec.encode(a));
+    }
+    if (newPending.isEmpty() && attestations.isEmpty() && done.isEmpty()) return;
+    db.write(Durability.UNSYNCED, batch -> {
+      for (var e : newPending) db.pendingOwn().put(batch, key(e.getKey().messageId()), WireCodec.encodePendingOwn(e.getKey(), e.getValue()));
+      for (Attestation a : attestations) db.pendingOwn().remove(batch, key(a.messageId()));
+      for (MessageId id : done) db.pendingOwn().remove(batch, key(id));
+    });
   }
 
   boolean appendEvidence(SignedObservation first, SignedObservation second, Address signer) {
     return db.evidence().append(key(first.messageId()), signer, WireCodec.encodeEquivocation(first, second));
   }
 
-  /** Own observations still pending when the node stopped; unreadable entries are skipped. */
+  /**
+   * Own observations still pending when the node stopped; unreadable entries are skipped, and
+   * entries whose attestation is stored after all (writes of one round may land out of order) are
+   * dropped from the store.
+   */
   List<Map.Entry<Observation, SignedObservation>> pendingOwn() {
     List<Map.Entry<Observation, SignedObservation>> out = new ArrayList<>();
     for (PendingObservation p : db.pendingOwn().all()) {
       var e = WireCodec.decodePendingOwn(p.observation());
-      if (e != null) out.add(e);
+      if (e == null) continue;
+      if (db.attestations().contains(p.key())) db.pendingOwn().remove(p.key());
+      else out.add(e);
     }
     return out;
   }

@@ -37,6 +37,8 @@ import java.util.random.RandomGenerator;
  * </ul>
  */
 public final class Aggregator {
+  /** Signatures under one signer index for one message checked at once beyond the first. */
+  static final int MAX_EXTRA_IN_FLIGHT = 3;
   private final AggregatorConfig config;
   private final Committee committee;
   private final int self;
@@ -47,6 +49,7 @@ public final class Aggregator {
   private final Map<MessageId, Pending> pending = new HashMap<>();
   private final LinkedHashMap<MessageId, Done> done;
   private final int[] unseenBySigner;
+  private final java.util.ArrayDeque<Scheduled> scheduled = new java.util.ArrayDeque<>(); // in time order
 
   private long attested, attestedFromPeers, gaveUp, wrongCommittee, notMember, invalidSignatures, duplicates, late,
       unseenCapDropped, invalidAttestations, conflictsWithLocal, signRefused;
@@ -191,9 +194,12 @@ public final class Aggregator {
     if (d != null) {
       if (d.digest.equals(so.digest())) {
         late++;
-        // A peer still sending its signature has evidently not got the attestation: send it, but
-        // not more often than resendInterval (an unverified claim costs us one send at most).
-        if (nowMillis - d.lastSentMillis[signer] >= config.resendInterval().toMillis()) {
+        d.signedBy.set(signer);
+        // Soon after quorum this is the peer's first broadcast: it will reach quorum by itself. Later
+        // it is a retransmission: the peer is evidently missing the attestation, so it gets it, at
+        // most once per resendInterval (an unverified claim costs us one send at most).
+        long interval = config.resendInterval().toMillis();
+        if (nowMillis - d.attestedMillis >= interval && nowMillis - d.lastSentMillis[signer] >= interval) {
           d.lastSentMillis[signer] = nowMillis;
           return List.of(new Decision.SendAttestation(d.attestation, signer));
         }
@@ -218,29 +224,35 @@ public final class Aggregator {
       return List.of();
     }
     if (p.inFlight[signer] != null) {
-      if (p.inFlight[signer].equals(so.digest())) {
+      if (p.inFlight[signer].digest().equals(so.digest()) && p.inFlight[signer].signature().equals(so.signature())) {
         duplicates++;
         return List.of();
       }
-      // A second digest from the same signer while the first is being checked: check it too (it
-      // may be equivocation), but only one such extra per signer at a time.
-      if (p.extraInFlight.get(signer)) {
+      // Another signature under the same index while the first is being checked: another digest
+      // (equivocation?) or a forgery racing the real one. Check it too, but only a few such extras per
+      // signer at a time.
+      if (p.extraInFlight[signer] >= MAX_EXTRA_IN_FLIGHT) {
         duplicates++;
         return List.of();
       }
-      p.extraInFlight.set(signer);
+      p.extraInFlight[signer]++;
       return List.of(new Decision.VerifySignature(so));
     }
     if (prev == null && peerSupport(p, so.digest()) >= peersNeeded(p)) {
       // Enough signatures for this digest are held or being checked: one more cannot change the
-      // outcome, so it is not worth a recovery. (If one of them fails, the peers' retries and
-      // attestations broadcast whole make up for it.)
+      // outcome, so it is not worth a recovery now. It is kept as a spare, checked only if one of
+      // those being checked turns out invalid (a forgery racing the real signatures).
       late++;
-      if (p.isEmpty()) pending.remove(id);
+      if (p.spare[signer] == null) p.spare[signer] = so;
       return List.of();
     }
-    if (prev == null && p.local == null) unseenBySigner[signer]++; // the slot is reserved while it is checked
-    p.inFlight[signer] = so.digest();
+    if (p.local == null && !p.counted.get(signer) && unseenBySigner[signer] >= config.maxUnseenPerPeer()) {
+      unseenCapDropped++;
+      capDroppedBySigner[signer]++;
+      return List.of();
+    }
+    reserve(p, signer); // the slot counts against the signer's quota while it is checked
+    p.inFlight[signer] = so;
     return List.of(new Decision.VerifySignature(so));
   }
 
@@ -250,19 +262,18 @@ public final class Aggregator {
     MessageId id = so.messageId();
     Pending held = pending.get(id);
     if (held != null && signer < n) {
-      if (so.digest().equals(held.inFlight[signer])) {
-        held.inFlight[signer] = null;
-        // The reserved unseen slot is released here and taken again below if the signature counts.
-        if (held.local == null && held.bySigner[signer] == null) unseenBySigner[signer]--;
-      } else {
-        held.extraInFlight.clear(signer);
-      }
+      if (so.equals(held.inFlight[signer])) held.inFlight[signer] = null;
+      else if (held.extraInFlight[signer] > 0) held.extraInFlight[signer]--;
+      // The slot is released here and taken again below if the signature counts.
+      if (held.inFlight[signer] == null && held.bySigner[signer] == null && held.extraInFlight[signer] == 0) release(held, signer);
     }
     if (!v.valid()) {
       if (v.recoveredIndex() >= 0 && v.recoveredIndex() < n) impersonationsBySigner[v.recoveredIndex()]++;
       else invalidSignatures++;
-      if (held != null && held.isEmpty()) pending.remove(id);
-      return List.of();
+      if (held == null) return List.of();
+      List<Decision> out = promoteSpares(held);
+      if (held.isEmpty()) pending.remove(id);
+      return out;
     }
     Done d = done.get(id);
     if (d != null) {
@@ -301,13 +312,13 @@ public final class Aggregator {
       return List.of(new Decision.Evidence(prev, so)); // keep the first; it is the one we may count
     }
     if (p.local == null) {
-      if (unseenBySigner[signer] >= config.maxUnseenPerPeer()) {
+      if (!p.counted.get(signer) && unseenBySigner[signer] >= config.maxUnseenPerPeer()) {
         unseenCapDropped++;
         capDroppedBySigner[signer]++;
         if (p.isEmpty()) pending.remove(id);
         return List.of();
       }
-      unseenBySigner[signer]++;
+      reserve(p, signer);
       p.bySigner[signer] = so;
       acceptedBySigner[signer]++;
       return List.of();
@@ -335,7 +346,16 @@ public final class Aggregator {
       duplicates++;
       return List.of();
     }
-    return List.of(new Decision.VerifyAttestation(attestation));
+    BitSet known = new BitSet();
+    Pending p = pending.get(attestation.messageId());
+    if (p != null) {
+      Digest digest = attestation.digest();
+      for (GuardianSignature gs : attestation.signatures()) {
+        int i = gs.signerIndex();
+        if (i < n && matches(p.bySigner[i], digest) && p.bySigner[i].signature().equals(gs.signature())) known.set(i);
+      }
+    }
+    return List.of(new Decision.VerifyAttestation(attestation, known));
   }
 
   /** The driver checked a peer's attestation (valid: a quorum of this committee signed it). */
@@ -374,7 +394,9 @@ public final class Aggregator {
       }
     }
     attestedFromPeers++;
-    Done d = new Done(attestation, digest, n);
+    Done d = new Done(attestation, digest, n, nowMillis);
+    for (GuardianSignature gs : attestation.signatures()) if (gs.signerIndex() < n) d.signedBy.set(gs.signerIndex());
+    sendTo.clear(self);
     sendTo.stream().forEach(i -> d.lastSentMillis[i] = nowMillis);
     done.put(id, d);
     out.add(0, new Decision.Attested(attestation, sendTo, store));
@@ -386,6 +408,14 @@ public final class Aggregator {
   /** Retries, give-ups and expiry of waiting peers' signatures. Call it every few hundred ms. */
   public List<Decision> onTick(long nowMillis) {
     List<Decision> out = new ArrayList<>();
+    while (!scheduled.isEmpty() && scheduled.peekFirst().atMillis() <= nowMillis) {
+      Scheduled s = scheduled.pollFirst();
+      Done d = done.get(s.id());
+      if (d != null && !d.signedBy.get(s.peer()) && nowMillis - d.lastSentMillis[s.peer()] >= config.resendInterval().toMillis()) {
+        d.lastSentMillis[s.peer()] = nowMillis;
+        out.add(new Decision.SendAttestation(d.attestation, s.peer()));
+      }
+    }
     long giveUpMillis = config.giveUpAfter().toMillis();
     for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
       Pending p = it.next();
@@ -448,21 +478,57 @@ public final class Aggregator {
     Attestation a = Attestation.v1(committee.index(), sigs, p.local.body());
     pending.remove(p.id);
     attested++;
-    BitSet sendTo = new BitSet(n);
+    Done d = new Done(a, p.localDigest, n, nowMillis);
     for (int i = 0; i < n; i++) {
-      if (i != self && (p.bySigner[i] == null || !p.bySigner[i].digest().equals(p.localDigest))) sendTo.set(i);
+      if (matches(p.bySigner[i], p.localDigest) || matches(p.inFlight[i], p.localDigest) || matches(p.spare[i], p.localDigest)) {
+        d.signedBy.set(i);
+      }
     }
-    sendTo.or(p.requesters);
-    Done d = new Done(a, p.localDigest, n);
+    d.signedBy.set(self);
+    // Peers that asked get it now; peers not heard from get it after a short delay unless their
+    // signature comes meanwhile (then they observed it and reach quorum by themselves).
+    BitSet sendTo = (BitSet) p.requesters.clone();
+    sendTo.clear(self);
     sendTo.stream().forEach(i -> d.lastSentMillis[i] = nowMillis);
+    long at = nowMillis + config.attestationSendDelay().toMillis();
+    for (int i = 0; i < n; i++) if (!d.signedBy.get(i) && !sendTo.get(i)) scheduled.add(new Scheduled(at, p.id, i));
     done.put(p.id, d);
     out.add(new Decision.Attested(a, sendTo, true));
   }
 
   private void releaseUnseen(Pending p) {
-    for (int i = 0; i < n; i++) {
-      if (i != self && (p.bySigner[i] != null || p.inFlight[i] != null)) unseenBySigner[i]--;
+    for (int i = p.counted.nextSetBit(0); i >= 0; i = p.counted.nextSetBit(i + 1)) unseenBySigner[i]--;
+    p.counted.clear();
+  }
+
+  /** Counts the signer's slot in a not-yet-observed message against its quota (once). */
+  private void reserve(Pending p, int signer) {
+    if (p.local == null && !p.counted.get(signer)) {
+      p.counted.set(signer);
+      unseenBySigner[signer]++;
     }
+  }
+
+  private void release(Pending p, int signer) {
+    if (p.counted.get(signer)) {
+      p.counted.clear(signer);
+      unseenBySigner[signer]--;
+    }
+  }
+
+  /** A signature being checked was invalid: the spares it made look unnecessary are checked now. */
+  private List<Decision> promoteSpares(Pending p) {
+    List<Decision> out = new ArrayList<>(0);
+    for (int i = 0; i < n; i++) {
+      SignedObservation so = p.spare[i];
+      if (so == null) continue;
+      p.spare[i] = null;
+      if (p.inFlight[i] != null || p.bySigner[i] != null) continue;
+      reserve(p, i);
+      p.inFlight[i] = so;
+      out.add(new Decision.VerifySignature(so));
+    }
+    return out;
   }
 
   /** Peers' signatures for {@code digest} held or being checked. */
@@ -470,7 +536,10 @@ public final class Aggregator {
     int c = 0;
     for (int i = 0; i < n; i++) {
       if (i == self) continue;
-      if ((p.bySigner[i] != null && p.bySigner[i].digest().equals(digest)) || digest.equals(p.inFlight[i])) c++;
+      if ((p.bySigner[i] != null && p.bySigner[i].digest().equals(digest))
+          || (p.inFlight[i] != null && p.inFlight[i].digest().equals(digest))) {
+        c++;
+      }
     }
     return c;
   }
@@ -488,9 +557,11 @@ public final class Aggregator {
   private static final class Pending {
     final MessageId id;
     final SignedObservation[] bySigner; // the first valid signature of each member
-    final Digest[] inFlight; // digest of the signature being checked, per signer
-    final BitSet extraInFlight = new BitSet();
+    final SignedObservation[] inFlight; // the signature being checked, per signer
+    final SignedObservation[] spare; // unchecked surplus signatures, per signer
+    final byte[] extraInFlight; // further signatures under one index being checked at once
     final BitSet requesters = new BitSet();
+    final BitSet counted = new BitSet(); // signers whose slot counts against their unseen quota
     boolean refused;
     long firstSeenMillis;
     Observation local;
@@ -502,26 +573,38 @@ public final class Aggregator {
     Pending(MessageId id, int n, long now) {
       this.id = id;
       this.bySigner = new SignedObservation[n];
-      this.inFlight = new Digest[n];
+      this.inFlight = new SignedObservation[n];
+      this.spare = new SignedObservation[n];
+      this.extraInFlight = new byte[n];
       this.firstSeenMillis = now;
     }
 
     boolean isEmpty() {
       if (local != null) return false;
       for (int i = 0; i < bySigner.length; i++) if (bySigner[i] != null || inFlight[i] != null) return false;
-      return extraInFlight.isEmpty();
+      for (byte b : extraInFlight) if (b != 0) return false;
+      return true;
     }
+  }
+
+  private record Scheduled(long atMillis, MessageId id, int peer) {}
+
+  private static boolean matches(SignedObservation so, Digest digest) {
+    return so != null && so.digest().equals(digest);
   }
 
   /** A message with an attestation, kept for a while to answer late peers. */
   private static final class Done {
     final Attestation attestation;
     final Digest digest;
+    final long attestedMillis;
+    final BitSet signedBy = new BitSet(); // members known to have observed it (they need no copy)
     final long[] lastSentMillis;
 
-    Done(Attestation attestation, Digest digest, int n) {
+    Done(Attestation attestation, Digest digest, int n, long now) {
       this.attestation = attestation;
       this.digest = digest;
+      this.attestedMillis = now;
       this.lastSentMillis = new long[n];
       Arrays.fill(lastSentMillis, Long.MIN_VALUE / 2);
     }

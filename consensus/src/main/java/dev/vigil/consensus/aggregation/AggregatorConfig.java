@@ -16,6 +16,8 @@ import java.time.Duration;
  *     peers without a store read
  * @param resendInterval least time between two unsolicited attestation replies to one peer for
  *     one message (a retransmitting peer gets at most one reply per interval)
+ * @param attestationSendDelay after quorum, peers whose signature has not come by then are sent the
+ *     attestation (those that signed in time reach quorum by themselves)
  */
 public record AggregatorConfig(
     int maxUnseenPerPeer,
@@ -24,7 +26,8 @@ public record AggregatorConfig(
     Duration retryMax,
     double retryJitter,
     int recentAttestations,
-    Duration resendInterval) {
+    Duration resendInterval,
+    Duration attestationSendDelay) {
 
   public AggregatorConfig {
     if (maxUnseenPerPeer < 1) throw new IllegalArgumentException("max-unseen-per-peer must be >= 1, got " + maxUnseenPerPeer);
@@ -37,11 +40,12 @@ public record AggregatorConfig(
     if (!(retryJitter >= 0 && retryJitter < 1)) throw new IllegalArgumentException("retry-jitter must be in [0, 1), got " + retryJitter);
     if (recentAttestations < 1) throw new IllegalArgumentException("recent-attestations must be >= 1, got " + recentAttestations);
     positive("resend-interval", resendInterval);
+    positive("attestation-send-delay", attestationSendDelay);
   }
 
   public static AggregatorConfig defaults() {
     return new AggregatorConfig(10_000, Duration.ofHours(1), Duration.ofSeconds(5), Duration.ofMinutes(2), 0.2, 20_000,
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5), Duration.ofSeconds(1));
   }
 
   private static void positive(String key, Duration d) {

@@ -16,8 +16,12 @@ public sealed interface Decision {
   /** Check the peer's signature; report {@code onPeerSignatureVerified}. */
   record VerifySignature(SignedObservation observation) implements Decision {}
 
-  /** Check a complete attestation from a peer; report {@code onPeerAttestationVerified}. */
-  record VerifyAttestation(Attestation attestation) implements Decision {}
+  /**
+   * Check a complete attestation from a peer; report {@code onPeerAttestationVerified}. The
+   * signatures at the indices in {@code alreadyVerified} are byte-identical to ones this node has
+   * verified for the same digest and need no recovery again.
+   */
+  record VerifyAttestation(Attestation attestation, BitSet alreadyVerified) implements Decision {}
 
   /** Send the own signed observation to every peer (batched by the driver). */
   record Broadcast(SignedObservation own) implements Decision {}

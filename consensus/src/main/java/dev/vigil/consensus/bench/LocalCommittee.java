@@ -90,6 +90,19 @@ public final class LocalCommittee implements AutoCloseable {
     return n;
   }
 
+  public int port(int i) {
+    return ports.get(i);
+  }
+
+  public List<Integer> ports() {
+    return List.copyOf(ports);
+  }
+
+  /** Member i's signer (for tests that play a Byzantine member with its real key). */
+  public Signer signer(int i) {
+    return signers.get(i);
+  }
+
   public void startAll() {
     for (int i = 0; i < n; i++) start(i);
   }

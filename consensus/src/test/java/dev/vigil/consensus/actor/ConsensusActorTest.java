@@ -1,0 +1,198 @@
+package dev.vigil.consensus.actor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import dev.vigil.consensus.attestation.Attestation;
+import dev.vigil.consensus.attestation.AttestationVerifier;
+import dev.vigil.consensus.attestation.CommitteeHistory;
+import dev.vigil.consensus.attestation.GuardianSignature;
+import dev.vigil.consensus.bench.Observations;
+import dev.vigil.consensus.observation.InMemoryObservationSource;
+import dev.vigil.consensus.observation.Observation;
+import dev.vigil.consensus.observation.SignedObservation;
+import dev.vigil.consensus.testing.TestCommittee;
+import dev.vigil.consensus.transport.PeerInbox;
+import dev.vigil.consensus.wire.PeerMessage;
+import dev.vigil.signing.Secp256k1Backends;
+import dev.vigil.storage.MessageKey;
+import dev.vigil.storage.VigilDatabase;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The actor alone, as member 0 of a 4-member committee, on a local actor system with manual time.
+ * A TestProbe registered under the committee's service key plays the peers.
+ */
+class ConsensusActorTest {
+  static final TestCommittee KEYS = TestCommittee.create(new Random(41), 1, 4, Secp256k1Backends.bouncyCastle());
+  static final List<Observation> OBS = Observations.generate(3, 41, 24);
+
+  @TempDir Path dir;
+  ActorTestKit kit;
+  ManualTime time;
+  AtomicLong clock = new AtomicLong(1_000_000);
+  VigilDatabase db;
+  TestProbe<PeerMessage> peers;
+  ConsensusSettings settings;
+  InMemoryObservationSource source = new InMemoryObservationSource();
+
+  @BeforeEach
+  void setUp() {
+    kit = ActorTestKit.create(ManualTime.config().withFallback(ConfigFactory.parseString("""
+        pekko.actor.provider = local
+        vigil.consensus.batch-delay = 50ms
+        vigil.consensus.retry-initial = 1s
+        vigil.consensus.retry-jitter = 0
+        vigil.consensus.heartbeat-interval = 1h
+        """)).withFallback(ConfigFactory.load()));
+    time = ManualTime.get(kit.system());
+    settings = ConsensusSettings.fromConfig(kit.system().settings().config());
+    db = VigilDatabase.open(dir);
+    peers = kit.createTestProbe(PeerMessage.class);
+    kit.system().receptionist().tell(Receptionist.register(PeerInbox.serviceKey("vigil-consensus-1"), peers.getRef()));
+  }
+
+  @AfterEach
+  void tearDown() {
+    kit.shutdownTestKit();
+    db.close();
+  }
+
+  ActorRef<ConsensusActor.Command> spawn() {
+    var guardian = new ConsensusActor.Guardian("g0", "test", KEYS.committee(), 0, KEYS.signer(0), db, Secp256k1Backends.bouncyCastle(), source);
+    return kit.spawn(ConsensusActor.create(settings, guardian, clock::get));
+  }
+
+  /** Lets manual time pass for timers and the clock alike. */
+  void advance(Duration d) {
+    clock.addAndGet(d.toMillis());
+    time.timePasses(d);
+  }
+
+  ConsensusStats stats(ActorRef<ConsensusActor.Command> actor) {
+    TestProbe<ConsensusStats> p = kit.createTestProbe(ConsensusStats.class);
+    actor.tell(new ConsensusActor.GetStats(p.getRef()));
+    return p.receiveMessage();
+  }
+
+  void awaitPeer(ActorRef<ConsensusActor.Command> actor) {
+    peers.awaitAssert(Duration.ofSeconds(10), () -> {
+      assertThat(stats(actor).peers()).isEqualTo(1);
+      return null;
+    });
+  }
+
+  static SignedObservation signed(int i, Observation o) {
+    return SignedObservation.of(1, i, o.body(), KEYS.sign(i, o.digest()).signature(), o.txHash());
+  }
+
+  /** Waits (in real time, for the blocking dispatcher) while nudging the batch timer along. */
+  <T extends PeerMessage> T expectBatch(Class<T> type) {
+    for (int k = 0; k < 100; k++) {
+      advance(Duration.ofMillis(50));
+      PeerMessage got = null;
+      try {
+        got = peers.expectMessageClass(PeerMessage.class, Duration.ofMillis(100));
+      } catch (AssertionError none) {
+        continue;
+      }
+      if (type.isInstance(got)) return type.cast(got);
+    }
+    throw new AssertionError("no " + type.getSimpleName() + " sent to peers");
+  }
+
+  @Test
+  void signsBroadcastsInABatchAndAttestsOnceAQuorumOfPeersHasSigned() {
+    var actor = spawn();
+    awaitPeer(actor);
+    Observation o = OBS.get(0);
+    actor.tell(new ConsensusActor.Observe(o));
+
+    var own = expectBatch(PeerMessage.ObservationBatch.class);
+    assertThat(own.observations()).singleElement().satisfies(so -> {
+      assertThat(so.signerIndex()).isZero();
+      assertThat(so.digest()).isEqualTo(o.digest());
+    });
+    assertThat(db.signingRecords().get(key(o))).as("the guard recorded the digest before signing").isPresent();
+
+    actor.tell(new ConsensusActor.FromPeer(PeerMessage.ObservationBatch.of(List.of(signed(1, o), signed(2, o)))));
+    var sent = expectBatch(PeerMessage.AttestationBatch.class);
+    Attestation a = sent.attestations().get(0);
+    assertThat(a.signatures()).extracting(GuardianSignature::signerIndex).containsExactly(0, 1, 2);
+    assertThat(new AttestationVerifier(CommitteeHistory.of(KEYS.committee())).verify(a).isValid()).isTrue();
+    peers.awaitAssert(Duration.ofSeconds(10), () -> {
+      assertThat(db.attestations().get(key(o))).as("stored").isPresent();
+      assertThat(db.pendingOwn().get(key(o))).as("no longer pending").isEmpty();
+      return null;
+    });
+  }
+
+  @Test
+  void garbageBadSignaturesAndWrongCommitteeAreDroppedAndCounted() {
+    var actor = spawn();
+    Observation o = OBS.get(0);
+    actor.tell(new ConsensusActor.FromPeer(new PeerMessage.Undecodable("SignedObservationBatch.v1", 12, "junk")));
+    SignedObservation forged = SignedObservation.of(1, 2, o.body(), KEYS.sign(1, o.digest()).signature(), o.txHash()); // 1's key, 2's index
+    SignedObservation oldCommittee = SignedObservation.of(0, 1, o.body(), KEYS.sign(1, o.digest()).signature(), o.txHash());
+    actor.tell(new ConsensusActor.FromPeer(PeerMessage.ObservationBatch.of(List.of(forged, oldCommittee))));
+    peers.awaitAssert(Duration.ofSeconds(10), () -> {
+      ConsensusStats s = stats(actor);
+      assertThat(s.undecodableMessages()).isEqualTo(1);
+      assertThat(s.aggregation().impersonationsBySigner().get(1)).isEqualTo(1);
+      assertThat(s.aggregation().wrongCommittee()).isEqualTo(1);
+      assertThat(s.aggregation().acceptedBySigner()).containsOnly(0L);
+      return null;
+    });
+  }
+
+  @Test
+  void withoutQuorumItRetriesWithAnObservationRequest() {
+    var actor = spawn();
+    awaitPeer(actor);
+    Observation o = OBS.get(1);
+    actor.tell(new ConsensusActor.Observe(o));
+    expectBatch(PeerMessage.ObservationBatch.class);
+    advance(Duration.ofMillis(1100));
+    PeerMessage.ObservationRequest r = expectBatch(PeerMessage.ObservationRequest.class);
+    assertThat(r.txHash()).isEqualTo(o.txHash());
+    assertThat(r.chain()).isEqualTo(o.chain());
+    assertThat(r.requesterIndex()).isZero();
+  }
+
+  @Test
+  void aRestartedActorRebroadcastsItsPendingObservations() {
+    var first = spawn();
+    awaitPeer(first);
+    Observation o = OBS.get(2);
+    first.tell(new ConsensusActor.Observe(o));
+    expectBatch(PeerMessage.ObservationBatch.class);
+    peers.awaitAssert(Duration.ofSeconds(10), () -> {
+      assertThat(db.pendingOwn().get(key(o))).isPresent();
+      return null;
+    });
+    kit.stop(first);
+
+    var second = spawn();
+    awaitPeer(second);
+    var again = expectBatch(PeerMessage.ObservationBatch.class);
+    assertThat(again.observations()).singleElement().satisfies(so -> assertThat(so.digest()).isEqualTo(o.digest()));
+  }
+
+  static MessageKey key(Observation o) {
+    var id = o.messageId();
+    return new MessageKey(id.emitterChain(), id.emitterAddress().toBytes(), id.sequence());
+  }
+}

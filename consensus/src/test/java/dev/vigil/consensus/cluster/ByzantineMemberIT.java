@@ -1,0 +1,141 @@
+package dev.vigil.consensus.cluster;
+
+import static dev.vigil.consensus.cluster.ClusterFixture.assertAllAttested;
+import static dev.vigil.consensus.cluster.ClusterFixture.await;
+import static dev.vigil.consensus.cluster.ClusterFixture.storedCount;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import dev.vigil.consensus.actor.ConsensusStats;
+import dev.vigil.consensus.attestation.Body;
+import dev.vigil.consensus.bench.LocalCommittee;
+import dev.vigil.consensus.bench.Observations;
+import dev.vigil.consensus.observation.Observation;
+import dev.vigil.consensus.observation.SignedObservation;
+import dev.vigil.consensus.transport.PeerInbox;
+import dev.vigil.consensus.wire.PeerMessage;
+import dev.vigil.consensus.wire.WireCodec;
+import dev.vigil.signing.Secp256k1Backends;
+import dev.vigil.signing.Signer;
+import dev.vigil.storage.EvidenceRecord;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Member 3 of a 4-member committee is Byzantine: it joins the cluster with its real key and sends
+ * garbage bytes, signatures over wrong digests, signatures under other members' indices, and two
+ * digests for one message. The three honest members still attest everything, correctly.
+ */
+class ByzantineMemberIT {
+  static final Duration LONG = Duration.ofSeconds(150);
+  @TempDir Path dir;
+
+  @Test
+  void honestMembersAttestEverythingAndKeepTheEquivocationAsEvidence() throws Exception {
+    List<Observation> messages = Observations.generate(200, 31, 32);
+    List<Observation> targeted = messages.subList(0, 40);
+    try (LocalCommittee c = LocalCommittee.create(4, dir, ClusterFixture.fastRetries(), Secp256k1Backends.preferred(), 31)) {
+      for (int i = 0; i < 3; i++) c.start(i);
+      ActorSystem<Void> rogue = startRogue(c);
+      try {
+        var key = PeerInbox.serviceKey("vigil-consensus-" + c.committee().index());
+        List<ActorRef<Object>> honest = new ArrayList<>();
+        await(LONG, "the rogue sees the three honest inboxes", () -> {
+          Set<ActorRef<PeerMessage>> found = AskPattern.<Receptionist.Command, Receptionist.Listing>ask(rogue.receptionist(),
+              r -> Receptionist.find(key, r), Duration.ofSeconds(10), rogue.scheduler()).toCompletableFuture().join().getServiceInstances(key);
+          honest.clear();
+          honest.addAll(found.stream().map(ActorRef::<Object>unsafeUpcast).collect(Collectors.toList()));
+          return honest.size() == 3;
+        });
+        Signer bad = c.signer(3);
+        Random r = new Random(3);
+        for (Observation o : targeted) {
+          byte[] junk = new byte[64 + r.nextInt(200)];
+          r.nextBytes(junk);
+          Body other = alter(o.body());
+          List<SignedObservation> lies = List.of(
+              // a signature over another digest than the body's
+              SignedObservation.of(1, 3, o.body(), bad.sign(other.digest().toBytes()), o.txHash()),
+              // member 3's key under members 0's and 1's indices
+              SignedObservation.of(1, 0, o.body(), bad.sign(o.digest().toBytes()), o.txHash()),
+              SignedObservation.of(1, 1, o.body(), bad.sign(o.digest().toBytes()), o.txHash()),
+              // two digests for one message identity, both really signed by member 3
+              SignedObservation.of(1, 3, other, bad.sign(other.digest().toBytes()), o.txHash()),
+              SignedObservation.of(1, 3, o.body(), bad.sign(o.digest().toBytes()), o.txHash()));
+          for (ActorRef<Object> h : honest) {
+            h.tell(new Garbage(WireCodec.OBSERVATION_BATCH, junk));
+            h.tell(new Garbage(WireCodec.HEARTBEAT, junk));
+            h.tell(new Garbage(WireCodec.ATTESTATION_BATCH, junk));
+            h.tell(PeerMessage.ObservationBatch.of(lies));
+          }
+        }
+        for (int i = 0; i < 3; i++) {
+          int m = i;
+          await(LONG, "member " + m + " recorded member 3's equivocations",
+              () -> c.stats(m).aggregation().equivocationsBySigner().get(3) >= targeted.size());
+        }
+        for (Observation o : messages) for (int i = 0; i < 3; i++) c.observe(i, o);
+        for (int i = 0; i < 3; i++) {
+          int m = i;
+          await(LONG, "member " + m + " attested all 200", () -> storedCount(c, m, messages) == messages.size());
+          assertAllAttested(c, i, messages);
+
+          ConsensusStats s = c.stats(i);
+          assertThat(s.undecodableMessages()).as("garbage dropped and counted at member %d", i).isGreaterThanOrEqualTo(targeted.size());
+          assertThat(s.aggregation().invalidSignatures()).as("wrong-digest signatures at member %d", i).isPositive();
+          assertThat(s.aggregation().impersonationsBySigner().get(3)).as("member 3 posing as others, seen by %d", i).isPositive();
+          assertThat(s.aggregation().equivocationsBySigner().subList(0, 3)).as("no honest member is blamed").containsOnly(0L);
+
+          List<EvidenceRecord> evidence = new ArrayList<>();
+          c.db(i).evidence().forEach(e -> evidence.add(e) || true);
+          assertThat(evidence).as("evidence kept at member %d", i).hasSizeGreaterThanOrEqualTo(targeted.size());
+          for (EvidenceRecord e : evidence) {
+            assertThat(e.signer()).isEqualTo(c.committee().member(3));
+            List<SignedObservation> pair = WireCodec.decodeEquivocation(e.evidence());
+            assertThat(pair).hasSize(2);
+            assertThat(pair.get(0).messageId()).isEqualTo(pair.get(1).messageId());
+            assertThat(pair.get(0).digest()).isNotEqualTo(pair.get(1).digest());
+            for (SignedObservation so : pair) {
+              assertThat(Secp256k1Backends.bouncyCastle().recoverAddress(so.digest().toBytes(), so.signature()))
+                  .as("each half of the evidence verifies as member 3's").isEqualTo(c.committee().member(3));
+            }
+          }
+        }
+      } finally {
+        rogue.terminate();
+        rogue.getWhenTerminated().toCompletableFuture().get();
+      }
+    }
+  }
+
+  private static Body alter(Body b) {
+    return new Body(b.timestamp(), b.nonce() ^ 0xff, b.emitterChain(), b.emitterAddress(), b.sequence(), b.consistencyLevel(), b.payload());
+  }
+
+  /** A cluster node on member 3's port that speaks the wire protocol but runs no consensus. */
+  private static ActorSystem<Void> startRogue(LocalCommittee c) {
+    String seeds = c.ports().stream().map(p -> "\"pekko://vigil@127.0.0.1:" + p + "\"").collect(Collectors.joining(","));
+    var config = ConfigFactory.parseString("""
+        pekko.remote.artery.canonical.hostname = "127.0.0.1"
+        pekko.remote.artery.canonical.port = %d
+        pekko.cluster.seed-nodes = [%s]
+        pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
+        pekko.coordinated-shutdown.run-by-actor-system-terminate = off
+        pekko.actor.serializers.vigil-consensus = "dev.vigil.consensus.cluster.RogueSerializer"
+        pekko.actor.serialization-bindings { "dev.vigil.consensus.cluster.Garbage" = vigil-consensus }
+        """.formatted(c.port(3), seeds)).withFallback(ConfigFactory.load());
+    return ActorSystem.create(Behaviors.empty(), "vigil", config);
+  }
+}

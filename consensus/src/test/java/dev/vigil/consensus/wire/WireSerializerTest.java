@@ -1,0 +1,148 @@
+package dev.vigil.consensus.wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.vigil.consensus.attestation.Attestation;
+import dev.vigil.consensus.attestation.AttestationCodec;
+import dev.vigil.consensus.bench.Observations;
+import dev.vigil.consensus.observation.Observation;
+import dev.vigil.consensus.observation.SignedObservation;
+import dev.vigil.consensus.testing.TestCommittee;
+import dev.vigil.signing.Secp256k1Backends;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Round trips through the serializer Pekko picks from reference.conf, and hostile bytes. */
+class WireSerializerTest {
+  static final TestCommittee KEYS = TestCommittee.create(new Random(2), 1, 4, Secp256k1Backends.bouncyCastle());
+  static final List<Observation> OBS = Observations.generate(3, 8, 40);
+  static ActorSystem<Void> system;
+  static Serialization serialization;
+
+  @BeforeAll
+  static void start() {
+    system = ActorSystem.create(Behaviors.empty(), "wire-test",
+        com.typesafe.config.ConfigFactory.parseString("pekko.actor.provider = local").withFallback(com.typesafe.config.ConfigFactory.load()));
+    serialization = SerializationExtension.get(system);
+  }
+
+  @AfterAll
+  static void stop() {
+    system.terminate();
+  }
+
+  static SignedObservation signed(int i, Observation o) {
+    return SignedObservation.of(1, i, o.body(), KEYS.sign(i, o.digest()).signature(), o.txHash());
+  }
+
+  static Object roundTrip(Object m) {
+    var ser = serialization.findSerializerFor(m);
+    assertThat(ser).isInstanceOf(WireSerializer.class);
+    byte[] bytes = serialization.serialize(m).get();
+    return serialization.deserialize(bytes, ser.identifier(), Serializers.manifestFor(ser, m)).get();
+  }
+
+  @Test
+  void javaSerializationIsOff() {
+    assertThat(system.settings().config().getString("pekko.actor.allow-java-serialization")).isEqualTo("off");
+  }
+
+  @Test
+  void observationBatchRoundTrips() {
+    var batch = PeerMessage.ObservationBatch.of(List.of(signed(0, OBS.get(0)), signed(1, OBS.get(1)), signed(2, OBS.get(2))));
+    var back = (PeerMessage.ObservationBatch) roundTrip(batch);
+    assertThat(back.observations()).isEqualTo(batch.observations());
+    assertThat(back.observations().get(1).body()).isEqualTo(OBS.get(1).body());
+    assertThat(back.undecodable()).isZero();
+  }
+
+  @Test
+  void attestationBatchRoundTripsByteForByte() {
+    Attestation a = KEYS.attestQuorum(OBS.get(0).body());
+    var back = (PeerMessage.AttestationBatch) roundTrip(PeerMessage.AttestationBatch.of(List.of(a)));
+    assertThat(AttestationCodec.encode(back.attestations().get(0))).isEqualTo(AttestationCodec.encode(a));
+  }
+
+  @Test
+  void observationRequestRoundTrips() {
+    var r = new PeerMessage.ObservationRequest(1, 3, 2, OBS.get(0).txHash(), "pekko://vigil@127.0.0.1:1/user/inbox");
+    assertThat(roundTrip(r)).isEqualTo(r);
+  }
+
+  @Test
+  void heartbeatRoundTripsAndItsSignatureCoversTheContent() {
+    var info = new PeerMessage.HeartbeatInfo("g1", 1, 1, Map.of(2, 100L, 5, 7L), "0.1.0", 123456789L, "ref");
+    var hb = WireCodec.heartbeat(info, KEYS.signer(1));
+    var back = (PeerMessage.Heartbeat) roundTrip(hb);
+    assertThat(back.info()).isEqualTo(info);
+    var recovered = Secp256k1Backends.bouncyCastle().recoverAddress(WireCodec.heartbeatDigest(back.content()), back.signature());
+    assertThat(recovered).isEqualTo(KEYS.committee().member(1));
+  }
+
+  static Stream<Arguments> garbage() {
+    byte[] valid = WireCodec.encode(PeerMessage.ObservationBatch.of(List.of(signed(0, OBS.get(0)))));
+    byte[] truncated = java.util.Arrays.copyOf(valid, valid.length / 2);
+    byte[] random = new byte[300];
+    new Random(1).nextBytes(random);
+    return Stream.of(
+        Arguments.of("random bytes as an observation batch", WireCodec.OBSERVATION_BATCH, random),
+        Arguments.of("truncated observation batch", WireCodec.OBSERVATION_BATCH, truncated),
+        Arguments.of("random bytes as an attestation batch", WireCodec.ATTESTATION_BATCH, random),
+        Arguments.of("random bytes as a request", WireCodec.OBSERVATION_REQUEST, random),
+        Arguments.of("random bytes as a heartbeat", WireCodec.HEARTBEAT, random),
+        Arguments.of("empty heartbeat", WireCodec.HEARTBEAT, new byte[0]),
+        Arguments.of("unknown manifest", "Nope.v9", valid),
+        Arguments.of("null bytes", WireCodec.HEARTBEAT, null));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("garbage")
+  void garbageNeverThrowsAndIsReportedAsDroppedOrUndecodable(String what, String manifest, byte[] bytes) throws Exception {
+    Object m = new WireSerializer(null).fromBinary(bytes, manifest);
+    assertThat(m).isInstanceOf(PeerMessage.class);
+    boolean reported = m instanceof PeerMessage.Undecodable
+        || (m instanceof PeerMessage.ObservationBatch b && b.observations().isEmpty())
+        || (m instanceof PeerMessage.AttestationBatch a && a.attestations().isEmpty())
+        || m instanceof PeerMessage.ObservationRequest || m instanceof PeerMessage.Heartbeat;
+    assertThat(reported).as("%s decodes to %s", what, m).isTrue();
+  }
+
+  @Test
+  void aBadEntryInABatchIsCountedAndTheRestKept() {
+    var good = WireCodec.toProto(signed(0, OBS.get(0)));
+    var bad = good.toBuilder().setSignature(com.google.protobuf.ByteString.copyFrom(new byte[10])).build();
+    var badBody = good.toBuilder().setBody(com.google.protobuf.ByteString.copyFrom(new byte[5])).build();
+    byte[] bytes = dev.vigil.consensus.wire.proto.SignedObservationBatch.newBuilder().addObservations(bad).addObservations(good)
+        .addObservations(badBody).build().toByteArray();
+    var m = (PeerMessage.ObservationBatch) WireCodec.decode(WireCodec.OBSERVATION_BATCH, bytes);
+    assertThat(m.observations()).hasSize(1);
+    assertThat(m.undecodable()).isEqualTo(2);
+  }
+
+  @Test
+  void randomMutationsOfValidMessagesNeverThrow() {
+    Random r = new Random(77);
+    byte[] valid = WireCodec.encode(PeerMessage.ObservationBatch.of(List.of(signed(0, OBS.get(0)), signed(1, OBS.get(1)))));
+    for (int k = 0; k < 2000; k++) {
+      byte[] b = valid.clone();
+      for (int j = 0; j < 1 + r.nextInt(4); j++) b[r.nextInt(b.length)] = (byte) r.nextInt(256);
+      byte[] cut = java.util.Arrays.copyOf(b, r.nextInt(b.length + 1));
+      for (String manifest : List.of(WireCodec.OBSERVATION_BATCH, WireCodec.ATTESTATION_BATCH, WireCodec.HEARTBEAT, WireCodec.OBSERVATION_REQUEST)) {
+        assertThat(WireCodec.decode(manifest, cut)).isNotNull();
+      }
+    }
+  }
+}
