@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
       KeygenCommand.class,
       VerifyCommand.class,
       BenchCommand.class,
-      ConfigCommand.class
+      ConfigCommand.class,
+      RunCommand.class
     })
 public final class Vigil implements Runnable {
   /** Exit code for bad usage or unreadable input (picocli's own usage errors use it too). */

@@ -50,7 +50,7 @@ class ConsensusStatusTest {
     Map<Integer, PeerMessage.HeartbeatInfo> hb = Map.of(
         0, new PeerMessage.HeartbeatInfo("g0", 9, 0, Map.of(2, 98L), "1.0", NOW.minusSeconds(3).toEpochMilli(), "inbox0"),
         2, new PeerMessage.HeartbeatInfo("g2", 9, 2, Map.of(2, 97L), "1.0", NOW.minusSeconds(60).toEpochMilli(), "inbox2"));
-    NodeStatus s = source.toStatus(new ConsensusStats(a, 1, 2, 3, 4, 5, 6, 2, hb));
+    NodeStatus s = source.toStatus(new ConsensusStats(a, 1, 2, 3, 4, 0, 5, 6, 2, hb));
 
     assertThat(s.nodeName()).isEqualTo("g1");
     assertThat(s.committeeIndex()).isEqualTo(9);

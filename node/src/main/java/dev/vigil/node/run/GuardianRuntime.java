@@ -1,0 +1,258 @@
+package dev.vigil.node.run;
+
+import dev.vigil.consensus.actor.ConsensusActor;
+import dev.vigil.consensus.actor.ConsensusSettings;
+import dev.vigil.consensus.attestation.Attestation;
+import dev.vigil.consensus.attestation.Bytes32;
+import dev.vigil.consensus.attestation.Committee;
+import dev.vigil.consensus.observation.Observation;
+import dev.vigil.consensus.observation.ObservationSource;
+import dev.vigil.node.config.ChainSettings;
+import dev.vigil.node.config.NodeSettings;
+import dev.vigil.node.http.AttestationHub;
+import dev.vigil.node.http.ConsensusStatus;
+import dev.vigil.node.http.HttpApi;
+import dev.vigil.node.http.HttpApiSettings;
+import dev.vigil.node.http.NodeStatus;
+import dev.vigil.node.http.Readiness;
+import dev.vigil.node.metrics.NodeMetrics;
+import dev.vigil.node.observer.ChainHealth;
+import dev.vigil.node.observer.ChainObserver;
+import dev.vigil.node.observer.ChainReader;
+import dev.vigil.node.observer.ObserverCore;
+import dev.vigil.node.observer.StoredCursors;
+import dev.vigil.signing.Secp256k1;
+import dev.vigil.signing.Secp256k1Backends;
+import dev.vigil.signing.Signer;
+import dev.vigil.signing.keystore.KeyFileSigner;
+import dev.vigil.storage.VigilDatabase;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running guardian: its database, key, Pekko cluster node, consensus actor, one observer per
+ * chain, and HTTP API, wired from a {@link NodeSettings}. {@code vigil run} starts one and waits.
+ */
+public final class GuardianRuntime implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(GuardianRuntime.class);
+  public static final String VERSION = "0.1.0";
+
+  private final NodeSettings settings;
+  private final VigilDatabase db;
+  private final ActorSystem<Void> system;
+  private final HttpApi api;
+  private final Map<Integer, ChainHealth> health;
+
+  private GuardianRuntime(NodeSettings settings, VigilDatabase db, ActorSystem<Void> system, HttpApi api,
+      Map<Integer, ChainHealth> health) {
+    this.settings = settings;
+    this.db = db;
+    this.system = system;
+    this.api = api;
+    this.health = health;
+  }
+
+  /** Starts a guardian; fails with a message naming what is wrong (key, data dir, port...). */
+  public static GuardianRuntime start(NodeSettings s, Map<String, String> env) {
+    s.warnings().forEach(w -> log.warn("config: {}", w));
+    Secp256k1 backend = Secp256k1Backends.preferred();
+    Signer signer;
+    try {
+      char[] password = s.key().password().read(env);
+      signer = KeyFileSigner.load(s.key().file(), password, backend);
+      java.util.Arrays.fill(password, '\0');
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot load the guardian key " + s.key().file() + ": " + e.getMessage(), e);
+    }
+    Committee committee = s.committee().committee();
+    OptionalInt self = committee.indexOf(signer.address());
+    if (self.isEmpty()) {
+      throw new IllegalStateException("the key " + s.key().file() + " belongs to " + signer.address()
+          + ", which is not a member of committee " + committee.index() + " (vigil.node.committee.members)");
+    }
+    VigilDatabase db = VigilDatabase.open(s.dataDir());
+    try {
+      return start(s, db, signer, self.getAsInt(), committee, backend);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  private static GuardianRuntime start(NodeSettings s, VigilDatabase db, Signer signer, int selfIndex, Committee committee,
+      Secp256k1 backend) {
+    Map<Integer, ChainHealth> health = new ConcurrentHashMap<>();
+    Map<Integer, ActorRef<ChainObserver.Command>> observers = new ConcurrentHashMap<>();
+    Map<Integer, ObserverCore> cores = new ConcurrentHashMap<>();
+    AtomicReference<ActorRef<ConsensusActor.Command>> consensusRef = new AtomicReference<>();
+    AttestationHub hub = new AttestationHub();
+    NodeMetrics metrics = new NodeMetrics();
+    QuorumLatency latency = new QuorumLatency(metrics, 100_000);
+
+    // ObservationRequests from peers go to the chain's observer, which re-reads the transaction.
+    AtomicReference<ActorSystem<Void>> systemRef = new AtomicReference<>();
+    ObservationSource source = new ObservationSource() {
+      @Override
+      public CompletionStage<List<Observation>> reobserve(int chain, Bytes32 txHash) {
+        ActorRef<ChainObserver.Command> o = observers.get(chain);
+        if (o == null) return CompletableFuture.completedFuture(List.of());
+        return AskPattern.ask(o, (ActorRef<List<Observation>> r) -> new ChainObserver.Reobserve(txHash, r),
+            Duration.ofSeconds(30), systemRef.get().scheduler());
+      }
+
+      @Override
+      public Map<Integer, Long> heights() {
+        Map<Integer, Long> h = new java.util.TreeMap<>();
+        health.forEach((chain, ch) -> h.put(chain, ch.snapshot().processedFinalized()));
+        return h;
+      }
+    };
+
+    ConsensusSettings consensusSettings = ConsensusSettings.fromConfig(s.actorSystemConfig());
+    ConsensusActor.Guardian guardian = new ConsensusActor.Guardian(s.name(), VERSION, committee, selfIndex, signer, db,
+        backend, source);
+
+    Behavior<Void> root = Behaviors.setup(ctx -> {
+      ActorRef<ConsensusActor.Command> consensus = ctx.spawn(ConsensusActor.create(consensusSettings, guardian), "consensus");
+      consensusRef.set(consensus);
+      ActorRef<Attestation> hubActor = ctx.spawn(hub.behavior(), "attestation-hub");
+      consensus.tell(new ConsensusActor.Subscribe(hubActor));
+      for (ChainSettings c : s.chains()) {
+        ChainHealth h = new ChainHealth(c.id(), c.name());
+        health.put(c.id(), h);
+        ChainReader reader = new ChainReader(c.id(), c.rpcUrls().get(0).toString(), c.coreAddress().toHex(), c.rpcTimeout());
+        ObserverCore core = new ObserverCore(reader, c.finality(), new StoredCursors(db.cursors()), c.startBlock(),
+            c.maxBlockRange());
+        cores.put(c.id(), core);
+        ActorRef<ChainObserver.Command> o = ctx.spawn(ChainObserver.create(core, obs -> {
+          for (Observation ob : obs) {
+            metrics.observation(ob.chain());
+            latency.observed(ob.digest());
+            consensus.tell(new ConsensusActor.Observe(ob));
+          }
+          return CompletableFuture.completedFuture(null);
+        }, new ChainObserver.Settings(c.pollInterval(), c.maxBackoff()), h), "observer-" + c.name());
+        observers.put(c.id(), o);
+      }
+      return Behaviors.empty();
+    });
+
+    ActorSystem<Void> system = ActorSystem.create(root, s.cluster().systemName(), s.actorSystemConfig());
+    systemRef.set(system);
+    try {
+      hub.subscribe(latency::attested);
+      ActorRef<ConsensusActor.Command> consensus = awaitConsensus(consensusRef);
+      MetricsBridge.start(system, consensus, metrics, health, Duration.ofSeconds(2));
+      ConsensusStatus status = new ConsensusStatus(system, consensus, s.name(), VERSION, committee, selfIndex,
+          () -> chains(s, health), Duration.ofSeconds(5), Duration.ofSeconds(15), Clock.systemUTC());
+      Readiness.Builder readiness = Readiness.builder()
+          .check("database", Readiness.databaseOpen(db))
+          .check("cluster", Readiness.clusterMemberUp(system));
+      for (ChainSettings c : s.chains()) {
+        long maxAge = Math.max(30_000, c.pollInterval().toMillis() * 5);
+        readiness.check("rpc:" + c.name(), () -> {
+          ChainHealth h = health.get(c.id());
+          ChainHealth.Snapshot snap = h.snapshot();
+          return h.ready(System.currentTimeMillis(), maxAge)
+              ? Readiness.Result.ready("head " + snap.head() + ", finalized " + snap.finalized())
+              : Readiness.Result.notReady(snap.lastError() != null ? snap.lastError() : "no successful poll yet");
+        });
+      }
+      HttpApiSettings apiSettings = HttpApiSettings.defaults()
+          .withHost(s.http().host()).withPort(s.http().port());
+      HttpApi api = HttpApi.start(system, apiSettings,
+              new HttpApi.Dependencies(db.attestations(), () -> committee, status, hub, metrics, readiness.build()))
+          .toCompletableFuture().get(60, TimeUnit.SECONDS);
+      log.info("guardian {} (member {} of committee {}, {}) up: cluster {}:{}, API {}, chains {}", s.name(), selfIndex,
+          committee.index(), signer.address(), s.cluster().host(), s.cluster().port(), api.uri(),
+          s.chains().stream().map(ChainSettings::name).toList());
+      return new GuardianRuntime(s, db, system, api, health);
+    } catch (Exception e) {
+      system.terminate();
+      awaitTermination(system);
+      Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+      throw new IllegalStateException("guardian " + s.name() + " failed to start: " + cause.getMessage(), cause);
+    }
+  }
+
+  private static ActorRef<ConsensusActor.Command> awaitConsensus(AtomicReference<ActorRef<ConsensusActor.Command>> ref)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (ref.get() == null) {
+      if (System.nanoTime() > deadline) throw new IllegalStateException("the consensus actor did not start in 30 s");
+      Thread.sleep(10);
+    }
+    return ref.get();
+  }
+
+  private static List<NodeStatus.Chain> chains(NodeSettings s, Map<Integer, ChainHealth> health) {
+    List<NodeStatus.Chain> out = new ArrayList<>();
+    for (ChainSettings c : s.chains()) {
+      ChainHealth h = health.get(c.id());
+      out.add(new NodeStatus.Chain(c.id(), c.name(), h == null ? -1 : Math.max(-1, h.snapshot().processedFinalized())));
+    }
+    return out;
+  }
+
+  public NodeSettings settings() {
+    return settings;
+  }
+
+  public HttpApi api() {
+    return api;
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public Map<Integer, ChainHealth> health() {
+    return Map.copyOf(health);
+  }
+
+  /** Blocks until the actor system terminates (Ctrl-C or SIGTERM runs {@link #close()}). */
+  public void awaitTermination() {
+    awaitTermination(system);
+  }
+
+  private static void awaitTermination(ActorSystem<?> system) {
+    try {
+      system.getWhenTerminated().toCompletableFuture().get();
+    } catch (Exception e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    log.info("guardian {} stopping", settings.name());
+    try {
+      api.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("HTTP API did not stop cleanly: {}", e.toString());
+    }
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("actor system did not terminate in 30 s: {}", e.toString());
+    }
+    db.close();
+  }
+}

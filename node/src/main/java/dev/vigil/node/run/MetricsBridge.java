@@ -1,0 +1,78 @@
+package dev.vigil.node.run;
+
+import dev.vigil.consensus.actor.ConsensusActor;
+import dev.vigil.consensus.actor.ConsensusStats;
+import dev.vigil.consensus.aggregation.AggregationStats;
+import dev.vigil.node.metrics.NodeMetrics;
+import dev.vigil.node.observer.ChainHealth;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * Turns the consensus actor's and the observers' running totals into Prometheus counters: every
+ * period it reads the totals and adds what changed since the last read.
+ */
+final class MetricsBridge {
+  private final ActorRef<ConsensusActor.Command> consensus;
+  private final NodeMetrics metrics;
+  private final Map<Integer, ChainHealth> health;
+  private final ActorSystem<?> system;
+  private final Map<String, Long> last = new HashMap<>();
+
+  private MetricsBridge(ActorSystem<?> system, ActorRef<ConsensusActor.Command> consensus, NodeMetrics metrics,
+      Map<Integer, ChainHealth> health) {
+    this.system = system;
+    this.consensus = consensus;
+    this.metrics = metrics;
+    this.health = health;
+  }
+
+  static void start(ActorSystem<?> system, ActorRef<ConsensusActor.Command> consensus, NodeMetrics metrics,
+      Map<Integer, ChainHealth> health, Duration period) {
+    MetricsBridge b = new MetricsBridge(system, consensus, metrics, health);
+    system.scheduler().scheduleWithFixedDelay(period, period, b::refresh, system.executionContext());
+  }
+
+  private synchronized long delta(String key, long total) {
+    long before = last.getOrDefault(key, 0L);
+    last.put(key, Math.max(before, total));
+    return Math.max(0, total - before);
+  }
+
+  private void refresh() {
+    health.forEach((chain, h) -> {
+      ChainHealth.Snapshot s = h.snapshot();
+      if (s.processedFinalized() >= 0) metrics.chainHeight(chain, s.processedFinalized());
+      for (long i = delta("rpc:" + chain, s.rpcErrors()); i > 0; i--) metrics.rpcError(chain);
+    });
+    AskPattern.<ConsensusActor.Command, ConsensusStats>ask(consensus, ConsensusActor.GetStats::new, Duration.ofSeconds(5),
+            system.scheduler())
+        .thenAccept(this::apply);
+  }
+
+  private synchronized void apply(ConsensusStats stats) {
+    AggregationStats a = stats.aggregation();
+    long invalid = delta("invalid", a.invalidSignatures());
+    for (long i = 0; i < invalid; i++) metrics.signatureInvalid("bad_signature");
+    long notMember = delta("notMember", a.notMember());
+    for (long i = 0; i < notMember; i++) metrics.signatureInvalid("not_member");
+    long wrong = delta("wrongCommittee", a.wrongCommittee());
+    for (long i = 0; i < wrong; i++) metrics.signatureInvalid("wrong_committee");
+    List<Long> accepted = a.acceptedBySigner();
+    long received = 0;
+    for (int m = 0; m < accepted.size(); m++) {
+      long d = delta("accepted:" + m, accepted.get(m));
+      received += d;
+      for (long i = 0; i < d; i++) metrics.participation(m, NodeMetrics.Participation.SIGNED);
+    }
+    if (received > 0) metrics.signaturesReceived(received);
+    // attestations: formed here vs received whole; chain label 0 = all chains (stats are not per chain)
+    for (long i = delta("attested", a.attested()); i > 0; i--) metrics.attestation(0, true);
+    for (long i = delta("attestedFromPeers", a.attestedFromPeers()); i > 0; i--) metrics.attestation(0, false);
+  }
+}
