@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       BenchCommand.class,
       ConfigCommand.class,
-      RunCommand.class
+      RunCommand.class,
+      DevnetCommand.class
     })
 public final class Vigil implements Runnable {
   /** Exit code for bad usage or unreadable input (picocli's own usage errors use it too). */

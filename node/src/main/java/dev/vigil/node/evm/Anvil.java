@@ -30,6 +30,7 @@ public final class Anvil implements AutoCloseable {
   /** anvil's well-known first dev account (test mnemonic); never use it outside a local chain. */
   public static final String DEV_KEY_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
   public static final String DEV_KEY_1 = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+  public static final String DEV_KEY_2 = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
 
   private final Process process;
   private final int port;
@@ -140,7 +141,12 @@ public final class Anvil implements AutoCloseable {
   }
 
   public Credentials devAccount(int i) {
-    return Credentials.create(i == 0 ? DEV_KEY_0 : DEV_KEY_1);
+    return Credentials.create(switch (i) {
+      case 0 -> DEV_KEY_0;
+      case 1 -> DEV_KEY_1;
+      case 2 -> DEV_KEY_2;
+      default -> throw new IllegalArgumentException("dev accounts 0..2 are known here, got " + i);
+    });
   }
 
   public long pid() {

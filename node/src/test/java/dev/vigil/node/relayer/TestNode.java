@@ -4,7 +4,7 @@ import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.testing.TestCommittee;
 import dev.vigil.node.http.AttestationHub;
 import dev.vigil.node.http.HttpApi;
-import dev.vigil.node.http.HttpSettings;
+import dev.vigil.node.http.HttpApiSettings;
 import dev.vigil.node.http.Readiness;
 import dev.vigil.node.metrics.NodeMetrics;
 import dev.vigil.storage.Digest;
@@ -28,7 +28,7 @@ final class TestNode implements AutoCloseable {
   private final VigilDatabase db;
   private final AttestationHub hub = new AttestationHub();
   private final NodeMetrics metrics = new NodeMetrics();
-  private HttpSettings settings;
+  private HttpApiSettings settings;
   private HttpApi api;
 
   TestNode(ActorSystem<?> system, TestCommittee committee, Path dir) {
@@ -36,7 +36,7 @@ final class TestNode implements AutoCloseable {
     this.committee = committee;
     this.db = VigilDatabase.open(dir);
     // keep-alives often, so that the relayer's idle timeout can be short in tests
-    this.settings = HttpSettings.defaults().withHost("127.0.0.1").withPort(0).withStreamKeepAlive(Duration.ofSeconds(1));
+    this.settings = HttpApiSettings.defaults().withHost("127.0.0.1").withPort(0).withStreamKeepAlive(Duration.ofSeconds(1));
     startApi();
   }
 

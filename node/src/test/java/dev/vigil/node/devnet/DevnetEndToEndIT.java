@@ -1,0 +1,109 @@
+package dev.vigil.node.devnet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.consensus.attestation.MessageId;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole system as a user runs it: two anvil chains, four guardian processes, the relayer.
+ * 200 messages each way are executed exactly once on the other chain, every guardian serves the
+ * same attestation for each, and a guardian SIGKILLed and restarted mid-run changes neither.
+ */
+class DevnetEndToEndIT {
+  @TempDir
+  Path dir;
+
+  @Test
+  void messagesCrossBothWaysExactlyOnceThroughAGuardianCrash() throws Exception {
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(new TeeStream(log, System.out), true, StandardCharsets.UTF_8);
+    DevnetOptions o = DevnetOptions.defaults(dir, out).withFreePorts().withRate(10);
+    try (Devnet d = Devnet.start(o)) {
+      Duration every = Duration.ofSeconds(5);
+      d.runTraffic(160, null, every);
+      d.guardian(3).kill(); // SIGKILL mid-run: no shutdown, no flush
+      out.println("guardian 3 SIGKILLed");
+      d.runTraffic(80, null, every);
+      d.guardian(3).start();
+      out.println("guardian 3 restarted");
+      d.runTraffic(160, null, every);
+      assertThat(d.awaitDelivered(Duration.ofMinutes(3), every)).as("every message delivered").isTrue();
+
+      List<MessageId> ids = d.publishedIds();
+      assertThat(ids).hasSize(400);
+      long fromA = ids.stream().filter(m -> m.emitterChain() == Devnet.CHAIN_A).count();
+      assertThat(fromA).isEqualTo(200);
+      // exactly once: each receiver executed exactly the other chain's messages, no more
+      assertThat(d.receiver(1).receivedCount()).isEqualTo(fromA);
+      assertThat(d.receiver(0).receivedCount()).isEqualTo(ids.size() - fromA);
+      assertThat(d.relayer().snapshot().gaveUp()).isZero();
+
+      // every guardian (the restarted one too) serves the same attestation for every message
+      d.awaitReady(Duration.ofMinutes(2));
+      HttpClient http = HttpClient.newHttpClient();
+      ObjectMapper json = new ObjectMapper();
+      Map<MessageId, String> first = new HashMap<>();
+      for (int g = 0; g < d.size(); g++) {
+        for (MessageId id : ids) {
+          String hex = awaitAttestation(http, json, d.api(g), id);
+          String prev = first.putIfAbsent(id, hex);
+          if (prev != null) assertThat(hex).as("guardian %d, message %s", g, id).isEqualTo(prev);
+        }
+      }
+    }
+  }
+
+  private static String awaitAttestation(HttpClient http, ObjectMapper json, URI api, MessageId id) throws Exception {
+    URI uri = api.resolve("/v1/attestations/" + id.emitterChain() + "/" + id.emitterAddress().toHex() + "/"
+        + Long.toUnsignedString(id.sequence()));
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() == 200) {
+        JsonNode j = json.readTree(r.body());
+        return j.path("hex").asText();
+      }
+      if (System.nanoTime() > deadline) throw new AssertionError(api + " has no attestation for " + id + ": " + r.body());
+      Thread.sleep(200);
+    }
+  }
+
+  /** Copies progress to the test output as well as keeping it. */
+  static final class TeeStream extends java.io.OutputStream {
+    private final java.io.OutputStream a;
+    private final java.io.OutputStream b;
+
+    TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    @Override
+    public void write(int c) throws java.io.IOException {
+      a.write(c);
+      b.write(c);
+    }
+
+    @Override
+    public void write(byte[] buf, int off, int len) throws java.io.IOException {
+      a.write(buf, off, len);
+      b.write(buf, off, len);
+    }
+  }
+}
