@@ -50,6 +50,7 @@ public final class Devnet implements AutoCloseable {
   private final Ports ports = new Ports();
   private final List<LocalChain> chains = new ArrayList<>();
   private final List<MessageReceiverContract> receivers = new ArrayList<>();
+  private final List<EvmClient> senders = new ArrayList<>();
   private final List<NodeProcess> guardians = new ArrayList<>();
   private final List<URI> apis = new ArrayList<>();
   private final Map<MessageId, Long> publishedAt = new ConcurrentHashMap<>();
@@ -84,8 +85,8 @@ public final class Devnet implements AutoCloseable {
     List<Address> committee = IntStream.range(0, options.nodes()).mapToObj(DevKeys::address).toList();
     int[] anvilPorts = {ports.pick(options.anvilPortA(), 0), ports.pick(options.anvilPortB(), 0)};
     for (int c = 0; c < 2; c++) {
-      // 1 s blocks; safe = head - 1, finalized = head - 2
-      Anvil.Options o = Anvil.Options.defaults(31337 + c).withPort(anvilPorts[c]).withBlockTime(Duration.ofSeconds(1))
+      // 0.5 s blocks; safe = head - 1, finalized = head - 2
+      Anvil.Options o = Anvil.Options.defaults(31337 + c).withPort(anvilPorts[c]).withBlockTime(Duration.ofMillis(500))
           .withSlotsInAnEpoch(1);
       chains.add(LocalChain.start(toolchain, o, c + 1, 0, committee));
       receivers.add(chains.get(c).deployReceiver());
@@ -94,7 +95,11 @@ public final class Devnet implements AutoCloseable {
     }
     // traffic is sent from anvil account 1 on each chain; each receiver accepts the other chain's sender
     emitters = new Bytes32[2];
-    for (int c = 0; c < 2; c++) emitters[c] = Bytes32.leftPad(Address.fromHex(chains.get(c).client(1).address()));
+    for (int c = 0; c < 2; c++) {
+      // one client per sending account: it owns the account's nonce sequence
+      senders.add(chains.get(c).client(1));
+      emitters[c] = Bytes32.leftPad(Address.fromHex(senders.get(c).address()));
+    }
     receivers.get(1).registerEmitter(CHAIN_A, emitters[0]);
     receivers.get(0).registerEmitter(CHAIN_B, emitters[1]);
 
@@ -245,7 +250,7 @@ public final class Devnet implements AutoCloseable {
     byte[] payload = ("devnet message " + n + " from " + NAMES[c] + " to " + NAMES[1 - c]).getBytes(StandardCharsets.UTF_8);
     try {
       long t = System.nanoTime();
-      EvmClient.Published p = chains.get(c).client(1).publishMessage(chains.get(c).coreAddress(), n, payload, 1);
+      EvmClient.Published p = senders.get(c).publishMessage(chains.get(c).coreAddress(), n, payload, 1);
       publishedAt.put(new MessageId(c + 1, emitters[c], p.sequence()), t);
     } catch (RuntimeException e) {
       publishErrors.incrementAndGet();

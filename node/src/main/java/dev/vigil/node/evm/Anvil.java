@@ -83,7 +83,7 @@ public final class Anvil implements AutoCloseable {
         "--no-request-size-limit"));
     if (o.blockTime() != null) {
       cmd.add("--block-time");
-      cmd.add(String.valueOf(Math.max(1, o.blockTime().toSeconds())));
+      cmd.add(String.valueOf(Math.max(1, o.blockTime().toMillis()) / 1000.0)); // anvil takes fractional seconds
     }
     Process p;
     try {

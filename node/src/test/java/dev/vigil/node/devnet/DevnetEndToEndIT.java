@@ -33,7 +33,7 @@ class DevnetEndToEndIT {
   void messagesCrossBothWaysExactlyOnceThroughAGuardianCrash() throws Exception {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(new TeeStream(log, System.out), true, StandardCharsets.UTF_8);
-    DevnetOptions o = DevnetOptions.defaults(dir, out).withFreePorts().withRate(10);
+    DevnetOptions o = DevnetOptions.defaults(dir, out).withFreePorts().withRate(6);
     try (Devnet d = Devnet.start(o)) {
       Duration every = Duration.ofSeconds(5);
       d.runTraffic(160, null, every);
