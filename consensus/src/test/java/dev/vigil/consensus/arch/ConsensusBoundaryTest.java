@@ -36,6 +36,12 @@ class ConsensusBoundaryTest {
   }
 
   @Test
+  void consensusNeverTouchesHttpOrTheNode() {
+    noClasses().should().dependOnClassesThat().resideInAnyPackage("org.apache.pekko.http..", "okhttp3..", "dev.vigil.node..")
+        .check(MAIN);
+  }
+
+  @Test
   void nothingIsJavaSerializable() {
     noClasses().that().resideInAPackage("dev.vigil.consensus.wire").should().implement(java.io.Serializable.class)
         .orShould().dependOnClassesThat().haveFullyQualifiedName("java.io.ObjectOutputStream")

@@ -1,5 +1,8 @@
 package dev.vigil.node.cli;
 
+import dev.vigil.node.config.NodeConfigException;
+import java.util.Map;
+import java.util.Objects;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,20 +12,64 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "vigil 0.1.0",
     description = "Vigil guardian node for cross-chain message passing.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      KeygenCommand.class,
+      VerifyCommand.class,
+      BenchCommand.class,
+      ConfigCommand.class
+    })
 public final class Vigil implements Runnable {
+  /** Exit code for bad usage or unreadable input (picocli's own usage errors use it too). */
+  static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
+  static final int EXIT_FAILED = 1;
+
+  /** What commands take from the process, injectable so tests run them in-process. */
+  record Context(Map<String, String> env, PasswordPrompt prompt) {
+    Context {
+      env = Map.copyOf(Objects.requireNonNull(env, "env"));
+      Objects.requireNonNull(prompt, "prompt");
+    }
+
+    @Override
+    public String toString() {
+      return "Context[" + env.size() + " environment variables]";
+    }
+  }
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+  private final Context context;
+
+  private Vigil(Context context) {
+    this.context = context;
+  }
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
 
   public static CommandLine commandLine() {
-    return new CommandLine(new Vigil());
+    return commandLine(new Context(System.getenv(), PasswordPrompt.console()));
+  }
+
+  static CommandLine commandLine(Context context) {
+    CommandLine cl = new CommandLine(new Vigil(context));
+    // `vigil verify @file` reads an attestation from a file; picocli must not expand it as an argument file
+    cl.setExpandAtFiles(false);
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("vigil " + cmd.getCommandName() + ": " + e.getMessage());
+      cmd.getErr().flush();
+      return e instanceof NodeConfigException ? EXIT_USAGE : EXIT_FAILED;
+    });
+    return cl;
+  }
+
+  Context context() {
+    return context;
   }
 
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    spec.commandLine().usage(spec.commandLine().getOut());
   }
 }

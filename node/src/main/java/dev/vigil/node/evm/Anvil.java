@@ -157,6 +157,22 @@ public final class Anvil implements AutoCloseable {
     call("anvil_reorg", List.of(depth, List.of()));
   }
 
+  /** Moves the chain's clock forward by {@code by} and mines a block with the new time. */
+  public void increaseTime(Duration by) {
+    call("evm_increaseTime", List.of(by.toSeconds()));
+    mine(1);
+  }
+
+  /** The latest block's timestamp (unix seconds). */
+  public long latestTimestamp() {
+    try {
+      return web3j.ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false).send()
+          .getBlock().getTimestamp().longValueExact();
+    } catch (IOException e) {
+      throw new IllegalStateException("eth_getBlockByNumber(latest) failed: " + e.getMessage(), e);
+    }
+  }
+
   private void call(String method, List<?> params) {
     try {
       Response<?> r = new Request<>(method, params, new HttpService(rpcUrl()), VoidResponse.class).send();

@@ -210,6 +210,8 @@ public final class KeyFile {
       perms = Files.getPosixFilePermissions(path);
     } catch (UnsupportedOperationException notPosix) {
       return;
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new java.nio.file.NoSuchFileException(path.toString(), null, "no key file there");
     }
     if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
       throw new KeyFileException(Reason.INSECURE_PERMISSIONS, path,

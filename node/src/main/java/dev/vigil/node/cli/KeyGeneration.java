@@ -1,0 +1,106 @@
+package dev.vigil.node.cli;
+
+import dev.vigil.node.config.DevKeys;
+import dev.vigil.node.config.PasswordSource;
+import dev.vigil.signing.Address;
+import dev.vigil.signing.PrivateKey;
+import dev.vigil.signing.keystore.KdfParams;
+import dev.vigil.signing.keystore.KeyFile;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Optional;
+
+/** `vigil keygen`: a new key (or a dev key) into a new key file. */
+final class KeyGeneration {
+  enum Kdf {
+    standard(KdfParams.STANDARD),
+    light(KdfParams.LIGHT);
+
+    final KdfParams params;
+
+    Kdf(KdfParams params) {
+      this.params = params;
+    }
+  }
+
+  record Settings(Path out, Optional<PasswordSource> password, Optional<Integer> devIndex, Kdf kdf) {}
+
+  private KeyGeneration() {}
+
+  static int run(Settings s, Vigil.Context ctx, PrintWriter out, PrintWriter err) {
+    Path file = s.out().toAbsolutePath().normalize();
+    if (s.devIndex().isPresent() && (s.devIndex().get() < 0 || s.devIndex().get() > DevKeys.MAX_INDEX)) {
+      err.println("vigil keygen: --dev-index must be 0.." + DevKeys.MAX_INDEX + ", got " + s.devIndex().get());
+      return Vigil.EXIT_USAGE;
+    }
+    if (Files.exists(file)) {
+      err.println("vigil keygen: " + file + " exists; a key file is never overwritten (choose another --out)");
+      return Vigil.EXIT_FAILED;
+    }
+    if (file.getParent() != null && !Files.isDirectory(file.getParent())) {
+      err.println("vigil keygen: no directory " + file.getParent() + " for the key file");
+      return Vigil.EXIT_USAGE;
+    }
+    char[] password;
+    try {
+      password = s.password().isPresent() ? s.password().get().read(ctx.env()) : prompt(ctx.prompt());
+    } catch (IOException | IllegalArgumentException e) {
+      err.println("vigil keygen: " + e.getMessage());
+      return Vigil.EXIT_USAGE;
+    }
+    try {
+      Address address;
+      if (s.devIndex().isPresent()) {
+        address = DevKeys.writeKeyFile(s.devIndex().get(), file, password);
+      } else {
+        PrivateKey key = PrivateKey.random(new SecureRandom());
+        try {
+          address = KeyFile.create(file, password, key, s.kdf().params);
+        } finally {
+          key.destroy();
+        }
+      }
+      out.println("address   " + address);
+      out.println("key file  " + file);
+      if (s.devIndex().isPresent()) {
+        err.println("warning: dev key " + s.devIndex().get() + " is public (keccak256(\"" + DevKeys.SEED_PREFIX
+            + s.devIndex().get() + "\")); for local devnets only");
+      }
+      return 0;
+    } catch (FileAlreadyExistsException e) {
+      err.println("vigil keygen: " + file + " exists; a key file is never overwritten (choose another --out)");
+      return Vigil.EXIT_FAILED;
+    } catch (IOException e) {
+      err.println("vigil keygen: cannot write " + file + ": " + e.getMessage());
+      return Vigil.EXIT_FAILED;
+    } finally {
+      Arrays.fill(password, '\0');
+    }
+  }
+
+  private static char[] prompt(PasswordPrompt prompt) throws IOException {
+    if (!prompt.available()) {
+      throw new IOException("no terminal to ask for the password on; give --password-file FILE or --password-env VAR");
+    }
+    char[] first = prompt.read("Password for the new key file: ");
+    if (first == null || first.length == 0) {
+      if (first != null) Arrays.fill(first, '\0');
+      throw new IOException("the password is empty");
+    }
+    char[] second = prompt.read("Repeat the password: ");
+    try {
+      if (second == null || !Arrays.equals(first, second)) {
+        Arrays.fill(first, '\0');
+        throw new IOException("the passwords do not match; nothing written");
+      }
+      return first;
+    } finally {
+      if (second != null) Arrays.fill(second, '\0');
+    }
+  }
+}

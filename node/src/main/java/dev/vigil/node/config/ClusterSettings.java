@@ -1,0 +1,36 @@
+package dev.vigil.node.config;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Peer transport: the actor system name shared by the committee, the address peers reach this
+ * guardian at, an optional different interface to listen on, and the seed nodes to join through.
+ */
+public record ClusterSettings(String systemName, String host, int port, Optional<String> bindHost, List<Seed> seedNodes) {
+  /** A seed node, {@code host:port}. */
+  public record Seed(String host, int port) {
+    public Seed {
+      Objects.requireNonNull(host, "host");
+    }
+
+    /** {@code host:port}, with an IPv6 host in brackets. */
+    @Override
+    public String toString() {
+      return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+  }
+
+  public ClusterSettings {
+    Objects.requireNonNull(systemName, "systemName");
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(bindHost, "bindHost");
+    seedNodes = List.copyOf(seedNodes);
+  }
+
+  /** The Pekko address of a seed, e.g. {@code pekko://vigil@10.0.0.1:7100}. */
+  public String seedAddress(Seed seed) {
+    return "pekko://" + systemName + "@" + seed;
+  }
+}

@@ -1,0 +1,126 @@
+package dev.vigil.node.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.consensus.attestation.Attestation;
+import dev.vigil.consensus.attestation.Body;
+import dev.vigil.consensus.attestation.Committee;
+import dev.vigil.consensus.attestation.GuardianSignature;
+import dev.vigil.signing.Hex;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The API's JSON shapes. Hex is 0x-prefixed lowercase, except in message ids, which use Wormhole's
+ * {@code chain/emitterHex/sequence} form (the path form). A u64 (sequence) is a decimal string,
+ * because a JSON number loses precision above 2^53 in most clients.
+ */
+final class Json {
+  static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private Json() {}
+
+  static byte[] bytes(Object node) {
+    try {
+      return MAPPER.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a tree of plain JSON nodes failed to serialize", e);
+    }
+  }
+
+  static String string(Object node) {
+    try {
+      return MAPPER.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a tree of plain JSON nodes failed to serialize", e);
+    }
+  }
+
+  static ObjectNode error(String error, String detail) {
+    return MAPPER.createObjectNode().put("error", error).put("detail", detail);
+  }
+
+  /** {@code raw} is the exact stored or broadcast encoding of {@code a}. */
+  static ObjectNode attestation(Attestation a, byte[] raw) {
+    Body b = a.body();
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("id", a.messageId().toString());
+    o.put("emitterChain", b.emitterChain());
+    o.put("emitterAddress", "0x" + b.emitterAddress().toHex());
+    o.put("sequence", Long.toUnsignedString(b.sequence()));
+    o.put("digest", "0x" + a.digest().toHex());
+    o.put("version", a.version());
+    o.put("committeeIndex", a.committeeIndex());
+    ArrayNode indices = o.putArray("signerIndices");
+    ArrayNode sigs = o.putArray("signatures");
+    for (GuardianSignature s : a.signatures()) {
+      indices.add(s.signerIndex());
+      sigs.addObject()
+          .put("signerIndex", s.signerIndex())
+          .put("r", Hex.encode0x(s.signature().r()))
+          .put("s", Hex.encode0x(s.signature().s()))
+          .put("v", s.signature().v());
+    }
+    o.putObject("body")
+        .put("timestamp", b.timestamp())
+        .put("nonce", b.nonce())
+        .put("emitterChain", b.emitterChain())
+        .put("emitterAddress", "0x" + b.emitterAddress().toHex())
+        .put("sequence", Long.toUnsignedString(b.sequence()))
+        .put("consistencyLevel", b.consistencyLevel())
+        .put("payload", Hex.encode0x(b.payload()));
+    o.put("hex", Hex.encode0x(raw));
+    o.put("base64", Base64.getEncoder().encodeToString(raw));
+    return o;
+  }
+
+  static ObjectNode committee(Committee c) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("index", c.index());
+    o.put("size", c.size());
+    o.put("quorum", c.quorum());
+    ArrayNode members = o.putArray("members");
+    for (int i = 0; i < c.size(); i++) {
+      members.addObject().put("index", i).put("address", c.member(i).toChecksumHex());
+    }
+    return o;
+  }
+
+  static ObjectNode status(NodeStatus s, Instant now) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("nodeName", s.nodeName());
+    o.put("version", s.version());
+    o.put("committeeIndex", s.committeeIndex());
+    o.put("selfIndex", s.selfIndex());
+    o.put("time", now.toString());
+    ArrayNode chains = o.putArray("chains");
+    for (NodeStatus.Chain c : s.chains()) {
+      chains.addObject().put("chainId", c.chainId()).put("name", c.name()).put("height", c.height());
+    }
+    ArrayNode peers = o.putArray("peers");
+    for (NodeStatus.Peer p : s.peers()) {
+      ObjectNode po = peers.addObject()
+          .put("signerIndex", p.signerIndex())
+          .put("address", p.address().toChecksumHex())
+          .put("nodeName", p.nodeName().orElse(null))
+          .put("reachable", p.reachable());
+      if (p.lastHeartbeat().isPresent()) {
+        Instant at = p.lastHeartbeat().get();
+        po.put("lastHeartbeat", at.toString()).put("lastHeartbeatAgeMillis", Math.max(0, now.toEpochMilli() - at.toEpochMilli()));
+      } else {
+        po.putNull("lastHeartbeat").putNull("lastHeartbeatAgeMillis");
+      }
+      ObjectNode heights = po.putObject("heights");
+      new TreeMap<>(p.heights()).forEach((chain, h) -> heights.put(Integer.toString(chain), h));
+      ObjectNode peerCounts = po.putObject("counts");
+      new TreeMap<>(p.counts()).forEach(peerCounts::put);
+    }
+    ObjectNode counts = o.putObject("counts");
+    for (Map.Entry<String, Long> e : new TreeMap<>(s.counts()).entrySet()) counts.put(e.getKey(), e.getValue());
+    return o;
+  }
+}

@@ -1,0 +1,12 @@
+package dev.vigil.node.http;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Where {@code GET /v1/status} gets its answer. The node implements it by asking its consensus
+ * actor for its stats and its observers for their heights; it must not block the calling thread.
+ */
+@FunctionalInterface
+public interface StatusSource {
+  CompletionStage<NodeStatus> status();
+}

@@ -1,0 +1,160 @@
+package dev.vigil.node.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One node's metrics, in a registry of its own (never the JVM-wide default, so that several nodes
+ * in one test JVM do not share counters). The rest of the node calls the increment methods; the
+ * HTTP API serves {@link #scrape()} at {@code /metrics} in the Prometheus text format.
+ *
+ * <p>Labels stay small and bounded: a chain id, a member's signer index (at most 255), an outcome
+ * from a fixed set. Every method is thread-safe and cheap (no locks on the hot path).
+ */
+public final class NodeMetrics {
+  /** What a committee member did for a message this node saw attested. */
+  public enum Participation {
+    /** Its valid signature arrived before quorum. */
+    SIGNED,
+    /** Its signature arrived after quorum (not needed, but it did sign). */
+    LATE,
+    /** No signature from it by the time the message was settled. */
+    MISSING;
+
+    String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** Text format 0.0.4, which every Prometheus server scrapes. */
+  public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
+
+  /** Quorum latencies span a local devnet (ms) to a congested committee (tens of seconds). */
+  private static final double[] LATENCY_BOUNDS =
+      {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+
+  private final Counter observations;
+  private final Counter signaturesSent;
+  private final Counter signaturesReceived;
+  private final Counter signaturesInvalid;
+  private final Counter attestations;
+  private final Histogram quorumLatency;
+  private final Counter rpcErrors;
+  private final Gauge chainHeight;
+  private final Counter participation;
+  private final Gauge streamSubscribers;
+  private final Counter streamDropped;
+
+  public NodeMetrics() {
+    observations = Counter.builder().name("vigil_observations")
+        .help("Final observations handed to consensus, by source chain")
+        .labelNames("chain").register(registry);
+    signaturesSent = Counter.builder().name("vigil_signatures_sent")
+        .help("Own signatures sent to peers (each signature counted once, however many peers)")
+        .register(registry);
+    signaturesReceived = Counter.builder().name("vigil_signatures_received")
+        .help("Peers' signatures received").register(registry);
+    signaturesInvalid = Counter.builder().name("vigil_signatures_invalid")
+        .help("Peers' signatures dropped as invalid, by reason").labelNames("reason").register(registry);
+    attestations = Counter.builder().name("vigil_attestations")
+        .help("Attestations this node holds, by emitter chain and origin (local quorum or received from a peer)")
+        .labelNames("chain", "origin").register(registry);
+    quorumLatency = Histogram.builder().name("vigil_quorum_latency_seconds")
+        .help("Time from the local observation of a message to its quorum")
+        .unit(Unit.SECONDS).classicOnly().classicUpperBounds(LATENCY_BOUNDS).register(registry);
+    rpcErrors = Counter.builder().name("vigil_rpc_errors")
+        .help("Failed JSON-RPC calls to a chain's node, by chain").labelNames("chain").register(registry);
+    chainHeight = Gauge.builder().name("vigil_chain_height")
+        .help("Last block processed by the chain's observer").labelNames("chain").register(registry);
+    participation = Counter.builder().name("vigil_member_participation")
+        .help("Per committee member: messages it signed in time, signed late, or did not sign")
+        .labelNames("member", "outcome").register(registry);
+    streamSubscribers = Gauge.builder().name("vigil_http_stream_subscribers")
+        .help("Open attestation streams (server-sent events)").register(registry);
+    streamDropped = Counter.builder().name("vigil_http_stream_dropped")
+        .help("Attestation stream subscribers dropped because they read too slowly").register(registry);
+  }
+
+  public void observation(int chain) {
+    observations.labelValues(chain(chain)).inc();
+  }
+
+  public void signaturesSent(long n) {
+    signaturesSent.inc(n);
+  }
+
+  public void signaturesReceived(long n) {
+    signaturesReceived.inc(n);
+  }
+
+  /** {@code reason}: one of a small fixed set, e.g. "not_member", "bad_signature", "wrong_committee". */
+  public void signatureInvalid(String reason) {
+    signaturesInvalid.labelValues(Objects.requireNonNull(reason, "reason")).inc();
+  }
+
+  /** {@code local}: formed here from a quorum, or else received whole from a peer. */
+  public void attestation(int emitterChain, boolean local) {
+    attestations.labelValues(chain(emitterChain), local ? "local" : "peer").inc();
+  }
+
+  public void quorumLatency(Duration latency) {
+    quorumLatency.observe(latency.toNanos() / 1e9);
+  }
+
+  public void rpcError(int chain) {
+    rpcErrors.labelValues(chain(chain)).inc();
+  }
+
+  public void chainHeight(int chain, long height) {
+    chainHeight.labelValues(chain(chain)).set(height);
+  }
+
+  public void participation(int member, Participation outcome) {
+    if (member < 0 || member > 254) {
+      throw new IllegalArgumentException("member must be a signer index 0..254, got " + member);
+    }
+    participation.labelValues(Integer.toString(member), outcome.label()).inc();
+  }
+
+  /** Called by the HTTP API's stream. */
+  public void streamOpened() {
+    streamSubscribers.inc();
+  }
+
+  public void streamClosed() {
+    streamSubscribers.dec();
+  }
+
+  public void streamDropped() {
+    streamDropped.inc();
+  }
+
+  /** Every metric in the Prometheus text format ({@link #CONTENT_TYPE}). */
+  public byte[] scrape() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+    try {
+      writer.write(out, registry.scrape());
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing metrics to memory failed", e);
+    }
+    return out.toByteArray();
+  }
+
+  private static String chain(int chain) {
+    if (chain < 0 || chain > 0xFFFF) throw new IllegalArgumentException("chain must be a u16 (0..65535), got " + chain);
+    return Integer.toString(chain);
+  }
+}

@@ -1,0 +1,94 @@
+package dev.vigil.node.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A valid node file in a temp dir, to load as is or with extra HOCON appended (later keys win):
+ * guardian 0 of a 4-member committee of dev keys 0..3, two chains, its key file encrypted under a
+ * password taken from the variable G0_PASSWORD.
+ */
+final class NodeFiles {
+  static final String PASSWORD = "correct horse battery staple";
+  static final String PASSWORD_ENV = "G0_PASSWORD";
+
+  final Path dir;
+  private final AtomicInteger count = new AtomicInteger();
+
+  private NodeFiles(Path dir) {
+    this.dir = dir;
+  }
+
+  static NodeFiles create(Path dir) throws IOException {
+    Files.createDirectories(dir.resolve("keys"));
+    DevKeys.writeKeyFile(0, dir.resolve("keys/g0.json"), PASSWORD.toCharArray());
+    DevKeys.writeKeyFile(5, dir.resolve("keys/outsider.json"), PASSWORD.toCharArray());
+    Files.writeString(dir.resolve("password.txt"), PASSWORD + "\n");
+    Files.writeString(dir.resolve("committee.conf"), """
+        vigil.node {
+          committee {
+            index = 7
+            members = [%s, %s, %s, %s]
+          }
+          governance { chain = 1, address = "0x0000000000000000000000000000000000000000000000000000000000000004" }
+          chains {
+            alpha {
+              id = 1
+              rpc-urls = ["http://127.0.0.1:8545", "ws://127.0.0.1:8546/ws"]
+              core-address = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+            }
+            beta {
+              id = 2
+              rpc-urls = ["https://rpc.example.org/v1/secret-api-key"]
+              core-address = "0x00000000000000000000000000000000000c0de2"
+              finality { confirmations = 5 }
+              poll-interval = 250ms
+              start-block = 19000000
+              max-backoff = 30s
+              rpc-timeout = 3s
+              max-block-range = 50
+            }
+          }
+          cluster.seed-nodes = ["127.0.0.1:7401", "127.0.0.1:7402"]
+        }
+        """.formatted(q(0), q(1), q(2), q(3)));
+    Files.writeString(dir.resolve("node.conf"), """
+        include required("committee.conf")
+        vigil.node {
+          name = "g0"
+          data-dir = "data/g0"
+          key.file = "keys/g0.json"
+          key.password-env = "%s"
+          cluster.port = 7401
+          http.port = 7501
+        }
+        """.formatted(PASSWORD_ENV));
+    return new NodeFiles(dir);
+  }
+
+  private static String q(int devKey) {
+    return "\"" + DevKeys.address(devKey).toChecksumHex() + "\"";
+  }
+
+  Path node() {
+    return dir.resolve("node.conf");
+  }
+
+  /** A copy of the node file with {@code extra} appended. */
+  Path with(String extra) throws IOException {
+    Path p = dir.resolve("node-" + count.incrementAndGet() + ".conf");
+    Files.writeString(p, Files.readString(node()) + "\n" + extra + "\n");
+    return p;
+  }
+
+  static Map<String, String> env() {
+    return Map.of(PASSWORD_ENV, PASSWORD);
+  }
+
+  static LoadOptions strict() {
+    return new LoadOptions(true, env());
+  }
+}

@@ -1,0 +1,77 @@
+package dev.vigil.node.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import dev.vigil.consensus.actor.ConsensusActor;
+import dev.vigil.consensus.actor.ConsensusStats;
+import dev.vigil.consensus.aggregation.AggregationStats;
+import dev.vigil.consensus.testing.TestCommittee;
+import dev.vigil.consensus.wire.PeerMessage;
+import dev.vigil.signing.Secp256k1Backends;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** How the consensus actor's stats become /v1/status: peers, heartbeat freshness, participation. */
+class ConsensusStatusTest {
+  static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
+  static final TestCommittee COMMITTEE = TestCommittee.create(new Random(1), 9, 4, Secp256k1Backends.bouncyCastle());
+  static ActorSystem<ConsensusActor.Command> system;
+
+  @BeforeAll
+  static void start() {
+    system = ActorSystem.create(Behaviors.empty(), "status-test", ConfigFactory.parseString("pekko.actor.provider = local")
+        .withFallback(ConfigFactory.load()));
+  }
+
+  @AfterAll
+  static void stop() {
+    system.terminate();
+  }
+
+  @Test
+  void peersShowTheirLastHeartbeatAndParticipation() {
+    ConsensusStatus source = new ConsensusStatus(system, system, "g1", "1.0", COMMITTEE.committee(), 1,
+        () -> List.of(new NodeStatus.Chain(2, "eth", 99)), Duration.ofSeconds(5), Duration.ofSeconds(10),
+        Clock.fixed(NOW, ZoneOffset.UTC));
+    AggregationStats a = new AggregationStats(7, 3, 1, 2, 4, 0, 5, 6, 8, 9, 0, 0, 0, 0,
+        List.of(10L, 11L, 12L, 13L), List.of(0L, 0L, 1L, 0L), List.of(0L, 0L, 0L, 2L), List.of(0L, 0L, 0L, 0L));
+    Map<Integer, PeerMessage.HeartbeatInfo> hb = Map.of(
+        0, new PeerMessage.HeartbeatInfo("g0", 9, 0, Map.of(2, 98L), "1.0", NOW.minusSeconds(3).toEpochMilli(), "inbox0"),
+        2, new PeerMessage.HeartbeatInfo("g2", 9, 2, Map.of(2, 97L), "1.0", NOW.minusSeconds(60).toEpochMilli(), "inbox2"));
+    NodeStatus s = source.toStatus(new ConsensusStats(a, 1, 2, 3, 4, 5, 6, 2, hb));
+
+    assertThat(s.nodeName()).isEqualTo("g1");
+    assertThat(s.committeeIndex()).isEqualTo(9);
+    assertThat(s.peers()).extracting(NodeStatus.Peer::signerIndex).containsExactly(0, 2, 3);
+    NodeStatus.Peer p0 = s.peers().get(0), p2 = s.peers().get(1), p3 = s.peers().get(2);
+    assertThat(p0.reachable()).isTrue();
+    assertThat(p0.nodeName()).hasValue("g0");
+    assertThat(p0.lastHeartbeat()).hasValue(NOW.minusSeconds(3));
+    assertThat(p0.heights()).containsEntry(2, 98L);
+    assertThat(p0.counts()).containsEntry("signed", 10L);
+    // heard from, but longer ago than staleAfter
+    assertThat(p2.reachable()).isFalse();
+    assertThat(p2.lastHeartbeat()).hasValue(NOW.minusSeconds(60));
+    assertThat(p2.counts()).containsEntry("impersonations", 1L).containsEntry("signed", 12L);
+    // never heard from
+    assertThat(p3.reachable()).isFalse();
+    assertThat(p3.nodeName()).isEqualTo(Optional.empty());
+    assertThat(p3.lastHeartbeat()).isEmpty();
+    assertThat(p3.counts()).containsEntry("equivocations", 2L);
+    assertThat(p3.address()).isEqualTo(COMMITTEE.committee().member(3));
+    assertThat(s.counts()).containsEntry("attestations", 10L).containsEntry("attestedHere", 7L)
+        .containsEntry("invalidSignatures", 6L).containsEntry("peersConnected", 2L).containsEntry("storeFailures", 6L);
+  }
+}

@@ -1,0 +1,86 @@
+package dev.vigil.node.observer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import dev.vigil.consensus.observation.Observation;
+import dev.vigil.node.chaos.FaultyRpcProxy;
+import dev.vigil.node.evm.Anvil;
+import dev.vigil.node.evm.EvmToolchain;
+import dev.vigil.node.evm.LocalChain;
+import dev.vigil.signing.Address;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BooleanSupplier;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The observer actor behind a JSON-RPC endpoint that fails in each way we know: it keeps running,
+ * counts the errors, reports itself unready, and delivers the messages once the endpoint recovers.
+ */
+class ChainObserverIT {
+  static LocalChain chain;
+  static ActorTestKit testKit;
+
+  @BeforeAll
+  static void start() {
+    chain = LocalChain.start(EvmToolchain.locate(), Anvil.Options.defaults(31338), 3, 0,
+        List.of(Address.fromHex("0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf")));
+    testKit = ActorTestKit.create("observer-it", ConfigFactory.parseString("pekko.actor.provider = local")
+        .withFallback(ConfigFactory.load()));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (testKit != null) testKit.shutdownTestKit();
+    if (chain != null) chain.close();
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = FaultyRpcProxy.Mode.class, names = {"HTTP_500", "GARBAGE", "TRUNCATED", "RPC_ERROR", "DROP", "SLOW"})
+  void survivesAFaultyEndpointAndDeliversAfterRecovery(FaultyRpcProxy.Mode fault) throws Exception {
+    try (FaultyRpcProxy proxy = FaultyRpcProxy.start(chain.rpcUrl())) {
+      proxy.slowDelay(Duration.ofSeconds(3));
+      proxy.mode(fault);
+      long start = chain.anvil().web3j().ethBlockNumber().send().getBlockNumber().longValue() + 1;
+      ChainReader reader = new ChainReader(3, proxy.url(), chain.coreAddress(), Duration.ofSeconds(1));
+      ObserverCore core = new ObserverCore(reader, new Finality.Tags(), new ObserverCoreIT.MemoryCursors(), start, 1000);
+      ConcurrentLinkedQueue<Observation> handed = new ConcurrentLinkedQueue<>();
+      ChainHealth health = new ChainHealth(3, "chain-3");
+      testKit.spawn(ChainObserver.create(core, obs -> {
+        handed.addAll(obs);
+        return CompletableFuture.completedFuture(null);
+      }, new ChainObserver.Settings(Duration.ofMillis(100), Duration.ofMillis(400)), health));
+
+      byte[] payload = ("through " + fault).getBytes(StandardCharsets.UTF_8);
+      chain.client(1).publishMessage(chain.coreAddress(), 1, payload, 200);
+
+      await(() -> health.snapshot().consecutiveFailures() >= 2, "observer to record failures under " + fault);
+      assertThat(health.ready(System.currentTimeMillis(), 10_000)).as("unready while the endpoint fails").isFalse();
+      assertThat(health.snapshot().lastError()).as("the last error is kept for the status API").isNotBlank();
+      assertThat(handed).as("nothing is observed through a broken endpoint").isEmpty();
+
+      proxy.mode(FaultyRpcProxy.Mode.PASS);
+      await(() -> !handed.isEmpty(), "the message after recovery");
+      assertThat(handed).hasSize(1);
+      assertThat(handed.peek().body().payload()).isEqualTo(payload);
+      await(() -> health.ready(System.currentTimeMillis(), 10_000), "readiness after recovery");
+      assertThat(health.snapshot().rpcErrors()).isGreaterThanOrEqualTo(2);
+    }
+  }
+
+  static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
+      Thread.sleep(50);
+    }
+  }
+}
