@@ -381,7 +381,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
 
   private void perform(Decision d) {
     switch (d) {
-      case Decision.Sign s -> sign(s.observation());
+      case Decision.Sign s -> sign(s.observation(), s.digest());
       case Decision.VerifySignature v -> toVerify.add(v.observation());
       case Decision.VerifyAttestation v -> {
         Attestation a = v.attestation();
@@ -419,13 +419,13 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     }
   }
 
-  private void sign(Observation obs) {
+  private void sign(Observation obs, dev.vigil.consensus.attestation.Digest digest) {
     long committeeIndex = committee.index();
     getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
       Optional<Attestation> known = store.attestation(obs.messageId());
       if (known.isPresent()) return (Command) new AlreadyAttested(known.get());
       try {
-        return new Signed(obs, store.sign(obs, committeeIndex, self));
+        return new Signed(obs, store.sign(obs, digest, committeeIndex, self));
       } catch (DoubleSignRefusedException e) {
         return new SignRefused(obs, e.getMessage());
       }

@@ -32,4 +32,11 @@ public record ConsensusStats(
   public ConsensusStats {
     heartbeats = Map.copyOf(heartbeats);
   }
+
+  /** Without a throttled-request count (the shape callers built before it was counted). */
+  public ConsensusStats(AggregationStats aggregation, long undecodableMessages, long undecodableItems, long badHeartbeats,
+      long requestsServed, long evidenceStored, long storeFailures, int peers, Map<Integer, PeerMessage.HeartbeatInfo> heartbeats) {
+    this(aggregation, undecodableMessages, undecodableItems, badHeartbeats, requestsServed, 0, evidenceStored, storeFailures, peers,
+        heartbeats);
+  }
 }

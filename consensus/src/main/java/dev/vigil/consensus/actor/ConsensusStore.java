@@ -48,8 +48,8 @@ final class ConsensusStore {
   }
 
   /** Guard (synced record), then sign. The pending record is written later, in a batch. */
-  SignedObservation sign(Observation obs, long committeeIndex, int selfIndex) throws DoubleSignRefusedException {
-    var digest = obs.digest();
+  SignedObservation sign(Observation obs, dev.vigil.consensus.attestation.Digest digest, long committeeIndex, int selfIndex)
+      throws DoubleSignRefusedException {
     Signature sig = guard.sign(key(obs.messageId()), digest.toBytes());
     return SignedObservation.of(committeeIndex, selfIndex, obs.body(), digest, sig, obs.txHash());
   }

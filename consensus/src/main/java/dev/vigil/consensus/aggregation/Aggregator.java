@@ -124,7 +124,7 @@ public final class Aggregator {
     p.firstSeenMillis = nowMillis; // the give-up clock runs from our own observation
     releaseUnseen(p);
     List<Decision> out = new ArrayList<>(2);
-    out.add(new Decision.Sign(observation));
+    out.add(new Decision.Sign(observation, digest));
     checkQuorum(p, out, nowMillis);
     return out;
   }

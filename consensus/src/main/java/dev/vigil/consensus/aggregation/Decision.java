@@ -11,7 +11,7 @@ import java.util.BitSet;
 public sealed interface Decision {
 
   /** Pass the double-sign guard and sign; report {@code onOwnSigned} or {@code onSignRefused}. */
-  record Sign(Observation observation) implements Decision {}
+  record Sign(Observation observation, Digest digest) implements Decision {}
 
   /** Check the peer's signature; report {@code onPeerSignatureVerified}. */
   record VerifySignature(SignedObservation observation) implements Decision {}

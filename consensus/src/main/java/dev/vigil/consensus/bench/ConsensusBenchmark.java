@@ -52,6 +52,11 @@ public final class ConsensusBenchmark {
     System.exit(0);
   }
 
+  /** Committees of 4 and 7, the preferred (native when it loads) crypto backend. */
+  public static String run(int messages) throws Exception {
+    return run(messages, new int[] {4, 7}, Secp256k1Backends.preferred());
+  }
+
   /** Runs the benchmark and returns the printed report. */
   public static String run(int messages, int[] sizes, Secp256k1 backend) throws Exception {
     StringBuilder out = new StringBuilder();

@@ -60,7 +60,7 @@ class AggregatorTest {
 
   void observeAndSign(Observation o, long now) {
     List<Decision> ds = agg.onLocalObservation(o, -1, now);
-    assertThat(ds).first().isEqualTo(new Decision.Sign(o));
+    assertThat(ds).first().isEqualTo(new Decision.Sign(o, o.digest()));
     agg.onOwnSigned(signed(0, o), now);
   }
 
@@ -71,7 +71,7 @@ class AggregatorTest {
     assertThat(deliverValid(signed(2, o), 0)).isEmpty();
     assertThat(agg.isAttested(o.messageId())).isFalse();
 
-    assertThat(agg.onLocalObservation(o, -1, 10)).containsExactly(new Decision.Sign(o));
+    assertThat(agg.onLocalObservation(o, -1, 10)).containsExactly(new Decision.Sign(o, o.digest()));
     List<Decision> ds = agg.onOwnSigned(signed(0, o), 10);
 
     assertThat(ds).hasSize(2);
