@@ -4,28 +4,24 @@ import java.util.Optional;
 
 /**
  * Server-sent-events framing (the WHATWG "event stream" rules), one line at a time: {@code field:
- * value} lines build an event, a blank line dispatches it, lines starting with ':' are comments
- * . Only an event with data is dispatched; its id is the last {@code id:}
- * seen; a bare {@code data:} line makes an event with empty data (pekko-http's keep-alive).
- * Lines arrive already split (CR, LF or CRLF), as {@code BodyHandlers.ofLines()} gives them.
+ * value} lines build an event, a blank line dispatches it, lines starting with ':' are comments.
+ * Only an event with data is dispatched, with the {@code id:} of its own block (the API gives every
+ * event one, so the spec's id carried over from earlier blocks is not needed); a bare
+ * {@code data:} line makes an event with empty data, which is pekko-http's keep-alive. Lines
+ * arrive already split (CR, LF or CRLF), as {@code BodyHandlers.ofLines()} gives them.
  */
 final class SseParser {
-  /** A dispatched event; {@code type} is empty for plain (untyped) events, {@code id} if the server gave none. */
+  /** A dispatched event; {@code type} is empty for plain (untyped) events, {@code id} if its block had none. */
   record Event(Optional<String> id, Optional<String> type, String data) {}
 
   private String id;
   private String type;
   private StringBuilder data;
-  private String lastEventId;
-  private long comments;
 
   /** Feeds one line (without its terminator); returns the event it completes, if any. */
   Optional<Event> line(String line) {
     if (line.isEmpty()) return dispatch();
-    if (line.startsWith(":")) {
-      comments++;
-      return Optional.empty();
-    }
+    if (line.startsWith(":")) return Optional.empty();
     int colon = line.indexOf(':');
     String field = colon < 0 ? line : line.substring(0, colon);
     String value = colon < 0 ? "" : line.substring(colon + 1);
@@ -42,7 +38,6 @@ final class SseParser {
   }
 
   private Optional<Event> dispatch() {
-    if (id != null) lastEventId = id;
     Optional<Event> out = data == null
         ? Optional.empty()
         : Optional.of(new Event(Optional.ofNullable(id).filter(s -> !s.isEmpty()),
@@ -51,15 +46,5 @@ final class SseParser {
     type = null;
     data = null;
     return out;
-  }
-
-  /** The id of the last dispatched block that had one (what a browser sends as Last-Event-ID). */
-  Optional<String> lastEventId() {
-    return Optional.ofNullable(lastEventId);
-  }
-
-  /** Comment lines seen (keep-alives). */
-  long comments() {
-    return comments;
   }
 }

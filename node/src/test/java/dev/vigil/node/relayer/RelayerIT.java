@@ -147,6 +147,10 @@ class RelayerIT {
       assertThat(d.destination()).isEqualTo("chain-b");
       assertThat(d.attempts()).isEqualTo(1);
     });
+    // a figure, printed, not asserted: one sender, one receipt at a time, anvil mining at once
+    RelayerSnapshot.Latency l = s.destinations().get(0).latency();
+    System.out.printf("relayer figures: 20 deliveries A->B, first seen -> receipt: mean %d ms, p50 %d ms, p99 %d ms, max %d ms%n",
+        l.mean().toMillis(), l.p50().toMillis(), l.p99().toMillis(), l.max().toMillis());
   }
 
   @Test

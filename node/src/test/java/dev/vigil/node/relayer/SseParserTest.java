@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -45,13 +44,5 @@ class SseParserTest {
       p.line(line).ifPresent(e -> got.add(e.id().orElse("") + "|" + e.type().orElse("") + "|" + e.data()));
     }
     assertThat(got).as(rule).containsExactlyElementsOf(expected);
-  }
-
-  @Test
-  void lastEventIdIsTheLastDispatchedBlocksId() {
-    SseParser p = new SseParser();
-    for (String line : List.of("id: 1", "data: a", "", ": keep-alive", "data: b", "", "id: 3", "")) p.line(line);
-    assertThat(p.lastEventId()).hasValue("3");
-    assertThat(p.comments()).isEqualTo(1);
   }
 }
