@@ -82,7 +82,8 @@ class RelayerIT {
     publisher = a.client(1);
     stranger = a.client(0);
     relayerAddress = b.client(1).address();
-    system = ActorSystem.create(Behaviors.empty(), "relayer-it", ConfigFactory.load());
+    system = ActorSystem.create(Behaviors.empty(), "relayer-it",
+        ConfigFactory.parseString("pekko.actor.provider = local").withFallback(ConfigFactory.load()));
   }
 
   @AfterAll
