@@ -245,9 +245,11 @@ final class DestinationSender implements AutoCloseable {
       // "already known": this very transaction is in the pool already (an earlier answer was lost)
       if (answer.hasError() && !String.valueOf(answer.getError().getMessage()).contains("already known")) {
         // not taken ("nonce too low", "replacement transaction underpriced", ...): the nonce is
-        // read again, so the next send reuses it if it is still free
+        // read again, so the next send reuses it if it is still free. Still doubtful: the HTTP
+        // client retries a POST whose connection dropped, so "nonce too low" may be the answer to
+        // our own transaction sent a second time; the retry looks it up by its hash.
         sending = false;
-        p.doubtful = null;
+        p.mayHaveSent = true;
         nextNonce = null;
         failed(p, "transaction rejected: " + answer.getError().getMessage());
         return;
