@@ -16,6 +16,9 @@ import org.web3j.abi.datatypes.generated.Uint16;
 import org.web3j.abi.datatypes.generated.Uint32;
 import org.web3j.abi.datatypes.generated.Uint8;
 import org.web3j.crypto.Credentials;
+import org.web3j.crypto.Hash;
+import org.web3j.crypto.RawTransaction;
+import org.web3j.crypto.TransactionEncoder;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
@@ -30,6 +33,7 @@ import org.web3j.protocol.exceptions.TransactionException;
 import org.web3j.tx.FastRawTransactionManager;
 import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 import org.web3j.tx.response.TransactionReceiptProcessor;
+import org.web3j.utils.Numeric;
 
 /**
  * Deploys contracts and sends transactions with web3j's ABI encoder and a local signing key; used by
@@ -40,12 +44,16 @@ public final class EvmClient {
   private static final BigInteger TIP = BigInteger.valueOf(1_000_000_000); // 1 gwei
 
   private final Web3j web3j;
+  private final Credentials account;
+  private final long evmChainId;
   private final String from;
   private final FastRawTransactionManager tx;
   private final TransactionReceiptProcessor receipts;
 
   public EvmClient(Web3j web3j, Credentials account, long evmChainId) {
     this.web3j = web3j;
+    this.account = account;
+    this.evmChainId = evmChainId;
     this.from = account.getAddress();
     this.receipts = new PollingTransactionReceiptProcessor(web3j, 50, 1200);
     this.tx = new FastRawTransactionManager(web3j, account, evmChainId, receipts);
@@ -75,11 +83,58 @@ public final class EvmClient {
    * between) raises it too, with the transaction.
    */
   public TransactionReceipt execute(String contract, Function function) {
-    String data = FunctionEncoder.encode(function);
-    BigInteger estimate = estimateGas(contract, data, function.getName());
+    return send(contract, FunctionEncoder.encode(function), gasLimitFor(contract, function), false, function.getName());
+  }
+
+  /**
+   * The gas limit to send {@code function} with: the estimate plus headroom. A call that would
+   * revert raises {@link ContractRevertException} (no transaction), as {@link #execute(String, Function)}.
+   */
+  public BigInteger gasLimitFor(String contract, Function function) {
+    BigInteger estimate = estimateGas(contract, FunctionEncoder.encode(function), function.getName());
     // anvil's estimate is the smallest limit that succeeds; headroom for state that moves under us
-    BigInteger limit = estimate.multiply(BigInteger.valueOf(6)).divide(BigInteger.valueOf(5)).add(BigInteger.valueOf(10_000));
-    return send(contract, data, limit, false, function.getName());
+    return estimate.multiply(BigInteger.valueOf(6)).divide(BigInteger.valueOf(5)).add(BigInteger.valueOf(10_000));
+  }
+
+  /** A legacy transaction signed for this chain, not sent: its hash is known before any node answers. */
+  public record SignedTransaction(BigInteger nonce, String hash, String raw) {}
+
+  /**
+   * Signs a call of {@code data} on {@code to} with an explicit nonce, for a caller that keeps its
+   * own nonce sequence and several transactions in flight (the relayer). Nothing is sent.
+   */
+  public SignedTransaction sign(BigInteger nonce, BigInteger gasPrice, BigInteger gasLimit, String to, String data) {
+    RawTransaction raw = RawTransaction.createTransaction(nonce, gasPrice, gasLimit, to, BigInteger.ZERO, data);
+    byte[] signed = TransactionEncoder.signMessage(raw, evmChainId, account);
+    return new SignedTransaction(nonce, Numeric.toHexString(Hash.sha3(signed)), Numeric.toHexString(signed));
+  }
+
+  /** The account's next nonce counting transactions in the node's pool ({@code eth_getTransactionCount(pending)}). */
+  public BigInteger pendingNonce() {
+    try {
+      var r = web3j.ethGetTransactionCount(from, DefaultBlockParameterName.PENDING).send();
+      if (r.hasError()) throw new IllegalStateException("eth_getTransactionCount answered error: " + r.getError().getMessage());
+      return r.getTransactionCount();
+    } catch (IOException e) {
+      throw new IllegalStateException("eth_getTransactionCount failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The gas price {@link #execute} pays: see {@link #gasPrice()}. */
+  public BigInteger currentGasPrice() {
+    try {
+      return gasPrice();
+    } catch (IOException e) {
+      throw new IllegalStateException("reading the gas price failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Why a mined transaction of this account (call {@code data} on {@code to}) reverted: the call
+   * replayed on the state before its block (earlier transactions of that block are not replayed).
+   */
+  public String revertReasonOf(TransactionReceipt receipt, String to, String data, BigInteger gasLimit) {
+    return minedRevertReason(receipt, to, data, gasLimit);
   }
 
   /**

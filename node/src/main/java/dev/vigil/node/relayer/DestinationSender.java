@@ -8,7 +8,10 @@ import dev.vigil.node.evm.MessageReceiverContract;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.Executors;
@@ -20,9 +23,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 import okhttp3.OkHttpClient;
 import org.web3j.abi.EventEncoder;
+import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.TypeReference;
 import org.web3j.abi.datatypes.DynamicBytes;
 import org.web3j.abi.datatypes.Event;
+import org.web3j.abi.datatypes.Function;
 import org.web3j.abi.datatypes.generated.Bytes32;
 import org.web3j.abi.datatypes.generated.Uint16;
 import org.web3j.abi.datatypes.generated.Uint64;
@@ -31,15 +36,23 @@ import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.request.EthFilter;
 import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.EthSendTransaction;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.Transaction;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers to one destination from one thread, so the sender's transactions go out in nonce order.
- * Each attestation: if the receiver says it is executed already, nothing is sent; else
+ * Delivers to one destination from one thread, with up to {@code maxPendingTransactions}
+ * transactions in flight. The thread owns the sender's nonce sequence on this chain: each
+ * transaction takes the next nonce; after any failed or doubtful send the sequence is read again
+ * from the chain ({@code eth_getTransactionCount(pending)}), so a nonce the node did not take is
+ * reused by the next send instead of leaving a gap that would hold up every later transaction.
+ * Receipts of all transactions in flight are polled from the same loop, once per new block.
+ *
+ * <p>Each attestation: if the receiver says it is executed already, nothing is sent; else
  * {@code receiveMessage} (gas estimated first, so a replay is refused before sending). A failure
  * (RPC down, a revert other than "message already executed") is retried with exponential backoff
  * and jitter until the give-up time; attestations that wait for a retry do not hold up the others.
@@ -52,6 +65,12 @@ final class DestinationSender implements AutoCloseable {
   private static final String MESSAGE_RECEIVED_TOPIC = EventEncoder.encode(new Event("MessageReceived", List.of(
       new TypeReference<Bytes32>(true) {}, new TypeReference<Uint16>(true) {}, new TypeReference<Bytes32>(true) {},
       new TypeReference<Uint64>() {}, new TypeReference<DynamicBytes>() {})));
+  /** How often receipts are looked for while transactions are in flight (one eth_blockNumber if no new block). */
+  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /** A transaction this long without a receipt is looked up: still in the node's pool, or dropped? */
+  static final long PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(60);
+  /** The gas price is read again after this long (base fees move per block). */
+  private static final long GAS_PRICE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   /** An attestation on its way; only the sender thread touches it after it is queued. */
   static final class Pending {
@@ -63,12 +82,30 @@ final class DestinationSender implements AutoCloseable {
     long dueNanos;
     String lastError;
     boolean mayHaveSent; // a send failed in a way that leaves unknown whether the transaction went out
+    Sent doubtful; // a transaction whose send answer was lost: looked up before anything is sent again
 
     Pending(AttestationEvents.Received received, long firstSeenNanos) {
       this.received = received;
       this.digest = received.attestation().digest();
       this.id = received.attestation().messageId();
       this.firstSeenNanos = firstSeenNanos;
+    }
+  }
+
+  /** A transaction of ours the node took, its receipt not seen yet. */
+  private static final class Sent {
+    final Pending p;
+    final EvmClient.SignedTransaction tx;
+    final String data;
+    final BigInteger gasLimit;
+    long checkedNanos;
+
+    Sent(Pending p, EvmClient.SignedTransaction tx, String data, BigInteger gasLimit, long now) {
+      this.p = p;
+      this.tx = tx;
+      this.data = data;
+      this.gasLimit = gasLimit;
+      this.checkedNanos = now;
     }
   }
 
@@ -79,12 +116,19 @@ final class DestinationSender implements AutoCloseable {
   private final Semaphore slots;
   private final LinkedBlockingQueue<Pending> incoming = new LinkedBlockingQueue<>();
   private final PriorityQueue<Pending> waiting = new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos, b.dueNanos));
+  private final Map<String, Sent> sent = new LinkedHashMap<>(); // by tx hash, in nonce order
   private final OkHttpClient okHttp;
   private final ScheduledExecutorService web3jExecutor;
   private final Web3j web3j;
+  private final EvmClient client;
+  private final MessageReceiverContract receiver;
   private final Thread thread;
   private volatile boolean running = true;
-  private EvmClient client; // rebuilt after a failure: its nonce counter may be ahead of the chain
+  private BigInteger nextNonce; // null: read from the chain before the next send
+  private BigInteger gasPrice;
+  private long gasPriceAt;
+  private long lastPollNanos;
+  private BigInteger lastPolledHead;
 
   final AtomicLong delivered = new AtomicLong();
   final AtomicLong alreadyExecuted = new AtomicLong();
@@ -110,6 +154,8 @@ final class DestinationSender implements AutoCloseable {
       return t;
     });
     this.web3j = Web3j.build(new HttpService(destination.rpcUrl().toString(), okHttp), 500, web3jExecutor);
+    this.client = new EvmClient(web3j, settings.sender(), destination.evmChainId());
+    this.receiver = MessageReceiverContract.at(client, destination.receiver());
     this.thread = new Thread(this::run, "relayer-send-" + destination.name());
   }
 
@@ -133,56 +179,166 @@ final class DestinationSender implements AutoCloseable {
 
   private void run() {
     while (running) {
-      Pending p;
       try {
-        p = next();
+        long now = System.nanoTime();
+        long untilPoll = sent.isEmpty() ? TimeUnit.SECONDS.toNanos(1) : Math.max(0, lastPollNanos + POLL_NANOS - now);
+        if (sent.size() < settings.maxPendingTransactions()) {
+          Pending p = next(untilPoll);
+          if (p != null) attempt(p);
+        } else if (untilPoll > 0) {
+          TimeUnit.NANOSECONDS.sleep(untilPoll);
+        }
+        if (!sent.isEmpty() && System.nanoTime() - (lastPollNanos + POLL_NANOS) >= 0) {
+          pollReceipts();
+          lastPollNanos = System.nanoTime();
+        }
       } catch (InterruptedException e) {
         break;
       }
-      if (p != null) attempt(p);
     }
   }
 
-  /** The next attestation to try: a due retry, else a new one, waiting until one of them is there. */
-  private Pending next() throws InterruptedException {
+  /** The next attestation to try: a due retry, else a new one, waiting up to {@code maxWaitNanos} for one. */
+  private Pending next(long maxWaitNanos) throws InterruptedException {
     Pending head = waiting.peek();
     long now = System.nanoTime();
     if (head != null && head.dueNanos - now <= 0) return waiting.poll();
-    long wait = head == null ? TimeUnit.SECONDS.toNanos(1) : head.dueNanos - now;
-    return incoming.poll(wait, TimeUnit.NANOSECONDS);
+    long wait = head == null ? maxWaitNanos : Math.min(maxWaitNanos, head.dueNanos - now);
+    return wait <= 0 ? incoming.poll() : incoming.poll(wait, TimeUnit.NANOSECONDS);
   }
 
+  /** Checks, estimates and sends {@code p}'s transaction with the next nonce; its receipt is awaited by {@link #pollReceipts}. */
   private void attempt(Pending p) {
     p.attempts++;
     boolean sending = false;
     try {
-      MessageReceiverContract receiver = receiver();
+      if (p.doubtful != null) {
+        Sent d = p.doubtful;
+        // the node may have taken it: a receipt, or a place in its pool, means nothing is sent again
+        Optional<TransactionReceipt> r = web3j.ethGetTransactionReceipt(d.tx.hash()).send().getTransactionReceipt();
+        boolean pooled = r.isEmpty() && web3j.ethGetTransactionByHash(d.tx.hash()).send().getTransaction().isPresent();
+        p.doubtful = null;
+        if (r.isPresent()) {
+          mined(d, r.get());
+          return;
+        }
+        if (pooled) {
+          d.checkedNanos = System.nanoTime();
+          sent.put(d.tx.hash(), d);
+          return;
+        }
+      }
       if (receiver.isExecuted(p.digest)) {
         Optional<String> ours = p.mayHaveSent ? ourTransaction(p.digest) : Optional.empty();
         if (ours.isPresent()) delivered(p, ours.get());
         else done(p, false);
         return;
       }
+      Function call = new Function("receiveMessage", List.of(new DynamicBytes(p.received.raw())), List.of());
+      BigInteger gasLimit = client.gasLimitFor(destination.receiver(), call); // a replay is refused here
+      String data = FunctionEncoder.encode(call);
+      if (nextNonce == null) nextNonce = client.pendingNonce();
+      EvmClient.SignedTransaction tx = client.sign(nextNonce, gasPrice(), gasLimit, destination.receiver(), data);
       sending = true;
-      MessageReceiverContract.Received r = receiver.receiveMessage(p.received.raw());
-      delivered(p, r.txHash());
+      p.doubtful = new Sent(p, tx, data, gasLimit, System.nanoTime());
+      EthSendTransaction answer = web3j.ethSendRawTransaction(tx.raw()).send();
+      // "already known": this very transaction is in the pool already (an earlier answer was lost)
+      if (answer.hasError() && !String.valueOf(answer.getError().getMessage()).contains("already known")) {
+        // not taken ("nonce too low", "replacement transaction underpriced", ...): the nonce is
+        // read again, so the next send reuses it if it is still free. Still doubtful: the HTTP
+        // client retries a POST whose connection dropped, so "nonce too low" may be the answer to
+        // our own transaction sent a second time; the retry looks it up by its hash.
+        sending = false;
+        p.mayHaveSent = true;
+        nextNonce = null;
+        failed(p, "transaction rejected: " + answer.getError().getMessage());
+        return;
+      }
+      p.doubtful = null;
+      nextNonce = nextNonce.add(BigInteger.ONE);
+      sent.put(tx.hash(), new Sent(p, tx, data, gasLimit, System.nanoTime()));
+      sending = false;
     } catch (ContractRevertException e) {
       if (ALREADY_EXECUTED.equals(e.reason())) {
-        // executed between our check and our send (another relayer won the race)
+        // executed between our check and our estimate (another relayer won the race)
         done(p, false);
       } else {
-        failed(p, "receiver reverted: " + e.reason() + (e.mined() ? " (tx " + e.txHash().orElse("?") + ")" : ""));
+        failed(p, "receiver reverted: " + e.reason());
       }
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       if (sending) p.mayHaveSent = true;
-      client = null;
+      nextNonce = null; // the node may or may not have taken the nonce: ask it
+      gasPrice = null;
       failed(p, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
   }
 
-  private MessageReceiverContract receiver() {
-    if (client == null) client = new EvmClient(web3j, settings.sender(), destination.evmChainId());
-    return MessageReceiverContract.at(client, destination.receiver());
+  private BigInteger gasPrice() {
+    long now = System.nanoTime();
+    if (gasPrice == null || now - gasPriceAt > GAS_PRICE_NANOS) {
+      gasPrice = client.currentGasPrice();
+      gasPriceAt = now;
+    }
+    return gasPrice;
+  }
+
+  /**
+   * Looks for the receipts of every transaction in flight, if a block came since the last look. A
+   * transaction long without a receipt that the node no longer knows was dropped from its pool:
+   * its attestation is retried (with the nonce read again, which fills the hole it left).
+   */
+  private void pollReceipts() {
+    try {
+      BigInteger head = web3j.ethBlockNumber().send().getBlockNumber();
+      long now = System.nanoTime();
+      boolean patienceOver = sent.values().stream().anyMatch(s -> now - s.checkedNanos > PATIENCE_NANOS);
+      if (head.equals(lastPolledHead) && !patienceOver) return;
+      for (Iterator<Sent> it = sent.values().iterator(); it.hasNext(); ) {
+        Sent s = it.next();
+        Optional<TransactionReceipt> r = web3j.ethGetTransactionReceipt(s.tx.hash()).send().getTransactionReceipt();
+        if (r.isPresent()) {
+          it.remove();
+          mined(s, r.get());
+        } else if (now - s.checkedNanos > PATIENCE_NANOS) {
+          if (web3j.ethGetTransactionByHash(s.tx.hash()).send().getTransaction().isPresent()) {
+            s.checkedNanos = now; // still pending (a slow or congested chain): keep waiting
+          } else {
+            it.remove();
+            nextNonce = null;
+            failed(s.p, "transaction " + s.tx.hash() + " (nonce " + s.tx.nonce() + ") was dropped without a receipt");
+          }
+        }
+      }
+      lastPolledHead = head;
+    } catch (IOException | RuntimeException e) {
+      // the transactions stay in flight: their receipts are asked for again at the next poll
+      log.debug("polling receipts on {} failed: {}", destination.name(), e.toString());
+    }
+  }
+
+  private void mined(Sent s, TransactionReceipt r) {
+    if (r.isStatusOK()) {
+      delivered(s.p, s.tx.hash());
+      return;
+    }
+    String reason = client.revertReasonOf(r, destination.receiver(), s.data, s.gasLimit);
+    if (ALREADY_EXECUTED.equals(reason) || receiverSaysExecuted(s.p)) {
+      // another relayer's transaction (or an earlier one of ours whose answer was lost) came first
+      Optional<String> ours = s.p.mayHaveSent ? ourTransaction(s.p.digest) : Optional.empty();
+      if (ours.isPresent()) delivered(s.p, ours.get());
+      else done(s.p, false);
+    } else {
+      failed(s.p, "receiver reverted: " + reason + " (tx " + s.tx.hash() + ")");
+    }
+  }
+
+  /** Whether the digest is executed now; false if that cannot be told (the retry asks again). */
+  private boolean receiverSaysExecuted(Pending p) {
+    try {
+      return receiver.isExecuted(p.digest);
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   private void delivered(Pending p, String txHash) {

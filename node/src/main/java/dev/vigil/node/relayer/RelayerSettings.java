@@ -34,10 +34,12 @@ import org.web3j.crypto.Credentials;
  * @param reconnectMax the longest delay between two attempts to reopen a stream
  * @param streamIdleTimeout a stream that sends nothing (not even a keep-alive comment) this long is reopened
  * @param rpcTimeout connect/read timeout of one JSON-RPC request to a destination
+ * @param maxPendingTransactions transactions sent but not yet mined, per destination: each takes the
+ *     next nonce of the sender's sequence, so this many deliveries can land in one block
  */
 public record RelayerSettings(List<URI> nodes, List<Route> routes, Credentials sender, Duration retryInitial,
     Duration retryMax, Duration giveUpAfter, int maxInFlight, Duration reconnectInitial, Duration reconnectMax,
-    Duration streamIdleTimeout, Duration rpcTimeout) {
+    Duration streamIdleTimeout, Duration rpcTimeout, int maxPendingTransactions) {
   /** Where {@link #fromConfig} reads its keys. */
   public static final String PATH = "vigil.node.relayer";
   private static final Pattern EVM_ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
@@ -119,11 +121,15 @@ public record RelayerSettings(List<URI> nodes, List<Route> routes, Credentials s
     if (maxInFlight < 1 || maxInFlight > 1_000_000) {
       throw new IllegalArgumentException("max-in-flight must be 1..1000000 attestations, got " + maxInFlight);
     }
+    if (maxPendingTransactions < 1 || maxPendingTransactions > 1_000) {
+      throw new IllegalArgumentException("max-pending-transactions must be 1..1000 transactions, got "
+          + maxPendingTransactions);
+    }
   }
 
   /**
    * Defaults: retries from 250 ms doubling to 10 s, given up after 10 min; 1000 in flight per
-   * destination; streams reopened from 250 ms up to 10 s apart, and when silent for 45 s (three
+   * destination, of which up to 16 as transactions not yet mined; streams reopened from 250 ms up to 10 s apart, and when silent for 45 s (three
    * of the API's 15 s keep-alives); 10 s per JSON-RPC request.
    *
    * @param senderKeyHex the sender's secp256k1 private key, 64 hex digits, 0x optional
@@ -131,37 +137,42 @@ public record RelayerSettings(List<URI> nodes, List<Route> routes, Credentials s
   public static RelayerSettings of(List<URI> nodes, List<Route> routes, String senderKeyHex) {
     return new RelayerSettings(nodes, routes, credentials(senderKeyHex), Duration.ofMillis(250), Duration.ofSeconds(10),
         Duration.ofMinutes(10), 1000, Duration.ofMillis(250), Duration.ofSeconds(10), Duration.ofSeconds(45),
-        Duration.ofSeconds(10));
+        Duration.ofSeconds(10), 16);
   }
 
   public RelayerSettings withRetry(Duration initial, Duration max) {
     return new RelayerSettings(nodes, routes, sender, initial, max, giveUpAfter, maxInFlight, reconnectInitial,
-        reconnectMax, streamIdleTimeout, rpcTimeout);
+        reconnectMax, streamIdleTimeout, rpcTimeout, maxPendingTransactions);
   }
 
   public RelayerSettings withGiveUpAfter(Duration giveUpAfter) {
     return new RelayerSettings(nodes, routes, sender, retryInitial, retryMax, giveUpAfter, maxInFlight, reconnectInitial,
-        reconnectMax, streamIdleTimeout, rpcTimeout);
+        reconnectMax, streamIdleTimeout, rpcTimeout, maxPendingTransactions);
   }
 
   public RelayerSettings withMaxInFlight(int maxInFlight) {
     return new RelayerSettings(nodes, routes, sender, retryInitial, retryMax, giveUpAfter, maxInFlight, reconnectInitial,
-        reconnectMax, streamIdleTimeout, rpcTimeout);
+        reconnectMax, streamIdleTimeout, rpcTimeout, maxPendingTransactions);
+  }
+
+  public RelayerSettings withMaxPendingTransactions(int maxPendingTransactions) {
+    return new RelayerSettings(nodes, routes, sender, retryInitial, retryMax, giveUpAfter, maxInFlight, reconnectInitial,
+        reconnectMax, streamIdleTimeout, rpcTimeout, maxPendingTransactions);
   }
 
   public RelayerSettings withReconnect(Duration initial, Duration max) {
     return new RelayerSettings(nodes, routes, sender, retryInitial, retryMax, giveUpAfter, maxInFlight, initial, max,
-        streamIdleTimeout, rpcTimeout);
+        streamIdleTimeout, rpcTimeout, maxPendingTransactions);
   }
 
   public RelayerSettings withStreamIdleTimeout(Duration streamIdleTimeout) {
     return new RelayerSettings(nodes, routes, sender, retryInitial, retryMax, giveUpAfter, maxInFlight, reconnectInitial,
-        reconnectMax, streamIdleTimeout, rpcTimeout);
+        reconnectMax, streamIdleTimeout, rpcTimeout, maxPendingTransactions);
   }
 
   public RelayerSettings withRpcTimeout(Duration rpcTimeout) {
     return new RelayerSettings(nodes, routes, sender, retryInitial, retryMax, giveUpAfter, maxInFlight, reconnectInitial,
-        reconnectMax, streamIdleTimeout, rpcTimeout);
+        reconnectMax, streamIdleTimeout, rpcTimeout, maxPendingTransactions);
   }
 
   /** The sender's address (0x, lower case); the key itself stays inside. */
@@ -179,7 +190,7 @@ public record RelayerSettings(List<URI> nodes, List<Route> routes, Credentials s
     return "RelayerSettings[nodes=" + nodes + ", routes=" + routes + ", sender=" + senderAddress()
         + ", retry=" + retryInitial + ".." + retryMax + ", giveUpAfter=" + giveUpAfter + ", maxInFlight=" + maxInFlight
         + ", reconnect=" + reconnectInitial + ".." + reconnectMax + ", streamIdleTimeout=" + streamIdleTimeout
-        + ", rpcTimeout=" + rpcTimeout + "]";
+        + ", rpcTimeout=" + rpcTimeout + ", maxPendingTransactions=" + maxPendingTransactions + "]";
   }
 
   /**
@@ -190,7 +201,7 @@ public record RelayerSettings(List<URI> nodes, List<Route> routes, Credentials s
    * destinations { chain-b { rpc-url = "http://...", evm-chain-id = 31338, receiver = "0x..." } }
    * routes = [ { emitter-chain = 2, emitter = "0x<40 or 64 hex>", destination = chain-b } ]
    * retry-initial, retry-max, give-up-after, max-in-flight, reconnect-initial, reconnect-max,
-   * stream-idle-timeout, rpc-timeout   # optional, defaults as in {@link #of}
+   * stream-idle-timeout, rpc-timeout, max-pending-transactions   # optional, defaults as in {@link #of}
    * </pre>
    * A bad or missing value fails with the key's full path and what was expected.
    */
@@ -231,7 +242,8 @@ public record RelayerSettings(List<URI> nodes, List<Route> routes, Credentials s
           duration(c, "give-up-after", s.giveUpAfter),
           c.hasPath("max-in-flight") ? c.getInt("max-in-flight") : s.maxInFlight,
           duration(c, "reconnect-initial", s.reconnectInitial), duration(c, "reconnect-max", s.reconnectMax),
-          duration(c, "stream-idle-timeout", s.streamIdleTimeout), duration(c, "rpc-timeout", s.rpcTimeout));
+          duration(c, "stream-idle-timeout", s.streamIdleTimeout), duration(c, "rpc-timeout", s.rpcTimeout),
+          c.hasPath("max-pending-transactions") ? c.getInt("max-pending-transactions") : s.maxPendingTransactions);
     } catch (ConfigException | IllegalArgumentException e) {
       throw new IllegalArgumentException("bad relayer settings under " + PATH + ": " + e.getMessage(), e);
     }

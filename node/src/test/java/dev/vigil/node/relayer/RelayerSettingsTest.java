@@ -56,7 +56,9 @@ class RelayerSettingsTest {
         row("give-up negative", () -> valid().withGiveUpAfter(Duration.ofSeconds(-1)), "give-up-after must be positive"),
         row("idle timeout zero", () -> valid().withStreamIdleTimeout(Duration.ZERO), "stream-idle-timeout must be positive"),
         row("rpc timeout zero", () -> valid().withRpcTimeout(Duration.ZERO), "rpc-timeout must be positive"),
-        row("max in flight zero", () -> valid().withMaxInFlight(0), "max-in-flight must be 1..1000000"));
+        row("max in flight zero", () -> valid().withMaxInFlight(0), "max-in-flight must be 1..1000000"),
+        row("max pending transactions zero", () -> valid().withMaxPendingTransactions(0), "max-pending-transactions must be 1..1000"),
+        row("max pending transactions too many", () -> valid().withMaxPendingTransactions(1001), "max-pending-transactions must be 1..1000"));
   }
 
   static Arguments row(String name, Supplier<Object> build, String message) {
@@ -100,6 +102,7 @@ class RelayerSettingsTest {
           ]
           give-up-after = 30s
           max-in-flight = 50
+          max-pending-transactions = 4
         }
         """.formatted(KEY, "22".repeat(20), "33".repeat(20), "11".repeat(20), "44".repeat(32))));
     assertThat(s.nodes()).containsExactly(NODE, URI.create("http://127.0.0.1:8081"));
@@ -111,6 +114,8 @@ class RelayerSettingsTest {
     assertThat(s.senderAddress()).isEqualTo(KEY_ADDRESS);
     assertThat(s.giveUpAfter()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.maxInFlight()).isEqualTo(50);
+    assertThat(s.maxPendingTransactions()).isEqualTo(4);
+    assertThat(valid().maxPendingTransactions()).isEqualTo(16);
     assertThat(s.retryInitial()).isEqualTo(valid().retryInitial());
     assertThat(s.streamIdleTimeout()).isEqualTo(valid().streamIdleTimeout());
   }
