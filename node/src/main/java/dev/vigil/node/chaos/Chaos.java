@@ -62,6 +62,7 @@ public final class Chaos {
       if (duration.compareTo(Duration.ofSeconds(30)) < 0) {
         throw new IllegalArgumentException("--duration must be at least 30s (warm-up, faults and a quorum-loss phase), got " + duration);
       }
+      if (settle.isNegative() || settle.isZero()) throw new IllegalArgumentException("--settle must be positive, got " + settle);
     }
   }
 

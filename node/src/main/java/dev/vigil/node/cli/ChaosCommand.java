@@ -5,7 +5,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "chaos",
@@ -37,14 +40,31 @@ final class ChaosCommand implements Callable<Integer> {
   @Option(names = "--work-dir", description = "Keys, node files, data and logs (wiped at start). Default: .devnet/chaos in the repository.")
   Path workDir;
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() {
     Path dir = workDir != null ? workDir : Path.of(System.getProperty("vigil.home", "."), ".devnet", "chaos");
     long s = seed != null ? seed : new java.security.SecureRandom().nextLong();
-    Duration d = DevnetCommand.parse(duration);
-    Chaos.Options o = new Chaos.Options(nodes, d, s, rate, DevnetCommand.parse(settle), dir.toAbsolutePath().normalize(), System.out);
+    Duration d = parse("--duration", duration);
+    if (!(rate > 0) || rate > 100) throw new ParameterException(spec.commandLine(), "--rate must be in (0, 100] messages per second, got " + rate);
+    Chaos.Options o;
+    try {
+      o = new Chaos.Options(nodes, d, s, rate, parse("--settle", settle), dir.toAbsolutePath().normalize(), System.out);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     Chaos.Report r = Chaos.run(o);
     System.out.println(r.allPass() ? "OK: every invariant held (seed " + s + ")" : "FAILED: an invariant failed (seed " + s + ", logs in " + dir + "/logs)");
     return r.allPass() ? 0 : 1;
+  }
+
+  private Duration parse(String option, String s) {
+    try {
+      return DevnetCommand.parse(s);
+    } catch (ParameterException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage().replace("--duration", option));
+    }
   }
 }
