@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       BenchCommand.class,
       ConfigCommand.class,
+      ChaosCommand.class,
       RunCommand.class,
       DevnetCommand.class
     })

@@ -2,6 +2,7 @@ package dev.vigil.node.devnet;
 
 import dev.vigil.consensus.attestation.Bytes32;
 import dev.vigil.consensus.attestation.MessageId;
+import dev.vigil.node.chaos.FaultyRpcProxy;
 import dev.vigil.node.config.DevKeys;
 import dev.vigil.node.evm.Anvil;
 import dev.vigil.node.evm.EvmClient;
@@ -53,6 +54,7 @@ public final class Devnet implements AutoCloseable {
   private final List<EvmClient> senders = new ArrayList<>();
   private final List<NodeProcess> guardians = new ArrayList<>();
   private final List<URI> apis = new ArrayList<>();
+  private final List<List<FaultyRpcProxy>> proxies = new ArrayList<>(); // [guardian][chain], with rpcProxies only
   private final Map<MessageId, Long> publishedAt = new ConcurrentHashMap<>();
   private final Map<MessageId, long[]> deliveredAt = new ConcurrentHashMap<>(); // {attestedAtNanos, deliveredAtNanos}
   private final AtomicLong publishErrors = new AtomicLong();
@@ -144,6 +146,8 @@ public final class Devnet implements AutoCloseable {
     String seeds = IntStream.range(0, Math.min(2, options.nodes())).mapToObj(i -> "\"127.0.0.1:" + clusterPorts[i] + "\"")
         .collect(Collectors.joining(", "));
     for (int i = 0; i < options.nodes(); i++) {
+      if (options.rpcProxies()) proxies.add(List.of(FaultyRpcProxy.start(chains.get(0).rpcUrl()),
+          FaultyRpcProxy.start(chains.get(1).rpcUrl())));
       Path keyFile = keys.resolve("guardian-" + i + ".json");
       Path conf = options.workDir().resolve("guardian-" + i + ".conf");
       try {
@@ -166,7 +170,8 @@ public final class Devnet implements AutoCloseable {
     for (int c = 0; c < 2; c++) {
       chainsConf.append("    ").append(NAMES[c]).append(" {\n")
           .append("      id = ").append(c + 1).append("\n")
-          .append("      rpc-urls = [\"").append(chains.get(c).rpcUrl()).append("\"]\n")
+          .append("      rpc-urls = [\"").append(options.rpcProxies() ? proxies.get(i).get(c).url() : chains.get(c).rpcUrl())
+          .append("\"]\n")
           .append("      core-address = \"").append(chains.get(c).coreAddress()).append("\"\n")
           // alpha uses anvil's finality tags; beta is run as a chain without them
           .append(c == 0 ? "      finality = tags\n" : "      finality { confirmations = 2 }\n")
@@ -316,6 +321,31 @@ public final class Devnet implements AutoCloseable {
     return String.format("%.2fs", s.get(Math.max(0, idx)));
   }
 
+  /** Guardian {@code g}'s RPC proxy in front of chain index {@code c} (0 alpha, 1 beta); needs rpcProxies. */
+  public FaultyRpcProxy rpcProxy(int g, int c) {
+    if (!options.rpcProxies()) throw new IllegalStateException("this devnet was started without RPC proxies");
+    return proxies.get(g).get(c);
+  }
+
+  /** Publish → first sight of the attestation by the relayer, for every delivered message. */
+  public Map<MessageId, Duration> attestLatencies() {
+    Map<MessageId, Duration> out = new java.util.HashMap<>();
+    deliveredAt.forEach((id, t) -> {
+      Long p = publishedAt.get(id);
+      if (p != null) out.put(id, Duration.ofNanos(t[0] - p));
+    });
+    return out;
+  }
+
+  /** When each published message was published (System.nanoTime). */
+  public Map<MessageId, Long> publishTimes() {
+    return Map.copyOf(publishedAt);
+  }
+
+  public long publishErrors() {
+    return publishErrors.get();
+  }
+
   public NodeProcess guardian(int i) {
     return guardians.get(i);
   }
@@ -387,6 +417,7 @@ public final class Devnet implements AutoCloseable {
     if (publishers != null) publishers.shutdownNow();
     if (relayer != null) relayer.close();
     for (NodeProcess g : guardians) g.stop(Duration.ofSeconds(10));
+    for (List<FaultyRpcProxy> ps : proxies) ps.forEach(FaultyRpcProxy::close);
     for (LocalChain c : chains) c.close();
     http.close();
   }

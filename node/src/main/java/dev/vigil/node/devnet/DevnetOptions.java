@@ -15,9 +15,11 @@ import java.time.Duration;
  * @param clusterBasePort guardian i's cluster port is this + i (0: free ports)
  * @param httpBasePort guardian i's HTTP port is this + i (0: free ports)
  * @param out where progress goes
+ * @param rpcProxies put a {@link dev.vigil.node.chaos.FaultyRpcProxy} between each guardian and each chain, so
+ *     that faults can be injected per guardian and chain (the chaos tool); false: guardians talk to anvil directly
  */
 public record DevnetOptions(int nodes, double rate, Duration duration, Path workDir, int anvilPortA, int anvilPortB,
-    int clusterBasePort, int httpBasePort, PrintStream out) {
+    int clusterBasePort, int httpBasePort, PrintStream out, boolean rpcProxies) {
   public DevnetOptions {
     if (nodes < 1 || nodes > 19) throw new IllegalArgumentException("--nodes must be 1..19, got " + nodes);
     if (!(rate > 0) || rate > 100) throw new IllegalArgumentException("--rate must be in (0, 100] messages per second, got " + rate);
@@ -28,23 +30,31 @@ public record DevnetOptions(int nodes, double rate, Duration duration, Path work
 
   /** The layout of cluster-configs/devnet: anvil on 8545/8546, cluster 7101+, HTTP 7201+. */
   public static DevnetOptions defaults(Path workDir, PrintStream out) {
-    return new DevnetOptions(4, 2, null, workDir, 8545, 8546, 7101, 7201, out);
+    return new DevnetOptions(4, 2, null, workDir, 8545, 8546, 7101, 7201, out, false);
   }
 
   /** Every port chosen free at start: for tests, and for running beside another devnet. */
   public DevnetOptions withFreePorts() {
-    return new DevnetOptions(nodes, rate, duration, workDir, 0, 0, 0, 0, out);
+    return new DevnetOptions(nodes, rate, duration, workDir, 0, 0, 0, 0, out, rpcProxies);
   }
 
   public DevnetOptions withNodes(int n) {
-    return new DevnetOptions(n, rate, duration, workDir, anvilPortA, anvilPortB, clusterBasePort, httpBasePort, out);
+    return new DevnetOptions(n, rate, duration, workDir, anvilPortA, anvilPortB, clusterBasePort, httpBasePort, out, rpcProxies);
   }
 
   public DevnetOptions withRate(double r) {
-    return new DevnetOptions(nodes, r, duration, workDir, anvilPortA, anvilPortB, clusterBasePort, httpBasePort, out);
+    return new DevnetOptions(nodes, r, duration, workDir, anvilPortA, anvilPortB, clusterBasePort, httpBasePort, out, rpcProxies);
   }
 
   public DevnetOptions withDuration(Duration d) {
-    return new DevnetOptions(nodes, rate, d, workDir, anvilPortA, anvilPortB, clusterBasePort, httpBasePort, out);
+    return new DevnetOptions(nodes, rate, d, workDir, anvilPortA, anvilPortB, clusterBasePort, httpBasePort, out, rpcProxies);
+  }
+
+  public DevnetOptions withRpcProxies(boolean on) {
+    return new DevnetOptions(nodes, rate, duration, workDir, anvilPortA, anvilPortB, clusterBasePort, httpBasePort, out, on);
+  }
+
+  public DevnetOptions withOut(PrintStream o) {
+    return new DevnetOptions(nodes, rate, duration, workDir, anvilPortA, anvilPortB, clusterBasePort, httpBasePort, o, rpcProxies);
   }
 }

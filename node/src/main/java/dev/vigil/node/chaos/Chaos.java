@@ -1,0 +1,411 @@
+package dev.vigil.node.chaos;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.consensus.attestation.Attestation;
+import dev.vigil.consensus.attestation.AttestationCodec;
+import dev.vigil.consensus.attestation.AttestationVerifier;
+import dev.vigil.consensus.attestation.Committee;
+import dev.vigil.consensus.attestation.CommitteeHistory;
+import dev.vigil.consensus.attestation.Digest;
+import dev.vigil.consensus.attestation.MessageId;
+import dev.vigil.consensus.attestation.Verdict;
+import dev.vigil.node.config.DevKeys;
+import dev.vigil.node.devnet.Devnet;
+import dev.vigil.node.devnet.DevnetOptions;
+import dev.vigil.signing.Hex;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+/**
+ * One chaos scenario on a devnet: a steady message stream, a seeded fault schedule (SIGKILL of up
+ * to f guardians with restart, SIGSTOP/SIGCONT, a flaky RPC endpoint on a chain, and one phase
+ * with f+1 guardians down), then the invariants checked against every guardian's API and the
+ * destination contracts. Bounded: the schedule ends after {@code duration}, the checks after
+ * {@code settle} more.
+ */
+public final class Chaos {
+  /** The kinds of fault the schedule injects. */
+  public enum FaultKind {
+    KILL, FREEZE, RPC, QUORUM_LOSS
+  }
+
+  /**
+   * @param nodes guardians (at least 4, so that f is at least 1)
+   * @param duration how long traffic and faults run
+   * @param seed the fault schedule's seed; the same seed gives the same schedule
+   * @param rate messages per second, both directions together
+   * @param settle how long after the last fault every message must be attested and delivered
+   * @param workDir the devnet's work dir (wiped)
+   * @param out where progress and the summary go
+   */
+  public record Options(int nodes, Duration duration, long seed, double rate, Duration settle, Path workDir, PrintStream out) {
+    public Options {
+      if (nodes < 4) throw new IllegalArgumentException("--nodes must be at least 4 (f >= 1), got " + nodes);
+      if (duration.compareTo(Duration.ofSeconds(30)) < 0) {
+        throw new IllegalArgumentException("--duration must be at least 30s (warm-up, faults and a quorum-loss phase), got " + duration);
+      }
+      if (settle.isNegative() || settle.isZero()) throw new IllegalArgumentException("--settle must be positive, got " + settle);
+    }
+  }
+
+  /** One verdict line of the summary. */
+  public record Invariant(String name, boolean pass, String detail) {}
+
+  /** What a scenario did and found. */
+  public record Report(long seed, int nodes, Map<FaultKind, Integer> faults, long published, long attested, long delivered,
+      Duration attestP99, Duration attestMax, Duration recovery, List<Invariant> invariants, List<String> faultLog) {
+    public boolean allPass() {
+      return invariants.stream().allMatch(Invariant::pass);
+    }
+
+    public String table() {
+      StringBuilder b = new StringBuilder();
+      b.append(String.format("== chaos scenario: seed %d, %d guardians (f = %d) ==%n", seed, nodes, (nodes - 1) / 3));
+      row(b, "faults injected", faults.entrySet().stream().map(e -> e.getKey().name().toLowerCase() + " " + e.getValue())
+          .reduce((x, y) -> x + ", " + y).orElse("none"));
+      row(b, "messages published", String.valueOf(published));
+      row(b, "attested (all guardians)", String.valueOf(attested));
+      row(b, "delivered", String.valueOf(delivered));
+      row(b, "time to attest p99 / max", secs(attestP99) + " / " + secs(attestMax));
+      row(b, "recovery after last fault", recovery == null ? "did not recover" : secs(recovery));
+      for (Invariant i : invariants) row(b, "invariant " + i.name(), (i.pass() ? "PASS" : "FAIL") + "  " + i.detail());
+      return b.toString();
+    }
+
+    private static void row(StringBuilder b, String k, String v) {
+      b.append(String.format("  %-28s %s%n", k, v));
+    }
+
+    private static String secs(Duration d) {
+      return String.format("%.2fs", d.toMillis() / 1000.0);
+    }
+  }
+
+  private final Options o;
+  private final Random rnd;
+  private final int f;
+  private long start = System.nanoTime(); // reset when the schedule starts
+  private final Map<FaultKind, Integer> faults = new EnumMap<>(FaultKind.class);
+  private final List<String> faultLog = new ArrayList<>();
+  /** attestations guardians served just before they were SIGKILLed: guardian → (message → digest) */
+  private final Map<Integer, Map<MessageId, Digest>> servedBeforeKill = new HashMap<>();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final ObjectMapper json = new ObjectMapper();
+  private Devnet d;
+  private long lastFaultEnd;
+  private String stallDetail = "no quorum-loss phase ran";
+  private boolean stallPass;
+
+  private Chaos(Options o) {
+    this.o = o;
+    this.rnd = new Random(o.seed());
+    this.f = (o.nodes() - 1) / 3;
+  }
+
+  /** Runs one scenario and prints its summary table. */
+  public static Report run(Options o) {
+    return new Chaos(o).runScenario();
+  }
+
+  private Report runScenario() {
+    DevnetOptions dopts = DevnetOptions.defaults(o.workDir(), o.out()).withFreePorts().withNodes(o.nodes()).withRate(o.rate())
+        .withRpcProxies(true);
+    try (Devnet devnet = Devnet.start(dopts)) {
+      d = devnet;
+      start = System.nanoTime();
+      say("seed %d, %d guardians, f = %d, faults for %ds", o.seed(), o.nodes(), f, o.duration().toSeconds());
+      Thread traffic = Thread.ofPlatform().name("chaos-traffic").start(
+          () -> d.runTraffic(Long.MAX_VALUE, o.duration(), Duration.ofSeconds(10)));
+      schedule();
+      join(traffic);
+      say("faults over, traffic stopped; waiting up to %ds for every message to be delivered", o.settle().toSeconds());
+      boolean delivered = d.awaitDelivered(o.settle(), Duration.ofSeconds(5));
+      Duration recovery = delivered ? Duration.ofNanos(System.nanoTime() - lastFaultEnd) : null;
+      Report r = check(recovery);
+      o.out().println();
+      o.out().print(r.table());
+      o.out().flush();
+      return r;
+    } finally {
+      http.close();
+    }
+  }
+
+  // ---- the fault schedule ----
+
+  private void schedule() {
+    long total = o.duration().toMillis();
+    long warmup = Math.min(10_000, total / 10);
+    long stall = Math.max(8_000, Math.min(30_000, total / 8));
+    long tail = Math.max(5_000, total / 12); // traffic keeps flowing after the last restart
+    long faultsEnd = total - stall - tail;
+    long phaseMin = Math.max(4_000, Math.min(15_000, total / 20));
+    sleepUntil(warmup);
+    List<FaultKind> cycle = new ArrayList<>(List.of(FaultKind.KILL, FaultKind.FREEZE, FaultKind.RPC));
+    int k = 0;
+    while (true) { // bounded: every turn sleeps len + gap, and the loop ends at faultsEnd
+      if (k % cycle.size() == 0) Collections.shuffle(cycle, rnd);
+      long len = phaseMin + rnd.nextLong(phaseMin);
+      long gap = 3_000 + rnd.nextLong(3_000);
+      if (elapsedMs() + len + gap > faultsEnd) break;
+      switch (cycle.get(k % cycle.size())) {
+        case KILL -> killPhase(len);
+        case FREEZE -> freezePhase(len);
+        case RPC -> rpcPhase(len);
+        default -> throw new IllegalStateException();
+      }
+      sleep(gap);
+      k++;
+    }
+    quorumLossPhase(stall);
+    sleepUntil(total);
+  }
+
+  private void killPhase(long len) {
+    List<Integer> victims = pick(1 + rnd.nextInt(f));
+    for (int g : victims) {
+      recordServed(g);
+      d.guardian(g).kill();
+    }
+    fault(FaultKind.KILL, "SIGKILL guardians %s for %.1fs", victims, len / 1000.0);
+    sleep(len);
+    for (int g : victims) d.guardian(g).start();
+    lastFaultEnd = System.nanoTime();
+    say("restarted guardians %s", victims);
+  }
+
+  private void freezePhase(long len) {
+    int g = pick(1).getFirst();
+    d.guardian(g).freeze();
+    fault(FaultKind.FREEZE, "SIGSTOP guardian %d for %.1fs", g, len / 1000.0);
+    sleep(len);
+    d.guardian(g).thaw();
+    lastFaultEnd = System.nanoTime();
+    say("SIGCONT guardian %d", g);
+  }
+
+  private static final FaultyRpcProxy.Mode[] RPC_FAULTS = {FaultyRpcProxy.Mode.HTTP_500, FaultyRpcProxy.Mode.GARBAGE,
+      FaultyRpcProxy.Mode.TRUNCATED, FaultyRpcProxy.Mode.RPC_ERROR, FaultyRpcProxy.Mode.SLOW, FaultyRpcProxy.Mode.DROP};
+
+  private void rpcPhase(long len) {
+    int chain = rnd.nextInt(2);
+    FaultyRpcProxy.Mode mode = RPC_FAULTS[rnd.nextInt(RPC_FAULTS.length)];
+    // the endpoint of some guardians, or of all of them (the chain's provider is down for everyone)
+    List<Integer> targets = rnd.nextBoolean() ? IntStream.range(0, o.nodes()).boxed().toList() : pick(1 + rnd.nextInt(f));
+    for (int g : targets) {
+      d.rpcProxy(g, chain).slowDelay(Duration.ofSeconds(8));
+      d.rpcProxy(g, chain).mode(mode);
+    }
+    fault(FaultKind.RPC, "RPC %s on chain %s for guardians %s, %.1fs", mode, chain == 0 ? "alpha" : "beta", targets, len / 1000.0);
+    sleep(len);
+    for (int g : targets) d.rpcProxy(g, chain).mode(FaultyRpcProxy.Mode.PASS);
+    lastFaultEnd = System.nanoTime();
+    say("RPC on chain %s healthy again", chain == 0 ? "alpha" : "beta");
+  }
+
+  /** f+1 guardians down: no quorum, so nothing new may be attested; all must recover on restart. */
+  private void quorumLossPhase(long len) {
+    List<Integer> victims = pick(f + 1);
+    for (int g : victims) {
+      recordServed(g);
+      d.guardian(g).kill();
+    }
+    long downAt = System.nanoTime();
+    fault(FaultKind.QUORUM_LOSS, "SIGKILL f+1 = %d guardians %s for %.1fs (no quorum)", f + 1, victims, len / 1000.0);
+    sleep(len);
+    // messages published well after the kill cannot have a quorum; a signature in flight at the
+    // kill may still complete one for messages published just before it
+    long grace = Duration.ofSeconds(3).toNanos();
+    List<MessageId> during = d.publishTimes().entrySet().stream().filter(e -> e.getValue() > downAt + grace)
+        .map(Map.Entry::getKey).toList();
+    int attestedDuring = 0;
+    for (MessageId id : during) {
+      for (int g = 0; g < o.nodes(); g++) {
+        if (victims.contains(g)) continue;
+        if (fetch(g, id).isPresent()) {
+          attestedDuring++;
+          break;
+        }
+      }
+    }
+    stallPass = !during.isEmpty() && attestedDuring == 0;
+    stallDetail = during.size() + " messages published while " + (f + 1) + " guardians were down, " + attestedDuring
+        + " attested before the restart" + (during.isEmpty() ? " (none published: stall not shown)" : "");
+    say("quorum loss: %s", stallDetail);
+    for (int g : victims) d.guardian(g).start();
+    lastFaultEnd = System.nanoTime();
+    say("restarted guardians %s", victims);
+  }
+
+  /** Distinct random guardians, never both cluster seeds (0 and 1): a restarted seed alone would form an island. */
+  private List<Integer> pick(int count) {
+    int keep = rnd.nextInt(2);
+    List<Integer> all = new ArrayList<>(IntStream.range(0, o.nodes()).filter(i -> i != keep).boxed().toList());
+    Collections.shuffle(all, rnd);
+    return List.copyOf(all.subList(0, count)).stream().sorted().toList();
+  }
+
+  private void recordServed(int g) {
+    List<MessageId> ids = new ArrayList<>(d.publishedIds());
+    Collections.shuffle(ids, rnd);
+    Map<MessageId, Digest> served = servedBeforeKill.computeIfAbsent(g, x -> new HashMap<>());
+    int n = 0;
+    for (MessageId id : ids) {
+      if (n >= 20) break;
+      Optional<Attestation> a = fetch(g, id);
+      if (a.isPresent()) {
+        served.put(id, a.get().digest());
+        n++;
+      }
+    }
+  }
+
+  private void fault(FaultKind k, String fmt, Object... args) {
+    faults.merge(k, 1, Integer::sum);
+    String line = String.format(fmt, args);
+    faultLog.add(String.format("%5ds %s", elapsedMs() / 1000, line));
+    say("FAULT %s", line);
+  }
+
+  // ---- the invariants ----
+
+  private Report check(Duration recovery) {
+    say("checking invariants");
+    d.awaitReady(Duration.ofMinutes(2));
+    List<MessageId> ids = d.publishedIds();
+    AttestationVerifier verifier = new AttestationVerifier(CommitteeHistory.of(new Committee(0,
+        IntStream.range(0, o.nodes()).mapToObj(DevKeys::address).toList())));
+    Map<MessageId, Set<Digest>> digests = new LinkedHashMap<>();
+    servedBeforeKill.values().forEach(m -> m.forEach((id, dg) -> digests.computeIfAbsent(id, x -> new HashSet<>()).add(dg)));
+    List<String> invalid = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    long attestedByAll = 0;
+    for (MessageId id : ids) {
+      boolean all = true;
+      for (int g = 0; g < o.nodes(); g++) {
+        Optional<byte[]> raw = fetchRaw(g, id);
+        if (raw.isEmpty()) {
+          all = false;
+          if (missing.size() < 5) missing.add("guardian " + g + " has no attestation for " + id);
+          continue;
+        }
+        Verdict v = verifier.verify(raw.get());
+        Optional<Attestation> a = AttestationCodec.decode(raw.get()).toOptional();
+        if (v != Verdict.VALID || a.isEmpty() || !a.get().messageId().equals(id)) {
+          invalid.add("guardian " + g + ", " + id + ": " + v);
+          continue;
+        }
+        digests.computeIfAbsent(id, x -> new HashSet<>()).add(a.get().digest());
+      }
+      if (all) attestedByAll++;
+    }
+    long conflicting = digests.values().stream().filter(s -> s.size() > 1).count();
+    List<Invariant> inv = new ArrayList<>();
+    inv.add(new Invariant("safety", invalid.isEmpty() && conflicting == 0, String.format(
+        "%d messages x %d guardians: %d invalid attestations, %d messages with more than one digest%s", ids.size(), o.nodes(),
+        invalid.size(), conflicting, invalid.isEmpty() ? "" : " (first: " + invalid.getFirst() + ")")));
+
+    long fromA = ids.stream().filter(m -> m.emitterChain() == Devnet.CHAIN_A).count();
+    long recvB = d.receiver(1).receivedCount();
+    long recvA = d.receiver(0).receivedCount();
+    long gaveUp = d.relayer().snapshot().gaveUp();
+    boolean live = recovery != null && missing.isEmpty() && recvB == fromA && recvA == ids.size() - fromA && gaveUp == 0
+        && !ids.isEmpty();
+    inv.add(new Invariant("liveness", live, String.format(
+        "within %ds after the last fault: attested by every guardian %d/%d, received on beta %d/%d, on alpha %d/%d, relayer gave up %d%s",
+        o.settle().toSeconds(), attestedByAll, ids.size(), recvB, fromA, recvA, ids.size() - fromA, gaveUp,
+        missing.isEmpty() ? "" : " (" + missing.getFirst() + ")")));
+
+    int recorded = 0;
+    int kept = 0;
+    String lost = "";
+    for (Map.Entry<Integer, Map<MessageId, Digest>> e : servedBeforeKill.entrySet()) {
+      for (Map.Entry<MessageId, Digest> m : e.getValue().entrySet()) {
+        recorded++;
+        Optional<Attestation> now = fetch(e.getKey(), m.getKey());
+        if (now.isPresent() && now.get().digest().equals(m.getValue())) kept++;
+        else if (lost.isEmpty()) lost = " (first lost: guardian " + e.getKey() + ", " + m.getKey() + ")";
+      }
+    }
+    inv.add(new Invariant("durability", recorded > 0 && kept == recorded, String.format(
+        "%d attestations served before a SIGKILL, %d served with the same digest after restart%s", recorded, kept, lost)));
+    inv.add(new Invariant("stall (f+1 down)", stallPass, stallDetail));
+
+    Map<MessageId, Duration> lat = d.attestLatencies();
+    List<Duration> sorted = lat.values().stream().sorted().toList();
+    Duration p99 = sorted.isEmpty() ? Duration.ZERO : sorted.get(Math.max(0, (int) Math.ceil(0.99 * sorted.size()) - 1));
+    Duration max = sorted.isEmpty() ? Duration.ZERO : sorted.getLast();
+    return new Report(o.seed(), o.nodes(), new EnumMap<>(faults), ids.size(), attestedByAll, d.delivered(), p99, max, recovery,
+        List.copyOf(inv), List.copyOf(faultLog));
+  }
+
+  private Optional<Attestation> fetch(int g, MessageId id) {
+    return fetchRaw(g, id).flatMap(raw -> AttestationCodec.decode(raw).toOptional());
+  }
+
+  private Optional<byte[]> fetchRaw(int g, MessageId id) {
+    URI uri = d.api(g).resolve("/v1/attestations/" + id.emitterChain() + "/" + id.emitterAddress().toHex() + "/"
+        + Long.toUnsignedString(id.sequence()));
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) return Optional.empty();
+      return Optional.of(Hex.decode(json.readTree(r.body()).path("hex").asText()));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  // ---- helpers ----
+
+  private long elapsedMs() {
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+
+  private void sleepUntil(long ms) {
+    long left = ms - elapsedMs();
+    if (left > 0) sleep(left);
+  }
+
+  private void say(String fmt, Object... args) {
+    o.out().printf("[chaos %5ds] %s%n", elapsedMs() / 1000, String.format(fmt, args));
+    o.out().flush();
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void join(Thread t) {
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

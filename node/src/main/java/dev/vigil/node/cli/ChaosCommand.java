@@ -1,0 +1,70 @@
+package dev.vigil.node.cli;
+
+import dev.vigil.node.chaos.Chaos;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "chaos",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs a devnet (free ports) with steady traffic and a seeded fault schedule: SIGKILL of up to f guardians with",
+      "restart, SIGSTOP/SIGCONT of a guardian, a flaky RPC endpoint on a chain (errors, garbage, truncated, slow, dropped),",
+      "and one phase with f+1 guardians down. Then checks safety, liveness, durability and the f+1 stall, and prints a",
+      "summary table."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:every invariant held", "1:an invariant failed, or the devnet failed to start"})
+final class ChaosCommand implements Callable<Integer> {
+  @Option(names = "--nodes", defaultValue = "4", description = "Guardians: 4 (f = 1) or 7 (f = 2); at least 4 (default: ${DEFAULT-VALUE}).")
+  int nodes;
+
+  @Option(names = "--duration", defaultValue = "2m", description = "How long traffic and faults run, e.g. 90s, 10m (default: ${DEFAULT-VALUE}).")
+  String duration;
+
+  @Option(names = "--seed", description = "Seed of the fault schedule (default: random, printed).")
+  Long seed;
+
+  @Option(names = "--rate", defaultValue = "2", description = "Messages per second, both directions together (default: ${DEFAULT-VALUE}).")
+  double rate;
+
+  @Option(names = "--settle", defaultValue = "3m", description = "Bound for every message to be attested and delivered after the last fault (default: ${DEFAULT-VALUE}).")
+  String settle;
+
+  @Option(names = "--work-dir", description = "Keys, node files, data and logs (wiped at start). Default: .devnet/chaos in the repository.")
+  Path workDir;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    Path dir = workDir != null ? workDir : Path.of(System.getProperty("vigil.home", "."), ".devnet", "chaos");
+    long s = seed != null ? seed : new java.security.SecureRandom().nextLong();
+    Duration d = parse("--duration", duration);
+    if (!(rate > 0) || rate > 100) throw new ParameterException(spec.commandLine(), "--rate must be in (0, 100] messages per second, got " + rate);
+    Chaos.Options o;
+    try {
+      o = new Chaos.Options(nodes, d, s, rate, parse("--settle", settle), dir.toAbsolutePath().normalize(), System.out);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Chaos.Report r = Chaos.run(o);
+    System.out.println(r.allPass() ? "OK: every invariant held (seed " + s + ")" : "FAILED: an invariant failed (seed " + s + ", logs in " + dir + "/logs)");
+    return r.allPass() ? 0 : 1;
+  }
+
+  private Duration parse(String option, String s) {
+    try {
+      return DevnetCommand.parse(s);
+    } catch (ParameterException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage().replace("--duration", option));
+    }
+  }
+}
