@@ -208,16 +208,8 @@ public final class Aggregator {
       // Another digest than the one the committee attested: worth a check for equivocation.
       return List.of(new Decision.VerifySignature(so));
     }
-    Pending p = pending.get(id);
-    if (p == null) {
-      if (unseenBySigner[signer] >= config.maxUnseenPerPeer()) {
-        unseenCapDropped++;
-        capDroppedBySigner[signer]++;
-        return List.of();
-      }
-      p = new Pending(id, n, nowMillis);
-      pending.put(id, p);
-    }
+    Pending p = pendingForPeer(id, signer, n, nowMillis);
+    if (p == null) return List.of();
     SignedObservation prev = p.bySigner[signer];
     if (prev != null && prev.digest().equals(so.digest())) {
       duplicates++;
@@ -292,16 +284,8 @@ public final class Aggregator {
       }
       return List.of();
     }
-    Pending p = pending.get(id);
-    if (p == null) {
-      if (unseenBySigner[signer] >= config.maxUnseenPerPeer()) {
-        unseenCapDropped++;
-        capDroppedBySigner[signer]++;
-        return List.of();
-      }
-      p = new Pending(id, n, nowMillis);
-      pending.put(id, p);
-    }
+    Pending p = pendingForPeer(id, signer, n, nowMillis);
+    if (p == null) return List.of();
     SignedObservation prev = p.bySigner[signer];
     if (prev != null) {
       if (prev.digest().equals(so.digest())) {
@@ -608,5 +592,22 @@ public final class Aggregator {
       this.lastSentMillis = new long[n];
       Arrays.fill(lastSentMillis, Long.MIN_VALUE / 2);
     }
+  }
+
+  /**
+   * The pending entry a peer's signature goes into, created if needed; null when the signer already
+   * holds its cap of messages this node has not observed (the signature is dropped and counted).
+   */
+  private Pending pendingForPeer(MessageId id, int signer, int n, long nowMillis) {
+    Pending p = pending.get(id);
+    if (p != null) return p;
+    if (unseenBySigner[signer] >= config.maxUnseenPerPeer()) {
+      unseenCapDropped++;
+      capDroppedBySigner[signer]++;
+      return null;
+    }
+    p = new Pending(id, n, nowMillis);
+    pending.put(id, p);
+    return p;
   }
 }
