@@ -80,8 +80,18 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
 
   public sealed interface Command {}
 
-  /** A final observation from a chain observer (or a test's entry point). */
-  public record Observe(Observation observation) implements Command {}
+  /**
+   * A final observation from a chain observer (or a test's entry point). {@code held}, when given,
+   * completes once the observation survives a crash of this process: signed behind the guard with
+   * its pending record written, or its attestation stored (here or already before). Until then the
+   * observer must not move its cursor past it, or a SIGKILL in between loses it for this guardian.
+   * It completes exceptionally when signing or the write failed (the observer reads it again).
+   */
+  public record Observe(Observation observation, CompletableFuture<Void> held) implements Command {
+    public Observe(Observation observation) {
+      this(observation, null);
+    }
+  }
 
   /** A message from a peer, handed over by the {@link PeerInbox}. */
   public record FromPeer(PeerMessage message) implements Command {}
@@ -98,6 +108,8 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   private record AlreadyAttested(Attestation attestation) implements Command {}
 
   private record Failed(String what, Throwable error) implements Command {}
+
+  private record SignFailed(MessageId id, Throwable error) implements Command {}
 
   private record SignaturesChecked(List<SignedObservation> items, List<Verification> results) implements Command {}
 
@@ -151,6 +163,11 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   private int attOutCount;
   private final List<SignedObservation> toVerify = new ArrayList<>();
   private final Map<RequestKey, Long> served = new HashMap<>();
+  // Observers waiting for their observations to be durable: while the own signature is being made,
+  // then until the next store write (all writes run one after another) has completed.
+  private final Map<MessageId, List<CompletableFuture<Void>>> heldWhenSigned = new HashMap<>();
+  private List<CompletableFuture<Void>> heldAfterNextWrite = new ArrayList<>();
+  private CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
 
   private long reobserveWindowStart;
   private int reobserveInWindow;
@@ -202,14 +219,25 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Observe.class, m -> after(aggregator.onLocalObservation(m.observation(), -1, clock.getAsLong())))
+        .onMessage(Observe.class, this::onObserve)
         .onMessage(FromPeer.class, m -> onPeer(m.message()))
         .onMessage(Signed.class, this::onSigned)
         .onMessage(SignRefused.class, m -> {
           getContext().getLog().error("ALERT: double-sign guard refused to sign {}: {}", m.observation().messageId(), m.reason());
+          holdUntilNextWrite(m.observation().messageId()); // the guard's record of the other digest is durable
           return after(aggregator.onSignRefused(m.observation()));
         })
-        .onMessage(AlreadyAttested.class, m -> after(aggregator.onStoredAttestation(m.attestation(), clock.getAsLong())))
+        .onMessage(AlreadyAttested.class, m -> {
+          holdUntilNextWrite(m.attestation().messageId());
+          return after(aggregator.onStoredAttestation(m.attestation(), clock.getAsLong()));
+        })
+        .onMessage(SignFailed.class, m -> {
+          storeFailures++;
+          getContext().getLog().error("sign {} failed", m.id(), m.error());
+          List<CompletableFuture<Void>> held = heldWhenSigned.remove(m.id());
+          if (held != null) held.forEach(f -> f.completeExceptionally(m.error()));
+          return this;
+        })
         .onMessage(SignaturesChecked.class, this::onSignaturesChecked)
         .onMessage(AttestationChecked.class, m -> {
           if (!m.verdict().isValid()) getContext().getLog().warn("dropped invalid attestation for {}: {}", m.attestation().messageId(), m.verdict());
@@ -293,6 +321,24 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     }
   }
 
+  private Behavior<Command> onObserve(Observe m) {
+    List<Decision> out = aggregator.onLocalObservation(m.observation(), -1, clock.getAsLong());
+    if (m.held() != null) {
+      MessageId id = m.observation().messageId();
+      boolean signing = heldWhenSigned.containsKey(id)
+          || out.stream().anyMatch(d -> d instanceof Decision.Sign s && s.observation().messageId().equals(id));
+      if (signing) {
+        heldWhenSigned.computeIfAbsent(id, k -> new ArrayList<>(1)).add(m.held());
+      } else {
+        // Known already: attested, signed and pending, or conflicting with what we signed. What
+        // made it so is written by now or in a write still queued.
+        heldAfterNextWrite.add(m.held());
+        scheduleFlush();
+      }
+    }
+    return after(out);
+  }
+
   private Behavior<Command> onSigned(Signed m) {
     List<Decision> out = aggregator.onOwnSigned(m.own(), clock.getAsLong());
     if (aggregator.isPending(m.own().messageId())) {
@@ -300,7 +346,16 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
       pendingWrites.add(Map.entry(m.observation(), m.own()));
       scheduleFlush();
     }
+    holdUntilNextWrite(m.own().messageId());
     return after(out);
+  }
+
+  /** The own signature's outcome is known: its waiters are released by the next write. */
+  private void holdUntilNextWrite(MessageId id) {
+    List<CompletableFuture<Void>> held = heldWhenSigned.remove(id);
+    if (held == null) return;
+    heldAfterNextWrite.addAll(held);
+    scheduleFlush();
   }
 
   private Behavior<Command> onSignaturesChecked(SignaturesChecked m) {
@@ -429,7 +484,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
       } catch (DoubleSignRefusedException e) {
         return new SignRefused(obs, e.getMessage());
       }
-    }, blocking), (res, err) -> err != null ? new Failed("sign " + obs.messageId(), err) : res);
+    }, blocking), (res, err) -> err != null ? new SignFailed(obs.messageId(), err) : res);
   }
 
   private void dispatchVerifications() {
@@ -490,11 +545,16 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     ActorRef<PeerMessage> ref = peerByIndex.get(peer);
     if (ref != null) {
       attOut.computeIfAbsent(ref, r -> new ArrayList<>()).add(a);
-    } else if (!heartbeats.containsKey(peer)) {
-      // Not yet known which inbox is that member's (no heartbeat yet): everyone gets it.
-      for (ActorRef<PeerMessage> p : peers) attOut.computeIfAbsent(p, r -> new ArrayList<>()).add(a);
     } else {
-      return; // a known member that is unreachable now; it asks again when it is back
+      // Not known which inbox is that member's: it has sent no heartbeat yet, or it restarted and its
+      // new incarnation has not. Every inbox not known to be another member's gets it.
+      boolean sent = false;
+      for (ActorRef<PeerMessage> p : peers) {
+        if (peerByIndex.containsValue(p)) continue;
+        attOut.computeIfAbsent(p, r -> new ArrayList<>()).add(a);
+        sent = true;
+      }
+      if (!sent) return; // that member is not in the cluster now; it observes the message itself when back
     }
     attOutCount++;
     scheduleFlush();
@@ -519,14 +579,25 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     attOut.forEach((ref, list) -> ref.tell(PeerMessage.AttestationBatch.of(list)));
     attOut.clear();
     attOutCount = 0;
-    if (!pendingWrites.isEmpty() || !attestationWrites.isEmpty() || !removalWrites.isEmpty()) {
+    if (!pendingWrites.isEmpty() || !attestationWrites.isEmpty() || !removalWrites.isEmpty() || !heldAfterNextWrite.isEmpty()) {
       var p = pendingWrites;
       var a = attestationWrites;
       var r = removalWrites;
+      var held = heldAfterNextWrite;
       pendingWrites = new ArrayList<>();
       attestationWrites = new ArrayList<>();
       removalWrites = new ArrayList<>();
-      blocking(() -> store.write(p, a, r), "store " + a.size() + " attestations, " + p.size() + " pending");
+      heldAfterNextWrite = new ArrayList<>();
+      // One write after another: a pending record never lands after the removal that follows it,
+      // and a write's completion means every earlier one is on disk too.
+      CompletableFuture<Void> w = lastWrite.handle((x, e) -> null).thenRunAsync(() -> store.write(p, a, r), blocking);
+      lastWrite = w;
+      w.whenComplete((x, e) -> held.forEach(f -> {
+        if (e == null) f.complete(null);
+        else f.completeExceptionally(e);
+      }));
+      String what = "store " + a.size() + " attestations, " + p.size() + " pending";
+      getContext().pipeToSelf(w, (ok, err) -> err != null ? new Failed(what, err) : new Completed());
     }
   }
 
@@ -536,10 +607,6 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     PeerMessage hb = WireCodec.heartbeat(info, guardian.signer());
     for (ActorRef<PeerMessage> p : peers) p.tell(hb);
     return this;
-  }
-
-  private void blocking(Runnable r, String what) {
-    getContext().pipeToSelf(CompletableFuture.runAsync(r, blocking), (ok, err) -> err != null ? new Failed(what, err) : new Completed());
   }
 
   private ConsensusStats stats() {

@@ -57,8 +57,9 @@ final class ConsensusStore {
   /**
    * One round of writes: attestations (each its own atomic write with its digest index), then in one
    * batch the new pending own observations and the removal of those that are attested or given up.
-   * Unsynced: the guard's record is what keeps signing safe; a lost pending record only costs a
-   * re-read on a peer's ObservationRequest.
+   * Unsynced: the guard's record is what keeps signing safe, and an unsynced write survives a crash
+   * of the process (only a crash of the machine can lose it, and then the observer's cursor, written
+   * after it, is lost with it).
    */
   void write(List<Map.Entry<Observation, SignedObservation>> newPending, List<Attestation> attestations, List<MessageId> done) {
     for (Attestation a : attestations) {

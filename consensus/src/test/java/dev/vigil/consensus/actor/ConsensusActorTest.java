@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConsensusActorTest {
   static final TestCommittee KEYS = TestCommittee.create(new Random(41), 1, 4, Secp256k1Backends.bouncyCastle());
-  static final List<Observation> OBS = Observations.generate(3, 41, 24);
+  static final List<Observation> OBS = Observations.generate(4, 41, 24);
 
   @TempDir Path dir;
   ActorTestKit kit;
@@ -189,6 +189,51 @@ class ConsensusActorTest {
     awaitPeer(second);
     var again = expectBatch(PeerMessage.ObservationBatch.class);
     assertThat(again.observations()).singleElement().satisfies(so -> assertThat(so.digest()).isEqualTo(o.digest()));
+  }
+
+  @Test
+  void anObserversHandOverCompletesOnlyOnceTheObservationWouldSurviveACrash() {
+    var actor = spawn();
+    awaitPeer(actor);
+    Observation o = OBS.get(3);
+    // What the store holds at the very moment each hand-over completes (a SIGKILL could come next).
+    var first = new java.util.concurrent.CompletableFuture<Void>();
+    var again = new java.util.concurrent.CompletableFuture<Void>();
+    var atFirst = first.thenApply(v -> db.pendingOwn().get(key(o)).isPresent() && db.signingRecords().get(key(o)).isPresent());
+    var atAgain = again.thenApply(v -> db.pendingOwn().get(key(o)).isPresent());
+    actor.tell(new ConsensusActor.Observe(o, first));
+    actor.tell(new ConsensusActor.Observe(o, again)); // the same message read twice while it is being signed
+    awaitCompleted(first);
+    awaitCompleted(again);
+    assertThat(atFirst.join()).as("signing record and pending own observation written when the hand-over completed").isTrue();
+    assertThat(atAgain.join()).as("a second read of the same message is held until the same point").isTrue();
+
+    // Attested: a later read (an observer re-reading its last range after a restart) is held at once.
+    actor.tell(new ConsensusActor.FromPeer(PeerMessage.ObservationBatch.of(List.of(signed(1, o), signed(2, o)))));
+    expectBatch(PeerMessage.AttestationBatch.class); // sent to member 3, who did not sign
+    peers.awaitAssert(Duration.ofSeconds(10), () -> {
+      assertThat(db.attestations().get(key(o))).isPresent();
+      return null;
+    });
+    var late = new java.util.concurrent.CompletableFuture<Void>();
+    actor.tell(new ConsensusActor.Observe(o, late));
+    awaitCompleted(late);
+    assertThat(stats(actor).aggregation().attested()).as("attested once, not signed again").isEqualTo(1);
+  }
+
+  /** Nudges the batch timer (manual time) until the future completes, in at most 10 s of real time. */
+  void awaitCompleted(java.util.concurrent.CompletableFuture<Void> f) {
+    for (int k = 0; k < 200 && !f.isDone(); k++) {
+      advance(Duration.ofMillis(50));
+      try {
+        f.get(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException notYet) {
+        // keep nudging
+      } catch (Exception e) {
+        throw new AssertionError("hand-over failed", e);
+      }
+    }
+    assertThat(f).as("hand-over completed").isCompleted();
   }
 
   static MessageKey key(Observation o) {

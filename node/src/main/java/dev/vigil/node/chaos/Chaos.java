@@ -101,6 +101,8 @@ public final class Chaos {
 
   private final Options o;
   private final Random rnd;
+  /** Separate from the schedule's generator: how much it draws depends on timing, the schedule must not. */
+  private final Random sampling;
   private final int f;
   private long start = System.nanoTime(); // reset when the schedule starts
   private final Map<FaultKind, Integer> faults = new EnumMap<>(FaultKind.class);
@@ -117,6 +119,7 @@ public final class Chaos {
   private Chaos(Options o) {
     this.o = o;
     this.rnd = new Random(o.seed());
+    this.sampling = new Random(~o.seed());
     this.f = (o.nodes() - 1) / 3;
   }
 
@@ -137,8 +140,11 @@ public final class Chaos {
       schedule();
       join(traffic);
       say("faults over, traffic stopped; waiting up to %ds for every message to be delivered", o.settle().toSeconds());
+      long deadline = System.nanoTime() + o.settle().toNanos();
       boolean delivered = d.awaitDelivered(o.settle(), Duration.ofSeconds(5));
-      Duration recovery = delivered ? Duration.ofNanos(System.nanoTime() - lastFaultEnd) : null;
+      // Delivery needs one guardian's attestation; liveness needs every guardian to hold every message.
+      boolean everywhere = delivered && awaitHeldByAll(deadline);
+      Duration recovery = everywhere ? Duration.ofNanos(System.nanoTime() - lastFaultEnd) : null;
       Report r = check(recovery);
       o.out().println();
       o.out().print(r.table());
@@ -265,7 +271,7 @@ public final class Chaos {
 
   private void recordServed(int g) {
     List<MessageId> ids = new ArrayList<>(d.publishedIds());
-    Collections.shuffle(ids, rnd);
+    Collections.shuffle(ids, sampling);
     Map<MessageId, Digest> served = servedBeforeKill.computeIfAbsent(g, x -> new HashMap<>());
     int n = 0;
     for (MessageId id : ids) {
@@ -283,6 +289,27 @@ public final class Chaos {
     String line = String.format(fmt, args);
     faultLog.add(String.format("%5ds %s", elapsedMs() / 1000, line));
     say("FAULT %s", line);
+  }
+
+  /** Polls every guardian's API until each holds an attestation for every published message, or the deadline. */
+  private boolean awaitHeldByAll(long deadlineNanos) {
+    List<MessageId> ids = d.publishedIds();
+    Set<String> held = new HashSet<>(); // guardian/message pairs seen: an attestation, once held, stays
+    while (true) {
+      int missing = 0;
+      for (MessageId id : ids) {
+        for (int g = 0; g < o.nodes(); g++) {
+          String k = g + "/" + id;
+          if (held.contains(k)) continue;
+          if (fetchRaw(g, id).isPresent()) held.add(k);
+          else missing++;
+        }
+      }
+      if (missing == 0) return true;
+      if (System.nanoTime() >= deadlineNanos) return false;
+      say("%d guardian/message pairs still without an attestation; waiting", missing);
+      sleep(3_000);
+    }
   }
 
   // ---- the invariants ----

@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
 public final class GuardianRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GuardianRuntime.class);
   public static final String VERSION = "0.1.0";
+  /** How long an observer waits for consensus to hold a batch durably before it reads the range again. */
+  static final Duration HAND_OVER_TIMEOUT = Duration.ofSeconds(60);
 
   private final NodeSettings settings;
   private final VigilDatabase db;
@@ -141,12 +143,16 @@ public final class GuardianRuntime implements AutoCloseable {
             c.maxBlockRange());
         cores.put(c.id(), core);
         ActorRef<ChainObserver.Command> o = ctx.spawn(ChainObserver.create(core, obs -> {
+          // The cursor moves past these only once consensus holds each of them durably.
+          List<CompletableFuture<Void>> held = new ArrayList<>(obs.size());
           for (Observation ob : obs) {
             metrics.observation(ob.chain());
             latency.observed(ob.digest());
-            consensus.tell(new ConsensusActor.Observe(ob));
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            held.add(f);
+            consensus.tell(new ConsensusActor.Observe(ob, f));
           }
-          return CompletableFuture.completedFuture(null);
+          return handedOver(held, c.id());
         }, new ChainObserver.Settings(c.pollInterval(), c.maxBackoff()), h), "observer-" + c.name());
         observers.put(c.id(), o);
       }
@@ -254,5 +260,18 @@ public final class GuardianRuntime implements AutoCloseable {
       log.warn("actor system did not terminate in 30 s: {}", e.toString());
     }
     db.close();
+  }
+
+  /** All of a batch held durably by consensus, or a failure that names why (the observer retries the range). */
+  private static CompletableFuture<Void> handedOver(List<CompletableFuture<Void>> held, int chain) {
+    return CompletableFuture.allOf(held.toArray(CompletableFuture[]::new))
+        .orTimeout(HAND_OVER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .exceptionallyCompose(e -> {
+          Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+          String why = cause instanceof java.util.concurrent.TimeoutException
+              ? "consensus did not hold " + held.size() + " observations of chain " + chain + " durably within " + HAND_OVER_TIMEOUT.toSeconds() + "s"
+              : "consensus could not hold observations of chain " + chain + " durably: " + cause;
+          return CompletableFuture.failedFuture(new IllegalStateException(why, cause));
+        });
   }
 }
