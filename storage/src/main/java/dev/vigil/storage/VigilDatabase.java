@@ -3,6 +3,7 @@ package dev.vigil.storage;
 import dev.vigil.storage.kv.Durability;
 import dev.vigil.storage.kv.KvBatch;
 import dev.vigil.storage.kv.KvStore;
+import dev.vigil.storage.kv.WriteHealth;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -76,6 +77,25 @@ public final class VigilDatabase implements AutoCloseable {
 
   public Path path() {
     return kv.path();
+  }
+
+  /** Makes every earlier write durable (one fsync of the write-ahead log). */
+  public void sync() {
+    kv.sync();
+  }
+
+  /** Whether writes work now and, if not, why and since when (see {@link KvStore#writeHealth()}). */
+  public WriteHealth writeHealth() {
+    return kv.writeHealth();
+  }
+
+  /**
+   * Retries a failing data dir once its backoff has passed (reopening the engine if the dir takes
+   * writes again); a no-op while writes work. Returns whether writes work now. Call it from a timer:
+   * writes try it too, but a quiet node may not write for a while.
+   */
+  public boolean recoverIfFailing() {
+    return kv.recoverIfFailing();
   }
 
   /** How many times the write-ahead log was fsynced since open (for metrics and tests). */

@@ -17,14 +17,12 @@ import org.rocksdb.RocksDBException;
 public final class KvColumn<K, V> {
   private final KvStore store;
   private final String name;
-  private final ColumnFamilyHandle handle;
   private final KvCodec<K> keys;
   private final KvCodec<V> values;
 
-  KvColumn(KvStore store, String name, ColumnFamilyHandle handle, KvCodec<K> keys, KvCodec<V> values) {
+  KvColumn(KvStore store, String name, KvCodec<K> keys, KvCodec<V> values) {
     this.store = store;
     this.name = name;
-    this.handle = handle;
     this.keys = keys;
     this.values = values;
   }
@@ -43,7 +41,7 @@ public final class KvColumn<K, V> {
     byte[] k = encodeKey(key);
     Lock l = store.readLock("read column " + name);
     try {
-      byte[] raw = store.get(handle, k);
+      byte[] raw = store.get(name, k);
       return raw == null ? Optional.empty() : Optional.of(decodeValue(k, raw));
     } catch (RocksDBException e) {
       throw engineError("read", k, e);
@@ -56,7 +54,7 @@ public final class KvColumn<K, V> {
     byte[] k = encodeKey(key);
     Lock l = store.readLock("read column " + name);
     try {
-      return store.get(handle, k) != null;
+      return store.get(name, k) != null;
     } catch (RocksDBException e) {
       throw engineError("read", k, e);
     } finally {
@@ -71,14 +69,7 @@ public final class KvColumn<K, V> {
   public void put(K key, V value, Durability durability) {
     byte[] k = encodeKey(key);
     byte[] v = encodeValue(value);
-    Lock l = store.readLock("write column " + name);
-    try {
-      store.put(handle, k, v, durability);
-    } catch (RocksDBException e) {
-      throw engineError("write", k, e);
-    } finally {
-      l.unlock();
-    }
+    store.write("column " + name + ": write of key 0x" + hex(k), name, k, v, durability);
   }
 
   public void delete(K key) {
@@ -87,14 +78,7 @@ public final class KvColumn<K, V> {
 
   public void delete(K key, Durability durability) {
     byte[] k = encodeKey(key);
-    Lock l = store.readLock("write column " + name);
-    try {
-      store.delete(handle, k, durability);
-    } catch (RocksDBException e) {
-      throw engineError("delete", k, e);
-    } finally {
-      l.unlock();
-    }
+    store.write("column " + name + ": delete of key 0x" + hex(k), name, k, null, durability);
   }
 
   /**
@@ -104,7 +88,7 @@ public final class KvColumn<K, V> {
   public void forEach(KvRange range, Visitor<K, V> visitor) {
     Lock l = store.readLock("iterate column " + name);
     try {
-      store.scan(handle, range, (k, v) -> visitor.visit(decodeKey(k), decodeValue(k, v)));
+      store.scan(name, range, (k, v) -> visitor.visit(decodeKey(k), decodeValue(k, v)));
     } catch (RocksDBException e) {
       throw new StorageException("column " + name + ": iteration over " + range + " failed in data dir " + store.path() + ": " + e.getMessage(), e);
     } finally {
@@ -129,7 +113,7 @@ public final class KvColumn<K, V> {
     long[] n = {0};
     Lock l = store.readLock("iterate column " + name);
     try {
-      store.scan(handle, range, (k, v) -> {
+      store.scan(name, range, (k, v) -> {
         n[0]++;
         return true;
       });
@@ -149,8 +133,9 @@ public final class KvColumn<K, V> {
     return store;
   }
 
+  /** Only while the store's read lock is held (inside a batch body). */
   ColumnFamilyHandle handle() {
-    return handle;
+    return store.handle(name);
   }
 
   /** The key's bytes, e.g. to build a range. */

@@ -54,11 +54,15 @@ public final class KvStore implements AutoCloseable {
 
   private final Path path;
   private final int schemaVersion;
-  private final RocksDB db;
+  // Replaced when the database is reopened after write failures (under the lifecycle write lock);
+  // null while a reopen has failed and the next one is pending.
+  private RocksDB db;
   private final DBOptions dbOptions;
   private final ColumnFamilyOptions cfOptions;
   private final Statistics statistics;
-  private final Map<String, ColumnFamilyHandle> handles;
+  private Map<String, ColumnFamilyHandle> handles;
+  private final List<String> columnNames;
+  private final WriteFailures failures;
   private final WriteOptions syncedWrites = new WriteOptions().setSync(true);
   private final WriteOptions unsyncedWrites = new WriteOptions().setSync(false);
   private final ReadOptions reads = new ReadOptions();
@@ -80,6 +84,8 @@ public final class KvStore implements AutoCloseable {
     this.cfOptions = cfOptions;
     this.statistics = statistics;
     this.handles = handles;
+    this.columnNames = List.copyOf(handles.keySet());
+    this.failures = new WriteFailures(path);
   }
 
   /**
@@ -118,27 +124,23 @@ public final class KvStore implements AutoCloseable {
       if (toOpen.add(existing)) unknown.add(existing);
     }
 
-    DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true).setKeepLogFileNum(5);
+    // No fallocate: RocksDB would otherwise reserve tens of MiB ahead for the write-ahead log, and a
+    // full disk would only show hours later at a memtable flush instead of at the next write.
+    DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true).setKeepLogFileNum(5)
+        .setAllowFAllocate(false);
     Statistics statistics = new Statistics();
     dbOptions.setStatistics(statistics);
     ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
-    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-    for (String name : toOpen) {
-      descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), cfOptions));
-    }
-    List<ColumnFamilyHandle> opened = new ArrayList<>();
+    Map<String, ColumnFamilyHandle> handles = new LinkedHashMap<>();
     RocksDB db;
     try {
-      db = RocksDB.open(dbOptions, abs.toString(), descriptors, opened);
+      db = openEngine(abs, dbOptions, cfOptions, List.copyOf(toOpen), handles);
     } catch (RocksDBException e) {
       cfOptions.close();
       dbOptions.close();
       statistics.close();
       throw openError(abs, e);
     }
-    Map<String, ColumnFamilyHandle> handles = new LinkedHashMap<>();
-    int i = 0;
-    for (String name : toOpen) handles.put(name, opened.get(i++));
 
     KvStore store = new KvStore(abs, schemaVersion, db, dbOptions, cfOptions, statistics, handles);
     try {
@@ -148,6 +150,17 @@ public final class KvStore implements AutoCloseable {
       throw e;
     }
     return store;
+  }
+
+  private static RocksDB openEngine(Path dir, DBOptions dbOptions, ColumnFamilyOptions cfOptions, List<String> names,
+      Map<String, ColumnFamilyHandle> handles) throws RocksDBException {
+    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+    for (String name : names) descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), cfOptions));
+    List<ColumnFamilyHandle> opened = new ArrayList<>();
+    RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, opened);
+    int i = 0;
+    for (String name : names) handles.put(name, opened.get(i++));
+    return db;
   }
 
   private static List<String> existingColumns(Path dir) {
@@ -235,7 +248,7 @@ public final class KvStore implements AutoCloseable {
     if (name.equals(META) || name.equals(DEFAULT) || !handles.containsKey(name)) {
       throw new IllegalArgumentException("column '" + name + "' was not declared when data dir " + path + " was opened");
     }
-    return new KvColumn<>(this, name, handles.get(name), keys, values);
+    return new KvColumn<>(this, name, keys, values);
   }
 
   /**
@@ -243,6 +256,7 @@ public final class KvStore implements AutoCloseable {
    * becomes visible (and durable as asked) or, if the body or the write throws, none does.
    */
   public void write(Durability durability, Consumer<KvBatch> body) {
+    recoverIfDue("write a batch");
     Lock l = readLock("write a batch");
     try (WriteBatch wb = new WriteBatch()) {
       KvBatch batch = new KvBatch(this, wb);
@@ -253,11 +267,99 @@ public final class KvStore implements AutoCloseable {
       }
       if (batch.size() == 0) return;
       db.write(options(durability), wb);
+      failures.succeeded();
     } catch (RocksDBException e) {
-      throw new StorageException("batch write failed in data dir " + path + ": " + e.getMessage(), e);
+      throw failures.failed("batch write failed in data dir " + path, e);
     } finally {
       l.unlock();
     }
+  }
+
+  /**
+   * Makes every earlier write durable (fsyncs the write-ahead log), e.g. after a round of unsynced
+   * writes whose results are about to be served.
+   */
+  public void sync() {
+    recoverIfDue("sync the write-ahead log");
+    Lock l = readLock("sync the write-ahead log");
+    try {
+      db.flushWal(true);
+      failures.succeeded();
+    } catch (RocksDBException e) {
+      throw failures.failed("syncing the write-ahead log failed in data dir " + path, e);
+    } finally {
+      l.unlock();
+    }
+  }
+
+  /**
+   * Whether writes currently succeed. After a write failed for a disk reason (full, read-only, I/O
+   * error) this says so with the cause until a later write succeeds; the store retries on its own
+   * (see {@link #recoverIfFailing()}).
+   */
+  public WriteHealth writeHealth() {
+    return failures.health();
+  }
+
+  /**
+   * If writes are failing and the retry backoff has passed: checks that the data dir takes a synced
+   * write again and, if so, reopens the engine (RocksDB refuses every write after a failed
+   * write-ahead-log write until it is reopened; RocksJava has no resume). Nothing is lost: what was
+   * written before is read back from the log. Called before every write and by the node's timer.
+   *
+   * @return true if writes work now
+   */
+  public boolean recoverIfFailing() {
+    if (!failures.failing()) return true;
+    if (!failures.due()) return false;
+    return tryRecover();
+  }
+
+  private void recoverIfDue(String what) {
+    if (!failures.failing()) return;
+    if (!failures.due() || !tryRecover()) throw failures.stillFailing(what);
+  }
+
+  private boolean tryRecover() {
+    synchronized (failures) {
+      if (!failures.failing()) return true;
+      if (!failures.due()) return false;
+      String probe = WriteFailures.probe(path);
+      if (probe != null) {
+        failures.retryLater(probe);
+        return false;
+      }
+      if (lifecycle.getReadHoldCount() > 0) return false; // inside a read: cannot reopen here
+      lifecycle.writeLock().lock();
+      try {
+        if (closed) return false;
+        closeEngine();
+        Map<String, ColumnFamilyHandle> reopened = new LinkedHashMap<>();
+        try {
+          db = openEngine(path, dbOptions, cfOptions, columnNames, reopened);
+          handles = reopened;
+        } catch (RocksDBException e) {
+          failures.retryLater("reopening the database failed: " + e.getMessage());
+          return false;
+        }
+      } finally {
+        lifecycle.writeLock().unlock();
+      }
+      failures.recovered();
+      return true;
+    }
+  }
+
+  private void closeEngine() {
+    if (db == null) return;
+    // Handles before the database: RocksJava's required order.
+    handles.values().forEach(ColumnFamilyHandle::close);
+    try {
+      db.closeE();
+    } catch (RocksDBException e) {
+      log.warn("Closing data dir {} failed: {}", path, e.getMessage());
+    }
+    db = null;
   }
 
   public Path path() {
@@ -287,13 +389,8 @@ public final class KvStore implements AutoCloseable {
     try {
       if (closed) return;
       closed = true;
-      // Handles before the database, options after it: RocksJava's required order.
-      handles.values().forEach(ColumnFamilyHandle::close);
-      try {
-        db.closeE();
-      } catch (RocksDBException e) {
-        log.warn("Closing data dir {} failed: {}", path, e.getMessage());
-      }
+      // Options after the database: RocksJava's required order.
+      closeEngine();
       reads.close();
       syncedWrites.close();
       unsyncedWrites.close();
@@ -323,27 +420,43 @@ public final class KvStore implements AutoCloseable {
       l.unlock();
       throw new StorageException("data dir " + path + " is closed; cannot " + what);
     }
+    if (db == null) {
+      l.unlock();
+      throw failures.stillFailing(what + " (the database is being reopened)");
+    }
     return l;
   }
 
-  byte[] get(ColumnFamilyHandle h, byte[] key) throws RocksDBException {
-    return db.get(h, reads, key);
+  /** The current handle of a column; only under {@link #readLock} (a reopen replaces handles). */
+  ColumnFamilyHandle handle(String column) {
+    return handles.get(column);
   }
 
-  void put(ColumnFamilyHandle h, byte[] key, byte[] value, Durability d) throws RocksDBException {
-    db.put(h, options(d), key, value);
+  byte[] get(String column, byte[] key) throws RocksDBException {
+    return db.get(handles.get(column), reads, key);
   }
 
-  void delete(ColumnFamilyHandle h, byte[] key, Durability d) throws RocksDBException {
-    db.delete(h, options(d), key);
+  /** A single put or delete: fails fast while writes are failing, retries recovery when due. */
+  void write(String what, String column, byte[] key, byte[] value, Durability d) {
+    recoverIfDue(what);
+    Lock l = readLock(what);
+    try {
+      if (value == null) db.delete(handles.get(column), options(d), key);
+      else db.put(handles.get(column), options(d), key, value);
+      failures.succeeded();
+    } catch (RocksDBException e) {
+      throw failures.failed(what + " failed in data dir " + path, e);
+    } finally {
+      l.unlock();
+    }
   }
 
   interface RawVisitor {
     boolean visit(byte[] key, byte[] value);
   }
 
-  void scan(ColumnFamilyHandle h, KvRange range, RawVisitor visitor) throws RocksDBException {
-    try (RocksIterator it = db.newIterator(h, reads)) {
+  void scan(String column, KvRange range, RawVisitor visitor) throws RocksDBException {
+    try (RocksIterator it = db.newIterator(handles.get(column), reads)) {
       byte[] seek = range.seekTarget();
       if (seek == null) it.seekToFirst();
       else it.seek(seek);
