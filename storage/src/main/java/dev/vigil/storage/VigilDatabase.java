@@ -3,7 +3,6 @@ package dev.vigil.storage;
 import dev.vigil.storage.kv.Durability;
 import dev.vigil.storage.kv.KvBatch;
 import dev.vigil.storage.kv.KvStore;
-import dev.vigil.storage.kv.WriteHealth;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;

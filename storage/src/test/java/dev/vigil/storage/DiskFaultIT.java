@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vigil.signing.Signer;
 import dev.vigil.storage.GuardedSignerTest.CountingSigner;
-import dev.vigil.storage.kv.WriteHealth;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

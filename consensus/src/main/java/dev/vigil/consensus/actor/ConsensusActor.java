@@ -123,7 +123,13 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
 
   private record EvidenceKept(boolean stored) implements Command {}
 
-  private record Completed() implements Command {}
+
+  /** A round of store writes landed: its attestations may now be served. */
+  private record Written(List<Attestation> attestations) implements Command {}
+
+  /** A round of store writes failed (disk full, read-only...): its writes are queued again. */
+  private record WriteFailed(List<Map.Entry<Observation, SignedObservation>> pending, List<Attestation> attestations,
+      List<MessageId> removals, String what, Throwable error) implements Command {}
 
   private record Tick() implements Command {}
 
@@ -132,6 +138,8 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   private record HeartbeatTick() implements Command {}
 
   private static final Object FLUSH_TIMER = "flush";
+  private static final Object RETRY_WRITE_TIMER = "retry-write";
+  static final java.time.Duration WRITE_RETRY_DELAY = java.time.Duration.ofSeconds(1);
 
   private final ConsensusSettings settings;
   private final Guardian guardian;
@@ -173,6 +181,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   private int reobserveInWindow;
   private long requestsThrottled;
   private long undecodableMessages, undecodableItems, badHeartbeats, requestsServed, evidenceStored, storeFailures;
+  private boolean storeFailing; // logged once per episode of failing store calls
 
   private record RequestKey(int chain, Bytes32 txHash) {}
 
@@ -232,10 +241,26 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
           return after(aggregator.onStoredAttestation(m.attestation(), clock.getAsLong()));
         })
         .onMessage(SignFailed.class, m -> {
-          storeFailures++;
-          getContext().getLog().error("sign {} failed", m.id(), m.error());
+          storeFailed("sign " + m.id(), m.error());
           List<CompletableFuture<Void>> held = heldWhenSigned.remove(m.id());
           if (held != null) held.forEach(f -> f.completeExceptionally(m.error()));
+          return after(aggregator.onSignFailed(m.id())); // the observer hands it over again
+        })
+        .onMessage(Written.class, m -> {
+          if (storeFailing) {
+            storeFailing = false;
+            getContext().getLog().info("store writes work again; writes that failed meanwhile were retried");
+          }
+          for (Attestation a : m.attestations()) for (ActorRef<Attestation> s : subscribers) s.tell(a);
+          return this;
+        })
+        .onMessage(WriteFailed.class, m -> {
+          storeFailed(m.what(), m.error());
+          // Again later, in order: nothing attested here may be missing from the store once the disk is back.
+          for (var e : m.pending()) if (aggregator.isPending(e.getValue().messageId())) pendingWrites.add(e);
+          attestationWrites.addAll(0, m.attestations());
+          removalWrites.addAll(0, m.removals());
+          if (!timers.isTimerActive(RETRY_WRITE_TIMER)) timers.startSingleTimer(RETRY_WRITE_TIMER, new Flush(), WRITE_RETRY_DELAY);
           return this;
         })
         .onMessage(SignaturesChecked.class, this::onSignaturesChecked)
@@ -261,7 +286,6 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
           if (m.stored()) evidenceStored++;
           return this;
         })
-        .onMessage(Completed.class, m -> this)
         .onMessage(Failed.class, m -> {
           storeFailures++;
           getContext().getLog().error("{} failed", m.what(), m.error());
@@ -450,7 +474,8 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
           attestationWrites.add(a.attestation());
           scheduleFlush();
         }
-        for (ActorRef<Attestation> s : subscribers) s.tell(a.attestation());
+        // Served (to subscribers) only once stored: after the write round that holds it.
+        if (!a.store()) for (ActorRef<Attestation> s : subscribers) s.tell(a.attestation());
         a.sendTo().stream().forEach(i -> queueAttestation(a.attestation(), i));
       }
       case Decision.SendAttestation s -> queueAttestation(s.attestation(), s.peer());
@@ -597,7 +622,22 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
         else f.completeExceptionally(e);
       }));
       String what = "store " + a.size() + " attestations, " + p.size() + " pending";
-      getContext().pipeToSelf(w, (ok, err) -> err != null ? new Failed(what, err) : new Completed());
+      getContext().pipeToSelf(w, (ok, err) -> err != null ? new WriteFailed(p, a, r, what, err) : new Written(a));
+    }
+  }
+
+  /** A store call failed: counted always, logged once per episode (the database logs the cause at ERROR). */
+  private void storeFailed(String what, Throwable error) {
+    storeFailures++;
+    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (!(cause instanceof dev.vigil.storage.StorageException)) {
+      getContext().getLog().error("{} failed", what, cause);
+    } else if (!storeFailing) {
+      storeFailing = true;
+      getContext().getLog().warn("{} failed: {}; retrying (until a write succeeds further store failures are logged at DEBUG)", what,
+          cause.getMessage());
+    } else {
+      getContext().getLog().debug("{} failed: {}", what, cause.getMessage());
     }
   }
 

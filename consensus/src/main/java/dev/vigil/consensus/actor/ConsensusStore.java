@@ -59,7 +59,9 @@ final class ConsensusStore {
    * batch the new pending own observations and the removal of those that are attested or given up.
    * Unsynced: the guard's record is what keeps signing safe, and an unsynced write survives a crash
    * of the process (only a crash of the machine can lose it, and then the observer's cursor, written
-   * after it, is lost with it).
+   * after it, is lost with it). A round with attestations ends with one fsync, because they are
+   * served once the round completes, and a disk that fails (turns read-only) loses what was only in
+   * its page cache.
    */
   void write(List<Map.Entry<Observation, SignedObservation>> newPending, List<Attestation> attestations, List<MessageId> done) {
     for (Attestation a : attestations) {
@@ -71,6 +73,7 @@ final class ConsensusStore {
       for (Attestation a : attestations) db.pendingOwn().remove(batch, key(a.messageId()));
       for (MessageId id : done) db.pendingOwn().remove(batch, key(id));
     });
+    if (!attestations.isEmpty()) db.sync();
   }
 
   boolean appendEvidence(SignedObservation first, SignedObservation second, Address signer) {

@@ -117,6 +117,10 @@ public final class Aggregator {
         conflictsWithLocal++;
         return List.of();
       }
+      if (p.own == null && p.signFailed) {
+        p.signFailed = false;
+        return List.of(new Decision.Sign(p.local, digest));
+      }
       return p.own != null && requester >= 0 ? List.of(new Decision.Broadcast(p.own)) : List.of();
     }
     p.local = observation;
@@ -143,6 +147,16 @@ public final class Aggregator {
     out.add(new Decision.Broadcast(own));
     checkQuorum(p, out, nowMillis);
     return out;
+  }
+
+  /**
+   * Signing failed without a decision (the guard's record could not be written, e.g. the disk is
+   * full): nothing was signed, and the next local observation of the message signs again.
+   */
+  public List<Decision> onSignFailed(MessageId id) {
+    Pending p = pending.get(id);
+    if (p != null && p.own == null) p.signFailed = true;
+    return List.of();
   }
 
   /** The double-sign guard refused (this identity was signed with another digest before). */
@@ -547,6 +561,7 @@ public final class Aggregator {
     final BitSet requesters = new BitSet();
     final BitSet counted = new BitSet(); // signers whose slot counts against their unseen quota
     boolean refused;
+    boolean signFailed; // the guard's record could not be written: sign again when observed again
     long firstSeenMillis;
     Observation local;
     Digest localDigest;

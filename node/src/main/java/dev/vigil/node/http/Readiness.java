@@ -2,6 +2,7 @@ package dev.vigil.node.http;
 
 import dev.vigil.storage.ChainCursor;
 import dev.vigil.storage.VigilDatabase;
+import dev.vigil.storage.WriteHealth;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -112,6 +113,20 @@ public final class Readiness {
     return () -> {
       Map<Long, ChainCursor> cursors = db.cursors().all();
       return Result.ready("open at " + db.path() + " (" + cursors.size() + " chain cursors)");
+    };
+  }
+
+  /**
+   * Ready while the data dir takes writes; not ready, with the cause and since when, while writes
+   * fail (disk full, read-only, I/O error): the node then signs nothing new.
+   */
+  public static Check databaseWritable(VigilDatabase db) {
+    Objects.requireNonNull(db, "db");
+    return () -> {
+      WriteHealth h = db.writeHealth();
+      if (h.writable()) return Result.ready("writes to " + db.path() + " succeed");
+      return Result.notReady("writes to data dir " + db.path() + " fail since " + java.time.Instant.ofEpochMilli(h.failingSinceMillis())
+          + " (" + h.failedWritesInEpisode() + " failed, retrying): " + h.cause());
     };
   }
 

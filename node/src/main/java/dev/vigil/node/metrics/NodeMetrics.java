@@ -57,6 +57,9 @@ public final class NodeMetrics {
   private final Counter participation;
   private final Gauge streamSubscribers;
   private final Counter streamDropped;
+  private final Gauge storageWritable;
+  private final Counter storageWriteFailures;
+  private final Counter storageRecoveries;
 
   public NodeMetrics() {
     observations = Counter.builder().name("vigil_observations")
@@ -86,6 +89,20 @@ public final class NodeMetrics {
         .help("Open attestation streams (server-sent events)").register(registry);
     streamDropped = Counter.builder().name("vigil_http_stream_dropped")
         .help("Attestation stream subscribers dropped because they read too slowly").register(registry);
+    storageWritable = Gauge.builder().name("vigil_storage_writable")
+        .help("1 while the data dir takes writes, 0 while writes fail (disk full, read-only, I/O error)").register(registry);
+    storageWritable.set(1);
+    storageWriteFailures = Counter.builder().name("vigil_storage_write_failures")
+        .help("Database writes that failed or were refused because the data dir does not take writes").register(registry);
+    storageRecoveries = Counter.builder().name("vigil_storage_recoveries")
+        .help("Times the database resumed writing by itself after the data dir took writes again").register(registry);
+  }
+
+  /** Called every few seconds with the database's write health (counters as deltas). */
+  public void storage(boolean writable, long newFailures, long newRecoveries) {
+    storageWritable.set(writable ? 1 : 0);
+    if (newFailures > 0) storageWriteFailures.inc(newFailures);
+    if (newRecoveries > 0) storageRecoveries.inc(newRecoveries);
   }
 
   public void observation(int chain) {

@@ -165,10 +165,12 @@ public final class GuardianRuntime implements AutoCloseable {
       hub.subscribe(latency::attested);
       ActorRef<ConsensusActor.Command> consensus = awaitConsensus(consensusRef);
       MetricsBridge.start(system, consensus, metrics, health, Duration.ofSeconds(2));
+      DiskWatch.start(system, db, metrics, DiskWatch.PERIOD);
       ConsensusStatus status = new ConsensusStatus(system, consensus, s.name(), VERSION, committee, selfIndex,
           () -> chains(s, health), Duration.ofSeconds(5), Duration.ofSeconds(15), Clock.systemUTC());
       Readiness.Builder readiness = Readiness.builder()
           .check("database", Readiness.databaseOpen(db))
+          .check("disk", Readiness.databaseWritable(db))
           .check("cluster", Readiness.clusterMemberUp(system));
       for (ChainSettings c : s.chains()) {
         long maxAge = Math.max(30_000, c.pollInterval().toMillis() * 5);

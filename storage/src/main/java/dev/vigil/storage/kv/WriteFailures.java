@@ -1,6 +1,7 @@
 package dev.vigil.storage.kv;
 
 import dev.vigil.storage.StorageException;
+import dev.vigil.storage.WriteHealth;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,4 +1,4 @@
-package dev.vigil.storage.kv;
+package dev.vigil.storage;
 
 /**
  * Whether a data dir takes writes. While it does not: the cause as the engine or the file system
