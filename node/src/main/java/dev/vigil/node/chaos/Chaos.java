@@ -44,7 +44,9 @@ import java.util.stream.IntStream;
 public final class Chaos {
   /** The kinds of fault the schedule injects. */
   public enum FaultKind {
-    KILL, FREEZE, RPC, QUORUM_LOSS
+    KILL, FREEZE, RPC, QUORUM_LOSS,
+    /** A guardian's data dir full (healed while it runs) or read-only (healed by stop, fsck, restart); see {@link DataDisks}. */
+    DISK
   }
 
   /**
@@ -115,9 +117,16 @@ public final class Chaos {
   private long lastFaultEnd;
   private String stallDetail = "no quorum-loss phase ran";
   private boolean stallPass;
+  private final int diskMiB;
+  private DataDisks disks;
+  /** One line per disk fault for the summary; pass only if every one behaved. */
+  private final List<String> diskResults = new ArrayList<>();
+  private boolean diskPass = true;
+  private String diskSkipped;
 
-  private Chaos(Options o) {
+  private Chaos(Options o, int diskMiB) {
     this.o = o;
+    this.diskMiB = diskMiB;
     this.rnd = new Random(o.seed());
     this.sampling = new Random(~o.seed());
     this.f = (o.nodes() - 1) / 3;
@@ -125,14 +134,21 @@ public final class Chaos {
 
   /** Runs one scenario and prints its summary table. */
   public static Report run(Options o) {
-    return new Chaos(o).runScenario();
+    return run(o, DataDisks.DEFAULT_SIZE_MIB);
+  }
+
+  /** With each guardian's data dir on a file system of {@code diskMiB} (0: no disk faults). */
+  public static Report run(Options o, int diskMiB) {
+    return new Chaos(o, diskMiB).runScenario();
   }
 
   private Report runScenario() {
     DevnetOptions dopts = DevnetOptions.defaults(o.workDir(), o.out()).withFreePorts().withNodes(o.nodes()).withRate(o.rate())
         .withRpcProxies(true);
-    try (Devnet devnet = Devnet.start(dopts)) {
+    disks = new DataDisks(o.workDir(), diskMiB);
+    try (Devnet devnet = Devnet.start(dopts, disks)) {
       d = devnet;
+      if (disks.unavailable() != null) say("disk faults will be skipped: %s", disks.unavailable());
       start = System.nanoTime();
       say("seed %d, %d guardians, f = %d, faults for %ds", o.seed(), o.nodes(), f, o.duration().toSeconds());
       Thread traffic = Thread.ofPlatform().name("chaos-traffic").start(
@@ -165,7 +181,7 @@ public final class Chaos {
     long faultsEnd = total - stall - tail;
     long phaseMin = Math.max(4_000, Math.min(15_000, total / 20));
     sleepUntil(warmup);
-    List<FaultKind> cycle = new ArrayList<>(List.of(FaultKind.KILL, FaultKind.FREEZE, FaultKind.RPC));
+    List<FaultKind> cycle = new ArrayList<>(List.of(FaultKind.KILL, FaultKind.FREEZE, FaultKind.RPC, FaultKind.DISK));
     int k = 0;
     while (true) { // bounded: every turn sleeps len + gap, and the loop ends at faultsEnd
       if (k % cycle.size() == 0) Collections.shuffle(cycle, rnd);
@@ -176,6 +192,7 @@ public final class Chaos {
         case KILL -> killPhase(len);
         case FREEZE -> freezePhase(len);
         case RPC -> rpcPhase(len);
+        case DISK -> diskPhase(len);
         default -> throw new IllegalStateException();
       }
       sleep(gap);
@@ -225,6 +242,134 @@ public final class Chaos {
     for (int g : targets) d.rpcProxy(g, chain).mode(FaultyRpcProxy.Mode.PASS);
     lastFaultEnd = System.nanoTime();
     say("RPC on chain %s healthy again", chain == 0 ? "alpha" : "beta");
+  }
+
+  /**
+   * A full disk on one guardian and a read-only one on another: at the same time when f >= 2, one
+   * after the other when f = 1. Each victim must stay up, say on /readyz why it is not ready, and
+   * sign nothing it cannot record (the safety invariant checks that); the full one must take writes
+   * again by itself once the ballast is gone, the read-only one must start on the repaired disk.
+   */
+  private void diskPhase(long len) {
+    if (disks.unavailable() != null) {
+      diskSkipped = disks.unavailable();
+      say("disk fault skipped: %s", diskSkipped);
+      return;
+    }
+    List<Integer> two = pick(2);
+    int full = two.get(0);
+    int readOnly = two.get(1);
+    if (f >= 2) {
+      fault(FaultKind.DISK, "disk full for guardian %d and read-only for guardian %d, %.1fs", full, readOnly, len / 1000.0);
+      long t0 = System.nanoTime();
+      String fullSeen = breakDisk(full, true);
+      String roSeen = breakDisk(readOnly, false);
+      sleep(Math.max(0, len - (System.nanoTime() - t0) / 1_000_000));
+      healFull(full, fullSeen);
+      healReadOnly(readOnly, roSeen);
+    } else {
+      fault(FaultKind.DISK, "disk full for guardian %d for %.1fs, then read-only for guardian %d for %.1fs", full, len / 2000.0,
+          readOnly, len / 2000.0);
+      long t0 = System.nanoTime();
+      String fullSeen = breakDisk(full, true);
+      sleep(Math.max(0, len / 2 - (System.nanoTime() - t0) / 1_000_000));
+      healFull(full, fullSeen);
+      t0 = System.nanoTime();
+      String roSeen = breakDisk(readOnly, false);
+      sleep(Math.max(0, len / 2 - (System.nanoTime() - t0) / 1_000_000));
+      healReadOnly(readOnly, roSeen);
+    }
+    lastFaultEnd = System.nanoTime();
+  }
+
+  /** Injects the fault and waits (bounded) until the guardian's /readyz names it; returns what it said, or null. */
+  private String breakDisk(int g, boolean full) {
+    String cause = full ? "No space left on device" : "Read-only file system";
+    long t0 = System.nanoTime();
+    try {
+      if (full) {
+        long bytes = disks.fill(g);
+        say("guardian %d: disk full (%d MiB ballast)", g, bytes >> 20);
+      } else {
+        disks.breakReadOnly(g);
+        say("guardian %d: disk read-only (ext4 error)", g);
+      }
+    } catch (IOException e) {
+      diskFailed("guardian %d: cannot inject the %s fault: %s", g, full ? "full" : "read-only", e.getMessage());
+      return null;
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      String body = readyz(g);
+      if (body != null && body.contains(cause)) {
+        String seen = String.format("not ready %.1fs after the fault (\"%s\")", (System.nanoTime() - t0) / 1e9, cause);
+        say("guardian %d: /readyz %s", g, seen);
+        return seen;
+      }
+      sleep(250);
+    }
+    diskFailed("guardian %d: /readyz did not report \"%s\" within 20s of the %s fault", g, cause, full ? "full" : "read-only");
+    return null;
+  }
+
+  private void healFull(int g, String seen) {
+    long pid = d.guardian(g).pid();
+    boolean alive = d.guardian(g).isAlive();
+    try {
+      disks.unfill(g);
+    } catch (IOException e) {
+      diskFailed("guardian %d: cannot delete the ballast: %s", g, e.getMessage());
+      return;
+    }
+    long t0 = System.nanoTime();
+    long deadline = t0 + Duration.ofSeconds(30).toNanos();
+    boolean ready = false;
+    while (System.nanoTime() < deadline && !(ready = readyz(g) == null)) sleep(250);
+    boolean sameProcess = d.guardian(g).isAlive() && d.guardian(g).pid() == pid;
+    String line = String.format("full on guardian %d: %s, stayed up %s, ready again %s after freeing space, without restart %s", g,
+        seen, alive, ready ? String.format("%.1fs", (System.nanoTime() - t0) / 1e9) : "NOT within 30s", sameProcess);
+    if (seen == null || !alive || !ready || !sameProcess) diskPass = false;
+    diskResults.add(line);
+    say("%s", line);
+  }
+
+  private void healReadOnly(int g, String seen) {
+    boolean alive = d.guardian(g).isAlive();
+    recordServed(g); // served while read-only, still served after the restart on the repaired disk
+    d.guardian(g).kill();
+    try {
+      disks.repair(g);
+    } catch (IOException e) {
+      diskFailed("guardian %d: repairing its disk failed: %s", g, e.getMessage());
+      d.guardian(g).start();
+      return;
+    }
+    d.guardian(g).start();
+    String line = String.format("read-only on guardian %d: %s, stayed up %s, SIGKILL + e2fsck + restart", g, seen, alive);
+    if (seen == null || !alive) diskPass = false;
+    diskResults.add(line);
+    say("%s", line);
+  }
+
+  private void diskFailed(String fmt, Object... args) {
+    diskPass = false;
+    String line = String.format(fmt, args);
+    diskResults.add(line);
+    say("%s", line);
+  }
+
+  /** Null when /readyz answers 200, else its body (or why it could not be read). */
+  private String readyz(int g) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(d.api(g).resolve("/readyz")).timeout(Duration.ofSeconds(5)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? null : r.body();
+    } catch (IOException e) {
+      return "unreachable: " + e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    }
   }
 
   /** f+1 guardians down: no quorum, so nothing new may be attested; all must recover on restart. */
@@ -375,6 +520,11 @@ public final class Chaos {
     inv.add(new Invariant("durability", recorded > 0 && kept == recorded, String.format(
         "%d attestations served before a SIGKILL, %d served with the same digest after restart%s", recorded, kept, lost)));
     inv.add(new Invariant("stall (f+1 down)", stallPass, stallDetail));
+    if (diskSkipped != null) {
+      inv.add(new Invariant("disk faults", true, "SKIPPED, not injected: " + diskSkipped));
+    } else if (!diskResults.isEmpty()) {
+      inv.add(new Invariant("disk faults", diskPass, String.join("; ", diskResults)));
+    }
 
     Map<MessageId, Duration> lat = d.attestLatencies();
     List<Duration> sorted = lat.values().stream().sorted().toList();

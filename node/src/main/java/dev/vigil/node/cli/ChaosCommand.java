@@ -37,6 +37,11 @@ final class ChaosCommand implements Callable<Integer> {
   @Option(names = "--settle", defaultValue = "3m", description = "Bound for every message to be attested and delivered after the last fault (default: ${DEFAULT-VALUE}).")
   String settle;
 
+  @Option(names = "--disk-size", defaultValue = "" + dev.vigil.node.chaos.DataDisks.DEFAULT_SIZE_MIB,
+      description = "Each guardian's data dir on an ext4 file system of this many MiB, for the disk faults (full, read-only); "
+          + "needs root and loop devices, else disk faults are skipped and the summary says why. 0: off (default: ${DEFAULT-VALUE}).")
+  int diskSize;
+
   @Option(names = "--work-dir", description = "Keys, node files, data and logs (wiped at start). Default: .devnet/chaos in the repository.")
   Path workDir;
 
@@ -49,13 +54,14 @@ final class ChaosCommand implements Callable<Integer> {
     long s = seed != null ? seed : new java.security.SecureRandom().nextLong();
     Duration d = parse("--duration", duration);
     if (!(rate > 0) || rate > 100) throw new ParameterException(spec.commandLine(), "--rate must be in (0, 100] messages per second, got " + rate);
+    if (diskSize != 0 && diskSize < 32) throw new ParameterException(spec.commandLine(), "--disk-size must be 0 (off) or >= 32 MiB, got " + diskSize);
     Chaos.Options o;
     try {
       o = new Chaos.Options(nodes, d, s, rate, parse("--settle", settle), dir.toAbsolutePath().normalize(), System.out);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    Chaos.Report r = Chaos.run(o);
+    Chaos.Report r = Chaos.run(o, diskSize);
     System.out.println(r.allPass() ? "OK: every invariant held (seed " + s + ")" : "FAILED: an invariant failed (seed " + s + ", logs in " + dir + "/logs)");
     return r.allPass() ? 0 : 1;
   }

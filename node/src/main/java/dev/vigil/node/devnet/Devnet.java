@@ -64,13 +64,25 @@ public final class Devnet implements AutoCloseable {
   private ExecutorService publishers;
   private Bytes32[] emitters;
 
+  private DataDirSetup dataDirs = DataDirSetup.NONE;
+
   private Devnet(DevnetOptions options) {
     this.options = options;
   }
 
   /** Starts chains, contracts, guardians and the relayer; returns once every guardian is ready. */
   public static Devnet start(DevnetOptions options) {
+    return start(options, DataDirSetup.NONE);
+  }
+
+  /**
+   * Like {@link #start(DevnetOptions)}, with each guardian's data dir prepared by {@code dataDirs}
+   * before the guardian starts; {@link #close()} closes it after the guardians stopped (also when
+   * starting fails).
+   */
+  public static Devnet start(DevnetOptions options, DataDirSetup dataDirs) {
     Devnet d = new Devnet(options);
+    d.dataDirs = dataDirs;
     try {
       d.startAll();
       return d;
@@ -156,6 +168,7 @@ public final class Devnet implements AutoCloseable {
       } catch (IOException e) {
         throw new IllegalStateException("cannot write guardian " + i + "'s files: " + e.getMessage(), e);
       }
+      dataDirs.prepare(i, dataDir(i));
       NodeProcess p = new NodeProcess("guardian-" + i, List.of("run", "--config", conf.toString()),
           options.workDir().resolve("logs/guardian-" + i + ".log"), Map.of(), List.of("-Xmx384m", "-XX:+UseSerialGC"));
       guardians.add(p.start());
@@ -181,7 +194,7 @@ public final class Devnet implements AutoCloseable {
     return "# Written by `vigil devnet` for this run only. LOCAL USE ONLY: public dev key " + i + ".\n"
         + "vigil.node {\n"
         + "  name = \"devnet-" + i + "\"\n"
-        + "  data-dir = \"" + options.workDir().resolve("data/guardian-" + i).toAbsolutePath() + "\"\n"
+        + "  data-dir = \"" + dataDir(i) + "\"\n"
         + "  key { file = \"" + keyFile.toAbsolutePath() + "\", password-file = \"" + passwordFile.toAbsolutePath() + "\" }\n"
         + "  committee { index = 0, members = [" + members + "] }\n"
         + "  governance { chain = 1, address = \"0x0000000000000000000000000000000000000000000000000000000000000004\" }\n"
@@ -191,6 +204,11 @@ public final class Devnet implements AutoCloseable {
         + "}\n"
         // a local network recovers from a restarted guardian in seconds, not minutes
         + "vigil.consensus { retry-initial = 1s, retry-max = 5s }\n";
+  }
+
+  /** Guardian {@code i}'s data dir (absolute). */
+  public Path dataDir(int i) {
+    return options.workDir().resolve("data/guardian-" + i).toAbsolutePath();
   }
 
   /** Waits until every running guardian answers /readyz with 200. */
@@ -414,11 +432,15 @@ public final class Devnet implements AutoCloseable {
   /** Stops the relayer, the guardians and the chains; safe to call twice. */
   @Override
   public synchronized void close() {
-    if (publishers != null) publishers.shutdownNow();
-    if (relayer != null) relayer.close();
-    for (NodeProcess g : guardians) g.stop(Duration.ofSeconds(10));
-    for (List<FaultyRpcProxy> ps : proxies) ps.forEach(FaultyRpcProxy::close);
-    for (LocalChain c : chains) c.close();
-    http.close();
+    try {
+      if (publishers != null) publishers.shutdownNow();
+      if (relayer != null) relayer.close();
+      for (NodeProcess g : guardians) g.stop(Duration.ofSeconds(10));
+      for (List<FaultyRpcProxy> ps : proxies) ps.forEach(FaultyRpcProxy::close);
+      for (LocalChain c : chains) c.close();
+      http.close();
+    } finally {
+      dataDirs.close(); // after the guardians let go of their files (e.g. unmounts)
+    }
   }
 }

@@ -119,7 +119,17 @@ public final class ChainObserver extends AbstractBehavior<ChainObserver.Command>
     return this;
   }
 
+  /** How soon a range is read again after consensus or the cursor store could not write it (a full or read-only disk). */
+  static final Duration STORAGE_RETRY = Duration.ofSeconds(1);
+
   private Behavior<Command> onFailure(Throwable error) {
+    if (isStorageFailure(error)) {
+      // Not the chain's fault: RPC health and backoff stay as they are. The database logs the cause
+      // once and /readyz reports it; the range is read again until the disk takes writes.
+      getContext().getLog().debug("chain {}: observations not held durably, reading the range again: {}", core.chain(), error.toString());
+      timers.startSingleTimer(new Poll(), STORAGE_RETRY);
+      return this;
+    }
     failures++;
     String msg = error.getMessage() != null ? error.getMessage() : error.toString();
     health.failed(msg);
@@ -132,6 +142,13 @@ public final class ChainObserver extends AbstractBehavior<ChainObserver.Command>
     }
     timers.startSingleTimer(new Poll(), backoff(failures));
     return this;
+  }
+
+  private static boolean isStorageFailure(Throwable t) {
+    for (int depth = 0; t != null && depth < 10; t = t.getCause(), depth++) {
+      if (t instanceof dev.vigil.storage.StorageException) return true;
+    }
+    return false;
   }
 
   private Duration backoff(int n) {
