@@ -65,6 +65,22 @@ class AggregatorTest {
   }
 
   @Test
+  void aSignThatFailedOnTheStoreIsIssuedAgainWhenTheMessageIsObservedAgain() {
+    Observation o = OBS.get(0);
+    assertThat(agg.onLocalObservation(o, -1, 0)).containsExactly(new Decision.Sign(o, o.digest()));
+    // Observed again while the first sign is still in flight: no second sign.
+    assertThat(agg.onLocalObservation(o, -1, 1)).isEmpty();
+
+    assertThat(agg.onSignFailed(o.messageId())).isEmpty(); // e.g. the disk is full: nothing was signed
+    assertThat(agg.onLocalObservation(o, -1, 2)).containsExactly(new Decision.Sign(o, o.digest()));
+    assertThat(agg.onLocalObservation(o, -1, 3)).as("once, not on every re-read").isEmpty();
+
+    assertThat(agg.onOwnSigned(signed(0, o), 4)).first().isInstanceOf(Decision.Broadcast.class);
+    assertThat(agg.onSignFailed(o.messageId())).as("a late failure report after a signature changes nothing").isEmpty();
+    assertThat(agg.onLocalObservation(o, -1, 5)).isEmpty();
+  }
+
+  @Test
   void quorumOnlyOnceTheDigestIsObservedLocally() {
     Observation o = OBS.get(0);
     assertThat(deliverValid(signed(1, o), 0)).isEmpty();
