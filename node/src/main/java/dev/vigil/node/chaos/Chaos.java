@@ -303,7 +303,7 @@ public final class Chaos {
       String body = readyz(g);
       if (body != null && body.contains(cause)) {
         String seen = String.format("not ready %.1fs after the fault (\"%s\")", (System.nanoTime() - t0) / 1e9, cause);
-        say("guardian %d: /readyz %s", g, seen);
+        say("guardian %d: /readyz %s: %s", g, seen, body.length() > 600 ? body.substring(0, 600) + "..." : body);
         return seen;
       }
       sleep(250);
@@ -326,6 +326,7 @@ public final class Chaos {
     boolean ready = false;
     while (System.nanoTime() < deadline && !(ready = readyz(g) == null)) sleep(250);
     boolean sameProcess = d.guardian(g).isAlive() && d.guardian(g).pid() == pid;
+    say("guardian %d metrics: %s", g, storageMetrics(g));
     String line = String.format("full on guardian %d: %s, stayed up %s, ready again %s after freeing space, without restart %s", g,
         seen, alive, ready ? String.format("%.1fs", (System.nanoTime() - t0) / 1e9) : "NOT within 30s", sameProcess);
     if (seen == null || !alive || !ready || !sameProcess) diskPass = false;
@@ -356,6 +357,20 @@ public final class Chaos {
     String line = String.format(fmt, args);
     diskResults.add(line);
     say("%s", line);
+  }
+
+  /** The guardian's vigil_storage_* samples from /metrics, on one line. */
+  private String storageMetrics(int g) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(d.api(g).resolve("/metrics")).timeout(Duration.ofSeconds(5)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      return r.body().lines().filter(l -> l.startsWith("vigil_storage_")).reduce((a, b) -> a + ", " + b).orElse("none");
+    } catch (IOException e) {
+      return "unreachable: " + e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "interrupted";
+    }
   }
 
   /** Null when /readyz answers 200, else its body (or why it could not be read). */
