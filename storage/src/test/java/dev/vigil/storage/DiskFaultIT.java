@@ -156,6 +156,9 @@ class DiskFaultIT {
       assertThat(signer.calls.get()).isEqualTo(calls);
       assertThat(db.signingRecords().get(k(BEFORE))).isEmpty();
     }
+    // A restart on the still read-only disk refuses with the cause instead of running without storage.
+    assertThatThrownBy(() -> VigilDatabase.open(data)).isInstanceOf(StorageException.class)
+        .hasMessageContaining(data.toString()).hasMessageContaining("Read-only file system");
     // An ext4 error is only cleared by unmount, fsck and mount: the node stops, the operator repairs.
     disk.repairReadOnly();
     try (VigilDatabase db = VigilDatabase.open(data)) {

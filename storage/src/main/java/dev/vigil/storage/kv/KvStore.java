@@ -334,7 +334,7 @@ public final class KvStore implements AutoCloseable {
       lifecycle.writeLock().lock();
       try {
         if (closed) return false;
-        closeEngine();
+        closeEngine(true);
         Map<String, ColumnFamilyHandle> reopened = new LinkedHashMap<>();
         try {
           db = openEngine(path, dbOptions, cfOptions, columnNames, reopened);
@@ -351,14 +351,16 @@ public final class KvStore implements AutoCloseable {
     }
   }
 
-  private void closeEngine() {
+  /** {@code failed}: the engine is in its error state, and closing it reports that error once more. */
+  private void closeEngine(boolean failed) {
     if (db == null) return;
     // Handles before the database: RocksJava's required order.
     handles.values().forEach(ColumnFamilyHandle::close);
     try {
       db.closeE();
     } catch (RocksDBException e) {
-      log.warn("Closing data dir {} failed: {}", path, e.getMessage());
+      if (failed || failures.failing()) log.debug("Closing data dir {} after failed writes: {}", path, e.getMessage());
+      else log.warn("Closing data dir {} failed: {}", path, e.getMessage());
     }
     db = null;
   }
@@ -391,7 +393,7 @@ public final class KvStore implements AutoCloseable {
       if (closed) return;
       closed = true;
       // Options after the database: RocksJava's required order.
-      closeEngine();
+      closeEngine(false);
       reads.close();
       syncedWrites.close();
       unsyncedWrites.close();
