@@ -15,6 +15,8 @@ class ChaosCommandTest {
     "--settle, later, --settle: expected a number with s, m or h",
     "--settle, 0s, --settle must be positive",
     "--rate, 0, --rate must be in (0, 100]",
+    "--disk-size, 16, --disk-size must be 0 (off) or >= 32 MiB",
+    "--disk-size, -1, --disk-size must be 0 (off) or >= 32 MiB",
   })
   void refusesABadOption(String option, String value, String message) {
     Cli.Run r = Cli.run("chaos", option, value);
