@@ -183,7 +183,7 @@ public final class GuardianRuntime implements AutoCloseable {
       HttpApiSettings apiSettings = HttpApiSettings.defaults()
           .withHost(s.http().host()).withPort(s.http().port());
       HttpApi api = HttpApi.start(system, apiSettings,
-              new HttpApi.Dependencies(db.attestations(), () -> committee, status, hub, metrics, readiness.build()))
+              new HttpApi.Dependencies(db.attestations(), db.evidence(), () -> committee, status, hub, metrics, readiness.build()))
           .toCompletableFuture().get(60, TimeUnit.SECONDS);
       log.info("guardian {} (member {} of committee {}, {}) up: cluster {}:{}, API {}, chains {}", s.name(), selfIndex,
           committee.index(), signer.address(), s.cluster().host(), s.cluster().port(), api.uri(),
