@@ -164,7 +164,7 @@ public final class GuardianRuntime implements AutoCloseable {
     try {
       hub.subscribe(latency::attested);
       ActorRef<ConsensusActor.Command> consensus = awaitConsensus(consensusRef);
-      MetricsBridge.start(system, consensus, metrics, health, Duration.ofSeconds(2));
+      MetricsBridge.start(system, consensus, metrics, health, selfIndex, Duration.ofSeconds(2));
       ConsensusStatus status = new ConsensusStatus(system, consensus, s.name(), VERSION, committee, selfIndex,
           () -> chains(s, health), Duration.ofSeconds(5), Duration.ofSeconds(15), Clock.systemUTC());
       Readiness.Builder readiness = Readiness.builder()
