@@ -209,7 +209,7 @@ public final class Chaos {
   }
 
   private static final FaultyRpcProxy.Mode[] RPC_FAULTS = {FaultyRpcProxy.Mode.HTTP_500, FaultyRpcProxy.Mode.GARBAGE,
-      FaultyRpcProxy.Mode.TRUNCATED, FaultyRpcProxy.Mode.RPC_ERROR, FaultyRpcProxy.Mode.SLOW, FaultyRpcProxy.Mode.DROP};
+      FaultyRpcProxy.Mode.TRUNCATED, FaultyRpcProxy.Mode.RPC_ERROR, FaultyRpcProxy.Mode.SLOW, FaultyRpcProxy.Mode.DROP, FaultyRpcProxy.Mode.LAG};
 
   private void rpcPhase(long len) {
     int chain = rnd.nextInt(2);

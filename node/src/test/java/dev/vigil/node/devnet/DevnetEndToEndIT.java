@@ -85,7 +85,9 @@ class DevnetEndToEndIT {
         }
       }
 
-      // what an operator's dashboard shows: each guardian signed (at most once per message) and heard its peers
+      // what an operator's dashboard shows: each guardian signed (at most once per message) and, those
+      // that ran throughout, counted their peers' signatures (the restarted one may have caught up
+      // from whole attestations only)
       for (int g = 0; g < d.size(); g++) {
         URI metrics = d.api(g).resolve("/metrics");
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos(); // counters are refreshed every 2 s
@@ -95,9 +97,9 @@ class DevnetEndToEndIT {
           e = dev.vigil.node.metrics.PrometheusText.parse(http.send(HttpRequest.newBuilder(metrics).GET().build(),
               HttpResponse.BodyHandlers.ofString()).body());
         } while ((e.samples().getOrDefault("vigil_signatures_sent_total", 0.0) == 0
-            || e.samples().getOrDefault("vigil_signatures_received_total", 0.0) == 0) && System.nanoTime() < deadline);
+            || (g != 3 && e.samples().getOrDefault("vigil_signatures_received_total", 0.0) == 0)) && System.nanoTime() < deadline);
         assertThat(e.value("vigil_signatures_sent_total")).as("guardian %d signatures sent", g).isPositive().isLessThanOrEqualTo(ids.size());
-        assertThat(e.value("vigil_signatures_received_total")).as("guardian %d signatures received", g).isPositive();
+        if (g != 3) assertThat(e.value("vigil_signatures_received_total")).as("guardian %d signatures received", g).isPositive();
       }
     }
   }
