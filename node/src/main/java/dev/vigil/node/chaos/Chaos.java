@@ -306,28 +306,50 @@ public final class Chaos {
 
   /** A message counts as "should have been attested while cut off" if published this long before the heal. */
   private static final long CUT_OFF_MARGIN_MS = 5_000;
-  private static final long REJOIN_BOUND_MS = 60_000;
+  private static final long REJOIN_BOUND_MS = 120_000;
 
   /** Time a phase takes beyond its length: a partition waits for the committee to be whole before the cut and after the heal. */
-  private static long overheadMs(FaultKind k, long len) {
-    return k == FaultKind.PARTITION ? Math.max(0, ISOLATE_MIN_MS - len) + 6_000 : 0;
+  private long overheadMs(FaultKind k, long len) {
+    // a restarted first seed's island takes a while to notice and rejoin after the heal
+    return k == FaultKind.PARTITION ? Math.max(0, (longRun() ? RESTART_CUT_MS : ISOLATE_MIN_MS) - len) + (longRun() ? 60_000 : 6_000) : 0;
   }
 
   /** Long enough that messages are published well inside the cut (after the grace, before the margin). */
   private static final long ISOLATE_MIN_MS = 12_000;
+  /**
+   * A cut-off guardian restarted while cut off stays cut off this long: longer than a restart plus
+   * the first seed's wait for other seeds, so that a restarted first seed forms an island (which
+   * must then rejoin by itself after the heal).
+   */
+  private static final long RESTART_CUT_MS = 60_000;
+
+  /** Runs of 5 minutes or more also restart guardians while they are cut off (one isolation in three). */
+  private boolean longRun() {
+    return o.duration().compareTo(Duration.ofMinutes(5)) >= 0;
+  }
 
   /** Up to f guardians cut off from the rest; the rest keep a quorum, so the committee must stay live. */
   private void isolatePhase(long phaseLen) {
-    long len = Math.max(ISOLATE_MIN_MS, phaseLen);
     List<Integer> cut = pick(1 + rnd.nextInt(f));
     LinkProxy.Mode mode = rnd.nextBoolean() ? LinkProxy.Mode.DROP : LinkProxy.Mode.BLACKHOLE;
+    boolean restart = longRun() && rnd.nextInt(3) == 0;
+    long len = Math.max(restart ? RESTART_CUT_MS : ISOLATE_MIN_MS, phaseLen);
     List<Integer> rest = IntStream.range(0, o.nodes()).filter(g -> !cut.contains(g)).boxed().toList();
     // judged only when nothing else is down: a guardian still rejoining after a restart would make it f+1
     boolean whole = awaitConnected(Duration.ofSeconds(20));
     cutLinks(cut, mode);
     long cutAt = System.nanoTime();
-    fault(FaultKind.PARTITION, "partition %s | %s (%s) for %.1fs: %s cut off, the other %d keep a quorum", cut, rest, mode,
-        len / 1000.0, cut.size() == 1 ? "one guardian" : cut.size() + " guardians", rest.size());
+    fault(FaultKind.PARTITION, "partition %s | %s (%s) for %.1fs: %s cut off, the other %d keep a quorum%s", cut, rest, mode,
+        len / 1000.0, cut.size() == 1 ? "one guardian" : cut.size() + " guardians", rest.size(),
+        restart ? "; the cut-off side is SIGKILLed and restarted while cut off" : "");
+    if (restart) {
+      for (int g : cut) {
+        recordServed(g);
+        d.guardian(g).kill();
+      }
+      for (int g : cut) d.guardian(g).start();
+      say("restarted guardians %s while cut off", cut);
+    }
     sleep(len);
     say("before the heal: peers seen %s", Arrays.toString(peersSeen()));
     List<MessageId> during = publishedBetween(cutAt + GRACE_NANOS, System.nanoTime() - CUT_OFF_MARGIN_MS * 1_000_000);
@@ -450,10 +472,12 @@ public final class Chaos {
   /** A signature in flight when a fault begins may still complete a quorum for a message published just before it. */
   private static final long GRACE_NANOS = Duration.ofSeconds(3).toNanos();
 
-  /** Distinct random guardians, never both cluster seeds (0 and 1): a restarted seed alone would form an island. */
+  /**
+   * Distinct random guardians, the first seed included: every guardian is a seed, so a restarted
+   * first seed finds the running cluster, and one that formed an island rejoins by itself.
+   */
   private List<Integer> pick(int count) {
-    int keep = rnd.nextInt(2);
-    List<Integer> all = new ArrayList<>(IntStream.range(0, o.nodes()).filter(i -> i != keep).boxed().toList());
+    List<Integer> all = new ArrayList<>(IntStream.range(0, o.nodes()).boxed().toList());
     Collections.shuffle(all, rnd);
     return List.copyOf(all.subList(0, count)).stream().sorted().toList();
   }

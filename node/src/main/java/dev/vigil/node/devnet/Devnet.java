@@ -147,7 +147,8 @@ public final class Devnet implements AutoCloseable {
       httpPorts[i] = ports.pick(options.httpBasePort(), i);
     }
     String members = committee.stream().map(a -> "\"" + a.toChecksumHex() + "\"").collect(Collectors.joining(", "));
-    String seeds = IntStream.range(0, Math.min(2, options.nodes())).mapToObj(i -> "\"" + clusterHost(i) + ":" + clusterPorts[i] + "\"")
+    // every guardian is a seed, so that a restarted first seed finds the running cluster through any of the others
+    String seeds = IntStream.range(0, options.nodes()).mapToObj(i -> "\"" + clusterHost(i) + ":" + clusterPorts[i] + "\"")
         .collect(Collectors.joining(", "));
     if (options.linkProxies()) startLinks(clusterPorts);
     for (int i = 0; i < options.nodes(); i++) {
