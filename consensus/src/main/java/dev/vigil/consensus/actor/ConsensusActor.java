@@ -132,6 +132,8 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   private record HeartbeatTick() implements Command {}
 
   private static final Object FLUSH_TIMER = "flush";
+  /** Heartbeats further than this from our clock are dropped as stale or replayed (clocks are NTP-synced). */
+  static final long MAX_HEARTBEAT_SKEW_MILLIS = 60_000;
 
   private final ConsensusSettings settings;
   private final Guardian guardian;
@@ -414,6 +416,14 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
       a = null;
     }
     if (a == null || !a.equals(committee.member(i))) {
+      badHeartbeats++;
+      return;
+    }
+    // A signed heartbeat proves liveness only when it is fresh: a replayed or delayed one must not
+    // make a dead member look alive (nor move its inbox back to an old incarnation).
+    PeerMessage.HeartbeatInfo last = heartbeats.get(i);
+    long now = clock.getAsLong();
+    if ((last != null && info.timeMillis() <= last.timeMillis()) || Math.abs(now - info.timeMillis()) > MAX_HEARTBEAT_SKEW_MILLIS) {
       badHeartbeats++;
       return;
     }

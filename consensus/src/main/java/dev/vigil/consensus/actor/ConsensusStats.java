@@ -10,7 +10,8 @@ import java.util.Map;
  * @param aggregation the state machine's counters (attestations, per-member participation and misbehaviour)
  * @param undecodableMessages peer messages that did not decode at all
  * @param undecodableItems entries of decoded batches that did not decode (bad body, bad signature shape)
- * @param badHeartbeats heartbeats with a wrong committee, index or signature
+ * @param badHeartbeats heartbeats with a wrong committee, index or signature, or stale (not newer than
+ *     the member's last one, or more than a minute off this node's clock)
  * @param requestsServed ObservationRequests answered by re-reading the chain
  * @param requestsThrottled ObservationRequests ignored because the re-read budget was spent
  * @param evidenceStored equivocation evidence records written

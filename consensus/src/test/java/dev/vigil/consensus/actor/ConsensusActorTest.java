@@ -221,6 +221,34 @@ class ConsensusActorTest {
     assertThat(stats(actor).aggregation().attested()).as("attested once, not signed again").isEqualTo(1);
   }
 
+  @Test
+  void aReplayedOrStaleHeartbeatDoesNotMakeAMemberLookAlive() {
+    var actor = spawn();
+    java.util.function.LongFunction<PeerMessage> beat = t -> dev.vigil.consensus.wire.WireCodec.heartbeat(
+        new PeerMessage.HeartbeatInfo("g1", 1, 1, java.util.Map.of(1, 7L), "test", t, "inbox-g1"), KEYS.signer(1));
+    PeerMessage fresh = beat.apply(clock.get());
+    actor.tell(new ConsensusActor.FromPeer(fresh));
+    peers.awaitAssert(Duration.ofSeconds(10), () -> {
+      assertThat(stats(actor).heartbeats()).containsKey(1);
+      return null;
+    });
+    advance(Duration.ofSeconds(30));
+    actor.tell(new ConsensusActor.FromPeer(fresh)); // the same signed heartbeat, replayed later
+    actor.tell(new ConsensusActor.FromPeer(beat.apply(clock.get() - 120_000))); // signed two minutes ago
+    peers.awaitAssert(Duration.ofSeconds(10), () -> {
+      ConsensusStats s = stats(actor);
+      assertThat(s.badHeartbeats()).isEqualTo(2);
+      assertThat(s.heartbeats().get(1).timeMillis()).as("the last heartbeat is still the fresh one").isEqualTo(fresh instanceof PeerMessage.Heartbeat h ? h.info().timeMillis() : -1);
+      return null;
+    });
+    long next = clock.get();
+    actor.tell(new ConsensusActor.FromPeer(beat.apply(next)));
+    peers.awaitAssert(Duration.ofSeconds(10), () -> {
+      assertThat(stats(actor).heartbeats().get(1).timeMillis()).isEqualTo(next);
+      return null;
+    });
+  }
+
   /** Nudges the batch timer (manual time) until the future completes, in at most 10 s of real time. */
   void awaitCompleted(java.util.concurrent.CompletableFuture<Void> f) {
     for (int k = 0; k < 200 && !f.isDone(); k++) {

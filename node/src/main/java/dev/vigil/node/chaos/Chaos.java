@@ -216,7 +216,7 @@ public final class Chaos {
   }
 
   private static final FaultyRpcProxy.Mode[] RPC_FAULTS = {FaultyRpcProxy.Mode.HTTP_500, FaultyRpcProxy.Mode.GARBAGE,
-      FaultyRpcProxy.Mode.TRUNCATED, FaultyRpcProxy.Mode.RPC_ERROR, FaultyRpcProxy.Mode.SLOW, FaultyRpcProxy.Mode.DROP};
+      FaultyRpcProxy.Mode.TRUNCATED, FaultyRpcProxy.Mode.RPC_ERROR, FaultyRpcProxy.Mode.SLOW, FaultyRpcProxy.Mode.DROP, FaultyRpcProxy.Mode.LAG};
 
   private void rpcPhase(long len) {
     int chain = rnd.nextInt(2);
@@ -558,10 +558,21 @@ public final class Chaos {
       if (all) attestedByAll++;
     }
     long conflicting = digests.values().stream().filter(s -> s.size() > 1).count();
+    // Signatures the peers collected: a member that signed two digests for one message is kept as
+    // evidence by whoever received both.
+    long evidence = 0;
+    List<Integer> unanswered = new ArrayList<>();
+    for (int g = 0; g < o.nodes(); g++) {
+      long n = evidenceTotal(g);
+      if (n < 0) unanswered.add(g);
+      else evidence += n;
+    }
     List<Invariant> inv = new ArrayList<>();
-    inv.add(new Invariant("safety", invalid.isEmpty() && conflicting == 0, String.format(
-        "%d messages x %d guardians: %d invalid attestations, %d messages with more than one digest%s", ids.size(), o.nodes(),
-        invalid.size(), conflicting, invalid.isEmpty() ? "" : " (first: " + invalid.getFirst() + ")")));
+    inv.add(new Invariant("safety", invalid.isEmpty() && conflicting == 0 && evidence == 0 && unanswered.isEmpty(), String.format(
+        "%d messages x %d guardians: %d invalid attestations, %d messages with more than one digest, %d equivocations kept as evidence%s%s",
+        ids.size(), o.nodes(), invalid.size(), conflicting, evidence,
+        unanswered.isEmpty() ? "" : " (no evidence answer from guardians " + unanswered + ")",
+        invalid.isEmpty() ? "" : " (first: " + invalid.getFirst() + ")")));
 
     long fromA = ids.stream().filter(m -> m.emitterChain() == Devnet.CHAIN_A).count();
     long recvB = d.receiver(1).receivedCount();
@@ -596,6 +607,20 @@ public final class Chaos {
     Duration max = sorted.isEmpty() ? Duration.ZERO : sorted.getLast();
     return new Report(o.seed(), o.nodes(), new EnumMap<>(faults), ids.size(), attestedByAll, d.delivered(), p99, max, recovery,
         List.copyOf(inv), List.copyOf(faultLog));
+  }
+
+  /** Equivocation evidence guardian {@code g} keeps, or -1 if it did not answer. */
+  private long evidenceTotal(int g) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(d.api(g).resolve("/v1/evidence?limit=1")).timeout(Duration.ofSeconds(5))
+          .GET().build(), HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? json.readTree(r.body()).path("total").asLong(-1) : -1;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
   }
 
   private Optional<Attestation> fetch(int g, MessageId id) {

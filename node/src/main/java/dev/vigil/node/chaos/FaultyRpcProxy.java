@@ -35,7 +35,12 @@ public final class FaultyRpcProxy implements AutoCloseable {
     /** forward after a delay longer than clients should wait */
     SLOW,
     /** close the connection without an answer */
-    DROP
+    DROP,
+    /**
+     * a node that lags behind: the head (and the latest/safe/finalized tags) stay where they were when
+     * the mode was set, everything else is answered faithfully
+     */
+    LAG
   }
 
   private final HttpServer server;
@@ -44,6 +49,9 @@ public final class FaultyRpcProxy implements AutoCloseable {
   private final AtomicReference<Mode> mode = new AtomicReference<>(Mode.PASS);
   private final AtomicLong requests = new AtomicLong();
   private volatile Duration slowDelay = Duration.ofSeconds(15);
+  private final AtomicLong frozenHead = new AtomicLong(-1); // LAG: the head the endpoint is stuck at
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final java.util.Set<String> HEAD_TAGS = java.util.Set.of("latest", "safe", "finalized", "pending");
 
   private FaultyRpcProxy(HttpServer server, URI upstream) {
     this.server = server;
@@ -68,6 +76,7 @@ public final class FaultyRpcProxy implements AutoCloseable {
   }
 
   public void mode(Mode m) {
+    if (m == Mode.LAG && mode.get() != Mode.LAG) frozenHead.set(-1); // frozen at the next request
     mode.set(m);
   }
 
@@ -103,11 +112,47 @@ public final class FaultyRpcProxy implements AutoCloseable {
           sleep(slowDelay);
           reply(ex, 200, forward(body));
         }
+        case LAG -> reply(ex, 200, lagging(body));
         case PASS -> reply(ex, 200, forward(body));
       }
     } catch (IOException e) {
       // the client went away, or upstream is down: nothing more to do for this request
     }
+  }
+
+  /** The answer of a node stuck at the head it had when LAG began. */
+  private byte[] lagging(byte[] body) throws IOException {
+    com.fasterxml.jackson.databind.JsonNode req;
+    try {
+      req = JSON.readTree(body);
+    } catch (IOException notJson) {
+      return forward(body);
+    }
+    if (req == null || !req.isObject()) return forward(body);
+    long frozen = frozenHead.get();
+    if (frozen < 0) {
+      byte[] head = forward("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"eth_blockNumber\",\"params\":[]}".getBytes(StandardCharsets.UTF_8));
+      long now = Long.decode(JSON.readTree(head).path("result").asText("0x0"));
+      frozenHead.compareAndSet(-1, now);
+      frozen = frozenHead.get();
+    }
+    String method = req.path("method").asText();
+    if (method.equals("eth_blockNumber")) {
+      var answer = JSON.createObjectNode().put("jsonrpc", "2.0");
+      answer.set("id", req.path("id"));
+      answer.put("result", "0x" + Long.toHexString(frozen));
+      return JSON.writeValueAsBytes(answer);
+    }
+    if (method.equals("eth_getBlockByNumber") && req.path("params").path(0).isTextual()
+        && HEAD_TAGS.contains(req.path("params").path(0).asText())) {
+      byte[] real = forward(body);
+      com.fasterxml.jackson.databind.JsonNode number = JSON.readTree(real).path("result").path("number");
+      if (number.isTextual() && Long.decode(number.asText()) <= frozen) return real; // the tag is behind the frozen head anyway
+      var pinned = (com.fasterxml.jackson.databind.node.ObjectNode) req.deepCopy();
+      ((com.fasterxml.jackson.databind.node.ArrayNode) pinned.path("params")).set(0, "0x" + Long.toHexString(frozen));
+      return forward(JSON.writeValueAsBytes(pinned));
+    }
+    return forward(body);
   }
 
   private byte[] forward(byte[] body) throws IOException {

@@ -3,6 +3,7 @@ package dev.vigil.node.http;
 import dev.vigil.consensus.attestation.Committee;
 import dev.vigil.node.metrics.NodeMetrics;
 import dev.vigil.storage.AttestationStore;
+import dev.vigil.storage.EvidenceStore;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * HttpApiSettings settings = HttpApiSettings.defaults().withHost(node.http().host()).withPort(node.http().port());
  * HttpApi api = HttpApi.start(system, settings, new HttpApi.Dependencies(
- *     db.attestations(), () -> committee, statusSource, hub, metrics, readiness)).toCompletableFuture().join();
+ *     db.attestations(), db.evidence(), () -> committee, statusSource, hub, metrics, readiness)).toCompletableFuture().join();
  * ...
  * api.close();
  * }</pre>
@@ -50,10 +51,11 @@ public final class HttpApi implements AutoCloseable {
    * @param metrics the node's metrics, for {@code /metrics}; the stream also counts its subscribers there
    * @param readiness the checks behind {@code /readyz}
    */
-  public record Dependencies(AttestationStore attestations, Supplier<Committee> committee, StatusSource status,
+  public record Dependencies(AttestationStore attestations, EvidenceStore evidence, Supplier<Committee> committee, StatusSource status,
       AttestationFeed feed, NodeMetrics metrics, Readiness readiness) {
     public Dependencies {
       Objects.requireNonNull(attestations, "attestations");
+      Objects.requireNonNull(evidence, "evidence");
       Objects.requireNonNull(committee, "committee");
       Objects.requireNonNull(status, "status");
       Objects.requireNonNull(feed, "feed");

@@ -8,6 +8,8 @@ import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.Body;
 import dev.vigil.consensus.attestation.Committee;
 import dev.vigil.consensus.attestation.GuardianSignature;
+import dev.vigil.consensus.observation.SignedObservation;
+import dev.vigil.consensus.wire.WireCodec;
 import dev.vigil.signing.Hex;
 import java.time.Instant;
 import java.util.Base64;
@@ -75,6 +77,35 @@ final class Json {
         .put("payload", Hex.encode0x(b.payload()));
     o.put("hex", Hex.encode0x(raw));
     o.put("base64", Base64.getEncoder().encodeToString(raw));
+    return o;
+  }
+
+  /** Kept equivocation evidence: each piece with both signed observations; undecodable bytes are shown raw. */
+  static ObjectNode evidence(java.util.List<dev.vigil.storage.EvidenceRecord> records, long total) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("total", total);
+    ArrayNode list = o.putArray("evidence");
+    for (dev.vigil.storage.EvidenceRecord r : records) {
+      ObjectNode e = list.addObject();
+      e.put("message", r.key().toString());
+      e.put("signer", r.signer().toString());
+      e.put("index", r.index());
+      java.util.List<SignedObservation> both = WireCodec.decodeEquivocation(r.evidence());
+      if (both == null) {
+        e.put("undecodable", Hex.encode(r.evidence()));
+        continue;
+      }
+      ArrayNode signed = e.putArray("signed");
+      for (SignedObservation so : both) {
+        signed.addObject()
+            .put("committeeIndex", so.committeeIndex())
+            .put("signerIndex", so.signerIndex())
+            .put("digest", so.digest().toHex())
+            .put("signature", Hex.encode(so.signature().toBytes()))
+            .put("txHash", so.txHash().toHex())
+            .put("body", Hex.encode(so.body().encode()));
+      }
+    }
     return o;
   }
 

@@ -19,6 +19,14 @@ final class Params {
     return Integer.parseInt(text);
   }
 
+  /** A count from 1 to {@code max}. */
+  static int limit(String name, String text, int max) {
+    if (text.isEmpty() || text.length() > 9 || !digits(text) || Integer.parseInt(text) < 1 || Integer.parseInt(text) > max) {
+      throw ApiError.badRequest("invalid " + name, name + " must be an integer from 1 to " + max + ", got " + quote(text));
+    }
+    return Integer.parseInt(text);
+  }
+
   static long sequence(String name, String text) {
     // parseUnsignedLong alone would accept a leading '+'
     if (text.isEmpty() || text.length() > 20 || !digits(text)) {

@@ -11,6 +11,7 @@ import dev.vigil.consensus.attestation.DecodeResult;
 import dev.vigil.consensus.attestation.MessageId;
 import dev.vigil.node.metrics.NodeMetrics;
 import dev.vigil.storage.Digest;
+import dev.vigil.storage.EvidenceRecord;
 import dev.vigil.storage.MessageKey;
 import dev.vigil.storage.StoredAttestation;
 import java.time.Duration;
@@ -52,7 +53,9 @@ final class Routes extends AllDirectives {
   private static final ContentType METRICS_TYPE = ContentTypes.parse(NodeMetrics.CONTENT_TYPE);
   private static final Duration STATUS_DEADLINE = Duration.ofSeconds(5);
   static final String ENDPOINTS = "GET /v1/attestations/{chain}/{emitter}/{sequence}, /v1/attestations/by-digest/{digest}, "
-      + "/v1/attestations/stream, /v1/committee, /v1/status, /metrics, /healthz, /readyz";
+      + "/v1/attestations/stream, /v1/committee, /v1/evidence, /v1/status, /metrics, /healthz, /readyz";
+  static final int EVIDENCE_DEFAULT_LIMIT = 100;
+  static final int EVIDENCE_MAX_LIMIT = 1000;
 
   private final HttpApi.Dependencies deps;
   private final HttpApiSettings settings;
@@ -74,6 +77,7 @@ final class Routes extends AllDirectives {
                 path(segment("by-digest").slash(segment()), d -> get(() -> byDigest(d))),
                 pathPrefix(segment().slash(segment()), (c, e) -> path(segment(), s -> get(() -> byId(c, e, s)))))),
             path("committee", () -> get(this::committee)),
+            path("evidence", () -> get(this::evidence)),
             path("status", () -> get(this::status)))),
         path("metrics", () -> get(this::metrics)),
         path("healthz", () -> get(() -> complete(json(StatusCodes.OK, Json.MAPPER.createObjectNode().put("status", "up"))))),
@@ -117,6 +121,26 @@ final class Routes extends AllDirectives {
 
   private Route committee() {
     return complete(json(StatusCodes.OK, Json.committee(deps.committee().get())));
+  }
+
+  /**
+   * Equivocation evidence this node kept: members that signed two digests for one message, with both
+   * signed observations, so anyone can check the signatures themselves.
+   */
+  private Route evidence() {
+    return parameterOptional("limit", limitText -> {
+      int limit = limitText.map(t -> Params.limit("limit", t, EVIDENCE_MAX_LIMIT)).orElse(EVIDENCE_DEFAULT_LIMIT);
+      return async(() -> {
+        List<EvidenceRecord> records = new java.util.ArrayList<>();
+        long[] total = {0};
+        deps.evidence().forEach(r -> {
+          if (records.size() < limit) records.add(r);
+          total[0]++;
+          return true;
+        });
+        return json(StatusCodes.OK, Json.evidence(records, total[0]));
+      });
+    });
   }
 
   private Route status() {

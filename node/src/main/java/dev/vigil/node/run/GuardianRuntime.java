@@ -171,7 +171,7 @@ public final class GuardianRuntime implements AutoCloseable {
     try {
       hub.subscribe(latency::attested);
       ActorRef<ConsensusActor.Command> consensus = awaitConsensus(consensusRef);
-      MetricsBridge.start(system, consensus, metrics, health, Duration.ofSeconds(2));
+      MetricsBridge.start(system, consensus, metrics, health, selfIndex, Duration.ofSeconds(2));
       ConsensusStatus status = new ConsensusStatus(system, consensus, s.name(), VERSION, committee, selfIndex,
           () -> chains(s, health), Duration.ofSeconds(5), Duration.ofSeconds(15), Clock.systemUTC());
       Readiness.Builder readiness = Readiness.builder()
@@ -190,7 +190,7 @@ public final class GuardianRuntime implements AutoCloseable {
       HttpApiSettings apiSettings = HttpApiSettings.defaults()
           .withHost(s.http().host()).withPort(s.http().port());
       HttpApi api = HttpApi.start(system, apiSettings,
-              new HttpApi.Dependencies(db.attestations(), () -> committee, status, hub, metrics, readiness.build()))
+              new HttpApi.Dependencies(db.attestations(), db.evidence(), () -> committee, status, hub, metrics, readiness.build()))
           .toCompletableFuture().get(60, TimeUnit.SECONDS);
       log.info("guardian {} (member {} of committee {}, {}) up: cluster {}:{}, API {}, chains {}", s.name(), selfIndex,
           committee.index(), signer.address(), s.cluster().host(), s.cluster().port(), api.uri(),

@@ -23,9 +23,11 @@ final class MetricsBridge {
   private final Map<Integer, ChainHealth> health;
   private final ActorSystem<?> system;
   private final Map<String, Long> last = new HashMap<>();
+  private final int selfIndex;
 
   private MetricsBridge(ActorSystem<?> system, ActorRef<ConsensusActor.Command> consensus, NodeMetrics metrics,
-      Map<Integer, ChainHealth> health) {
+      Map<Integer, ChainHealth> health, int selfIndex) {
+    this.selfIndex = selfIndex;
     this.system = system;
     this.consensus = consensus;
     this.metrics = metrics;
@@ -33,8 +35,8 @@ final class MetricsBridge {
   }
 
   static void start(ActorSystem<?> system, ActorRef<ConsensusActor.Command> consensus, NodeMetrics metrics,
-      Map<Integer, ChainHealth> health, Duration period) {
-    MetricsBridge b = new MetricsBridge(system, consensus, metrics, health);
+      Map<Integer, ChainHealth> health, int selfIndex, Duration period) {
+    MetricsBridge b = new MetricsBridge(system, consensus, metrics, health, selfIndex);
     system.scheduler().scheduleWithFixedDelay(period, period, b::refresh, system.executionContext());
   }
 
@@ -67,7 +69,11 @@ final class MetricsBridge {
     long received = 0;
     for (int m = 0; m < accepted.size(); m++) {
       long d = delta("accepted:" + m, accepted.get(m));
-      received += d;
+      if (m == selfIndex) {
+        if (d > 0) metrics.signaturesSent(d); // own signatures, each broadcast to every peer
+      } else {
+        received += d;
+      }
       for (long i = 0; i < d; i++) metrics.participation(m, NodeMetrics.Participation.SIGNED);
     }
     if (received > 0) metrics.signaturesReceived(received);

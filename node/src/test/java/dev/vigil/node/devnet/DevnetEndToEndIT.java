@@ -84,6 +84,23 @@ class DevnetEndToEndIT {
           if (prev != null) assertThat(a.digest()).as("guardian %d, message %s", g, id).isEqualTo(prev);
         }
       }
+
+      // what an operator's dashboard shows: each guardian signed (at most once per message) and, those
+      // that ran throughout, counted their peers' signatures (the restarted one may have caught up
+      // from whole attestations only)
+      for (int g = 0; g < d.size(); g++) {
+        URI metrics = d.api(g).resolve("/metrics");
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos(); // counters are refreshed every 2 s
+        dev.vigil.node.metrics.PrometheusText.Exposition e;
+        do {
+          Thread.sleep(500);
+          e = dev.vigil.node.metrics.PrometheusText.parse(http.send(HttpRequest.newBuilder(metrics).GET().build(),
+              HttpResponse.BodyHandlers.ofString()).body());
+        } while ((e.samples().getOrDefault("vigil_signatures_sent_total", 0.0) == 0
+            || (g != 3 && e.samples().getOrDefault("vigil_signatures_received_total", 0.0) == 0)) && System.nanoTime() < deadline);
+        assertThat(e.value("vigil_signatures_sent_total")).as("guardian %d signatures sent", g).isPositive().isLessThanOrEqualTo(ids.size());
+        if (g != 3) assertThat(e.value("vigil_signatures_received_total")).as("guardian %d signatures received", g).isPositive();
+      }
     }
   }
 

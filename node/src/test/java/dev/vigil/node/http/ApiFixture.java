@@ -74,7 +74,7 @@ final class ApiFixture implements AutoCloseable {
     system = ActorSystem.create(Behaviors.empty(), "http-test", options.config.withFallback(ConfigFactory.load()));
     HttpApiSettings s = options.settings.apply(HttpApiSettings.defaults().withHost("127.0.0.1").withPort(0));
     try {
-      api = HttpApi.start(system, s, new HttpApi.Dependencies(db.attestations(), committee::committee,
+      api = HttpApi.start(system, s, new HttpApi.Dependencies(db.attestations(), db.evidence(), committee::committee,
           options.status.apply(db, committee), hub, metrics, options.readiness.apply(db, system)))
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -63,7 +63,7 @@ class GuardianApiIT {
           .check("cluster", Readiness.clusterMemberUp(system))
           .build();
       HttpApi api = HttpApi.start(system, HttpApiSettings.defaults().withPort(0),
-              new HttpApi.Dependencies(c.db(0).attestations(), c::committee, status, hub, new NodeMetrics(), readiness))
+              new HttpApi.Dependencies(c.db(0).attestations(), c.db(0).evidence(), c::committee, status, hub, new NodeMetrics(), readiness))
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       try (SseClient stream = new SseClient(http, java.net.URI.create(api.uri() + "/v1/attestations/stream"), Map.of())) {
         stream.awaitOpen();

@@ -58,6 +58,51 @@ class HttpApiIT {
     if (api != null) api.close();
   }
 
+  // ---------------------------------------------------------------- evidence
+
+  @Test
+  void evidenceShowsBothSignedObservationsOfAnEquivocatingMemberSoAnyoneCanCheckThem() throws Exception {
+    Path other = dir.resolve("evidence-db");
+    try (ApiFixture node = new ApiFixture(other)) {
+      JsonNode none = json(node.get("/v1/evidence"));
+      assertThat(none.path("total").asLong()).isZero();
+      assertThat(none.path("evidence")).isEmpty();
+
+      // member 2 signed two different bodies for message 9 of the emitter
+      Body one = node.body(CHAIN, EMITTER, 9, 10);
+      Body two = node.body(CHAIN, EMITTER, 9, 11);
+      var first = dev.vigil.consensus.observation.SignedObservation.of(3, 2, one, node.committee.sign(2, one.digest()).signature(), Bytes32.ZERO);
+      var second = dev.vigil.consensus.observation.SignedObservation.of(3, 2, two, node.committee.sign(2, two.digest()).signature(), Bytes32.ZERO);
+      var member = node.committee.committee().member(2);
+      node.db.evidence().append(new MessageKey(CHAIN, EMITTER.toBytes(), 9), member,
+          dev.vigil.consensus.wire.WireCodec.encodeEquivocation(first, second));
+
+      JsonNode got = json(node.get("/v1/evidence"));
+      assertThat(got.path("total").asLong()).isEqualTo(1);
+      JsonNode e = got.path("evidence").get(0);
+      assertThat(e.path("message").asText()).isEqualTo(CHAIN + "/" + E64 + "/9");
+      assertThat(e.path("signer").asText()).isEqualTo(member.toString());
+      assertThat(e.path("signed")).hasSize(2);
+      var backend = dev.vigil.signing.Secp256k1Backends.bouncyCastle();
+      List<String> digests = new ArrayList<>();
+      for (JsonNode so : e.path("signed")) {
+        byte[] digest = Hex.decode(so.path("digest").asText());
+        // what a staking participant does: recompute the digest from the body and recover the signer
+        Body body = AttestationCodec.decodeBody(Hex.decode(so.path("body").asText())).toOptional().orElseThrow();
+        assertThat(body.digest().toBytes()).isEqualTo(digest);
+        var sig = dev.vigil.signing.Signature.fromBytes(Hex.decode(so.path("signature").asText()));
+        assertThat(backend.recoverAddress(digest, sig)).isEqualTo(member);
+        assertThat(so.path("signerIndex").asInt()).isEqualTo(2);
+        digests.add(so.path("digest").asText());
+      }
+      assertThat(digests).doesNotHaveDuplicates();
+
+      assertError(node.get("/v1/evidence?limit=0"), 400, "invalid limit");
+      assertError(node.get("/v1/evidence?limit=abc"), 400, "invalid limit");
+      assertThat(json(node.get("/v1/evidence?limit=1")).path("evidence")).hasSize(1);
+    }
+  }
+
   // ---------------------------------------------------------------- attestations
 
   @Test
@@ -303,7 +348,7 @@ class HttpApiIT {
   @Test
   void aTakenPortFailsTheStartNamingTheAddress() {
     int port = api.api.address().getPort();
-    HttpApi.Dependencies deps = new HttpApi.Dependencies(api.db.attestations(), api.committee::committee,
+    HttpApi.Dependencies deps = new HttpApi.Dependencies(api.db.attestations(), api.db.evidence(), api.committee::committee,
         ApiFixture.statusFromStore(api.db, api.committee), new AttestationHub(), new dev.vigil.node.metrics.NodeMetrics(),
         Readiness.builder().build());
     var start = HttpApi.start(api.system, HttpApiSettings.defaults().withPort(port), deps).toCompletableFuture();

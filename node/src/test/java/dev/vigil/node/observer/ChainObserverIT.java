@@ -76,6 +76,36 @@ class ChainObserverIT {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void anEndpointThatLagsBehindHandsOverNothingNewUntilItCatchesUp() throws Exception {
+    try (FaultyRpcProxy proxy = FaultyRpcProxy.start(chain.rpcUrl())) {
+      long start = chain.anvil().web3j().ethBlockNumber().send().getBlockNumber().longValue() + 1;
+      proxy.mode(FaultyRpcProxy.Mode.LAG);
+      ChainReader reader = new ChainReader(3, proxy.url(), chain.coreAddress(), Duration.ofSeconds(1));
+      ObserverCore core = new ObserverCore(reader, new Finality.Tags(), new ObserverCoreIT.MemoryCursors(), start, 1000);
+      ConcurrentLinkedQueue<Observation> handed = new ConcurrentLinkedQueue<>();
+      ChainHealth health = new ChainHealth(3, "chain-3");
+      testKit.spawn(ChainObserver.create(core, obs -> {
+        handed.addAll(obs);
+        return CompletableFuture.completedFuture(null);
+      }, new ChainObserver.Settings(Duration.ofMillis(100), Duration.ofMillis(400)), health));
+      await(() -> health.snapshot().head() >= 0, "a first successful poll through the lagging endpoint");
+      long frozen = health.snapshot().head();
+
+      byte[] payload = "behind a lagging node".getBytes(StandardCharsets.UTF_8);
+      chain.client(1).publishMessage(chain.coreAddress(), 1, payload, 200);
+      long seen = proxy.requests();
+      await(() -> proxy.requests() >= seen + 20, "the observer to keep polling the lagging endpoint");
+      assertThat(handed).as("a message above the endpoint's head is not observed yet").isEmpty();
+      assertThat(health.snapshot().head()).as("the head the endpoint reports").isEqualTo(frozen);
+      assertThat(chain.anvil().web3j().ethBlockNumber().send().getBlockNumber().longValue()).isGreaterThan(frozen);
+
+      proxy.mode(FaultyRpcProxy.Mode.PASS);
+      await(() -> !handed.isEmpty(), "the message once the endpoint caught up");
+      assertThat(handed).singleElement().satisfies(o -> assertThat(o.body().payload()).isEqualTo(payload));
+    }
+  }
+
   static void await(BooleanSupplier condition, String what) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (!condition.getAsBoolean()) {

@@ -43,7 +43,7 @@ final class TestNode implements AutoCloseable {
   /** Starts the API (again), on the port it had before if it ran already. */
   void startApi() {
     try {
-      api = HttpApi.start(system, settings, new HttpApi.Dependencies(db.attestations(), committee::committee,
+      api = HttpApi.start(system, settings, new HttpApi.Dependencies(db.attestations(), db.evidence(), committee::committee,
           () -> CompletableFuture.failedFuture(new UnsupportedOperationException("no status in relayer tests")),
           hub, metrics, Readiness.builder().build())).toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
