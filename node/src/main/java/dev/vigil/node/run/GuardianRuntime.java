@@ -65,7 +65,7 @@ public final class GuardianRuntime implements AutoCloseable {
 
   /** How often the island watch looks, and how many looks in a row must find an island. */
   static final Duration ISLAND_LOOK_EVERY = Duration.ofSeconds(5);
-  static final int ISLAND_STRIKES = 4;
+  static final int ISLAND_STRIKES = 6;
 
   private GuardianRuntime(NodeSettings settings, VigilDatabase db, ActorSystem<Void> system, HttpApi api,
       Map<Integer, ChainHealth> health, CompletableFuture<Void> restart) {

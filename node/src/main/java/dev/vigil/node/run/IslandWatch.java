@@ -25,12 +25,14 @@ import org.slf4j.LoggerFactory;
  * and forms a new cluster by itself.
  *
  * <p>The signs, all at once and for several looks in a row: this node is a member of a cluster
- * with fewer members (of any status) than a quorum, and some other seed answers over the network
- * but is not a member of it. The committee's own cluster never shows them: it keeps every member,
- * reachable or not, since nobody downs anyone. A cluster that is still forming at a cold start
- * shows them only while a seed is between answering and joining, which is shorter than the looks.
- * What it does is {@code onIsland}: the node restarts its cluster node, and a new incarnation joins
- * the seeds again, through whichever of them answers.
+ * that has never had a quorum of members since this node joined it and has fewer than a quorum
+ * now (members of any status), and some other seed answers over the network but is not a member
+ * of it. The committee's own cluster never shows them: it had a quorum once, and while restarted
+ * guardians replace their old incarnations it may briefly have fewer members than a quorum, with
+ * the restarted ones alive outside. A cluster still forming at a cold start shows them only while
+ * a seed is between answering and joining, which is shorter than the looks. What it does is
+ * {@code onIsland}: the node restarts its cluster node, and a new incarnation joins the seeds
+ * again, through whichever of them answers.
  */
 final class IslandWatch {
   private static final Logger log = LoggerFactory.getLogger(IslandWatch.class);
@@ -50,9 +52,13 @@ final class IslandWatch {
 
   private IslandWatch() {}
 
-  /** How many looks in a row have found an island, after {@code look}. */
-  static int next(int streak, Look look, int quorum) {
-    if (!look.joined() || look.members() >= quorum || look.foreignSeeds().isEmpty()) return 0;
+  /**
+   * How many looks in a row have found an island, after {@code look}.
+   *
+   * @param hadQuorum this node's cluster has had a quorum of members at some look since it joined
+   */
+  static int next(int streak, Look look, int quorum, boolean hadQuorum) {
+    if (hadQuorum || !look.joined() || look.members() >= quorum || look.foreignSeeds().isEmpty()) return 0;
     return streak + 1;
   }
 
@@ -63,6 +69,7 @@ final class IslandWatch {
   static void start(ActorSystem<?> system, ClusterSettings cluster, int quorum, Duration every, int strikes, Runnable onIsland) {
     Thread.ofPlatform().daemon().name("vigil-island-watch").start(() -> {
       int streak = 0;
+      boolean hadQuorum = false;
       while (!system.getWhenTerminated().toCompletableFuture().isDone()) {
         try {
           Thread.sleep(every);
@@ -75,7 +82,8 @@ final class IslandWatch {
         } catch (RuntimeException e) {
           continue; // the system is shutting down
         }
-        streak = next(streak, look, quorum);
+        hadQuorum |= look.joined() && look.members() >= quorum;
+        streak = next(streak, look, quorum, hadQuorum);
         if (streak == 0) continue;
         log.info("cluster looks like an island ({} of {}): {} member(s), fewer than a quorum of {}; seeds alive outside it: {}",
             streak, strikes, look.members(), quorum, look.foreignSeeds());
