@@ -22,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -36,15 +37,16 @@ import java.util.stream.IntStream;
 
 /**
  * One chaos scenario on a devnet: a steady message stream, a seeded fault schedule (SIGKILL of up
- * to f guardians with restart, SIGSTOP/SIGCONT, a flaky RPC endpoint on a chain, and one phase
- * with f+1 guardians down), then the invariants checked against every guardian's API and the
+ * to f guardians with restart, SIGSTOP/SIGCONT, a flaky RPC endpoint on a chain, up to f guardians
+ * cut off from the rest by a network partition, one split that leaves no side a quorum, and one
+ * phase with f+1 guardians down), then the invariants checked against every guardian's API and the
  * destination contracts. Bounded: the schedule ends after {@code duration}, the checks after
  * {@code settle} more.
  */
 public final class Chaos {
   /** The kinds of fault the schedule injects. */
   public enum FaultKind {
-    KILL, FREEZE, RPC, QUORUM_LOSS,
+    KILL, FREEZE, RPC, QUORUM_LOSS, PARTITION,
     /** A guardian's data dir full (healed while it runs) or read-only (healed by stop, fsck, restart); see {@link DataDisks}. */
     DISK
   }
@@ -123,6 +125,7 @@ public final class Chaos {
   private final List<String> diskResults = new ArrayList<>();
   private boolean diskPass = true;
   private String diskSkipped;
+  private final Partitions partitions = new Partitions();
 
   private Chaos(Options o, int diskMiB) {
     this.o = o;
@@ -144,7 +147,7 @@ public final class Chaos {
 
   private Report runScenario() {
     DevnetOptions dopts = DevnetOptions.defaults(o.workDir(), o.out()).withFreePorts().withNodes(o.nodes()).withRate(o.rate())
-        .withRpcProxies(true);
+        .withRpcProxies(true).withLinkProxies(true);
     disks = new DataDisks(o.workDir(), diskMiB);
     try (Devnet devnet = Devnet.start(dopts, disks)) {
       d = devnet;
@@ -178,26 +181,30 @@ public final class Chaos {
     long warmup = Math.min(10_000, total / 10);
     long stall = Math.max(8_000, Math.min(30_000, total / 8));
     long tail = Math.max(5_000, total / 12); // traffic keeps flowing after the last restart
-    long faultsEnd = total - stall - tail;
+    long faultsEnd = total - stall - tail - stall - 5_000; // the split phase and a gap before the quorum loss
     long phaseMin = Math.max(4_000, Math.min(15_000, total / 20));
     sleepUntil(warmup);
-    List<FaultKind> cycle = new ArrayList<>(List.of(FaultKind.KILL, FaultKind.FREEZE, FaultKind.RPC, FaultKind.DISK));
+    List<FaultKind> cycle = new ArrayList<>(List.of(FaultKind.KILL, FaultKind.FREEZE, FaultKind.RPC, FaultKind.DISK, FaultKind.PARTITION));
     int k = 0;
     while (true) { // bounded: every turn sleeps len + gap, and the loop ends at faultsEnd
       if (k % cycle.size() == 0) Collections.shuffle(cycle, rnd);
       long len = phaseMin + rnd.nextLong(phaseMin);
       long gap = 3_000 + rnd.nextLong(3_000);
-      if (elapsedMs() + len + gap > faultsEnd) break;
+      if (elapsedMs() + len + gap + overheadMs(cycle.get(k % cycle.size()), len) > faultsEnd) break;
       switch (cycle.get(k % cycle.size())) {
         case KILL -> killPhase(len);
         case FREEZE -> freezePhase(len);
         case RPC -> rpcPhase(len);
         case DISK -> diskPhase(len);
+        case PARTITION -> isolatePhase(len);
         default -> throw new IllegalStateException();
       }
       sleep(gap);
       k++;
     }
+    sleepUntil(faultsEnd);
+    splitPhase(stall);
+    sleep(5_000);
     quorumLossPhase(stall);
     sleepUntil(total);
   }
@@ -421,10 +428,216 @@ public final class Chaos {
     say("restarted guardians %s", victims);
   }
 
-  /** Distinct random guardians, never both cluster seeds (0 and 1): a restarted seed alone would form an island. */
+  // ---- network partitions (every guardian-to-guardian link runs through a LinkProxy) ----
+
+  /** What the partition phases found, for the invariants. */
+  private final class Partitions {
+    int isolations;
+    int isolatedJudged; // isolations that started with the whole committee connected
+    long publishedCutOff;
+    long attestedCutOff;
+    String firstMissed = "";
+    boolean splitRan;
+    boolean splitPass;
+    String splitDetail = "no split phase ran";
+    final List<Double> rejoinSecs = new ArrayList<>();
+    int notRejoined;
+
+    List<Invariant> invariants(int[] peersAtEnd) {
+      List<Invariant> out = new ArrayList<>();
+      boolean liveJudged = isolatedJudged > 0 && publishedCutOff > 0;
+      out.add(new Invariant("live while cut off", liveJudged ? attestedCutOff == publishedCutOff : isolations == 0 || publishedCutOff == 0,
+          isolations == 0 ? "no guardian was cut off (no room in the schedule)"
+              : String.format("%d isolations of at most f guardians%s: %d of %d messages published while cut off (and at least %ds before"
+                  + " the heal) attested by the connected majority before the heal%s", isolations,
+                  isolatedJudged == isolations ? "" : " (" + (isolations - isolatedJudged) + " not judged: the committee was not whole at the cut)",
+                  attestedCutOff, publishedCutOff, CUT_OFF_MARGIN_MS / 1000, firstMissed)));
+      out.add(new Invariant("stall (split)", splitRan && splitPass, splitDetail));
+      int healed = rejoinSecs.size() + notRejoined;
+      long wholeAtEnd = Arrays.stream(peersAtEnd).filter(p -> p == o.nodes() - 1).count();
+      out.add(new Invariant("rejoin after heal", healed > 0 && notRejoined == 0 && wholeAtEnd == o.nodes(), String.format(
+          "%d heals, every guardian saw every peer again within %ds after %d of them (slowest %.1fs); at the end %d of %d guardians"
+              + " see all %d peers %s", healed, REJOIN_BOUND_MS / 1000, rejoinSecs.size(),
+          rejoinSecs.stream().mapToDouble(Double::doubleValue).max().orElse(0), wholeAtEnd, o.nodes(), o.nodes() - 1,
+          Arrays.toString(peersAtEnd))));
+      return out;
+    }
+  }
+
+  /** A message counts as "should have been attested while cut off" if published this long before the heal. */
+  private static final long CUT_OFF_MARGIN_MS = 5_000;
+  private static final long REJOIN_BOUND_MS = 120_000;
+
+  /** Time a phase takes beyond its length: a partition waits for the committee to be whole before the cut and after the heal. */
+  private long overheadMs(FaultKind k, long len) {
+    // a restarted first seed's island takes a while to notice and rejoin after the heal
+    return k == FaultKind.PARTITION ? Math.max(0, (longRun() ? RESTART_CUT_MS : ISOLATE_MIN_MS) - len) + (longRun() ? 60_000 : 6_000) : 0;
+  }
+
+  /** Long enough that messages are published well inside the cut (after the grace, before the margin). */
+  private static final long ISOLATE_MIN_MS = 12_000;
+  /**
+   * A cut-off guardian restarted while cut off stays cut off this long: longer than a restart plus
+   * the first seed's wait for other seeds, so that a restarted first seed forms an island (which
+   * must then rejoin by itself after the heal).
+   */
+  private static final long RESTART_CUT_MS = 60_000;
+
+  /** Runs of 5 minutes or more also restart guardians while they are cut off (one isolation in three). */
+  private boolean longRun() {
+    return o.duration().compareTo(Duration.ofMinutes(5)) >= 0;
+  }
+
+  /** Up to f guardians cut off from the rest; the rest keep a quorum, so the committee must stay live. */
+  private void isolatePhase(long phaseLen) {
+    List<Integer> cut = pick(1 + rnd.nextInt(f));
+    LinkProxy.Mode mode = rnd.nextBoolean() ? LinkProxy.Mode.DROP : LinkProxy.Mode.BLACKHOLE;
+    boolean restart = longRun() && rnd.nextInt(3) == 0;
+    long len = Math.max(restart ? RESTART_CUT_MS : ISOLATE_MIN_MS, phaseLen);
+    List<Integer> rest = IntStream.range(0, o.nodes()).filter(g -> !cut.contains(g)).boxed().toList();
+    // judged only when nothing else is down: a guardian still rejoining after a restart would make it f+1
+    boolean whole = awaitConnected(Duration.ofSeconds(20));
+    cutLinks(cut, mode);
+    long cutAt = System.nanoTime();
+    fault(FaultKind.PARTITION, "partition %s | %s (%s) for %.1fs: %s cut off, the other %d keep a quorum%s", cut, rest, mode,
+        len / 1000.0, cut.size() == 1 ? "one guardian" : cut.size() + " guardians", rest.size(),
+        restart ? "; the cut-off side is SIGKILLed and restarted while cut off" : "");
+    if (restart) {
+      for (int g : cut) {
+        recordServed(g);
+        d.guardian(g).kill();
+      }
+      for (int g : cut) d.guardian(g).start();
+      say("restarted guardians %s while cut off", cut);
+    }
+    sleep(len);
+    say("before the heal: peers seen %s", Arrays.toString(peersSeen()));
+    List<MessageId> during = publishedBetween(cutAt + GRACE_NANOS, System.nanoTime() - CUT_OFF_MARGIN_MS * 1_000_000);
+    List<MessageId> attested = attestedBy(during, rest);
+    partitions.isolations++;
+    if (whole) {
+      partitions.isolatedJudged++;
+      partitions.publishedCutOff += during.size();
+      partitions.attestedCutOff += attested.size();
+      if (partitions.firstMissed.isEmpty() && attested.size() < during.size()) {
+        partitions.firstMissed = " (first missed: " + during.stream().filter(m -> !attested.contains(m)).findFirst().orElseThrow() + ")";
+      }
+    }
+    say("while %s was cut off: %d of %d messages attested by the others%s", cut, attested.size(), during.size(),
+        whole ? "" : " (not judged: the committee was not whole when the cut began)");
+    heal(String.format("%s | %s", cut, rest));
+  }
+
+  /** Two sides of about half the committee each: neither has a quorum, so nothing new may be attested until the heal. */
+  private void splitPhase(long len) {
+    List<Integer> all = new ArrayList<>(IntStream.range(0, o.nodes()).boxed().toList());
+    Collections.shuffle(all, rnd);
+    List<Integer> a = all.subList(0, o.nodes() / 2).stream().sorted().toList();
+    List<Integer> b = all.subList(o.nodes() / 2, o.nodes()).stream().sorted().toList();
+    LinkProxy.Mode mode = rnd.nextBoolean() ? LinkProxy.Mode.DROP : LinkProxy.Mode.BLACKHOLE;
+    awaitConnected(Duration.ofSeconds(20));
+    cutLinks(a, mode);
+    long cutAt = System.nanoTime();
+    int quorum = o.nodes() * 2 / 3 + 1;
+    fault(FaultKind.PARTITION, "partition %s | %s (%s) for %.1fs: split, no side has a quorum of %d", a, b, mode, len / 1000.0, quorum);
+    sleep(len);
+    say("before the heal: peers seen %s", Arrays.toString(peersSeen()));
+    List<MessageId> during = publishedBetween(cutAt + GRACE_NANOS, Long.MAX_VALUE);
+    List<MessageId> attested = attestedBy(during, IntStream.range(0, o.nodes()).boxed().toList());
+    partitions.splitRan = true;
+    partitions.splitPass = !during.isEmpty() && attested.isEmpty();
+    partitions.splitDetail = String.format("%d messages published during the split %s | %s, %d attested before the heal%s", during.size(),
+        a, b, attested.size(), during.isEmpty() ? " (none published: stall not shown)" : "");
+    say("split: %s", partitions.splitDetail);
+    heal(String.format("%s | %s", a, b));
+  }
+
+  /** Sets every link between {@code side} and the other guardians, both directions, to {@code mode}. */
+  private void cutLinks(List<Integer> side, LinkProxy.Mode mode) {
+    for (int x = 0; x < o.nodes(); x++) {
+      for (int y = 0; y < o.nodes(); y++) {
+        if (x != y && side.contains(x) != side.contains(y)) d.link(x, y).mode(mode);
+      }
+    }
+  }
+
+  /** Every link passes again; then waits (bounded) until every guardian sees every peer, and records how long that took. */
+  private void heal(String shape) {
+    for (int x = 0; x < o.nodes(); x++) {
+      for (int y = 0; y < o.nodes(); y++) {
+        if (x != y) d.link(x, y).mode(LinkProxy.Mode.PASS);
+      }
+    }
+    long healedAt = System.nanoTime();
+    lastFaultEnd = healedAt;
+    say("healed partition %s", shape);
+    if (awaitConnected(Duration.ofMillis(REJOIN_BOUND_MS))) {
+      double secs = (System.nanoTime() - healedAt) / 1e9;
+      partitions.rejoinSecs.add(secs);
+      say("after the heal of %s every guardian sees every peer again (%.1fs)", shape, secs);
+    } else {
+      partitions.notRejoined++;
+      say("after the heal of %s not every guardian sees every peer within %ds: %s", shape, REJOIN_BOUND_MS / 1000,
+          Arrays.toString(peersSeen()));
+    }
+  }
+
+  /** Waits until every guardian's consensus sees all n-1 peers (bounded); false on timeout. */
+  private boolean awaitConnected(Duration bound) {
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (true) {
+      if (Arrays.stream(peersSeen()).allMatch(p -> p == o.nodes() - 1)) return true;
+      if (System.nanoTime() >= deadline) return false;
+      sleep(500);
+    }
+  }
+
+  /** How many peers each guardian's consensus currently reaches (its /v1/status peersConnected); -1 if it does not answer. */
+  private int[] peersSeen() {
+    int[] out = new int[o.nodes()];
+    for (int g = 0; g < o.nodes(); g++) {
+      out[g] = -1;
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(d.api(g).resolve("/v1/status")).timeout(Duration.ofSeconds(5)).GET()
+            .build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) out[g] = json.readTree(r.body()).path("counts").path("peersConnected").asInt(-1);
+      } catch (IOException | RuntimeException e) {
+        // not answering: -1
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return out;
+  }
+
+  /** Messages published in (from, to), System.nanoTime. */
+  private List<MessageId> publishedBetween(long from, long to) {
+    return d.publishTimes().entrySet().stream().filter(e -> e.getValue() > from && e.getValue() < to).map(Map.Entry::getKey).toList();
+  }
+
+  /** Those of {@code ids} that at least one of {@code guardians} serves an attestation for. */
+  private List<MessageId> attestedBy(List<MessageId> ids, List<Integer> guardians) {
+    List<MessageId> out = new ArrayList<>();
+    for (MessageId id : ids) {
+      for (int g : guardians) {
+        if (fetchRaw(g, id).isPresent()) {
+          out.add(id);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A signature in flight when a fault begins may still complete a quorum for a message published just before it. */
+  private static final long GRACE_NANOS = Duration.ofSeconds(3).toNanos();
+
+  /**
+   * Distinct random guardians, the first seed included: every guardian is a seed, so a restarted
+   * first seed finds the running cluster, and one that formed an island rejoins by itself.
+   */
   private List<Integer> pick(int count) {
-    int keep = rnd.nextInt(2);
-    List<Integer> all = new ArrayList<>(IntStream.range(0, o.nodes()).filter(i -> i != keep).boxed().toList());
+    List<Integer> all = new ArrayList<>(IntStream.range(0, o.nodes()).boxed().toList());
     Collections.shuffle(all, rnd);
     return List.copyOf(all.subList(0, count)).stream().sorted().toList();
   }
@@ -551,6 +764,7 @@ public final class Chaos {
     } else if (!diskResults.isEmpty()) {
       inv.add(new Invariant("disk faults", diskPass, String.join("; ", diskResults)));
     }
+    inv.addAll(partitions.invariants(peersSeen()));
 
     Map<MessageId, Duration> lat = d.attestLatencies();
     List<Duration> sorted = lat.values().stream().sorted().toList();

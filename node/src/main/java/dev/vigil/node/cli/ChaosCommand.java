@@ -16,8 +16,11 @@ import picocli.CommandLine.Spec;
     description = {
       "Runs a devnet (free ports) with steady traffic and a seeded fault schedule: SIGKILL of up to f guardians with",
       "restart, SIGSTOP/SIGCONT of a guardian, a flaky RPC endpoint on a chain (errors, garbage, truncated, slow, dropped),",
-      "and one phase with f+1 guardians down. Then checks safety, liveness, durability and the f+1 stall, and prints a",
-      "summary table."
+      "network partitions between guardians (every guardian-to-guardian link runs through a TCP proxy on 127.0.0.1 that",
+      "resets or black-holes it): up to f guardians cut off from the rest, and one split that leaves no side a quorum,",
+      "each healed after a while (runs of 5m or more also restart cut-off guardians while they are cut off), and one",
+      "phase with f+1 guardians down. Then checks safety, liveness, durability, the f+1 and split stalls, liveness",
+      "while cut off and that every guardian sees every peer again after each heal, and prints a summary table."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:every invariant held", "1:an invariant failed, or the devnet failed to start"})

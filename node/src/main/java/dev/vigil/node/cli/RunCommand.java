@@ -5,6 +5,8 @@ import dev.vigil.node.config.NodeSettings;
 import dev.vigil.node.run.GuardianRuntime;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -27,9 +29,28 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     NodeSettings settings = NodeSettings.load(config, new LoadOptions(true, vigil.context().env()));
-    GuardianRuntime runtime = GuardianRuntime.start(settings, vigil.context().env());
-    Runtime.getRuntime().addShutdownHook(new Thread(runtime::close, "vigil-shutdown"));
-    runtime.awaitTermination();
-    return 0;
+    AtomicReference<GuardianRuntime> current = new AtomicReference<>();
+    AtomicBoolean stopping = new AtomicBoolean();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      synchronized (current) {
+        stopping.set(true);
+        if (current.get() != null) current.get().close();
+      }
+    }, "vigil-shutdown"));
+    while (true) { // bounded by islands: each turn is a cluster found apart from the committee's
+      GuardianRuntime runtime;
+      synchronized (current) {
+        if (stopping.get()) return 0;
+        runtime = GuardianRuntime.start(settings, vigil.context().env());
+        current.set(runtime);
+      }
+      if (!runtime.awaitStop()) return 0;
+      synchronized (current) {
+        if (stopping.get()) return 0;
+        // an island: a new cluster node (a new incarnation) joins the committee's cluster through the seeds
+        runtime.close();
+        current.set(null);
+      }
+    }
   }
 }

@@ -29,6 +29,16 @@ public record ClusterSettings(String systemName, String host, int port, Optional
     seedNodes = List.copyOf(seedNodes);
   }
 
+  /** Whether this guardian is the first seed: the one that forms a new cluster when no other seed answers. */
+  public boolean isFirstSeed() {
+    return !seedNodes.isEmpty() && seedNodes.getFirst().host().equalsIgnoreCase(host) && seedNodes.getFirst().port() == port;
+  }
+
+  /** The seeds other than this guardian itself. */
+  public List<Seed> otherSeeds() {
+    return seedNodes.stream().filter(s -> !(s.host().equalsIgnoreCase(host) && s.port() == port)).toList();
+  }
+
   /** The Pekko address of a seed, e.g. {@code pekko://vigil@10.0.0.1:7100}. */
   public String seedAddress(Seed seed) {
     return "pekko://" + systemName + "@" + seed;

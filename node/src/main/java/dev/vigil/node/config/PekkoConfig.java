@@ -7,6 +7,15 @@ import java.util.Map;
 
 /** Turns vigil.node.cluster into the Pekko keys an ActorSystem reads. */
 final class PekkoConfig {
+  /**
+   * How long the first seed asks the other seeds before it forms a new cluster by itself (Pekko's
+   * default is 5 s). Guardians never down or merge, so a restarted first seed that forms a cluster
+   * while the committee's still runs stays apart until it restarts again; a slow handshake right
+   * after a restart (seen at 6 s on a loaded machine) must not be enough for that. Only the first
+   * seed waits longer: for the others this is the retry interval of their join.
+   */
+  static final String FIRST_SEED_TIMEOUT = "20s";
+
   private PekkoConfig() {}
 
   static Config forNode(NodeSettings s) {
@@ -18,6 +27,7 @@ final class PekkoConfig {
     // without a separate bind address Pekko listens on the canonical one
     c.bindHost().ifPresent(b -> m.put("pekko.remote.artery.bind.hostname", b));
     m.put("pekko.cluster.seed-nodes", c.seedNodes().stream().map(c::seedAddress).toList());
+    if (c.isFirstSeed()) m.put("pekko.cluster.seed-node-timeout", FIRST_SEED_TIMEOUT);
     // vigil.node.cluster wins over any pekko.* of the same key in the node file: one source of truth
     return ConfigFactory.parseMap(m, "vigil.node.cluster of " + s.file().getFileName()).withFallback(s.config());
   }

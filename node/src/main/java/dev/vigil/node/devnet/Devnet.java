@@ -3,6 +3,7 @@ package dev.vigil.node.devnet;
 import dev.vigil.consensus.attestation.Bytes32;
 import dev.vigil.consensus.attestation.MessageId;
 import dev.vigil.node.chaos.FaultyRpcProxy;
+import dev.vigil.node.chaos.LinkProxy;
 import dev.vigil.node.config.DevKeys;
 import dev.vigil.node.evm.Anvil;
 import dev.vigil.node.evm.EvmClient;
@@ -15,6 +16,8 @@ import dev.vigil.node.relayer.RelayerListener;
 import dev.vigil.node.relayer.RelayerSettings;
 import dev.vigil.signing.Address;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,6 +58,7 @@ public final class Devnet implements AutoCloseable {
   private final List<NodeProcess> guardians = new ArrayList<>();
   private final List<URI> apis = new ArrayList<>();
   private final List<List<FaultyRpcProxy>> proxies = new ArrayList<>(); // [guardian][chain], with rpcProxies only
+  private LinkProxy[][] links = new LinkProxy[0][0]; // [from][to], with linkProxies only; null on the diagonal
   private final Map<MessageId, Long> publishedAt = new ConcurrentHashMap<>();
   private final Map<MessageId, long[]> deliveredAt = new ConcurrentHashMap<>(); // {attestedAtNanos, deliveredAtNanos}
   private final AtomicLong publishErrors = new AtomicLong();
@@ -155,8 +159,10 @@ public final class Devnet implements AutoCloseable {
       httpPorts[i] = ports.pick(options.httpBasePort(), i);
     }
     String members = committee.stream().map(a -> "\"" + a.toChecksumHex() + "\"").collect(Collectors.joining(", "));
-    String seeds = IntStream.range(0, Math.min(2, options.nodes())).mapToObj(i -> "\"127.0.0.1:" + clusterPorts[i] + "\"")
+    // every guardian is a seed, so that a restarted first seed finds the running cluster through any of the others
+    String seeds = IntStream.range(0, options.nodes()).mapToObj(i -> "\"" + clusterHost(i) + ":" + clusterPorts[i] + "\"")
         .collect(Collectors.joining(", "));
+    if (options.linkProxies()) startLinks(clusterPorts);
     for (int i = 0; i < options.nodes(); i++) {
       if (options.rpcProxies()) proxies.add(List.of(FaultyRpcProxy.start(chains.get(0).rpcUrl()),
           FaultyRpcProxy.start(chains.get(1).rpcUrl())));
@@ -169,13 +175,69 @@ public final class Devnet implements AutoCloseable {
         throw new IllegalStateException("cannot write guardian " + i + "'s files: " + e.getMessage(), e);
       }
       dataDirs.prepare(i, dataDir(i));
+      List<String> jvm = new ArrayList<>(List.of("-Xmx384m", "-XX:+UseSerialGC"));
+      if (options.linkProxies()) jvm.add("-Djdk.net.hosts.file=" + writeHostsFile(i).toAbsolutePath());
       NodeProcess p = new NodeProcess("guardian-" + i, List.of("run", "--config", conf.toString()),
-          options.workDir().resolve("logs/guardian-" + i + ".log"), Map.of(), List.of("-Xmx384m", "-XX:+UseSerialGC"));
+          options.workDir().resolve("logs/guardian-" + i + ".log"), Map.of(), jvm);
       guardians.add(p.start());
       apis.add(URI.create("http://127.0.0.1:" + httpPorts[i]));
-      say("guardian %d (%s): cluster 127.0.0.1:%d, API %s, log %s", i, committee.get(i), clusterPorts[i],
-          apis.get(i), p.logFile());
+      say("guardian %d (%s): cluster %s:%d%s, API %s, log %s", i, committee.get(i), clusterHost(i), clusterPorts[i],
+          options.linkProxies() ? " (listening on 127.0.0.1, peers connect through link proxies)" : "", apis.get(i), p.logFile());
     }
+  }
+
+  /** The host guardian {@code i} advertises: a name each peer resolves to its own link proxy, with linkProxies. */
+  private String clusterHost(int i) {
+    return options.linkProxies() ? "guardian-" + i : "127.0.0.1";
+  }
+
+  /** Guardian {@code from}'s proxy towards {@code to}: 127.0.(from+1).(to+1), on {@code to}'s cluster port. */
+  private static InetSocketAddress linkAddress(int from, int to, int port) {
+    try {
+      return new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, (byte) (from + 1), (byte) (to + 1)}), port);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void startLinks(int[] clusterPorts) {
+    int n = options.nodes();
+    links = new LinkProxy[n][n];
+    for (int from = 0; from < n; from++) {
+      for (int to = 0; to < n; to++) {
+        if (from == to) continue;
+        // the whole of 127.0.0.0/8 is loopback on Linux, so each link gets its own address on the peer's own port
+        links[from][to] = LinkProxy.start(from + "->" + to, linkAddress(from, to, clusterPorts[to]),
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), clusterPorts[to]));
+      }
+    }
+    say("%d link proxies between %d guardians (127.0.X.Y, one per direction)", n * (n - 1), n);
+  }
+
+  /**
+   * Guardian {@code i}'s own hosts file (the JDK reads it instead of /etc/hosts): every peer's name
+   * maps to the proxy of the link from {@code i} to that peer, its own name to where it listens.
+   */
+  private Path writeHostsFile(int i) {
+    StringBuilder b = new StringBuilder("# Written by `vigil devnet` for guardian " + i + ": peers through link proxies.\n");
+    String self = "localhost guardian-" + i;
+    try {
+      self += " " + InetAddress.getLocalHost().getHostName(); // the JDK asks for it, e.g. for log context
+    } catch (IOException e) {
+      // without a resolvable host name there is nothing to add
+    }
+    b.append("127.0.0.1 ").append(self).append('\n');
+    for (int to = 0; to < options.nodes(); to++) {
+      if (to != i) b.append(links[i][to].address().getAddress().getHostAddress()).append(" guardian-").append(to).append('\n');
+    }
+    Path f = options.workDir().resolve("hosts/guardian-" + i);
+    try {
+      Files.createDirectories(f.getParent());
+      Files.writeString(f, b.toString());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write " + f + ": " + e.getMessage(), e);
+    }
+    return f;
   }
 
   private String nodeFile(int i, Path keyFile, Path passwordFile, String members, String seeds, int clusterPort, int httpPort) {
@@ -199,7 +261,8 @@ public final class Devnet implements AutoCloseable {
         + "  committee { index = 0, members = [" + members + "] }\n"
         + "  governance { chain = 1, address = \"0x0000000000000000000000000000000000000000000000000000000000000004\" }\n"
         + "  chains {\n" + chainsConf + "  }\n"
-        + "  cluster { host = \"127.0.0.1\", port = " + clusterPort + ", seed-nodes = [" + seeds + "] }\n"
+        + "  cluster { host = \"" + clusterHost(i) + "\", port = " + clusterPort
+        + (options.linkProxies() ? ", bind-host = \"127.0.0.1\"" : "") + ", seed-nodes = [" + seeds + "] }\n"
         + "  http { host = \"127.0.0.1\", port = " + httpPort + " }\n"
         + "}\n"
         // a local network recovers from a restarted guardian in seconds, not minutes
@@ -339,6 +402,13 @@ public final class Devnet implements AutoCloseable {
     return String.format("%.2fs", s.get(Math.max(0, idx)));
   }
 
+  /** The proxy of the link from guardian {@code from} to guardian {@code to}; needs linkProxies. */
+  public LinkProxy link(int from, int to) {
+    if (!options.linkProxies()) throw new IllegalStateException("this devnet was started without link proxies");
+    if (from == to) throw new IllegalArgumentException("no link from guardian " + from + " to itself");
+    return links[from][to];
+  }
+
   /** Guardian {@code g}'s RPC proxy in front of chain index {@code c} (0 alpha, 1 beta); needs rpcProxies. */
   public FaultyRpcProxy rpcProxy(int g, int c) {
     if (!options.rpcProxies()) throw new IllegalStateException("this devnet was started without RPC proxies");
@@ -437,6 +507,9 @@ public final class Devnet implements AutoCloseable {
       if (relayer != null) relayer.close();
       for (NodeProcess g : guardians) g.stop(Duration.ofSeconds(10));
       for (List<FaultyRpcProxy> ps : proxies) ps.forEach(FaultyRpcProxy::close);
+      for (LinkProxy[] row : links) {
+        for (LinkProxy l : row) if (l != null) l.close();
+      }
       for (LocalChain c : chains) c.close();
       http.close();
     } finally {

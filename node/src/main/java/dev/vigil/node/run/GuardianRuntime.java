@@ -60,14 +60,21 @@ public final class GuardianRuntime implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final HttpApi api;
   private final Map<Integer, ChainHealth> health;
+  /** Completed when this guardian's cluster turned out to be an island and the node should start again. */
+  private final CompletableFuture<Void> restart;
+
+  /** How often the island watch looks, and how many looks in a row must find an island. */
+  static final Duration ISLAND_LOOK_EVERY = Duration.ofSeconds(5);
+  static final int ISLAND_STRIKES = 6;
 
   private GuardianRuntime(NodeSettings settings, VigilDatabase db, ActorSystem<Void> system, HttpApi api,
-      Map<Integer, ChainHealth> health) {
+      Map<Integer, ChainHealth> health, CompletableFuture<Void> restart) {
     this.settings = settings;
     this.db = db;
     this.system = system;
     this.api = api;
     this.health = health;
+    this.restart = restart;
   }
 
   /** Starts a guardian; fails with a message naming what is wrong (key, data dir, port...). */
@@ -190,7 +197,9 @@ public final class GuardianRuntime implements AutoCloseable {
       log.info("guardian {} (member {} of committee {}, {}) up: cluster {}:{}, API {}, chains {}", s.name(), selfIndex,
           committee.index(), signer.address(), s.cluster().host(), s.cluster().port(), api.uri(),
           s.chains().stream().map(ChainSettings::name).toList());
-      return new GuardianRuntime(s, db, system, api, health);
+      CompletableFuture<Void> restart = new CompletableFuture<>();
+      IslandWatch.start(system, s.cluster(), committee.quorum(), ISLAND_LOOK_EVERY, ISLAND_STRIKES, () -> restart.complete(null));
+      return new GuardianRuntime(s, db, system, api, health, restart);
     } catch (Exception e) {
       system.terminate();
       awaitTermination(system);
@@ -237,6 +246,21 @@ public final class GuardianRuntime implements AutoCloseable {
   /** Blocks until the actor system terminates (Ctrl-C or SIGTERM runs {@link #close()}). */
   public void awaitTermination() {
     awaitTermination(system);
+  }
+
+  /**
+   * Blocks until the actor system terminates (false) or the guardian should start again (true): its
+   * cluster is an island apart from the committee's (see {@link IslandWatch}). The caller closes
+   * this runtime and starts a new one on the same settings; its new cluster node joins the seeds.
+   */
+  public boolean awaitStop() {
+    try {
+      CompletableFuture.anyOf(system.getWhenTerminated().toCompletableFuture(), restart).get();
+    } catch (Exception e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    return restart.isDone() && !system.getWhenTerminated().toCompletableFuture().isDone();
   }
 
   private static void awaitTermination(ActorSystem<?> system) {

@@ -161,6 +161,21 @@ class NodeSettingsTest {
   }
 
   @Test
+  void onlyTheFirstSeedWaitsLongerBeforeFormingANewCluster() throws IOException {
+    // the default node file is guardian 127.0.0.1:7401, the first of the seeds
+    NodeSettings first = NodeSettings.load(files.with(""), NodeFiles.strict());
+    assertThat(first.cluster().isFirstSeed()).isTrue();
+    assertThat(first.cluster().otherSeeds()).extracting(ClusterSettings.Seed::toString).containsExactly("127.0.0.1:7402");
+    assertThat(first.actorSystemConfig().getDuration("pekko.cluster.seed-node-timeout")).isEqualTo(Duration.ofSeconds(20));
+
+    NodeSettings second = NodeSettings.load(files.with("vigil.node.cluster.port = 7402"), NodeFiles.strict());
+    assertThat(second.cluster().isFirstSeed()).isFalse();
+    assertThat(second.cluster().otherSeeds()).extracting(ClusterSettings.Seed::toString).containsExactly("127.0.0.1:7401");
+    // for the others it is the retry interval of their join: Pekko's default
+    assertThat(second.actorSystemConfig().getDuration("pekko.cluster.seed-node-timeout")).isEqualTo(Duration.ofSeconds(5));
+  }
+
+  @Test
   void aSmallCommitteeLoadsWithAWarning() throws IOException {
     Path file = files.with("vigil.node.committee.members = [\"" + DevKeys.address(0) + "\", \"" + DevKeys.address(1) + "\"]");
     NodeSettings s = NodeSettings.load(file, NodeFiles.strict());
