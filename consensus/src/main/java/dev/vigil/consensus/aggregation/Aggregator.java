@@ -301,8 +301,8 @@ public final class Aggregator {
   }
 
   /**
-   * The driver did not check a signature that {@link #onPeerSignature} asked to verify, because
-   * {@link #priorityOf} said {@link Priority#UNNEEDED} by the time its turn came.
+   * The driver did not check a signature that {@link #onPeerSignature} asked to verify: {@link
+   * #priorityOf} said {@link Priority#UNNEEDED} by the time its turn came (or the check failed).
    */
   public List<Decision> onVerificationSkipped(SignedObservation so, long nowMillis) {
     int signer = so.signerIndex();
@@ -320,7 +320,7 @@ public final class Aggregator {
     }
     Done d = done.get(id);
     if (d != null && d.digest.equals(so.digest())) late++;
-    else if (signer < n) dropUnchecked(signer);
+    else if (signer < n && suspect[signer]) dropUnchecked(signer);
     if (held == null) return List.of();
     // A check that counted as support for this digest is gone: the spares it made wait are needed.
     List<Decision> out = wasInFlight ? promoteSpares(held) : List.of();
@@ -485,7 +485,7 @@ public final class Aggregator {
     for (int i = 0; i < n; i++) {
       if (!suspect[i]) continue;
       refill(i, nowMillis);
-      if (budget[i] >= config.invalidBurst()) {
+      if (budget[i] >= config.invalidBurst() - 1e-9) {
         suspect[i] = false;
         out.add(new Decision.Cleared(i, episodeDropped[i]));
         episodeDropped[i] = 0;
@@ -640,7 +640,7 @@ public final class Aggregator {
     if (at == Long.MIN_VALUE || nowMillis <= at) return;
     double full = config.invalidBurst();
     budget[signer] = Math.min(full, budget[signer] + (nowMillis - at) * config.invalidPerSecond() / 1000.0);
-    if (budget[signer] >= full && !suspect[signer]) episodeInvalid[signer] = 0; // a new episode counts from here
+    if (budget[signer] >= full - 1e-9 && !suspect[signer]) episodeInvalid[signer] = 0; // a new episode counts from here
   }
 
   /** A signature being checked was invalid: the spares it made look unnecessary are checked now. */
