@@ -214,6 +214,9 @@ public final class Aggregator {
     }
     MessageId id = so.messageId();
     Done d = done.get(id);
+    // A suspect signer's signature for a message attested here (late, or worth an equivocation check
+    // otherwise) or not observed here is dropped before its body is even hashed.
+    if (d != null && suspect[signer]) return dropUnchecked(signer);
     if (d != null) {
       if (d.digest.equals(so.digest())) {
         late++;
@@ -228,9 +231,7 @@ public final class Aggregator {
         }
         return List.of();
       }
-      // Another digest than the one the committee attested: worth a check for equivocation, unless
-      // this signer's signatures keep failing anyway.
-      if (suspect[signer]) return dropUnchecked(signer);
+      // Another digest than the one the committee attested: worth a check for equivocation.
       return List.of(new Decision.VerifySignature(so));
     }
     Pending existing = pending.get(id);

@@ -9,7 +9,6 @@ import dev.vigil.consensus.attestation.AttestationCodec;
 import dev.vigil.consensus.attestation.Body;
 import dev.vigil.consensus.attestation.Bytes32;
 import dev.vigil.consensus.attestation.DecodeResult;
-import dev.vigil.consensus.attestation.Digest;
 import dev.vigil.consensus.observation.SignedObservation;
 import dev.vigil.consensus.wire.proto.ChainHeight;
 import dev.vigil.consensus.wire.proto.HeartbeatContent;
@@ -187,8 +186,8 @@ public final class WireCodec {
     byte[] bodyBytes = p.getBody().toByteArray();
     DecodeResult<Body> body = AttestationCodec.decodeBody(bodyBytes);
     if (!(body instanceof DecodeResult.Ok<Body> ok)) return null;
-    return SignedObservation.of(Integer.toUnsignedLong(p.getCommitteeIndex()), signer, ok.value(), Digest.ofBody(bodyBytes),
-        Signature.fromBytes(sig), Bytes32.wrap(p.getTxHash().toByteArray()));
+    return SignedObservation.unhashed(Integer.toUnsignedLong(p.getCommitteeIndex()), signer, ok.value(), Signature.fromBytes(sig),
+        Bytes32.wrap(p.getTxHash().toByteArray()));
   }
 
   private static PeerMessage decodeAttestationBatch(byte[] bytes) {
