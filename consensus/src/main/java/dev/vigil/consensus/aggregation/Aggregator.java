@@ -668,13 +668,17 @@ public final class Aggregator {
     return out;
   }
 
-  /** Peers' signatures for {@code digest} held or being checked. */
+  /**
+   * Peers' signatures for {@code digest} held or being checked. A suspect signer's signature being
+   * checked does not count: it is checked last and likely invalid, and an honest signature made a
+   * spare behind it would wait for it.
+   */
   private int peerSupport(Pending p, Digest digest) {
     int c = 0;
     for (int i = 0; i < n; i++) {
       if (i == self) continue;
       if ((p.bySigner[i] != null && p.bySigner[i].digest().equals(digest))
-          || (p.inFlight[i] != null && p.inFlight[i].digest().equals(digest))) {
+          || (p.inFlight[i] != null && !suspect[i] && p.inFlight[i].digest().equals(digest))) {
         c++;
       }
     }

@@ -93,7 +93,7 @@ public final class FloodBenchmark {
   }
 
   /** What one phase measured. */
-  record Phase(boolean flooded, double rate, double p50, double p99, long heapMaxAfterGc, long heapLive, long directMax,
+  record Phase(boolean flooded, double rate, double p50, double p99, double cores, long heapMaxAfterGc, long heapLive, long directMax,
       FloodAttacker.Totals attack, List<ConsensusStats> honest) {}
 
   public static String run(Settings s, Secp256k1 backend) throws Exception {
@@ -168,6 +168,7 @@ public final class FloodBenchmark {
         Thread.sleep(PRE_FLOOD.toMillis()); // the guardians are already under attack when the work arrives
       }
       long start = System.nanoTime();
+      long cpu0 = processCpuNanos();
       long[] fedAt = new long[work.size()];
       for (int k = 0; k < work.size(); k++) {
         fedAt[k] = System.nanoTime();
@@ -184,6 +185,8 @@ public final class FloodBenchmark {
         directMax.accumulateAndGet(HeapWatch.directUsed(), Math::max);
         Thread.sleep(20);
       }
+      long cpu = processCpuNanos() - cpu0;
+      long wall = System.nanoTime() - start;
       stop.set(true);
       if (flood != null) flood.join();
       if (attackFailed.get() != null) throw new IllegalStateException("the attacker failed", attackFailed.get());
@@ -199,8 +202,12 @@ public final class FloodBenchmark {
       for (int i = 0; i < ATTACKER; i++) honest.add(c.stats(i));
       long live = HeapWatch.liveAfterFullGc(); // with the committee still up: what it retains
       return new Phase(attacker != null, work.size() / ((end - start) / 1e9), lat.get(lat.size() / 2) / 1e6,
-          lat.get((int) (lat.size() * 0.99)) / 1e6, heapMax, live, directMax.get(), totals.get(), honest);
+          lat.get((int) (lat.size() * 0.99)) / 1e6, (double) cpu / wall, heapMax, live, directMax.get(), totals.get(), honest);
     }
+  }
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static void feedAndWait(LocalCommittee c, List<Observation> obs, AtomicLong count) throws InterruptedException {
@@ -220,14 +227,14 @@ public final class FloodBenchmark {
             + " crypto backend %s, %d cores, max heap %d MiB%n",
         N, s.outsider() ? "a non-member node" : "member 3", s.attackerRate(), s.messages(), s.rounds(), backend.name(), cores,
         Runtime.getRuntime().maxMemory() >> 20));
-    out.append(String.format(Locale.ROOT, "%-8s %10s %9s %9s %16s %13s %11s%n", "phase", "attest/s", "p50 ms", "p99 ms",
+    out.append(String.format(Locale.ROOT, "%-8s %10s %9s %9s %7s %14s %10s %11s%n", "phase", "attest/s", "p50 ms", "p99 ms", "cores",
         "heap max MiB", "live MiB", "direct MiB"));
     double clean = 0, flooded = 0;
     for (Phase p : phases) {
       if (p.flooded()) flooded += p.rate();
       else clean += p.rate();
-      out.append(String.format(Locale.ROOT, "%-8s %10.1f %9.1f %9.1f %16.1f %13.1f %11.1f%n", p.flooded() ? "flooded" : "clean", p.rate(),
-          p.p50(), p.p99(), mib(p.heapMaxAfterGc()), mib(p.heapLive()), mib(p.directMax())));
+      out.append(String.format(Locale.ROOT, "%-8s %10.1f %9.1f %9.1f %7.2f %14.1f %10.1f %11.1f%n", p.flooded() ? "flooded" : "clean",
+          p.rate(), p.p50(), p.p99(), p.cores(), mib(p.heapMaxAfterGc()), mib(p.heapLive()), mib(p.directMax())));
     }
     double ratio = flooded / clean;
     out.append(String.format(Locale.ROOT, "flooded / clean: %.1f%% (target >= %.0f%%): %s%n", 100 * ratio, 100 * TARGET_RATIO,
@@ -252,6 +259,7 @@ public final class FloodBenchmark {
       }
     }
     out.append("attest/s: messages attested by each of members 0..2 per second (wall clock, all observations fed at once).\n");
+    out.append("cores: CPU time this JVM used during the measured part over its wall time (attacker included; 2.00 = 2 cores busy).\n");
     out.append("heap max: the largest heap in use right after any collection during the measured part of the phase; live: heap\n");
     out.append("  after a full collection at its end, committee still up; direct: off-heap buffers (Artery's frames), sampled.\n");
     return out.toString();

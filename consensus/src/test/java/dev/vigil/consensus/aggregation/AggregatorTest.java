@@ -459,4 +459,17 @@ class AggregatorTest {
     assertThat(s.pendingUnseen()).as("nothing else held it").isZero();
     assertThat(s.suspectDroppedBySigner().get(3)).isEqualTo(1);
   }
+
+  @Test
+  void aSuspectSignersPendingCheckDoesNotMakeAnHonestSignatureWaitAsASpare() {
+    Aggregator a = new Aggregator(FLOOD, KEYS.committee(), 0, new SplittableRandom(1));
+    for (Observation o : unseen(3, 8)) deliverInvalid(a, 3, o, 0);
+    Observation o = OBS.get(0);
+    a.onLocalObservation(o, -1, 0);
+    SignedObservation junk = SignedObservation.of(KEYS.committee().index(), 3, o.body(), KEYS.sign(2, o.digest()).signature(), o.txHash());
+    assertThat(a.onPeerSignature(junk, 0)).as("checked, last").hasSize(1);
+    assertThat(a.onPeerSignature(signed(1, o), 0)).hasSize(1);
+    assertThat(a.onPeerSignature(signed(2, o), 0)).as("checked now, not a spare behind member 3's").hasSize(1);
+    assertThat(a.stats().late()).isZero();
+  }
 }
