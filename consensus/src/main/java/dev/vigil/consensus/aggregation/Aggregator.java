@@ -7,6 +7,7 @@ import dev.vigil.consensus.attestation.GuardianSignature;
 import dev.vigil.consensus.attestation.MessageId;
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.consensus.observation.SignedObservation;
+import dev.vigil.signing.Signature;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -243,6 +244,10 @@ public final class Aggregator {
       duplicates++;
       return List.of();
     }
+    if (so.signature().equals(p.failedSignature[signer]) && so.digest().equals(p.failedDigest[signer])) {
+      duplicates++; // the same bytes failed here before: a replay costs nothing
+      return List.of();
+    }
     if (p.inFlight[signer] != null) {
       if (p.inFlight[signer].digest().equals(so.digest()) && p.inFlight[signer].signature().equals(so.signature())) {
         duplicates++;
@@ -354,6 +359,10 @@ public final class Aggregator {
         }
       }
       if (held == null) return out;
+      if (signer < n) {
+        held.failedSignature[signer] = so.signature();
+        held.failedDigest[signer] = so.digest();
+      }
       out.addAll(promoteSpares(held));
       if (held.isEmpty()) pending.remove(id);
       return out;
@@ -704,6 +713,8 @@ public final class Aggregator {
     final BitSet requesters = new BitSet();
     final BitSet counted = new BitSet(); // signers whose slot counts against their unseen quota
     final int[] countedBytes; // body bytes each counted slot holds against the quota
+    final Signature[] failedSignature; // the last signature under each index that failed, and its digest
+    final Digest[] failedDigest;
     boolean refused;
     long firstSeenMillis;
     Observation local;
@@ -719,6 +730,8 @@ public final class Aggregator {
       this.spare = new SignedObservation[n];
       this.extraInFlight = new byte[n];
       this.countedBytes = new int[n];
+      this.failedSignature = new Signature[n];
+      this.failedDigest = new Digest[n];
       this.firstSeenMillis = now;
     }
 

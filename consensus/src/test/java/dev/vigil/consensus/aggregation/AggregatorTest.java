@@ -472,4 +472,16 @@ class AggregatorTest {
     assertThat(a.onPeerSignature(signed(2, o), 0)).as("checked now, not a spare behind member 3's").hasSize(1);
     assertThat(a.stats().late()).isZero();
   }
+
+  @Test
+  void aReplayedInvalidSignatureIsNotCheckedTwice() {
+    Observation o = OBS.get(0);
+    observeAndSign(o, 0);
+    SignedObservation forged = signed(3, 1, o.body(), o);
+    assertThat(agg.onPeerSignature(forged, 0)).hasSize(1);
+    agg.onPeerSignatureVerified(forged, Verification.impersonatedBy(3), 0);
+    assertThat(agg.onPeerSignature(forged, 1)).as("the same bytes again").isEmpty();
+    SignedObservation real = signed(1, o);
+    assertThat(agg.onPeerSignature(real, 1)).as("the real one is checked").containsExactly(new Decision.VerifySignature(real));
+  }
 }
