@@ -302,8 +302,22 @@ public final class Aggregator {
     }
     Pending p = pending.get(id);
     boolean observed = p != null && p.local != null;
-    if (signer < n && suspect[signer]) return observed ? Priority.SUSPECT : Priority.UNNEEDED;
+    if (signer < n && suspect[signer] && !observed) return Priority.UNNEEDED;
+    // Enough other signatures for the local digest came meanwhile: this one waits as a spare.
+    if (observed && signer < n && so.equals(p.inFlight[signer]) && so.digest().equals(p.localDigest) && surplus(p, signer)) {
+      return Priority.UNNEEDED;
+    }
+    if (signer < n && suspect[signer]) return Priority.SUSPECT;
     return observed ? Priority.OBSERVED : Priority.UNSEEN;
+  }
+
+  /** Whether the other peers' signatures held or being checked for the local digest suffice for quorum. */
+  private boolean surplus(Pending p, int signer) {
+    SignedObservation mine = p.inFlight[signer];
+    p.inFlight[signer] = null; // not counting itself
+    boolean enough = peerSupport(p, p.localDigest) >= peersNeeded(p);
+    p.inFlight[signer] = mine;
+    return enough;
   }
 
   /**
@@ -315,21 +329,27 @@ public final class Aggregator {
     MessageId id = so.messageId();
     Pending held = pending.get(id);
     boolean wasInFlight = false;
+    boolean spared = false;
     if (held != null && signer < n) {
       if (so.equals(held.inFlight[signer])) {
         held.inFlight[signer] = null;
         wasInFlight = true;
+        if (held.local != null && so.digest().equals(held.localDigest) && peerSupport(held, held.localDigest) >= peersNeeded(held)) {
+          // Surplus for the local digest: kept as a spare, checked if one of the others fails.
+          spared = true;
+          if (held.spare[signer] == null) held.spare[signer] = so;
+        }
       } else if (held.extraInFlight[signer] > 0) {
         held.extraInFlight[signer]--;
       }
       if (held.inFlight[signer] == null && held.bySigner[signer] == null && held.extraInFlight[signer] == 0) release(held, signer);
     }
     Done d = done.get(id);
-    if (d != null && d.digest.equals(so.digest())) late++;
+    if (spared || d != null && d.digest.equals(so.digest())) late++;
     else if (signer < n && suspect[signer]) dropUnchecked(signer);
     if (held == null) return List.of();
     // A check that counted as support for this digest is gone: the spares it made wait are needed.
-    List<Decision> out = wasInFlight ? promoteSpares(held) : List.of();
+    List<Decision> out = wasInFlight && !spared ? promoteSpares(held) : List.of();
     if (held.isEmpty()) pending.remove(id);
     return out;
   }

@@ -484,4 +484,22 @@ class AggregatorTest {
     SignedObservation real = signed(1, o);
     assertThat(agg.onPeerSignature(real, 1)).as("the real one is checked").containsExactly(new Decision.VerifySignature(real));
   }
+
+  @Test
+  void aSuspectsCheckThatBecameSurplusWhileQueuedWaitsAsASpareInstead() {
+    Aggregator a = new Aggregator(FLOOD, KEYS.committee(), 0, new SplittableRandom(1));
+    for (Observation u : unseen(3, 8)) deliverInvalid(a, 3, u, 0);
+    Observation o = OBS.get(0);
+    a.onLocalObservation(o, -1, 0); // our own signature is being made
+    SignedObservation s3 = signed(3, o);
+    assertThat(a.onPeerSignature(s3, 0)).hasSize(1); // queued by the driver, last
+    assertThat(a.priorityOf(s3)).isEqualTo(Priority.SUSPECT);
+    deliverValid(a, signed(1, o));
+    deliverValid(a, signed(2, o));
+    assertThat(a.priorityOf(s3)).as("1 and 2 suffice with ours").isEqualTo(Priority.UNNEEDED);
+    assertThat(a.onVerificationSkipped(s3, 0)).isEmpty();
+    assertThat(a.stats().late()).isEqualTo(1);
+    assertThat(a.stats().suspectDroppedBySigner()).containsOnly(0L);
+    assertThat(a.onOwnSigned(signed(0, o), 0)).anyMatch(d -> d instanceof Decision.Attested);
+  }
 }
