@@ -93,8 +93,8 @@ public final class FloodBenchmark {
   }
 
   /** What one phase measured. */
-  record Phase(boolean flooded, double rate, double p50, double p99, double cores, long heapMaxAfterGc, long heapLive, long directMax,
-      FloodAttacker.Totals attack, List<ConsensusStats> honest) {}
+  record Phase(boolean flooded, double rate, double p50, double p99, double cores, double attackerCores, long heapMaxAfterGc, long heapLive,
+      long directMax, FloodAttacker.Totals attack, List<ConsensusStats> honest) {}
 
   public static String run(Settings s, Secp256k1 backend) throws Exception {
     int cores = Runtime.getRuntime().availableProcessors();
@@ -169,6 +169,7 @@ public final class FloodBenchmark {
       }
       long start = System.nanoTime();
       long cpu0 = processCpuNanos();
+      Map<String, Long> threads0 = cpuByThreadGroup();
       long[] fedAt = new long[work.size()];
       for (int k = 0; k < work.size(); k++) {
         fedAt[k] = System.nanoTime();
@@ -187,6 +188,15 @@ public final class FloodBenchmark {
       }
       long cpu = processCpuNanos() - cpu0;
       long wall = System.nanoTime() - start;
+      Map<String, Long> threads = cpuByThreadGroup();
+      threads.replaceAll((k, v) -> v - threads0.getOrDefault(k, 0L));
+      long attackerCpu = threads.entrySet().stream().filter(e -> e.getKey().contains("rogue") || e.getKey().startsWith("flood-attacker"))
+          .mapToLong(Map.Entry::getValue).sum();
+      if (Boolean.getBoolean("vigil.bench.threads")) {
+        System.err.printf(Locale.ROOT, "CPU ms by thread group, %s phase:%n", attacker != null ? "flooded" : "clean");
+        threads.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(15)
+            .forEach(e -> System.err.printf(Locale.ROOT, "  %8d %s%n", e.getValue() / 1_000_000, e.getKey()));
+      }
       stop.set(true);
       if (flood != null) flood.join();
       if (attackFailed.get() != null) throw new IllegalStateException("the attacker failed", attackFailed.get());
@@ -202,8 +212,21 @@ public final class FloodBenchmark {
       for (int i = 0; i < ATTACKER; i++) honest.add(c.stats(i));
       long live = HeapWatch.liveAfterFullGc(); // with the committee still up: what it retains
       return new Phase(attacker != null, work.size() / ((end - start) / 1e9), lat.get(lat.size() / 2) / 1e6,
-          lat.get((int) (lat.size() * 0.99)) / 1e6, (double) cpu / wall, heapMax, live, directMax.get(), totals.get(), honest);
+          lat.get((int) (lat.size() * 0.99)) / 1e6, (double) cpu / wall, (double) attackerCpu / wall, heapMax, live, directMax.get(), totals.get(), honest);
     }
+  }
+
+  /** CPU time per thread name with digits stripped (threads that ended meanwhile are missed). */
+  private static Map<String, Long> cpuByThreadGroup() {
+    var bean = java.lang.management.ManagementFactory.getThreadMXBean();
+    Map<String, Long> out = new java.util.HashMap<>();
+    for (long id : bean.getAllThreadIds()) {
+      var info = bean.getThreadInfo(id);
+      long t = bean.getThreadCpuTime(id);
+      if (info == null || t < 0) continue;
+      out.merge(info.getThreadName().replaceAll("\\d+", "#"), t, Long::sum);
+    }
+    return out;
   }
 
   private static long processCpuNanos() {
@@ -227,14 +250,14 @@ public final class FloodBenchmark {
             + " crypto backend %s, %d cores, max heap %d MiB%n",
         N, s.outsider() ? "a non-member node" : "member 3", s.attackerRate(), s.messages(), s.rounds(), backend.name(), cores,
         Runtime.getRuntime().maxMemory() >> 20));
-    out.append(String.format(Locale.ROOT, "%-8s %10s %9s %9s %7s %14s %10s %11s%n", "phase", "attest/s", "p50 ms", "p99 ms", "cores",
-        "heap max MiB", "live MiB", "direct MiB"));
+    out.append(String.format(Locale.ROOT, "%-8s %10s %9s %9s %7s %9s %14s %10s %11s%n", "phase", "attest/s", "p50 ms", "p99 ms", "cores",
+        "attacker", "heap max MiB", "live MiB", "direct MiB"));
     double clean = 0, flooded = 0;
     for (Phase p : phases) {
       if (p.flooded()) flooded += p.rate();
       else clean += p.rate();
-      out.append(String.format(Locale.ROOT, "%-8s %10.1f %9.1f %9.1f %7.2f %14.1f %10.1f %11.1f%n", p.flooded() ? "flooded" : "clean",
-          p.rate(), p.p50(), p.p99(), p.cores(), mib(p.heapMaxAfterGc()), mib(p.heapLive()), mib(p.directMax())));
+      out.append(String.format(Locale.ROOT, "%-8s %10.1f %9.1f %9.1f %7.2f %9.2f %14.1f %10.1f %11.1f%n", p.flooded() ? "flooded" : "clean",
+          p.rate(), p.p50(), p.p99(), p.cores(), p.attackerCores(), mib(p.heapMaxAfterGc()), mib(p.heapLive()), mib(p.directMax())));
     }
     double ratio = flooded / clean;
     out.append(String.format(Locale.ROOT, "flooded / clean: %.1f%% (target >= %.0f%%): %s%n", 100 * ratio, 100 * TARGET_RATIO,
@@ -259,7 +282,8 @@ public final class FloodBenchmark {
       }
     }
     out.append("attest/s: messages attested by each of members 0..2 per second (wall clock, all observations fed at once).\n");
-    out.append("cores: CPU time this JVM used during the measured part over its wall time (attacker included; 2.00 = 2 cores busy).\n");
+    out.append("cores: CPU time this JVM used during the measured part over its wall time (2.00 = 2 cores busy); attacker: the part\n");
+    out.append("  of it on the attacker's own threads (encoding, framing, TCP sends): CPU the guardians would have had on their own machines.\n");
     out.append("heap max: the largest heap in use right after any collection during the measured part of the phase; live: heap\n");
     out.append("  after a full collection at its end, committee still up; direct: off-heap buffers (Artery's frames), sampled.\n");
     return out.toString();

@@ -54,6 +54,19 @@ public final class RogueNode implements AutoCloseable {
         pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
         pekko.coordinated-shutdown.run-by-actor-system-terminate = off
         pekko.coordinated-shutdown.exit-jvm = off
+        # Its remoting on threads of its own names, so that the flood benchmark can tell the
+        # attacker's CPU (encoding, framing, TCP sends) from the guardians'.
+        rogue-dispatcher {
+          type = Dispatcher
+          executor = "fork-join-executor"
+          fork-join-executor { parallelism-min = 2, parallelism-max = 4 }
+        }
+        rogue-pinned-dispatcher { type = PinnedDispatcher, executor = "thread-pool-executor" }
+        pekko.io.tcp.selector-dispatcher = "rogue-pinned-dispatcher"
+        pekko.io.tcp.worker-dispatcher = "rogue-dispatcher"
+        pekko.io.tcp.management-dispatcher = "rogue-dispatcher"
+        pekko.remote.artery.advanced.use-dispatcher = "rogue-dispatcher"
+        pekko.remote.artery.advanced.use-control-stream-dispatcher = "rogue-dispatcher"
         pekko.actor.serializers.vigil-consensus = "%s"
         pekko.actor.serialization-bindings { "%s" = vigil-consensus }
         """.formatted(port, seeds, RogueSerializer.class.getName(), Garbage.class.getName())).withFallback(ConfigFactory.load());
