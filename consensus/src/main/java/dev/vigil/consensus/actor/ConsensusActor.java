@@ -2,6 +2,7 @@ package dev.vigil.consensus.actor;
 
 import dev.vigil.consensus.aggregation.Aggregator;
 import dev.vigil.consensus.aggregation.Decision;
+import dev.vigil.consensus.aggregation.Priority;
 import dev.vigil.consensus.aggregation.Verification;
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.AttestationVerifier;
@@ -113,6 +114,8 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
 
   private record SignaturesChecked(List<SignedObservation> items, List<Verification> results) implements Command {}
 
+  private record VerifyFailed(List<SignedObservation> items, Throwable error) implements Command {}
+
   private record AttestationChecked(Attestation attestation, Verdict verdict) implements Command {}
 
   private record Restored(List<Map.Entry<Observation, SignedObservation>> pending) implements Command {}
@@ -171,7 +174,9 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   private List<MessageId> removalWrites = new ArrayList<>();
   private final Map<ActorRef<PeerMessage>, List<Attestation>> attOut = new LinkedHashMap<>();
   private int attOutCount;
-  private final List<SignedObservation> toVerify = new ArrayList<>();
+  private final VerificationQueue toVerify = new VerificationQueue();
+  private final int maxChunksInFlight;
+  private int chunksInFlight;
   private final Map<RequestKey, Long> served = new HashMap<>();
   // Observers waiting for their observations to be durable: while the own signature is being made,
   // then until the next store write (all writes run one after another) has completed.
@@ -204,6 +209,8 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     this.crypto = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(settings.cryptoDispatcher()));
     for (int i = 0; i < committee.size(); i++) indexOf.put(committee.member(i), i);
     this.resolver = ActorRefResolver.get(ctx.getSystem());
+    this.maxChunksInFlight = settings.verifyChunksInFlight() > 0 ? settings.verifyChunksInFlight()
+        : 2 * Runtime.getRuntime().availableProcessors();
 
     ServiceKey<PeerMessage> key = PeerInbox.serviceKey(settings.serviceKey() + "-" + committee.index());
     this.inbox = ctx.spawn(PeerInbox.create(key, ctx.getSelf(), FromPeer::new), "inbox");
@@ -266,6 +273,15 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
           return this;
         })
         .onMessage(SignaturesChecked.class, this::onSignaturesChecked)
+        .onMessage(VerifyFailed.class, m -> {
+          chunksInFlight--;
+          storeFailures++;
+          getContext().getLog().error("verifying {} peer signatures failed", m.items().size(), m.error());
+          long now = clock.getAsLong();
+          List<Decision> out = new ArrayList<>();
+          for (SignedObservation so : m.items()) out.addAll(aggregator.onVerificationSkipped(so, now));
+          return after(out);
+        })
         .onMessage(AttestationChecked.class, m -> {
           if (!m.verdict().isValid()) getContext().getLog().warn("dropped invalid attestation for {}: {}", m.attestation().messageId(), m.verdict());
           return after(aggregator.onPeerAttestationVerified(m.attestation(), m.verdict().isValid(), clock.getAsLong()));
@@ -385,6 +401,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   }
 
   private Behavior<Command> onSignaturesChecked(SignaturesChecked m) {
+    chunksInFlight--;
     long now = clock.getAsLong();
     List<Decision> out = new ArrayList<>();
     for (int i = 0; i < m.items().size(); i++) {
@@ -470,8 +487,15 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
 
   private void perform(Decision d) {
     switch (d) {
-      case Decision.Sign s -> sign(s.observation(), s.digest());
-      case Decision.VerifySignature v -> toVerify.add(v.observation());
+      case Decision.Sign s -> {
+        toVerify.promote(s.observation().messageId()); // observed here now: its waiting signatures go first
+        sign(s.observation(), s.digest());
+      }
+      case Decision.VerifySignature v -> {
+        Priority p = aggregator.priorityOf(v.observation());
+        if (p == Priority.UNNEEDED) skipped.add(v.observation());
+        else toVerify.add(v.observation(), p);
+      }
       case Decision.VerifyAttestation v -> {
         Attestation a = v.attestation();
         BitSet known = v.alreadyVerified();
@@ -499,6 +523,14 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
         removalWrites.add(g.id());
         scheduleFlush();
       }
+      case Decision.Suspected s -> getContext().getLog().warn(
+          "member {} ({}): {} signatures under its index failed verification in a burst; until none fails for {} s its signatures for"
+              + " messages not observed here are dropped unchecked and the others are checked last",
+          s.signer(), committee.member(s.signer()), s.invalid(),
+          Math.round(settings.aggregator().invalidBurst() / settings.aggregator().invalidPerSecond()));
+      case Decision.Cleared c -> getContext().getLog().info(
+          "member {} ({}): no invalid signature lately, checked normally again; {} of its signatures were dropped unchecked meanwhile",
+          c.signer(), committee.member(c.signer()), c.dropped());
       case Decision.Evidence e -> {
         Address signer = committee.member(e.first().signerIndex());
         getContext().getLog().warn("ALERT: member {} ({}) signed two digests for {}: {} and {}", e.first().signerIndex(), signer,
@@ -522,15 +554,42 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     }, blocking), (res, err) -> err != null ? new SignFailed(obs.messageId(), err) : res);
   }
 
+  // Checks found unneeded when they came up (decided after the decision that asked for them).
+  private final List<SignedObservation> skipped = new ArrayList<>();
+
+  /**
+   * Starts checks, best first, while fewer than {@code maxChunksInFlight} chunks are on the crypto
+   * dispatcher: a long queue stays here, where it can be reordered and thinned, rather than there.
+   */
   private void dispatchVerifications() {
-    if (toVerify.isEmpty()) return;
-    int chunk = settings.verifyChunkSize();
-    for (int from = 0; from < toVerify.size(); from += chunk) {
-      List<SignedObservation> items = List.copyOf(toVerify.subList(from, Math.min(toVerify.size(), from + chunk)));
-      getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> items.stream().map(this::verify).toList(), crypto),
-          (results, err) -> err != null ? new Failed("verify signatures", err) : new SignaturesChecked(items, results));
+    int chunkSize = settings.verifyChunkSize();
+    while (true) {
+      List<SignedObservation> items = new ArrayList<>(chunkSize);
+      if (chunksInFlight < maxChunksInFlight) {
+        while (items.size() < chunkSize) {
+          VerificationQueue.Taken t = toVerify.poll();
+          if (t == null) break;
+          Priority now = aggregator.priorityOf(t.observation());
+          if (now == Priority.UNNEEDED) skipped.add(t.observation());
+          else if (now.compareTo(t.lane()) > 0) toVerify.add(t.observation(), now); // its signer became suspect meanwhile
+          else items.add(t.observation());
+        }
+      }
+      if (!skipped.isEmpty()) {
+        long now = clock.getAsLong();
+        List<SignedObservation> s = List.copyOf(skipped);
+        skipped.clear();
+        for (SignedObservation so : s) for (Decision d : aggregator.onVerificationSkipped(so, now)) perform(d);
+      }
+      if (!items.isEmpty()) {
+        List<SignedObservation> chunk = List.copyOf(items);
+        chunksInFlight++;
+        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> chunk.stream().map(this::verify).toList(), crypto),
+            (results, err) -> err != null ? new VerifyFailed(chunk, err) : new SignaturesChecked(chunk, results));
+      } else if (chunksInFlight >= maxChunksInFlight || toVerify.isEmpty() && skipped.isEmpty()) {
+        return;
+      }
     }
-    toVerify.clear();
   }
 
   /**

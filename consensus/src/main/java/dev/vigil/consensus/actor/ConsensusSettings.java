@@ -17,6 +17,7 @@ public record ConsensusSettings(
     Duration tickInterval,
     Duration heartbeatInterval,
     int verifyChunkSize,
+    int verifyChunksInFlight,
     int maxReobservePerSecond,
     String serviceKey,
     String blockingDispatcher,
@@ -36,6 +37,9 @@ public record ConsensusSettings(
       throw new IllegalArgumentException(PATH + ".max-reobserve-per-second must be >= 1, got " + maxReobservePerSecond);
     }
     if (verifyChunkSize < 1) throw new IllegalArgumentException(PATH + ".verify-chunk-size must be >= 1, got " + verifyChunkSize);
+    if (verifyChunksInFlight < 0) {
+      throw new IllegalArgumentException(PATH + ".verify-chunks-in-flight must be >= 0 (0: twice the cores), got " + verifyChunksInFlight);
+    }
     if (serviceKey == null || serviceKey.isBlank()) throw new IllegalArgumentException(PATH + ".service-key must not be empty");
   }
 
@@ -51,9 +55,20 @@ public record ConsensusSettings(
           c.getDouble("retry-jitter"),
           c.getInt("recent-attestations"),
           c.getDuration("resend-interval"),
-          c.getDuration("attestation-send-delay"));
-      return new ConsensusSettings(agg, c.getDuration("batch-delay"), c.getInt("batch-max-size"), c.getDuration("tick-interval"),
-          c.getDuration("heartbeat-interval"), c.getInt("verify-chunk-size"), c.getInt("max-reobserve-per-second"), c.getString("service-key"), BLOCKING_DISPATCHER,
+          c.getDuration("attestation-send-delay"),
+          c.getBytes("max-unseen-bytes-per-peer"),
+          c.getInt("invalid-signature-burst"),
+          c.getDouble("invalid-signatures-per-second"));
+      int batchMaxSize = c.getInt("batch-max-size");
+      int maxBatchEntries = c.getInt("max-batch-entries");
+      if (maxBatchEntries < 1) throw new IllegalArgumentException("max-batch-entries must be >= 1, got " + maxBatchEntries);
+      if (batchMaxSize > maxBatchEntries) {
+        throw new IllegalArgumentException("batch-max-size (" + batchMaxSize + ") must be <= max-batch-entries (" + maxBatchEntries
+            + "), or peers with the same settings refuse our batches");
+      }
+      return new ConsensusSettings(agg, c.getDuration("batch-delay"), batchMaxSize, c.getDuration("tick-interval"),
+          c.getDuration("heartbeat-interval"), c.getInt("verify-chunk-size"), c.getInt("verify-chunks-in-flight"),
+          c.getInt("max-reobserve-per-second"), c.getString("service-key"), BLOCKING_DISPATCHER,
           CRYPTO_DISPATCHER);
     } catch (ConfigException e) {
       throw new IllegalArgumentException("bad configuration under " + PATH + ": " + e.getMessage(), e);

@@ -23,7 +23,16 @@ import java.util.List;
  * @param acceptedBySigner verified signatures accepted, per member
  * @param impersonationsBySigner signatures made by a member's key under another member's index
  * @param equivocationsBySigner conflicting digests signed by a member for one message identity
- * @param capDroppedBySigner signatures dropped by the unseen cap, per member
+ * @param capDroppedBySigner signatures dropped by the unseen caps (messages or bytes), per member
+ * @param invalidBySigner signatures under member i's index that recover to no member (the index is
+ *     what the sender claimed: with mutual TLS only members connect)
+ * @param suspectDroppedBySigner signatures under member i's index dropped unchecked while i was
+ *     suspect (too many of its signatures had turned out invalid)
+ * @param unseenBySigner messages not observed here for which member i's signature is held or being
+ *     checked now (at most max-unseen-per-peer)
+ * @param unseenBytesBySigner body bytes of those (at most max-unseen-bytes-per-peer)
+ * @param unseenPeakBySigner the most such messages member i ever had at once
+ * @param suspects members suspect now
  */
 public record AggregationStats(
     long attested,
@@ -43,13 +52,40 @@ public record AggregationStats(
     List<Long> acceptedBySigner,
     List<Long> impersonationsBySigner,
     List<Long> equivocationsBySigner,
-    List<Long> capDroppedBySigner) {
+    List<Long> capDroppedBySigner,
+    List<Long> invalidBySigner,
+    List<Long> suspectDroppedBySigner,
+    List<Long> unseenBySigner,
+    List<Long> unseenBytesBySigner,
+    List<Long> unseenPeakBySigner,
+    List<Integer> suspects) {
 
   public AggregationStats {
     acceptedBySigner = List.copyOf(acceptedBySigner);
     impersonationsBySigner = List.copyOf(impersonationsBySigner);
     equivocationsBySigner = List.copyOf(equivocationsBySigner);
     capDroppedBySigner = List.copyOf(capDroppedBySigner);
+    invalidBySigner = List.copyOf(invalidBySigner);
+    suspectDroppedBySigner = List.copyOf(suspectDroppedBySigner);
+    unseenBySigner = List.copyOf(unseenBySigner);
+    unseenBytesBySigner = List.copyOf(unseenBytesBySigner);
+    unseenPeakBySigner = List.copyOf(unseenPeakBySigner);
+    suspects = List.copyOf(suspects);
+  }
+
+  /** Without the flood counters (per-member lists of zeros), the shape callers built before. */
+  public AggregationStats(long attested, long attestedFromPeers, long gaveUp, long pendingLocal, long pendingUnseen, long wrongCommittee,
+      long notMember, long invalidSignatures, long duplicates, long late, long unseenCapDropped, long invalidAttestations,
+      long conflictsWithLocal, long signRefused, List<Long> acceptedBySigner, List<Long> impersonationsBySigner,
+      List<Long> equivocationsBySigner, List<Long> capDroppedBySigner) {
+    this(attested, attestedFromPeers, gaveUp, pendingLocal, pendingUnseen, wrongCommittee, notMember, invalidSignatures, duplicates, late,
+        unseenCapDropped, invalidAttestations, conflictsWithLocal, signRefused, acceptedBySigner, impersonationsBySigner,
+        equivocationsBySigner, capDroppedBySigner, zeros(acceptedBySigner.size()), zeros(acceptedBySigner.size()),
+        zeros(acceptedBySigner.size()), zeros(acceptedBySigner.size()), zeros(acceptedBySigner.size()), List.of());
+  }
+
+  private static List<Long> zeros(int n) {
+    return java.util.Collections.nCopies(n, 0L);
   }
 
   /** Every attestation this node holds, formed here or received. */

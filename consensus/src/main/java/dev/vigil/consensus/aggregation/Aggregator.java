@@ -7,6 +7,7 @@ import dev.vigil.consensus.attestation.GuardianSignature;
 import dev.vigil.consensus.attestation.MessageId;
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.consensus.observation.SignedObservation;
+import dev.vigil.signing.Signature;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -30,7 +31,11 @@ import java.util.random.RandomGenerator;
  *   <li>a peer's signature is verified before it counts, but signatures that cannot change the
  *       outcome any more (message already attested, same digest) are not verified at all;
  *   <li>signatures for messages not observed here wait, at most {@code maxUnseenPerPeer} messages
- *       per signer, and at most {@code giveUpAfter};
+ *       and {@code maxUnseenBytesPerPeer} body bytes per signer, and at most {@code giveUpAfter};
+ *   <li>each signer index has a budget of signatures that turn out invalid ({@code invalidBurst},
+ *       refilled at {@code invalidPerSecond}); once it is spent the signer is suspect: its
+ *       signatures for messages not observed here are dropped unchecked, those for observed ones
+ *       are checked last ({@link #priorityOf}), until its budget is full again;
  *   <li>a member's second, different digest for one message identity is evidence;
  *   <li>without quorum, the own signature is re-broadcast and the transaction re-requested with
  *       exponential backoff and jitter, until {@code giveUpAfter}.
@@ -49,11 +54,19 @@ public final class Aggregator {
   private final Map<MessageId, Pending> pending = new HashMap<>();
   private final LinkedHashMap<MessageId, Done> done;
   private final int[] unseenBySigner;
+  private final long[] unseenBytesBySigner;
+  private final long[] unseenPeakBySigner;
+  // Invalid-signature budget per signer index (a token bucket), and the suspect episode it drives.
+  private final double[] budget;
+  private final long[] budgetAtMillis;
+  private final boolean[] suspect;
+  private final long[] episodeInvalid, episodeDropped;
   private final java.util.ArrayDeque<Scheduled> scheduled = new java.util.ArrayDeque<>(); // in time order
 
   private long attested, attestedFromPeers, gaveUp, wrongCommittee, notMember, invalidSignatures, duplicates, late,
       unseenCapDropped, invalidAttestations, conflictsWithLocal, signRefused;
-  private final long[] acceptedBySigner, impersonationsBySigner, equivocationsBySigner, capDroppedBySigner;
+  private final long[] acceptedBySigner, impersonationsBySigner, equivocationsBySigner, capDroppedBySigner, invalidBySigner,
+      suspectDroppedBySigner;
 
   public Aggregator(AggregatorConfig config, Committee committee, int selfIndex, RandomGenerator random) {
     this.config = Objects.requireNonNull(config, "config");
@@ -77,6 +90,17 @@ public final class Aggregator {
     this.impersonationsBySigner = new long[n];
     this.equivocationsBySigner = new long[n];
     this.capDroppedBySigner = new long[n];
+    this.invalidBySigner = new long[n];
+    this.suspectDroppedBySigner = new long[n];
+    this.unseenBytesBySigner = new long[n];
+    this.unseenPeakBySigner = new long[n];
+    this.budget = new double[n];
+    Arrays.fill(budget, config.invalidBurst());
+    this.budgetAtMillis = new long[n];
+    Arrays.fill(budgetAtMillis, Long.MIN_VALUE);
+    this.suspect = new boolean[n];
+    this.episodeInvalid = new long[n];
+    this.episodeDropped = new long[n];
   }
 
   public Committee committee() {
@@ -205,6 +229,9 @@ public final class Aggregator {
     }
     MessageId id = so.messageId();
     Done d = done.get(id);
+    // A suspect signer's signature for a message attested here (late, or worth an equivocation check
+    // otherwise) or not observed here is dropped before its body is even hashed.
+    if (d != null && suspect[signer]) return dropUnchecked(signer);
     if (d != null) {
       if (d.digest.equals(so.digest())) {
         late++;
@@ -222,11 +249,17 @@ public final class Aggregator {
       // Another digest than the one the committee attested: worth a check for equivocation.
       return List.of(new Decision.VerifySignature(so));
     }
-    Pending p = pendingForPeer(id, signer, n, nowMillis);
+    Pending existing = pending.get(id);
+    if (suspect[signer] && (existing == null || existing.local == null)) return dropUnchecked(signer);
+    Pending p = existing != null ? existing : pendingForPeer(id, signer, so.body().encodedLength(), nowMillis);
     if (p == null) return List.of();
     SignedObservation prev = p.bySigner[signer];
     if (prev != null && prev.digest().equals(so.digest())) {
       duplicates++;
+      return List.of();
+    }
+    if (so.signature().equals(p.failedSignature[signer]) && so.digest().equals(p.failedDigest[signer])) {
+      duplicates++; // the same bytes failed here before: a replay costs nothing
       return List.of();
     }
     if (p.inFlight[signer] != null) {
@@ -252,14 +285,87 @@ public final class Aggregator {
       if (p.spare[signer] == null) p.spare[signer] = so;
       return List.of();
     }
-    if (p.local == null && !p.counted.get(signer) && unseenBySigner[signer] >= config.maxUnseenPerPeer()) {
+    if (p.local == null && !p.counted.get(signer) && unseenFull(signer, so)) {
       unseenCapDropped++;
       capDroppedBySigner[signer]++;
+      if (p.isEmpty()) pending.remove(id);
       return List.of();
     }
-    reserve(p, signer); // the slot counts against the signer's quota while it is checked
+    reserve(p, signer, so); // the slot counts against the signer's quota while it is checked
     p.inFlight[signer] = so;
     return List.of(new Decision.VerifySignature(so));
+  }
+
+  private List<Decision> dropUnchecked(int signer) {
+    suspectDroppedBySigner[signer]++;
+    episodeDropped[signer]++;
+    return List.of();
+  }
+
+  /**
+   * In which order a signature that {@link #onPeerSignature} asked to verify should be checked, as
+   * of now: the driver may hold such checks in a queue, and asks again just before it starts one.
+   */
+  public Priority priorityOf(SignedObservation so) {
+    int signer = so.signerIndex();
+    MessageId id = so.messageId();
+    Done d = done.get(id);
+    if (d != null) {
+      if (d.digest.equals(so.digest())) return Priority.UNNEEDED; // attested meanwhile: cannot change anything
+      return signer < n && suspect[signer] ? Priority.UNNEEDED : Priority.OBSERVED;
+    }
+    Pending p = pending.get(id);
+    boolean observed = p != null && p.local != null;
+    if (signer < n && suspect[signer] && !observed) return Priority.UNNEEDED;
+    // Enough other signatures for the local digest came meanwhile: this one waits as a spare.
+    if (observed && signer < n && so.equals(p.inFlight[signer]) && so.digest().equals(p.localDigest) && surplus(p, signer)) {
+      return Priority.UNNEEDED;
+    }
+    if (signer < n && suspect[signer]) return Priority.SUSPECT;
+    return observed ? Priority.OBSERVED : Priority.UNSEEN;
+  }
+
+  /** Whether the other peers' signatures held or being checked for the local digest suffice for quorum. */
+  private boolean surplus(Pending p, int signer) {
+    SignedObservation mine = p.inFlight[signer];
+    p.inFlight[signer] = null; // not counting itself
+    boolean enough = peerSupport(p, p.localDigest) >= peersNeeded(p);
+    p.inFlight[signer] = mine;
+    return enough;
+  }
+
+  /**
+   * The driver did not check a signature that {@link #onPeerSignature} asked to verify: {@link
+   * #priorityOf} said {@link Priority#UNNEEDED} by the time its turn came (or the check failed).
+   */
+  public List<Decision> onVerificationSkipped(SignedObservation so, long nowMillis) {
+    int signer = so.signerIndex();
+    MessageId id = so.messageId();
+    Pending held = pending.get(id);
+    boolean wasInFlight = false;
+    boolean spared = false;
+    if (held != null && signer < n) {
+      if (so.equals(held.inFlight[signer])) {
+        held.inFlight[signer] = null;
+        wasInFlight = true;
+        if (held.local != null && so.digest().equals(held.localDigest) && peerSupport(held, held.localDigest) >= peersNeeded(held)) {
+          // Surplus for the local digest: kept as a spare, checked if one of the others fails.
+          spared = true;
+          if (held.spare[signer] == null) held.spare[signer] = so;
+        }
+      } else if (held.extraInFlight[signer] > 0) {
+        held.extraInFlight[signer]--;
+      }
+      if (held.inFlight[signer] == null && held.bySigner[signer] == null && held.extraInFlight[signer] == 0) release(held, signer);
+    }
+    Done d = done.get(id);
+    if (spared || d != null && d.digest.equals(so.digest())) late++;
+    else if (signer < n && suspect[signer]) dropUnchecked(signer);
+    if (held == null) return List.of();
+    // A check that counted as support for this digest is gone: the spares it made wait are needed.
+    List<Decision> out = wasInFlight && !spared ? promoteSpares(held) : List.of();
+    if (held.isEmpty()) pending.remove(id);
+    return out;
   }
 
   /** The driver checked a peer's signature that {@link #onPeerSignature} asked to verify. */
@@ -274,10 +380,24 @@ public final class Aggregator {
       if (held.inFlight[signer] == null && held.bySigner[signer] == null && held.extraInFlight[signer] == 0) release(held, signer);
     }
     if (!v.valid()) {
-      if (v.recoveredIndex() >= 0 && v.recoveredIndex() < n) impersonationsBySigner[v.recoveredIndex()]++;
-      else invalidSignatures++;
-      if (held == null) return List.of();
-      List<Decision> out = promoteSpares(held);
+      List<Decision> out = new ArrayList<>(0);
+      if (v.recoveredIndex() >= 0 && v.recoveredIndex() < n) {
+        // Made by that member's own key: it is the one to blame and to budget.
+        impersonationsBySigner[v.recoveredIndex()]++;
+        charge(v.recoveredIndex(), nowMillis, out);
+      } else {
+        invalidSignatures++;
+        if (signer < n) {
+          invalidBySigner[signer]++;
+          charge(signer, nowMillis, out);
+        }
+      }
+      if (held == null) return out;
+      if (signer < n) {
+        held.failedSignature[signer] = so.signature();
+        held.failedDigest[signer] = so.digest();
+      }
+      out.addAll(promoteSpares(held));
       if (held.isEmpty()) pending.remove(id);
       return out;
     }
@@ -298,7 +418,7 @@ public final class Aggregator {
       }
       return List.of();
     }
-    Pending p = pendingForPeer(id, signer, n, nowMillis);
+    Pending p = pendingForPeer(id, signer, so.body().encodedLength(), nowMillis);
     if (p == null) return List.of();
     SignedObservation prev = p.bySigner[signer];
     if (prev != null) {
@@ -310,13 +430,13 @@ public final class Aggregator {
       return List.of(new Decision.Evidence(prev, so)); // keep the first; it is the one we may count
     }
     if (p.local == null) {
-      if (!p.counted.get(signer) && unseenBySigner[signer] >= config.maxUnseenPerPeer()) {
+      if (!p.counted.get(signer) && unseenFull(signer, so)) {
         unseenCapDropped++;
         capDroppedBySigner[signer]++;
         if (p.isEmpty()) pending.remove(id);
         return List.of();
       }
-      reserve(p, signer);
+      reserve(p, signer, so);
       p.bySigner[signer] = so;
       acceptedBySigner[signer]++;
       return List.of();
@@ -406,6 +526,16 @@ public final class Aggregator {
   /** Retries, give-ups and expiry of waiting peers' signatures. Call it every few hundred ms. */
   public List<Decision> onTick(long nowMillis) {
     List<Decision> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (!suspect[i]) continue;
+      refill(i, nowMillis);
+      if (budget[i] >= config.invalidBurst() - 1e-9) {
+        suspect[i] = false;
+        out.add(new Decision.Cleared(i, episodeDropped[i]));
+        episodeDropped[i] = 0;
+        episodeInvalid[i] = 0;
+      }
+    }
     while (!scheduled.isEmpty() && scheduled.peekFirst().atMillis() <= nowMillis) {
       Scheduled s = scheduled.pollFirst();
       Done d = done.get(s.id());
@@ -455,12 +585,19 @@ public final class Aggregator {
     return pending.containsKey(id);
   }
 
+  /** Whether too many of this signer's signatures turned out invalid lately (see {@link #priorityOf}). */
+  public boolean isSuspect(int signer) {
+    return signer >= 0 && signer < n && suspect[signer];
+  }
+
   public AggregationStats stats() {
     long local = 0;
     for (Pending p : pending.values()) if (p.local != null) local++;
     return new AggregationStats(attested, attestedFromPeers, gaveUp, local, pending.size() - local, wrongCommittee, notMember,
         invalidSignatures, duplicates, late, unseenCapDropped, invalidAttestations, conflictsWithLocal, signRefused,
-        boxed(acceptedBySigner), boxed(impersonationsBySigner), boxed(equivocationsBySigner), boxed(capDroppedBySigner));
+        boxed(acceptedBySigner), boxed(impersonationsBySigner), boxed(equivocationsBySigner), boxed(capDroppedBySigner),
+        boxed(invalidBySigner), boxed(suspectDroppedBySigner), Arrays.stream(unseenBySigner).asLongStream().boxed().toList(),
+        boxed(unseenBytesBySigner), boxed(unseenPeakBySigner), java.util.stream.IntStream.range(0, n).filter(i -> suspect[i]).boxed().toList());
   }
 
   // ---------------------------------------------------------------- internals
@@ -495,15 +632,29 @@ public final class Aggregator {
   }
 
   private void releaseUnseen(Pending p) {
-    for (int i = p.counted.nextSetBit(0); i >= 0; i = p.counted.nextSetBit(i + 1)) unseenBySigner[i]--;
+    for (int i = p.counted.nextSetBit(0); i >= 0; i = p.counted.nextSetBit(i + 1)) {
+      unseenBySigner[i]--;
+      unseenBytesBySigner[i] -= p.countedBytes[i];
+      p.countedBytes[i] = 0;
+    }
     p.counted.clear();
   }
 
+  /** Whether the signer's quota of not-yet-observed messages has no room for this signature. */
+  private boolean unseenFull(int signer, SignedObservation so) {
+    return unseenBySigner[signer] >= config.maxUnseenPerPeer()
+        || unseenBytesBySigner[signer] + so.body().encodedLength() > config.maxUnseenBytesPerPeer();
+  }
+
   /** Counts the signer's slot in a not-yet-observed message against its quota (once). */
-  private void reserve(Pending p, int signer) {
+  private void reserve(Pending p, int signer, SignedObservation so) {
     if (p.local == null && !p.counted.get(signer)) {
       p.counted.set(signer);
       unseenBySigner[signer]++;
+      int bytes = so.body().encodedLength();
+      p.countedBytes[signer] = bytes;
+      unseenBytesBySigner[signer] += bytes;
+      if (unseenBySigner[signer] > unseenPeakBySigner[signer]) unseenPeakBySigner[signer] = unseenBySigner[signer];
     }
   }
 
@@ -511,7 +662,29 @@ public final class Aggregator {
     if (p.counted.get(signer)) {
       p.counted.clear(signer);
       unseenBySigner[signer]--;
+      unseenBytesBySigner[signer] -= p.countedBytes[signer];
+      p.countedBytes[signer] = 0;
     }
+  }
+
+  /** One more invalid signature to the signer's budget; the first that empties it makes it suspect. */
+  private void charge(int signer, long nowMillis, List<Decision> out) {
+    refill(signer, nowMillis);
+    budget[signer] = Math.max(0, budget[signer] - 1);
+    episodeInvalid[signer]++;
+    if (!suspect[signer] && budget[signer] < 1) {
+      suspect[signer] = true;
+      out.add(new Decision.Suspected(signer, episodeInvalid[signer]));
+    }
+  }
+
+  private void refill(int signer, long nowMillis) {
+    long at = budgetAtMillis[signer];
+    budgetAtMillis[signer] = nowMillis;
+    if (at == Long.MIN_VALUE || nowMillis <= at) return;
+    double full = config.invalidBurst();
+    budget[signer] = Math.min(full, budget[signer] + (nowMillis - at) * config.invalidPerSecond() / 1000.0);
+    if (budget[signer] >= full - 1e-9 && !suspect[signer]) episodeInvalid[signer] = 0; // a new episode counts from here
   }
 
   /** A signature being checked was invalid: the spares it made look unnecessary are checked now. */
@@ -522,20 +695,33 @@ public final class Aggregator {
       if (so == null) continue;
       p.spare[i] = null;
       if (p.inFlight[i] != null || p.bySigner[i] != null) continue;
-      reserve(p, i);
+      if (p.local == null && !p.counted.get(i) && unseenFull(i, so)) {
+        unseenCapDropped++;
+        capDroppedBySigner[i]++;
+        continue;
+      }
+      if (suspect[i] && p.local == null) {
+        dropUnchecked(i);
+        continue;
+      }
+      reserve(p, i, so);
       p.inFlight[i] = so;
       out.add(new Decision.VerifySignature(so));
     }
     return out;
   }
 
-  /** Peers' signatures for {@code digest} held or being checked. */
+  /**
+   * Peers' signatures for {@code digest} held or being checked. A suspect signer's signature being
+   * checked does not count: it is checked last and likely invalid, and an honest signature made a
+   * spare behind it would wait for it.
+   */
   private int peerSupport(Pending p, Digest digest) {
     int c = 0;
     for (int i = 0; i < n; i++) {
       if (i == self) continue;
       if ((p.bySigner[i] != null && p.bySigner[i].digest().equals(digest))
-          || (p.inFlight[i] != null && p.inFlight[i].digest().equals(digest))) {
+          || (p.inFlight[i] != null && !suspect[i] && p.inFlight[i].digest().equals(digest))) {
         c++;
       }
     }
@@ -560,6 +746,9 @@ public final class Aggregator {
     final byte[] extraInFlight; // further signatures under one index being checked at once
     final BitSet requesters = new BitSet();
     final BitSet counted = new BitSet(); // signers whose slot counts against their unseen quota
+    final int[] countedBytes; // body bytes each counted slot holds against the quota
+    final Signature[] failedSignature; // the last signature under each index that failed, and its digest
+    final Digest[] failedDigest;
     boolean refused;
     boolean signFailed; // the guard's record could not be written: sign again when observed again
     long firstSeenMillis;
@@ -575,6 +764,9 @@ public final class Aggregator {
       this.inFlight = new SignedObservation[n];
       this.spare = new SignedObservation[n];
       this.extraInFlight = new byte[n];
+      this.countedBytes = new int[n];
+      this.failedSignature = new Signature[n];
+      this.failedDigest = new Digest[n];
       this.firstSeenMillis = now;
     }
 
@@ -613,10 +805,10 @@ public final class Aggregator {
    * The pending entry a peer's signature goes into, created if needed; null when the signer already
    * holds its cap of messages this node has not observed (the signature is dropped and counted).
    */
-  private Pending pendingForPeer(MessageId id, int signer, int n, long nowMillis) {
+  private Pending pendingForPeer(MessageId id, int signer, int bodyBytes, long nowMillis) {
     Pending p = pending.get(id);
     if (p != null) return p;
-    if (unseenBySigner[signer] >= config.maxUnseenPerPeer()) {
+    if (unseenBySigner[signer] >= config.maxUnseenPerPeer() || unseenBytesBySigner[signer] + bodyBytes > config.maxUnseenBytesPerPeer()) {
       unseenCapDropped++;
       capDroppedBySigner[signer]++;
       return null;

@@ -41,6 +41,17 @@ public sealed interface Decision {
   /** Quorum did not come in time: forget the message (and drop it from the pending store). */
   record GiveUp(MessageId id, Digest digest) implements Decision {}
 
+  /**
+   * Too many signatures under member {@code signer}'s index turned out invalid ({@code invalid} since
+   * its budget was last full): from now on its signatures for messages not observed here are
+   * dropped unchecked, and those for observed messages are checked after everyone else's. Say so
+   * once.
+   */
+  record Suspected(int signer, long invalid) implements Decision {}
+
+  /** A suspect member's budget is full again; {@code dropped} of its signatures went unchecked meanwhile. */
+  record Cleared(int signer, long dropped) implements Decision {}
+
   /** A member signed two digests for one message identity: keep both for anyone to verify. */
   record Evidence(SignedObservation first, SignedObservation second) implements Decision {}
 }

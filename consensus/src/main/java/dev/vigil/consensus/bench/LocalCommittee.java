@@ -193,7 +193,8 @@ public final class LocalCommittee implements AutoCloseable {
     if (first != null) throw first;
   }
 
-  private static int freePort() {
+  /** A free TCP port on 127.0.0.1 (for a node that joins the committee's cluster from outside). */
+  static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST))) {
       s.setReuseAddress(true);
       return s.getLocalPort();

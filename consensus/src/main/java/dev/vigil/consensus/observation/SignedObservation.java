@@ -18,7 +18,9 @@ public final class SignedObservation {
   private final long committeeIndex;
   private final int signerIndex;
   private final Body body;
-  private final Digest digest;
+  // Computed on first use for signatures from the wire: many are dropped before anyone needs it,
+  // and hashing a large body (up to a frame, 2 MiB) is the costliest part of decoding one.
+  private volatile Digest digest;
   private final Signature signature;
   private final Bytes32 txHash;
 
@@ -35,17 +37,31 @@ public final class SignedObservation {
     return of(committeeIndex, signerIndex, body, body.digest(), signature, txHash);
   }
 
+  /**
+   * As received from a peer: the digest is computed from the body when first asked for (then
+   * cached), so a signature that is dropped unchecked never costs the hashing.
+   */
+  public static SignedObservation unhashed(long committeeIndex, int signerIndex, Body body, Signature signature, Bytes32 txHash) {
+    checkIndices(committeeIndex, signerIndex);
+    return new SignedObservation(committeeIndex, signerIndex, Objects.requireNonNull(body, "body"), null,
+        Objects.requireNonNull(signature, "signature"), Objects.requireNonNull(txHash, "txHash"));
+  }
+
   /** For callers that already hold {@code body.digest()} (it costs two Keccak-256 runs). */
   public static SignedObservation of(long committeeIndex, int signerIndex, Body body, Digest digestOfBody, Signature signature, Bytes32 txHash) {
+    checkIndices(committeeIndex, signerIndex);
+    return new SignedObservation(committeeIndex, signerIndex, Objects.requireNonNull(body, "body"),
+        Objects.requireNonNull(digestOfBody, "digest"), Objects.requireNonNull(signature, "signature"),
+        Objects.requireNonNull(txHash, "txHash"));
+  }
+
+  private static void checkIndices(long committeeIndex, int signerIndex) {
     if (committeeIndex < 0 || committeeIndex > 0xFFFF_FFFFL) {
       throw new IllegalArgumentException("committee index must be a u32, got " + committeeIndex);
     }
     if (signerIndex < 0 || signerIndex > 254) {
       throw new IllegalArgumentException("signer index must be 0..254, got " + signerIndex);
     }
-    return new SignedObservation(committeeIndex, signerIndex, Objects.requireNonNull(body, "body"),
-        Objects.requireNonNull(digestOfBody, "digest"), Objects.requireNonNull(signature, "signature"),
-        Objects.requireNonNull(txHash, "txHash"));
   }
 
   public long committeeIndex() {
@@ -61,7 +77,12 @@ public final class SignedObservation {
   }
 
   public Digest digest() {
-    return digest;
+    Digest d = digest;
+    if (d == null) {
+      d = body.digest(); // Digest is immutable: a racing second computation is harmless
+      digest = d;
+    }
+    return d;
   }
 
   public Signature signature() {
@@ -83,16 +104,16 @@ public final class SignedObservation {
   @Override
   public boolean equals(Object o) {
     return o instanceof SignedObservation x && committeeIndex == x.committeeIndex && signerIndex == x.signerIndex
-        && digest.equals(x.digest) && signature.equals(x.signature) && txHash.equals(x.txHash);
+        && digest().equals(x.digest()) && signature.equals(x.signature) && txHash.equals(x.txHash);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(committeeIndex, signerIndex, digest, signature);
+    return Objects.hash(committeeIndex, signerIndex, digest(), signature);
   }
 
   @Override
   public String toString() {
-    return "SignedObservation[" + messageId() + ", signer " + signerIndex + ", committee " + committeeIndex + ", digest " + digest + "]";
+    return "SignedObservation[" + messageId() + ", signer " + signerIndex + ", committee " + committeeIndex + ", digest " + digest() + "]";
   }
 }

@@ -1,13 +1,14 @@
 package dev.vigil.consensus.wire;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.AttestationCodec;
 import dev.vigil.consensus.attestation.Body;
 import dev.vigil.consensus.attestation.Bytes32;
 import dev.vigil.consensus.attestation.DecodeResult;
-import dev.vigil.consensus.attestation.Digest;
 import dev.vigil.consensus.observation.SignedObservation;
 import dev.vigil.consensus.wire.proto.ChainHeight;
 import dev.vigil.consensus.wire.proto.HeartbeatContent;
@@ -73,23 +74,79 @@ public final class WireCodec {
     };
   }
 
-  /** Decodes bytes received under a manifest; never throws. */
+  /**
+   * Entries a received batch may have by default. A guardian sends at most batch-max-size (200 by
+   * default) per batch; far more is a peer trying to make us allocate.
+   */
+  public static final int DEFAULT_MAX_BATCH_ENTRIES = 1000;
+
+  /** Decodes bytes received under a manifest, batches of up to {@link #DEFAULT_MAX_BATCH_ENTRIES}; never throws. */
   public static PeerMessage decode(String manifest, byte[] bytes) {
+    return decode(manifest, bytes, DEFAULT_MAX_BATCH_ENTRIES);
+  }
+
+  /**
+   * Decodes bytes received under a manifest; never throws. A batch with more than
+   * {@code maxBatchEntries} entries is refused whole, counted before anything is parsed or allocated.
+   */
+  public static PeerMessage decode(String manifest, byte[] bytes, int maxBatchEntries) {
     if (bytes == null) return new PeerMessage.Undecodable(String.valueOf(manifest), 0, "no bytes");
     try {
       return switch (String.valueOf(manifest)) {
-        case OBSERVATION_BATCH -> decodeObservationBatch(bytes);
-        case ATTESTATION_BATCH -> decodeAttestationBatch(bytes);
+        case OBSERVATION_BATCH -> tooManyEntries(OBSERVATION_BATCH, bytes, maxBatchEntries).orElseGet(() -> decodeObservationBatch(bytes));
+        case ATTESTATION_BATCH -> tooManyEntries(ATTESTATION_BATCH, bytes, maxBatchEntries).orElseGet(() -> decodeAttestationBatch(bytes));
         case OBSERVATION_REQUEST -> decodeRequest(bytes);
         case HEARTBEAT -> decodeHeartbeat(bytes);
         default -> new PeerMessage.Undecodable(String.valueOf(manifest), bytes.length, "unknown manifest");
       };
     } catch (InvalidProtocolBufferException e) {
-      return new PeerMessage.Undecodable(manifest, bytes.length, "not a valid protobuf " + manifest + ": " + e.getMessage());
+      return notProtobuf(manifest, bytes, e);
+    } catch (UncheckedInvalid e) {
+      return notProtobuf(manifest, bytes, e.getCause());
     } catch (RuntimeException e) {
       // Defensive: no hostile input may escape as an exception into Pekko's inbound stream.
       return new PeerMessage.Undecodable(manifest, bytes.length, "malformed " + manifest + ": " + e);
     }
+  }
+
+  private static PeerMessage notProtobuf(String manifest, byte[] bytes, InvalidProtocolBufferException e) {
+    return new PeerMessage.Undecodable(manifest, bytes.length, "not a valid protobuf " + manifest + ": " + e.getMessage());
+  }
+
+  /** Carries a parse failure out of a lambda. */
+  private static final class UncheckedInvalid extends RuntimeException {
+    UncheckedInvalid(InvalidProtocolBufferException cause) {
+      super(cause);
+    }
+
+    @Override
+    public synchronized InvalidProtocolBufferException getCause() {
+      return (InvalidProtocolBufferException) super.getCause();
+    }
+  }
+
+  /**
+   * Counts the entries (field 1) of a batch by skipping over them, without parsing or copying any,
+   * and stops at the first one beyond the limit: a batch of a million empty entries costs a short
+   * scan, not a million objects.
+   */
+  private static java.util.Optional<PeerMessage> tooManyEntries(String manifest, byte[] bytes, int max) {
+    CodedInputStream in = CodedInputStream.newInstance(bytes);
+    int entries = 0;
+    try {
+      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        if (WireFormat.getTagFieldNumber(tag) == 1 && ++entries > max) {
+          return java.util.Optional.of(new PeerMessage.Undecodable(manifest, bytes.length,
+              "batch has more than " + max + " entries (" + bytes.length + " bytes)"));
+        }
+        if (!in.skipField(tag)) break;
+      }
+    } catch (InvalidProtocolBufferException e) {
+      throw new UncheckedInvalid(e);
+    } catch (java.io.IOException e) {
+      throw new UncheckedInvalid(new InvalidProtocolBufferException(e));
+    }
+    return java.util.Optional.empty();
   }
 
   static dev.vigil.consensus.wire.proto.SignedObservation toProto(SignedObservation so) {
@@ -102,8 +159,13 @@ public final class WireCodec {
         .build();
   }
 
-  private static PeerMessage decodeObservationBatch(byte[] bytes) throws InvalidProtocolBufferException {
-    var pb = dev.vigil.consensus.wire.proto.SignedObservationBatch.parseFrom(bytes);
+  private static PeerMessage decodeObservationBatch(byte[] bytes) {
+    dev.vigil.consensus.wire.proto.SignedObservationBatch pb;
+    try {
+      pb = dev.vigil.consensus.wire.proto.SignedObservationBatch.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new UncheckedInvalid(e);
+    }
     List<SignedObservation> out = new ArrayList<>(pb.getObservationsCount());
     int bad = 0;
     for (var p : pb.getObservationsList()) {
@@ -124,12 +186,17 @@ public final class WireCodec {
     byte[] bodyBytes = p.getBody().toByteArray();
     DecodeResult<Body> body = AttestationCodec.decodeBody(bodyBytes);
     if (!(body instanceof DecodeResult.Ok<Body> ok)) return null;
-    return SignedObservation.of(Integer.toUnsignedLong(p.getCommitteeIndex()), signer, ok.value(), Digest.ofBody(bodyBytes),
-        Signature.fromBytes(sig), Bytes32.wrap(p.getTxHash().toByteArray()));
+    return SignedObservation.unhashed(Integer.toUnsignedLong(p.getCommitteeIndex()), signer, ok.value(), Signature.fromBytes(sig),
+        Bytes32.wrap(p.getTxHash().toByteArray()));
   }
 
-  private static PeerMessage decodeAttestationBatch(byte[] bytes) throws InvalidProtocolBufferException {
-    var pb = dev.vigil.consensus.wire.proto.AttestationBatch.parseFrom(bytes);
+  private static PeerMessage decodeAttestationBatch(byte[] bytes) {
+    dev.vigil.consensus.wire.proto.AttestationBatch pb;
+    try {
+      pb = dev.vigil.consensus.wire.proto.AttestationBatch.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new UncheckedInvalid(e);
+    }
     List<Attestation> out = new ArrayList<>(pb.getAttestationsCount());
     int bad = 0;
     for (ByteString b : pb.getAttestationsList()) {

@@ -13,7 +13,16 @@ public class WireSerializer extends SerializerWithStringManifest {
   /** Pekko reserves 0 to 40; this is Vigil's. */
   public static final int IDENTIFIER = 7_417_001;
 
-  public WireSerializer(ExtendedActorSystem system) {}
+  /** Where a node's configuration may lower or raise {@link WireCodec#DEFAULT_MAX_BATCH_ENTRIES}. */
+  public static final String MAX_BATCH_ENTRIES = "vigil.consensus.max-batch-entries";
+
+  private final int maxBatchEntries;
+
+  public WireSerializer(ExtendedActorSystem system) {
+    var config = system == null ? null : system.settings().config();
+    this.maxBatchEntries = config != null && config.hasPath(MAX_BATCH_ENTRIES) ? config.getInt(MAX_BATCH_ENTRIES) : WireCodec.DEFAULT_MAX_BATCH_ENTRIES;
+    if (maxBatchEntries < 1) throw new IllegalArgumentException(MAX_BATCH_ENTRIES + " must be >= 1, got " + maxBatchEntries);
+  }
 
   @Override
   public int identifier() {
@@ -34,6 +43,6 @@ public class WireSerializer extends SerializerWithStringManifest {
 
   @Override
   public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
-    return WireCodec.decode(manifest, bytes);
+    return WireCodec.decode(manifest, bytes, maxBatchEntries);
   }
 }

@@ -16,6 +16,9 @@ class ConsensusSettingsTest {
     assertThat(s.batchDelay()).isEqualTo(Duration.ofMillis(20));
     assertThat(s.aggregator().retryInitial()).isEqualTo(Duration.ofSeconds(5));
     assertThat(s.aggregator().maxUnseenPerPeer()).isEqualTo(10_000);
+    assertThat(s.aggregator().maxUnseenBytesPerPeer()).isEqualTo(32L << 20);
+    assertThat(s.aggregator().invalidBurst()).isEqualTo(100);
+    assertThat(s.verifyChunksInFlight()).as("0: twice the cores").isZero();
     assertThat(ConfigFactory.load().getString("pekko.actor.allow-java-serialization")).isEqualTo("off");
     assertThat(ConfigFactory.load().getString("pekko.cluster.downing-provider-class")).isEmpty();
   }
@@ -31,6 +34,11 @@ class ConsensusSettingsTest {
       "give-up-after | soon | give-up-after",
       "max-reobserve-per-second | 0 | max-reobserve-per-second",
       "verify-chunk-size | 0 | verify-chunk-size",
+      "verify-chunks-in-flight | -1 | verify-chunks-in-flight",
+      "max-unseen-bytes-per-peer | 0 | max-unseen-bytes-per-peer",
+      "invalid-signature-burst | 0 | invalid-signature-burst",
+      "invalid-signatures-per-second | 0 | invalid-signatures-per-second",
+      "max-batch-entries | 199 | batch-max-size (200) must be <= max-batch-entries (199)",
   })
   void badValuesFailNamingTheKey(String key, String value, String named) {
     var config = ConfigFactory.parseString("vigil.consensus." + key + " = \"" + value + "\"").withFallback(ConfigFactory.load());

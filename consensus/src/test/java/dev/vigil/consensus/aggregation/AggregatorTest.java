@@ -339,4 +339,183 @@ class AggregatorTest {
     assertThat(agg.onRestoredOwn(o, own, 0)).containsExactly(new Decision.Retry(own, o, 0));
     assertThat(agg.isPending(o.messageId())).isTrue();
   }
+
+  // ---------------------------------------------------------------- floods
+
+  /** Budget of 3 invalid signatures, 1 per second back; caps of 2 unseen messages and 300 body bytes. */
+  static final AggregatorConfig FLOOD = new AggregatorConfig(2, Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(8), 0,
+      100, Duration.ofSeconds(5), Duration.ofSeconds(1), 300, 3, 1.0);
+
+  static List<Observation> unseen(int count, int payload) {
+    return Observations.generate(count, 70 + payload, payload);
+  }
+
+  /** A signature under {@code claimed}'s index that the driver found to recover to no member. */
+  List<Decision> deliverInvalid(Aggregator a, int claimed, Observation o, long now) {
+    SignedObservation so = SignedObservation.of(KEYS.committee().index(), claimed, o.body(), KEYS.sign(claimed, otherBody(o).digest()).signature(),
+        o.txHash());
+    List<Decision> arrived = a.onPeerSignature(so, now);
+    if (arrived.stream().noneMatch(d -> d instanceof Decision.VerifySignature)) return arrived;
+    return a.onPeerSignatureVerified(so, Verification.NOT_A_MEMBER, now);
+  }
+
+  @Test
+  void aSignerWhoseSignaturesKeepFailingIsSuspectOnceThenClearedWhenQuiet() {
+    Aggregator a = new Aggregator(FLOOD, KEYS.committee(), 0, new SplittableRandom(1));
+    List<Observation> msgs = unseen(6, 8);
+    assertThat(deliverInvalid(a, 3, msgs.get(0), 0)).isEmpty();
+    assertThat(deliverInvalid(a, 3, msgs.get(1), 0)).isEmpty();
+    assertThat(deliverInvalid(a, 3, msgs.get(2), 0)).as("the third empties a budget of 3").containsExactly(new Decision.Suspected(3, 3));
+    assertThat(a.isSuspect(3)).isTrue();
+    assertThat(a.stats().suspects()).containsExactly(3);
+    assertThat(a.stats().invalidBySigner()).containsExactly(0L, 0L, 0L, 3L);
+
+    // Suspect: its signatures for messages not observed here are dropped without a check, and counted.
+    SignedObservation unchecked = signed(3, msgs.get(3));
+    assertThat(a.onPeerSignature(unchecked, 100)).isEmpty();
+    assertThat(a.stats().suspectDroppedBySigner().get(3)).isEqualTo(1);
+    assertThat(a.stats().pendingUnseen()).isZero();
+    // ... for observed ones they are still checked, last.
+    Observation seen = msgs.get(4);
+    a.onLocalObservation(seen, -1, 100);
+    SignedObservation forSeen = signed(3, seen);
+    assertThat(a.onPeerSignature(forSeen, 100)).containsExactly(new Decision.VerifySignature(forSeen));
+    assertThat(a.priorityOf(forSeen)).isEqualTo(Priority.SUSPECT);
+    // Other members are not affected.
+    assertThat(a.priorityOf(signed(1, msgs.get(5)))).isEqualTo(Priority.UNSEEN);
+    assertThat(a.priorityOf(signed(1, seen))).isEqualTo(Priority.OBSERVED);
+
+    assertThat(a.onTick(2_999)).as("budget not full yet (3 s at 1/s)").noneMatch(d -> d instanceof Decision.Cleared);
+    assertThat(a.onTick(3_000)).contains(new Decision.Cleared(3, 1));
+    assertThat(a.isSuspect(3)).isFalse();
+    assertThat(deliverInvalid(a, 3, msgs.get(0), 3_000)).as("a new episode needs a new burst").isEmpty();
+  }
+
+  @Test
+  void anImpersonationIsBudgetedAgainstTheKeyThatMadeItNotTheIndexItClaims() {
+    Aggregator a = new Aggregator(FLOOD, KEYS.committee(), 0, new SplittableRandom(1));
+    List<Decision> out = new java.util.ArrayList<>();
+    for (Observation o : unseen(3, 8)) {
+      SignedObservation forged = signed(3, 1, o.body(), o);
+      a.onPeerSignature(forged, 0);
+      out.addAll(a.onPeerSignatureVerified(forged, Verification.impersonatedBy(3), 0));
+    }
+    assertThat(out).containsExactly(new Decision.Suspected(3, 3));
+    assertThat(a.isSuspect(1)).as("member 1 made none of them").isFalse();
+    assertThat(a.stats().impersonationsBySigner().get(3)).isEqualTo(3);
+    assertThat(a.stats().invalidBySigner()).containsOnly(0L);
+  }
+
+  @Test
+  void unseenSignaturesAreCappedInBytesTooAndThePeakNeverPassesTheCaps() {
+    Aggregator a = new Aggregator(FLOOD, KEYS.committee(), 0, new SplittableRandom(1));
+    List<Observation> big = unseen(3, 150); // 201-byte bodies: one fits in 300 bytes, two do not
+    SignedObservation first = signed(1, big.get(0));
+    assertThat(a.onPeerSignature(first, 0)).hasSize(1);
+    assertThat(a.stats().unseenBytesBySigner().get(1)).as("counted while being checked").isEqualTo(201L);
+    assertThat(a.onPeerSignature(signed(1, big.get(1)), 0)).as("over the byte cap").isEmpty();
+    a.onPeerSignatureVerified(first, Verification.VALID, 0);
+    assertThat(a.stats().capDroppedBySigner().get(1)).isEqualTo(1);
+    assertThat(a.stats().unseenBySigner().get(1)).isEqualTo(1);
+    for (Observation o : unseen(20, 0)) deliverValid(a, signed(2, o));
+    AggregationStats s = a.stats();
+    assertThat(s.unseenPeakBySigner()).allSatisfy(peak -> assertThat(peak).isLessThanOrEqualTo(2L));
+    assertThat(s.unseenBySigner().get(2)).isEqualTo(2);
+    assertThat(s.capDroppedBySigner().get(2)).isEqualTo(18);
+    // Observing the big one frees member 1's bytes.
+    a.onLocalObservation(big.get(0), -1, 1);
+    assertThat(a.stats().unseenBytesBySigner().get(1)).isZero();
+  }
+
+  private static void deliverValid(Aggregator a, SignedObservation so) {
+    if (a.onPeerSignature(so, 0).stream().anyMatch(d -> d instanceof Decision.VerifySignature)) a.onPeerSignatureVerified(so, Verification.VALID, 0);
+  }
+
+  static Stream<Arguments> priorities() {
+    return Stream.of(
+        Arguments.of("observed here, member in good standing", true, false, false, Priority.OBSERVED),
+        Arguments.of("not observed here yet", false, false, false, Priority.UNSEEN),
+        Arguments.of("observed here, suspect member", true, true, false, Priority.SUSPECT),
+        Arguments.of("not observed here, suspect member", false, true, false, Priority.UNNEEDED),
+        Arguments.of("attested meanwhile", true, false, true, Priority.UNNEEDED));
+  }
+
+  @ParameterizedTest(name = "{0}: {4}")
+  @MethodSource("priorities")
+  void checksAreOrderedByWhatTheyCanStillChange(String rule, boolean observed, boolean suspect, boolean attested, Priority expected) {
+    Aggregator a = new Aggregator(FLOOD, KEYS.committee(), 0, new SplittableRandom(1));
+    if (suspect) for (Observation o : unseen(3, 8)) deliverInvalid(a, 3, o, 0);
+    Observation o = OBS.get(0);
+    if (observed) observeAndSignOn(a, o);
+    if (attested) {
+      deliverValid(a, signed(1, o));
+      deliverValid(a, signed(2, o));
+      assertThat(a.isAttested(o.messageId())).isTrue();
+    }
+    assertThat(a.priorityOf(signed(3, o))).isEqualTo(expected);
+  }
+
+  private static void observeAndSignOn(Aggregator a, Observation o) {
+    a.onLocalObservation(o, -1, 0);
+    a.onOwnSigned(signed(0, o), 0);
+  }
+
+  @Test
+  void theBacklogOfAMemberThatTurnsSuspectIsDroppedUncheckedAndGivesBackItsSlots() {
+    Aggregator a = new Aggregator(FLOOD, KEYS.committee(), 0, new SplittableRandom(1));
+    SignedObservation waiting = signed(3, OBS.get(1)); // queued by the driver, not checked yet
+    assertThat(a.onPeerSignature(waiting, 0)).hasSize(1);
+    assertThat(a.stats().unseenBySigner().get(3)).isEqualTo(1);
+    for (Observation o : unseen(3, 8)) deliverInvalid(a, 3, o, 0);
+    assertThat(a.priorityOf(waiting)).isEqualTo(Priority.UNNEEDED);
+    assertThat(a.onVerificationSkipped(waiting, 0)).isEmpty();
+    AggregationStats s = a.stats();
+    assertThat(s.unseenBySigner().get(3)).isZero();
+    assertThat(s.unseenBytesBySigner().get(3)).isZero();
+    assertThat(s.pendingUnseen()).as("nothing else held it").isZero();
+    assertThat(s.suspectDroppedBySigner().get(3)).isEqualTo(1);
+  }
+
+  @Test
+  void aSuspectSignersPendingCheckDoesNotMakeAnHonestSignatureWaitAsASpare() {
+    Aggregator a = new Aggregator(FLOOD, KEYS.committee(), 0, new SplittableRandom(1));
+    for (Observation o : unseen(3, 8)) deliverInvalid(a, 3, o, 0);
+    Observation o = OBS.get(0);
+    a.onLocalObservation(o, -1, 0);
+    SignedObservation junk = SignedObservation.of(KEYS.committee().index(), 3, o.body(), KEYS.sign(2, o.digest()).signature(), o.txHash());
+    assertThat(a.onPeerSignature(junk, 0)).as("checked, last").hasSize(1);
+    assertThat(a.onPeerSignature(signed(1, o), 0)).hasSize(1);
+    assertThat(a.onPeerSignature(signed(2, o), 0)).as("checked now, not a spare behind member 3's").hasSize(1);
+    assertThat(a.stats().late()).isZero();
+  }
+
+  @Test
+  void aReplayedInvalidSignatureIsNotCheckedTwice() {
+    Observation o = OBS.get(0);
+    observeAndSign(o, 0);
+    SignedObservation forged = signed(3, 1, o.body(), o);
+    assertThat(agg.onPeerSignature(forged, 0)).hasSize(1);
+    agg.onPeerSignatureVerified(forged, Verification.impersonatedBy(3), 0);
+    assertThat(agg.onPeerSignature(forged, 1)).as("the same bytes again").isEmpty();
+    SignedObservation real = signed(1, o);
+    assertThat(agg.onPeerSignature(real, 1)).as("the real one is checked").containsExactly(new Decision.VerifySignature(real));
+  }
+
+  @Test
+  void aSuspectsCheckThatBecameSurplusWhileQueuedWaitsAsASpareInstead() {
+    Aggregator a = new Aggregator(FLOOD, KEYS.committee(), 0, new SplittableRandom(1));
+    for (Observation u : unseen(3, 8)) deliverInvalid(a, 3, u, 0);
+    Observation o = OBS.get(0);
+    a.onLocalObservation(o, -1, 0); // our own signature is being made
+    SignedObservation s3 = signed(3, o);
+    assertThat(a.onPeerSignature(s3, 0)).hasSize(1); // queued by the driver, last
+    assertThat(a.priorityOf(s3)).isEqualTo(Priority.SUSPECT);
+    deliverValid(a, signed(1, o));
+    deliverValid(a, signed(2, o));
+    assertThat(a.priorityOf(s3)).as("1 and 2 suffice with ours").isEqualTo(Priority.UNNEEDED);
+    assertThat(a.onVerificationSkipped(s3, 0)).isEmpty();
+    assertThat(a.stats().late()).isEqualTo(1);
+    assertThat(a.stats().suspectDroppedBySigner()).containsOnly(0L);
+    assertThat(a.onOwnSigned(signed(0, o), 0)).anyMatch(d -> d instanceof Decision.Attested);
+  }
 }

@@ -5,14 +5,14 @@ import static dev.vigil.consensus.cluster.ClusterFixture.await;
 import static dev.vigil.consensus.cluster.ClusterFixture.storedCount;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
 import dev.vigil.consensus.actor.ConsensusStats;
 import dev.vigil.consensus.attestation.Body;
+import dev.vigil.consensus.bench.Garbage;
 import dev.vigil.consensus.bench.LocalCommittee;
 import dev.vigil.consensus.bench.Observations;
+import dev.vigil.consensus.bench.RogueNode;
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.consensus.observation.SignedObservation;
-import dev.vigil.consensus.transport.PeerInbox;
 import dev.vigil.consensus.wire.PeerMessage;
 import dev.vigil.consensus.wire.WireCodec;
 import dev.vigil.signing.Secp256k1Backends;
@@ -23,13 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,17 +42,8 @@ class ByzantineMemberIT {
     List<Observation> targeted = messages.subList(0, 40);
     try (LocalCommittee c = LocalCommittee.create(4, dir, ClusterFixture.fastRetries(), Secp256k1Backends.preferred(), 31)) {
       for (int i = 0; i < 3; i++) c.start(i);
-      ActorSystem<Void> rogue = startRogue(c);
-      try {
-        var key = PeerInbox.serviceKey("vigil-consensus-" + c.committee().index());
-        List<ActorRef<Object>> honest = new ArrayList<>();
-        await(LONG, "the rogue sees the three honest inboxes", () -> {
-          Set<ActorRef<PeerMessage>> found = AskPattern.<Receptionist.Command, Receptionist.Listing>ask(rogue.receptionist(),
-              r -> Receptionist.find(key, r), Duration.ofSeconds(10), rogue.scheduler()).toCompletableFuture().join().getServiceInstances(key);
-          honest.clear();
-          honest.addAll(found.stream().map(ActorRef::<Object>unsafeUpcast).collect(Collectors.toList()));
-          return honest.size() == 3;
-        });
+      try (RogueNode rogue = RogueNode.asMember(c, 3)) {
+        List<ActorRef<Object>> honest = rogue.awaitInboxes(c.committee().index(), 3, LONG);
         Signer bad = c.signer(3);
         Random r = new Random(3);
         for (Observation o : targeted) {
@@ -113,29 +98,11 @@ class ByzantineMemberIT {
             }
           }
         }
-      } finally {
-        rogue.terminate();
-        rogue.getWhenTerminated().toCompletableFuture().get();
       }
     }
   }
 
   private static Body alter(Body b) {
     return new Body(b.timestamp(), b.nonce() ^ 0xff, b.emitterChain(), b.emitterAddress(), b.sequence(), b.consistencyLevel(), b.payload());
-  }
-
-  /** A cluster node on member 3's port that speaks the wire protocol but runs no consensus. */
-  private static ActorSystem<Void> startRogue(LocalCommittee c) {
-    String seeds = c.ports().stream().map(p -> "\"pekko://vigil@127.0.0.1:" + p + "\"").collect(Collectors.joining(","));
-    var config = ConfigFactory.parseString("""
-        pekko.remote.artery.canonical.hostname = "127.0.0.1"
-        pekko.remote.artery.canonical.port = %d
-        pekko.cluster.seed-nodes = [%s]
-        pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-        pekko.coordinated-shutdown.run-by-actor-system-terminate = off
-        pekko.actor.serializers.vigil-consensus = "dev.vigil.consensus.cluster.RogueSerializer"
-        pekko.actor.serialization-bindings { "dev.vigil.consensus.cluster.Garbage" = vigil-consensus }
-        """.formatted(c.port(3), seeds)).withFallback(ConfigFactory.load());
-    return ActorSystem.create(Behaviors.empty(), "vigil", config);
   }
 }

@@ -145,4 +145,47 @@ class WireSerializerTest {
       }
     }
   }
+
+  static Stream<Arguments> batchSizes() {
+    return Stream.of(
+        Arguments.of(WireCodec.OBSERVATION_BATCH, 1000, false),
+        Arguments.of(WireCodec.OBSERVATION_BATCH, 1001, true),
+        Arguments.of(WireCodec.OBSERVATION_BATCH, 1_000_000, true),
+        Arguments.of(WireCodec.ATTESTATION_BATCH, 1000, false),
+        Arguments.of(WireCodec.ATTESTATION_BATCH, 1001, true));
+  }
+
+  /** Entries of two bytes each (tag of field 1, length 0): a million of them are 2 MB, under Artery's frame limit. */
+  @ParameterizedTest(name = "{0} with {1} empty entries refused: {2}")
+  @MethodSource("batchSizes")
+  void aBatchWithMoreEntriesThanTheLimitIsRefusedWhole(String manifest, int entries, boolean refused) throws Exception {
+    byte[] bytes = new byte[2 * entries];
+    for (int k = 0; k < entries; k++) bytes[2 * k] = 0x0a;
+    PeerMessage m = new WireSerializer(null).fromBinary(bytes, manifest) instanceof PeerMessage pm ? pm : null;
+    if (refused) {
+      assertThat(m).isInstanceOfSatisfying(PeerMessage.Undecodable.class,
+          u -> assertThat(u.reason()).isEqualTo("batch has more than 1000 entries (" + bytes.length + " bytes)"));
+    } else {
+      int undecodable = m instanceof PeerMessage.ObservationBatch b ? b.undecodable() : ((PeerMessage.AttestationBatch) m).undecodable();
+      assertThat(undecodable).as("every empty entry counted as undecodable").isEqualTo(entries);
+    }
+  }
+
+  @Test
+  void theEntryLimitComesFromTheConfiguration() throws Exception {
+    var small = ActorSystem.create(Behaviors.empty(), "wire-limit", com.typesafe.config.ConfigFactory.parseString("""
+        pekko.actor.provider = local
+        vigil.consensus.max-batch-entries = 2
+        """).withFallback(com.typesafe.config.ConfigFactory.load()));
+    try {
+      var ser = (WireSerializer) SerializationExtension.get(small).serializerFor(PeerMessage.ObservationBatch.class);
+      byte[] three = WireCodec.encode(PeerMessage.ObservationBatch.of(List.of(signed(0, OBS.get(0)), signed(1, OBS.get(1)), signed(2, OBS.get(2)))));
+      assertThat(ser.fromBinary(three, WireCodec.OBSERVATION_BATCH)).isInstanceOf(PeerMessage.Undecodable.class);
+      byte[] two = WireCodec.encode(PeerMessage.ObservationBatch.of(List.of(signed(0, OBS.get(0)), signed(1, OBS.get(1)))));
+      assertThat(ser.fromBinary(two, WireCodec.OBSERVATION_BATCH)).isInstanceOfSatisfying(PeerMessage.ObservationBatch.class,
+          b -> assertThat(b.observations()).hasSize(2));
+    } finally {
+      small.terminate();
+    }
+  }
 }

@@ -31,6 +31,26 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--consensus", description = "A local committee attesting messages over a real Pekko cluster.")
   boolean consensus;
 
+  @Option(names = "--flood", description = {
+      "Honest throughput under a flood: members 0..2 of a local committee of 4 attest while member 3 sends invalid signatures,",
+      "oversized batches and garbage; prints clean and flooded attestations/s, their ratio, and memory."})
+  boolean flood;
+
+  @Option(names = "--flood-messages", paramLabel = "N", defaultValue = "2000",
+      description = "Messages the honest members attest in each phase of --flood. Default: ${DEFAULT-VALUE}.")
+  int floodMessages;
+
+  @Option(names = "--flood-rate", paramLabel = "R", defaultValue = "100",
+      description = "Hostile messages per second the attacker sends to each honest member. Default: ${DEFAULT-VALUE}.")
+  double floodRate;
+
+  @Option(names = "--flood-rounds", paramLabel = "N", defaultValue = "1",
+      description = "Clean/flooded pairs to run (the ratio uses the sums). Default: ${DEFAULT-VALUE}.")
+  int floodRounds;
+
+  @Option(names = "--flood-outsider", description = "The attacker is a node that is no member but reached the cluster (member 3 stays down).")
+  boolean floodOutsider;
+
   @Option(names = "--iterations", paramLabel = "N", defaultValue = "5000",
       description = "Operations per measurement, for benchmarks that take a count (signing). Default: ${DEFAULT-VALUE}.")
   int iterations;
@@ -52,6 +72,7 @@ final class BenchCommand implements Callable<Integer> {
     if (signing) selected.add("signing");
     if (storage) selected.add("storage");
     if (consensus) selected.add("consensus");
+    if (flood) selected.add("flood");
     if (iterations < 1) {
       spec.commandLine().getErr().println("vigil bench: --iterations must be at least 1, got " + iterations);
       return Vigil.EXIT_USAGE;
@@ -60,8 +81,14 @@ final class BenchCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("vigil bench: --seconds-per-case must be more than 0 and at most 3600, got " + secondsPerCase);
       return Vigil.EXIT_USAGE;
     }
+    if (floodMessages < 1 || !(floodRate > 0) || floodRounds < 1) {
+      spec.commandLine().getErr().println("vigil bench: --flood-messages and --flood-rounds must be at least 1 and --flood-rate more than 0, got "
+          + floodMessages + ", " + floodRounds + " and " + floodRate);
+      return Vigil.EXIT_USAGE;
+    }
     Duration perCase = Duration.ofMillis(Math.max(1, Math.round(secondsPerCase * 1000)));
-    return Benchmarks.run(new Benchmarks.Settings(selected, iterations, dir, perCase, list), Benchmarks.all(),
+    var floodSettings = new Benchmarks.Flood(floodMessages, floodRate, floodRounds, floodOutsider);
+    return Benchmarks.run(new Benchmarks.Settings(selected, iterations, dir, perCase, list, floodSettings), Benchmarks.all(),
         spec.commandLine().getOut(), spec.commandLine().getErr());
   }
 }

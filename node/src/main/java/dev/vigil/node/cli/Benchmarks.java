@@ -1,5 +1,8 @@
 package dev.vigil.node.cli;
 
+import com.typesafe.config.ConfigFactory;
+import dev.vigil.consensus.bench.FloodBenchmark;
+import dev.vigil.signing.Secp256k1Backends;
 import dev.vigil.signing.bench.SigningBenchmark;
 import dev.vigil.storage.bench.StorageBenchmark;
 import java.io.PrintWriter;
@@ -22,7 +25,19 @@ final class Benchmarks {
    * @param dir where the storage benchmark creates (and deletes) its database: the disk it measures
    * @param timePerCase how long each storage case runs at most
    */
-  record Settings(Set<String> selected, int iterations, Path dir, Duration timePerCase, boolean listOnly) {}
+  record Settings(Set<String> selected, int iterations, Path dir, Duration timePerCase, boolean listOnly, Flood flood) {
+    Settings(Set<String> selected, int iterations, Path dir, Duration timePerCase, boolean listOnly) {
+      this(selected, iterations, dir, timePerCase, listOnly, Flood.defaults());
+    }
+  }
+
+  /** Options of the flood benchmark (see {@link FloodBenchmark.Settings}). */
+  record Flood(int messages, double rate, int rounds, boolean outsider) {
+    static Flood defaults() {
+      FloodBenchmark.Settings d = FloodBenchmark.Settings.defaults();
+      return new Flood(d.messages(), d.attackerRate(), d.rounds(), d.outsider());
+    }
+  }
 
   /** A benchmark: a name for --NAME, what it measures, and how to run it if this build has it. */
   record Benchmark(String name, String description, Runner runner) {}
@@ -42,9 +57,11 @@ final class Benchmarks {
             direct((s, out) -> out.print(SigningBenchmark.run(s.iterations())))),
         new Benchmark("storage", "RocksDB writes and reads, synced and not, and the node's stores",
             direct((s, out) -> out.print(StorageBenchmark.run(s.dir(), s.timePerCase(), StorageBenchmark.DEFAULT_MAX_OPS_PER_CASE)))),
-        // lands with the consensus branch; until then the build says it is missing
         new Benchmark("consensus", "a local committee attesting over a Pekko cluster",
-            main("dev.vigil.consensus.bench.ConsensusBenchmark")));
+            main("dev.vigil.consensus.bench.ConsensusBenchmark")),
+        new Benchmark("flood", "honest throughput and memory while one member floods the others",
+            direct((s, out) -> out.print(FloodBenchmark.run(new FloodBenchmark.Settings(s.flood().messages(), s.flood().rate(),
+                s.flood().rounds(), s.flood().outsider(), ConfigFactory.empty()), Secp256k1Backends.preferred())))));
   }
 
   static int run(Settings s, List<Benchmark> benchmarks, PrintWriter out, PrintWriter err) {

@@ -74,6 +74,8 @@ public final class ConsensusStatus implements StatusSource {
       counts.put("equivocations", at(a.equivocationsBySigner(), i));
       counts.put("impersonations", at(a.impersonationsBySigner(), i));
       counts.put("unseenCapDropped", at(a.capDroppedBySigner(), i));
+      counts.put("invalidSignatures", at(a.invalidBySigner(), i));
+      counts.put("suspectDropped", at(a.suspectDroppedBySigner(), i));
       peers.add(new NodeStatus.Peer(i, committee.member(i), Optional.ofNullable(hb).map(PeerMessage.HeartbeatInfo::nodeName),
           fresh, at, hb == null ? Map.of() : hb.heights(), counts));
     }

@@ -48,7 +48,15 @@ class BenchCommandTest {
   void listNamesEveryBenchmark() {
     Cli.Run r = Cli.run("bench", "--list");
     assertThat(r.exit()).isZero();
-    assertThat(r.out().lines().map(l -> l.split(" ")[0])).containsExactly("--signing", "--storage", "--consensus");
+    assertThat(r.out().lines().map(l -> l.split(" ")[0])).containsExactly("--signing", "--storage", "--consensus", "--flood");
+  }
+
+  @Test
+  void badFloodOptionsAreAUsageError() {
+    Cli.Run r = Cli.run("bench", "--flood", "--flood-rate", "0");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("--flood-rate more than 0, got 2000, 1 and 0.0");
+    assertThat(r.out()).doesNotContain("== flood");
   }
 
   @Test

@@ -64,7 +64,8 @@ class ConsensusStatusTest {
     // heard from, but longer ago than staleAfter
     assertThat(p2.reachable()).isFalse();
     assertThat(p2.lastHeartbeat()).hasValue(NOW.minusSeconds(60));
-    assertThat(p2.counts()).containsEntry("impersonations", 1L).containsEntry("signed", 12L);
+    assertThat(p2.counts()).containsEntry("impersonations", 1L).containsEntry("signed", 12L)
+        .containsEntry("invalidSignatures", 0L).containsEntry("suspectDropped", 0L);
     // never heard from
     assertThat(p3.reachable()).isFalse();
     assertThat(p3.nodeName()).isEqualTo(Optional.empty());
