@@ -185,13 +185,30 @@ public final class Chaos {
     long phaseMin = Math.max(4_000, Math.min(15_000, total / 20));
     sleepUntil(warmup);
     List<FaultKind> cycle = new ArrayList<>(List.of(FaultKind.KILL, FaultKind.FREEZE, FaultKind.RPC, FaultKind.DISK, FaultKind.PARTITION));
+    // The first round injects every kind once at the shortest length, the partition (the slowest) first,
+    // so a short run still sees every kind; later rounds are shuffled with random lengths. A kind that
+    // does not fit in the time left gives its turn to the next one; the loop ends when none fits.
+    Collections.shuffle(cycle, rnd);
+    cycle.remove(FaultKind.PARTITION);
+    cycle.addFirst(FaultKind.PARTITION);
     int k = 0;
     while (true) { // bounded: every turn sleeps len + gap, and the loop ends at faultsEnd
-      if (k % cycle.size() == 0) Collections.shuffle(cycle, rnd);
-      long len = phaseMin + rnd.nextLong(phaseMin);
+      if (k > 0 && k % cycle.size() == 0) Collections.shuffle(cycle, rnd);
+      boolean firstRound = k < cycle.size();
+      long len = firstRound ? phaseMin : phaseMin + rnd.nextLong(phaseMin);
       long gap = 3_000 + rnd.nextLong(3_000);
-      if (elapsedMs() + len + gap + overheadMs(cycle.get(k % cycle.size()), len) > faultsEnd) break;
-      switch (cycle.get(k % cycle.size())) {
+      FaultKind kind = null;
+      for (int i = 0; i < cycle.size() - k % cycle.size() && kind == null; i++) {
+        FaultKind c = cycle.get(k % cycle.size() + i);
+        if (elapsedMs() + len + gap + overheadMs(c, len) <= faultsEnd) {
+          kind = c;
+          Collections.swap(cycle, k % cycle.size(), k % cycle.size() + i);
+        } else {
+          say("no time left for a %s phase of %.1fs", c, len / 1000.0);
+        }
+      }
+      if (kind == null) break;
+      switch (kind) {
         case KILL -> killPhase(len);
         case FREEZE -> freezePhase(len);
         case RPC -> rpcPhase(len);
@@ -471,8 +488,15 @@ public final class Chaos {
   /** Time a phase takes beyond its length: a partition waits for the committee to be whole before the cut and after the heal. */
   private long overheadMs(FaultKind k, long len) {
     // a restarted first seed's island takes a while to notice and rejoin after the heal
-    return k == FaultKind.PARTITION ? Math.max(0, (longRun() ? RESTART_CUT_MS : ISOLATE_MIN_MS) - len) + (longRun() ? 60_000 : 6_000) : 0;
+    return switch (k) {
+      case PARTITION -> Math.max(0, (longRun() ? RESTART_CUT_MS : ISOLATE_MIN_MS) - len) + (longRun() ? 60_000 : 6_000);
+      case DISK -> disks.unavailable() == null ? DISK_REPAIR_MS : 0; // the read-only victim is killed, checked and restarted
+      default -> 0;
+    };
   }
+
+  /** Time to SIGKILL a guardian whose disk went read-only, e2fsck and remount its file system, and start it again. */
+  private static final long DISK_REPAIR_MS = 8_000;
 
   /** Long enough that messages are published well inside the cut (after the grace, before the margin). */
   private static final long ISOLATE_MIN_MS = 12_000;

@@ -28,7 +28,7 @@ class ChaosIT {
   @Test
   void everyInvariantHoldsThroughKillsFreezesFlakyRpcPartitionsAndAQuorumLoss() {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    Chaos.Report r = Chaos.run(new Chaos.Options(4, Duration.ofSeconds(150), 7, 2, Duration.ofSeconds(90), dir, out));
+    Chaos.Report r = Chaos.run(new Chaos.Options(4, Duration.ofSeconds(170), 7, 2, Duration.ofSeconds(90), dir, out));
 
     Set<Chaos.FaultKind> kinds = EnumSet.allOf(Chaos.FaultKind.class);
     Chaos.Invariant disk = r.invariants().stream().filter(i -> i.name().equals("disk faults")).findFirst().orElseThrow();
