@@ -12,23 +12,34 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One short, seeded chaos scenario on four guardians: a guardian SIGKILLed and restarted, one
- * frozen and thawed, a flaky RPC endpoint, a full and a read-only data dir (where this machine can
- * mount; else skipped and said so), one guardian cut off from the others by a network partition, a
- * 2|2 split, and two guardians (f+1) down at once. Every invariant must hold: nothing invalid or
- * conflicting is ever served, nothing is attested without a quorum, the other three attest while one
- * is cut off, everything published is attested by every guardian and executed exactly once after the
- * faults, every guardian sees every peer again after each heal, and what a guardian served before a
- * SIGKILL it still serves after.
+ * A short, seeded chaos scenario on four guardians (f = 1) and one on seven (f = 2): up to f
+ * guardians SIGKILLed and restarted, one frozen and thawed, a flaky RPC endpoint, a full and a
+ * read-only data dir (where this machine can mount; else skipped and said so), up to f guardians cut
+ * off from the others by a network partition, a split with no quorum on either side, and f+1
+ * guardians down at once. Every invariant must hold: nothing invalid or conflicting is ever served,
+ * nothing is attested without a quorum, the others attest while up to f are cut off, everything
+ * published is attested by every guardian and executed exactly once after the faults, every guardian
+ * sees every peer again after each heal, and what a guardian served before a SIGKILL it still serves
+ * after.
  */
 class ChaosIT {
   @TempDir
   Path dir;
 
   @Test
-  void everyInvariantHoldsThroughKillsFreezesFlakyRpcPartitionsAndAQuorumLoss() {
+  void fourGuardiansHoldEveryInvariantThroughKillsFreezesFlakyRpcPartitionsDisksAndAQuorumLoss() {
+    assertEveryKindInjectedAndEveryInvariantHolds(4, 7);
+  }
+
+  /** f = 2: up to two guardians killed or cut off at once, both disk faults at the same time, three down for the stall. */
+  @Test
+  void sevenGuardiansHoldEveryInvariantThroughTheSameFaults() {
+    assertEveryKindInjectedAndEveryInvariantHolds(7, 11);
+  }
+
+  private void assertEveryKindInjectedAndEveryInvariantHolds(int nodes, long seed) {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    Chaos.Report r = Chaos.run(new Chaos.Options(4, Duration.ofSeconds(170), 7, 2, Duration.ofSeconds(90), dir, out));
+    Chaos.Report r = Chaos.run(new Chaos.Options(nodes, Duration.ofSeconds(170), seed, 2, Duration.ofSeconds(90), dir, out));
 
     Set<Chaos.FaultKind> kinds = EnumSet.allOf(Chaos.FaultKind.class);
     Chaos.Invariant disk = r.invariants().stream().filter(i -> i.name().equals("disk faults")).findFirst().orElseThrow();
