@@ -68,9 +68,12 @@ class LinkProxyTest {
         if (live.getInputStream().read() < 0) throw new IOException("closed");
       }).isInstanceOf(IOException.class);
     }
-    try (Socket during = connect()) {
-      assertThatThrownBy(() -> roundTrip(during, "during")).isInstanceOf(IOException.class);
-    }
+    // the proxy accepts and resets at once: the reset may already hit the connect or only the first read
+    assertThatThrownBy(() -> {
+      try (Socket during = connect()) {
+        roundTrip(during, "during");
+      }
+    }).isInstanceOf(IOException.class);
     assertThat(link.reset()).isEqualTo(2);
     link.mode(LinkProxy.Mode.PASS);
     try (Socket healed = connect()) {
