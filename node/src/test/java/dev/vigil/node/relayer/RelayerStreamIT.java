@@ -157,7 +157,11 @@ class RelayerStreamIT {
 
   @Test
   void eventsThatAreNotAttestationsAreSkippedAndTheStreamGoesOn() {
-    scripts.add(ex -> stream(ex, "data:{not json\nid:x\n\n" + "data:{\"hex\":\"0x0102\"}\n\n" + "data:\n\n" + event(0)));
+    scripts.add(ex -> {
+      // held open: the attestation after the bad events must come on this same stream, without a reconnect
+      stream(ex, "data:{not json\nid:x\n\n" + "data:{\"hex\":\"0x0102\"}\n\n" + "data:\n\n" + event(0), false);
+      holdOpen(ex);
+    });
     follow();
 
     await(() -> accepted.size() == 1);
