@@ -155,8 +155,11 @@ public final class ConsensusBenchmark {
         }).build(), "bench-subscriber", Props.empty());
         system.tell(new ConsensusActor.Subscribe(sub));
       }
-      // Warm-up (JIT, connections), then the measured run, each with its own emitter.
-      feedAndWait(c, Observations.generate(Integer.getInteger("vigil.bench.warmup", Math.max(200, messages / 5)), 7 + n, 64), attestedAt, count, n);
+      // Warm-up (JIT, connections), then the measured run, each with its own emitter. As long as the
+      // run: after a warm-up of a fifth of it, C2 compiler threads still took ~16% of the process's
+      // CPU during the run (4 members on 2 cores), which is start-up cost, not steady throughput.
+      int warmUp = Integer.getInteger("vigil.bench.warmup", Math.max(1000, messages));
+      feedAndWait(c, Observations.generate(warmUp, 7 + n, 64), attestedAt, count, n);
       attestedAt.clear();
       count.set(0);
       List<Observation> obs = Observations.generate(messages, 99 + n, 64);
