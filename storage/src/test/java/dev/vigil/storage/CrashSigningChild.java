@@ -9,7 +9,9 @@ import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -25,9 +27,11 @@ import java.util.Random;
  * R &lt;messageKey&gt; &lt;digestHex&gt; .                  refused as a conflict
  * </pre>
  *
- * Args: dataDir mode seed. Mode {@code guarded} uses {@link GuardedSigner}; {@code write-behind} is
- * a deliberately broken guard that persists records in batches after signing, so the parent can
- * show that its check catches a guard that saves too late.
+ * Args: dataDir mode seed. Mode {@code guarded} uses {@link GuardedSigner#sign}; {@code batched}
+ * uses {@link GuardedSigner#signAll} on batches of 1 to {@value #MAX_BATCH} pairs (a key may come
+ * twice in one batch, with the same or another digest) and prints each batch's results in order;
+ * {@code write-behind} is a deliberately broken guard that persists records in batches after
+ * signing, so the parent can show that its check catches a guard that saves too late.
  */
 public final class CrashSigningChild {
   static final String SIGNER_LABEL = "crash test signer";
@@ -35,6 +39,7 @@ public final class CrashSigningChild {
   static final int DIGESTS_PER_KEY = 3;
   static final int MAX_OPS = 200_000;
   static final int WRITE_BEHIND_BATCH = 25;
+  static final int MAX_BATCH = 64;
 
   private CrashSigningChild() {}
 
@@ -58,6 +63,22 @@ public final class CrashSigningChild {
       Map<MessageKey, Digest> notYetSaved = new LinkedHashMap<>();
       out.println("READY");
       out.flush();
+      if (mode.equals("batched")) {
+        for (int op = 0; op < MAX_OPS; ) {
+          List<SigningRecordStore.Proposal> batch = new ArrayList<>();
+          int size = 1 + random.nextInt(MAX_BATCH);
+          for (int i = 0; i < size; i++, op++) {
+            int n = random.nextInt(KEYS);
+            batch.add(new SigningRecordStore.Proposal(messageKey(n), candidate(n, random.nextInt(DIGESTS_PER_KEY))));
+          }
+          for (GuardedSigner.Result r : guard.signAll(batch)) {
+            if (r.signed()) out.println("S " + r.key() + " " + r.digest().toHex() + " " + Hex.encode0x(r.signature().toBytes()) + " .");
+            else out.println("R " + r.key() + " " + r.digest().toHex() + " .");
+            out.flush();
+          }
+        }
+        return;
+      }
       for (int op = 0; op < MAX_OPS; op++) {
         int n = random.nextInt(KEYS);
         MessageKey key = messageKey(n);

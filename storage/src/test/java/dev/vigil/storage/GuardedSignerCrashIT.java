@@ -62,14 +62,28 @@ class GuardedSignerCrashIT {
 
   @Test
   void guardedSignerNeverSignsTwoDigestsForOneMessageAcrossRandomKills() throws Exception {
+    killRepeatedly("guarded", 20240611L);
+  }
+
+  /**
+   * The same with batches (group commit: one synced write for all records of a batch, then the
+   * signatures): no signature is printed before its batch's records are durable, and a conflict
+   * refuses only its own item.
+   */
+  @Test
+  void batchedGuardNeverSignsTwoDigestsForOneMessageAcrossRandomKills() throws Exception {
+    killRepeatedly("batched", 20261204L);
+  }
+
+  private void killRepeatedly(String mode, long seed) throws Exception {
     Path data = tmp.resolve("data");
-    Random random = new Random(20240611L);
+    Random random = new Random(seed);
     Map<MessageKey, Digest> everSigned = new HashMap<>();
     int rounds = 0, signed = 0, refused = 0, reSignedSame = 0, killedWhileRunning = 0;
     long start = System.currentTimeMillis();
     while (rounds < MAX_ROUNDS && System.currentTimeMillis() - start < TIME_BUDGET_MS) {
       boolean tryToOpenWhileRunning = rounds == 2;
-      Round round = runAndKill(data, "guarded", random.nextLong(), random, tryToOpenWhileRunning);
+      Round round = runAndKill(data, mode, random.nextLong(), random, tryToOpenWhileRunning);
       rounds++;
       if (round.killedWhileRunning()) killedWhileRunning++;
       for (Line l : round.lines()) {
@@ -80,8 +94,8 @@ class GuardedSignerCrashIT {
       List<String> violations = check(data, round.lines(), everSigned);
       assertThat(violations).as("guard violations after kill #%d (child stderr: %s)", rounds, stderr()).isEmpty();
     }
-    System.out.printf("%d kills, %d signatures (%d re-signed the same digest), %d conflicts refused, %d message keys signed%n",
-        rounds, signed, reSignedSame, refused, everSigned.size());
+    System.out.printf("%s: %d kills, %d signatures (%d re-signed the same digest), %d conflicts refused, %d message keys signed%n",
+        mode, rounds, signed, reSignedSame, refused, everSigned.size());
     // The run exercised what it claims to: many kills mid-stream, and both kinds of repeat.
     assertThat(rounds).isGreaterThanOrEqualTo(MIN_ROUNDS);
     assertThat(killedWhileRunning).isEqualTo(rounds);

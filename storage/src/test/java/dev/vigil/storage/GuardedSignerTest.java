@@ -150,6 +150,83 @@ class GuardedSignerTest {
   }
 
   @Test
+  void signAllSignsEachAllowedItemAndRefusesOnlyTheConflictingOnes() throws Exception {
+    try (VigilDatabase db = VigilDatabase.open(dir)) {
+      CountingSigner signer = new CountingSigner(KEY);
+      GuardedSigner guard = new GuardedSigner(signer, db.signingRecords());
+      guard.sign(key(2, 1, 1), digest("a"));
+      List<GuardedSigner.Result> results = guard.signAll(List.of(
+          new SigningRecordStore.Proposal(key(2, 1, 1), digest("b")), // conflicts with the record
+          new SigningRecordStore.Proposal(key(2, 1, 2), digest("x")), // new
+          new SigningRecordStore.Proposal(key(2, 1, 1), digest("a")), // the same digest again
+          new SigningRecordStore.Proposal(key(2, 1, 3), digest("y")), // new
+          new SigningRecordStore.Proposal(key(2, 1, 3), digest("z")))); // conflicts with the item before
+      assertThat(results).extracting(GuardedSigner.Result::signed).containsExactly(false, true, true, true, false);
+      assertThat(results.get(0).refusal().signedDigest()).isEqualTo(digest("a"));
+      assertThat(results.get(0).refusal().refusedDigest()).isEqualTo(digest("b"));
+      assertThat(results.get(4).refusal().signedDigest()).isEqualTo(digest("y"));
+      for (int i : new int[] {1, 2, 3}) {
+        GuardedSigner.Result r = results.get(i);
+        assertThat(Secp256k1Backends.preferred().recoverAddress(r.digest().toBytes(), r.signature())).isEqualTo(KEY.address());
+      }
+      assertThat(signer.calls).as("one earlier signature and three in the batch").hasValue(4);
+      assertThat(db.signingRecords().get(key(2, 1, 1))).contains(digest("a"));
+      assertThat(db.signingRecords().get(key(2, 1, 2))).contains(digest("x"));
+      assertThat(db.signingRecords().get(key(2, 1, 3))).contains(digest("y"));
+    }
+    try (VigilDatabase db = VigilDatabase.open(dir)) { // the batch's records hold across a restart
+      GuardedSigner guard = new GuardedSigner(KEY, db.signingRecords());
+      assertThatThrownBy(() -> guard.sign(key(2, 1, 3), digest("z"))).isInstanceOf(DoubleSignRefusedException.class);
+    }
+  }
+
+  @Test
+  void signAllSyncsEveryRecordOfTheBatchOnceBeforeTheFirstSignature() throws Exception {
+    try (VigilDatabase db = VigilDatabase.open(dir)) {
+      List<MessageKey> keys = List.of(key(2, 1, 1), key(2, 1, 2), key(2, 1, 3), key(5, 9, 4));
+      long syncsBefore = db.walSyncCount();
+      List<String> seenBySigner = new ArrayList<>();
+      Signer checking = new Signer() {
+        @Override
+        public Address address() {
+          return KEY.address();
+        }
+
+        @Override
+        public Signature sign(byte[] digest32) {
+          long recorded = keys.stream().filter(k -> db.signingRecords().get(k).isPresent()).count();
+          seenBySigner.add(recorded + " records, " + (db.walSyncCount() - syncsBefore) + " sync");
+          return KEY.sign(digest32);
+        }
+      };
+      List<SigningRecordStore.Proposal> batch = new ArrayList<>();
+      for (MessageKey k : keys) batch.add(new SigningRecordStore.Proposal(k, digest("d " + k)));
+      List<GuardedSigner.Result> results = new GuardedSigner(checking, db.signingRecords()).signAll(batch);
+      assertThat(results).allMatch(GuardedSigner.Result::signed);
+      assertThat(seenBySigner).containsOnly("4 records, 1 sync").hasSize(4);
+    }
+  }
+
+  @Test
+  void aBatchWithAnUnreadableRecordSignsNothingAndRecordsNothing() throws Exception {
+    MessageKey corrupted = key(2, 1, 9);
+    try (KvStore kv = KvStore.open(dir, VigilDatabase.SCHEMA_VERSION, VigilDatabase.COLUMNS)) {
+      kv.column(VigilDatabase.SIGNING_RECORDS, KvCodecs.bytes(), KvCodecs.bytes()).put(corrupted.toBytes(), new byte[31]);
+    }
+    try (VigilDatabase db = VigilDatabase.open(dir)) {
+      CountingSigner signer = new CountingSigner(KEY);
+      GuardedSigner guard = new GuardedSigner(signer, db.signingRecords());
+      assertThatThrownBy(() -> guard.signAll(List.of(
+          new SigningRecordStore.Proposal(key(2, 1, 1), digest("a")),
+          new SigningRecordStore.Proposal(corrupted, digest("b")))))
+          .isInstanceOf(StorageException.class)
+          .hasMessageContaining("column signing_records");
+      assertThat(signer.calls).hasValue(0);
+      assertThat(db.signingRecords().get(key(2, 1, 1))).as("nothing of the batch was recorded").isEmpty();
+    }
+  }
+
+  @Test
   void concurrentSignersWithDifferentDigestsForOneKeyLetExactlyOneDigestWin() throws Exception {
     int threads = 8;
     int distinctDigests = 4;

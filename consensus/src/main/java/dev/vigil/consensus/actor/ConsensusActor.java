@@ -20,7 +20,6 @@ import dev.vigil.consensus.wire.WireCodec;
 import dev.vigil.signing.Address;
 import dev.vigil.signing.Secp256k1;
 import dev.vigil.signing.Signer;
-import dev.vigil.storage.DoubleSignRefusedException;
 import dev.vigil.storage.VigilDatabase;
 import java.time.Clock;
 import dev.vigil.consensus.attestation.GuardianSignature;
@@ -32,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -102,15 +100,13 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   /** Every new attestation this guardian holds (formed here or received) is sent to the subscriber. */
   public record Subscribe(ActorRef<Attestation> subscriber) implements Command {}
 
-  private record Signed(Observation observation, SignedObservation own) implements Command {}
+  /** A batch of guarded signatures came back: one outcome per observation, in order. */
+  private record SignedBatch(List<ConsensusStore.SignOutcome> outcomes) implements Command {}
 
-  private record SignRefused(Observation observation, String reason) implements Command {}
-
-  private record AlreadyAttested(Attestation attestation) implements Command {}
+  /** A batch could not be guarded (the records' write or a read failed): nothing in it was signed. */
+  private record SignBatchFailed(List<ConsensusStore.ToSign> items, Throwable error) implements Command {}
 
   private record Failed(String what, Throwable error) implements Command {}
-
-  private record SignFailed(MessageId id, Throwable error) implements Command {}
 
   private record SignaturesChecked(List<SignedObservation> items, List<Verification> results) implements Command {}
 
@@ -168,6 +164,9 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   private final List<ActorRef<Attestation>> subscribers = new ArrayList<>();
 
   private final List<SignedObservation> ownOut = new ArrayList<>();
+  // Own observations waiting to be guarded and signed, and whether a batch of them is being signed.
+  private final List<ConsensusStore.ToSign> toSign = new ArrayList<>();
+  private boolean signBatchInFlight;
   // Store writes, done once per flush in one task (batched where the store allows it).
   private List<Map.Entry<Observation, SignedObservation>> pendingWrites = new ArrayList<>();
   private List<Attestation> attestationWrites = new ArrayList<>();
@@ -239,21 +238,18 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     return newReceiveBuilder()
         .onMessage(Observe.class, this::onObserve)
         .onMessage(FromPeer.class, m -> onPeer(m.message()))
-        .onMessage(Signed.class, this::onSigned)
-        .onMessage(SignRefused.class, m -> {
-          getContext().getLog().error("ALERT: double-sign guard refused to sign {}: {}", m.observation().messageId(), m.reason());
-          holdUntilNextWrite(m.observation().messageId()); // the guard's record of the other digest is durable
-          return after(aggregator.onSignRefused(m.observation()));
-        })
-        .onMessage(AlreadyAttested.class, m -> {
-          holdUntilNextWrite(m.attestation().messageId());
-          return after(aggregator.onStoredAttestation(m.attestation(), clock.getAsLong()));
-        })
-        .onMessage(SignFailed.class, m -> {
-          storeFailed("sign " + m.id(), m.error());
-          List<CompletableFuture<Void>> held = heldWhenSigned.remove(m.id());
-          if (held != null) held.forEach(f -> f.completeExceptionally(m.error()));
-          return after(aggregator.onSignFailed(m.id())); // the observer hands it over again
+        .onMessage(SignedBatch.class, this::onSignedBatch)
+        .onMessage(SignBatchFailed.class, m -> {
+          signBatchInFlight = false;
+          storeFailed("sign " + m.items().size() + " observations", m.error());
+          List<Decision> out = new ArrayList<>();
+          for (ConsensusStore.ToSign t : m.items()) {
+            MessageId id = t.observation().messageId();
+            List<CompletableFuture<Void>> held = heldWhenSigned.remove(id);
+            if (held != null) held.forEach(f -> f.completeExceptionally(m.error()));
+            out.addAll(aggregator.onSignFailed(id)); // the observer hands it over again
+          }
+          return after(out);
         })
         .onMessage(Written.class, m -> {
           if (storeFailing) {
@@ -381,14 +377,32 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     return after(out);
   }
 
-  private Behavior<Command> onSigned(Signed m) {
-    List<Decision> out = aggregator.onOwnSigned(m.own(), clock.getAsLong());
-    if (aggregator.isPending(m.own().messageId())) {
-      // Still waiting for quorum: remember it, so that a restart re-broadcasts it.
-      pendingWrites.add(Map.entry(m.observation(), m.own()));
-      scheduleFlush();
+  private Behavior<Command> onSignedBatch(SignedBatch m) {
+    signBatchInFlight = false;
+    long now = clock.getAsLong();
+    List<Decision> out = new ArrayList<>();
+    for (ConsensusStore.SignOutcome o : m.outcomes()) {
+      switch (o) {
+        case ConsensusStore.Signed s -> {
+          out.addAll(aggregator.onOwnSigned(s.own(), now));
+          if (aggregator.isPending(s.own().messageId())) {
+            // Still waiting for quorum: remember it, so that a restart re-broadcasts it.
+            pendingWrites.add(Map.entry(s.observation(), s.own()));
+            scheduleFlush();
+          }
+          holdUntilNextWrite(s.own().messageId());
+        }
+        case ConsensusStore.Refused r -> {
+          getContext().getLog().error("ALERT: double-sign guard refused to sign {}: {}", r.observation().messageId(), r.reason());
+          holdUntilNextWrite(r.observation().messageId()); // the guard's record of the other digest is durable
+          out.addAll(aggregator.onSignRefused(r.observation()));
+        }
+        case ConsensusStore.AlreadyAttested a -> {
+          holdUntilNextWrite(a.attestation().messageId());
+          out.addAll(aggregator.onStoredAttestation(a.attestation(), now));
+        }
+      }
     }
-    holdUntilNextWrite(m.own().messageId());
     return after(out);
   }
 
@@ -482,6 +496,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   private Behavior<Command> after(List<Decision> decisions) {
     for (Decision d : decisions) perform(d);
     dispatchVerifications();
+    dispatchSigning();
     return this;
   }
 
@@ -489,7 +504,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     switch (d) {
       case Decision.Sign s -> {
         toVerify.promote(s.observation().messageId()); // observed here now: its waiting signatures go first
-        sign(s.observation(), s.digest());
+        toSign.add(new ConsensusStore.ToSign(s.observation(), s.digest()));
       }
       case Decision.VerifySignature v -> {
         Priority p = aggregator.priorityOf(v.observation());
@@ -541,17 +556,20 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     }
   }
 
-  private void sign(Observation obs, dev.vigil.consensus.attestation.Digest digest) {
+  /**
+   * Group commit: one batch of own observations at a time is guarded (one synced write for all of
+   * their records) and signed; those that arrive meanwhile wait here and form the next batch, so
+   * the batch grows with the load and a lone observation still waits for one fsync only.
+   */
+  private void dispatchSigning() {
+    if (signBatchInFlight || toSign.isEmpty()) return;
+    int size = Math.min(toSign.size(), settings.signBatchMaxSize());
+    List<ConsensusStore.ToSign> batch = List.copyOf(toSign.subList(0, size));
+    toSign.subList(0, size).clear();
+    signBatchInFlight = true;
     long committeeIndex = committee.index();
-    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
-      Optional<Attestation> known = store.attestation(obs.messageId());
-      if (known.isPresent()) return (Command) new AlreadyAttested(known.get());
-      try {
-        return new Signed(obs, store.sign(obs, digest, committeeIndex, self));
-      } catch (DoubleSignRefusedException e) {
-        return new SignRefused(obs, e.getMessage());
-      }
-    }, blocking), (res, err) -> err != null ? new SignFailed(obs.messageId(), err) : res);
+    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> store.signAll(batch, committeeIndex, self), blocking),
+        (outcomes, err) -> err != null ? new SignBatchFailed(batch, err) : new SignedBatch(outcomes));
   }
 
   // Checks found unneeded when they came up (decided after the decision that asked for them).

@@ -14,6 +14,7 @@ public record ConsensusSettings(
     AggregatorConfig aggregator,
     Duration batchDelay,
     int batchMaxSize,
+    int signBatchMaxSize,
     Duration tickInterval,
     Duration heartbeatInterval,
     int verifyChunkSize,
@@ -31,6 +32,7 @@ public record ConsensusSettings(
     Objects.requireNonNull(aggregator, "aggregator");
     positive("batch-delay", batchDelay);
     if (batchMaxSize < 1) throw new IllegalArgumentException(PATH + ".batch-max-size must be >= 1, got " + batchMaxSize);
+    if (signBatchMaxSize < 1) throw new IllegalArgumentException(PATH + ".sign-batch-max-size must be >= 1, got " + signBatchMaxSize);
     positive("tick-interval", tickInterval);
     positive("heartbeat-interval", heartbeatInterval);
     if (maxReobservePerSecond < 1) {
@@ -66,7 +68,8 @@ public record ConsensusSettings(
         throw new IllegalArgumentException("batch-max-size (" + batchMaxSize + ") must be <= max-batch-entries (" + maxBatchEntries
             + "), or peers with the same settings refuse our batches");
       }
-      return new ConsensusSettings(agg, c.getDuration("batch-delay"), batchMaxSize, c.getDuration("tick-interval"),
+      return new ConsensusSettings(agg, c.getDuration("batch-delay"), batchMaxSize, c.getInt("sign-batch-max-size"),
+          c.getDuration("tick-interval"),
           c.getDuration("heartbeat-interval"), c.getInt("verify-chunk-size"), c.getInt("verify-chunks-in-flight"),
           c.getInt("max-reobserve-per-second"), c.getString("service-key"), BLOCKING_DISPATCHER,
           CRYPTO_DISPATCHER);

@@ -8,12 +8,11 @@ import dev.vigil.consensus.observation.Observation;
 import dev.vigil.consensus.observation.SignedObservation;
 import dev.vigil.consensus.wire.WireCodec;
 import dev.vigil.signing.Address;
-import dev.vigil.signing.Signature;
 import dev.vigil.signing.Signer;
-import dev.vigil.storage.DoubleSignRefusedException;
 import dev.vigil.storage.GuardedSigner;
 import dev.vigil.storage.MessageKey;
 import dev.vigil.storage.PendingObservation;
+import dev.vigil.storage.SigningRecordStore;
 import dev.vigil.storage.StoredAttestation;
 import dev.vigil.storage.VigilDatabase;
 import dev.vigil.storage.kv.Durability;
@@ -47,11 +46,54 @@ final class ConsensusStore {
     return AttestationCodec.decode(s.bytes()) instanceof DecodeResult.Ok<Attestation> ok ? Optional.of(ok.value()) : Optional.empty();
   }
 
-  /** Guard (synced record), then sign. The pending record is written later, in a batch. */
-  SignedObservation sign(Observation obs, dev.vigil.consensus.attestation.Digest digest, long committeeIndex, int selfIndex)
-      throws DoubleSignRefusedException {
-    Signature sig = guard.sign(key(obs.messageId()), digest.toBytes());
-    return SignedObservation.of(committeeIndex, selfIndex, obs.body(), digest, sig, obs.txHash());
+  /** An observation to sign, with its digest (computed once, by the aggregator). */
+  record ToSign(Observation observation, dev.vigil.consensus.attestation.Digest digest) {}
+
+  /** What guarded signing did with one observation of a batch. */
+  sealed interface SignOutcome {
+    Observation observation();
+  }
+
+  /** Signed behind the guard's (synced) record. */
+  record Signed(Observation observation, SignedObservation own) implements SignOutcome {}
+
+  /** The guard refused: another digest was signed for this message identity. */
+  record Refused(Observation observation, String reason) implements SignOutcome {}
+
+  /** Its attestation is stored already: nothing was signed. */
+  record AlreadyAttested(Observation observation, Attestation attestation) implements SignOutcome {}
+
+  /**
+   * Guards and signs a batch: observations whose attestation is stored already are skipped, the
+   * records of all others are written in one synced batch, then each allowed one is signed. The
+   * pending records are written later, in a batch. Outcomes are in the order of {@code items}.
+   *
+   * @throws dev.vigil.storage.StorageException a read or the guard's write failed; nothing was signed
+   */
+  List<SignOutcome> signAll(List<ToSign> items, long committeeIndex, int selfIndex) {
+    SignOutcome[] out = new SignOutcome[items.size()];
+    List<SigningRecordStore.Proposal> proposals = new ArrayList<>(items.size());
+    List<Integer> proposed = new ArrayList<>(items.size());
+    for (int i = 0; i < items.size(); i++) {
+      Observation obs = items.get(i).observation();
+      Optional<Attestation> known = attestation(obs.messageId());
+      if (known.isPresent()) {
+        out[i] = new AlreadyAttested(obs, known.get());
+      } else {
+        proposals.add(new SigningRecordStore.Proposal(key(obs.messageId()), dev.vigil.storage.Digest.of(items.get(i).digest().toBytes())));
+        proposed.add(i);
+      }
+    }
+    List<GuardedSigner.Result> results = guard.signAll(proposals);
+    for (int j = 0; j < results.size(); j++) {
+      int i = proposed.get(j);
+      Observation obs = items.get(i).observation();
+      GuardedSigner.Result r = results.get(j);
+      out[i] = r.signed()
+          ? new Signed(obs, SignedObservation.of(committeeIndex, selfIndex, obs.body(), items.get(i).digest(), r.signature(), obs.txHash()))
+          : new Refused(obs, r.refusal().getMessage());
+    }
+    return List.of(out);
   }
 
   /**

@@ -233,6 +233,7 @@ public final class Aggregator {
     // otherwise) or not observed here is dropped before its body is even hashed.
     if (d != null && suspect[signer]) return dropUnchecked(signer);
     if (d != null) {
+      so.digestIfSameBody(d.attestation.body(), d.digest); // the usual case: no hashing
       if (d.digest.equals(so.digest())) {
         late++;
         d.signedBy.set(signer);
@@ -251,6 +252,7 @@ public final class Aggregator {
     }
     Pending existing = pending.get(id);
     if (suspect[signer] && (existing == null || existing.local == null)) return dropUnchecked(signer);
+    if (existing != null && existing.local != null) so.digestIfSameBody(existing.local.body(), existing.localDigest);
     Pending p = existing != null ? existing : pendingForPeer(id, signer, so.body().encodedLength(), nowMillis);
     if (p == null) return List.of();
     SignedObservation prev = p.bySigner[signer];

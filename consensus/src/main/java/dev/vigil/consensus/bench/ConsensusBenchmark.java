@@ -103,6 +103,36 @@ public final class ConsensusBenchmark {
     return out;
   }
 
+  /**
+   * CPU time per OS thread name (digits stripped) from /proc, which also sees the threads that the
+   * JVM does not list: GC, JIT compilers, RocksDB's background threads (diagnostics; empty where
+   * /proc is missing).
+   */
+  private static Map<String, Long> cpuByOsThreadGroup() {
+    Map<String, Long> out = new java.util.HashMap<>();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path t : (Iterable<Path>) tasks::iterator) {
+        try {
+          String name = Files.readString(t.resolve("comm")).strip().replaceAll("\\d+", "#");
+          long ns = Long.parseLong(Files.readString(t.resolve("schedstat")).strip().split(" ")[0]);
+          out.merge(name, ns, Long::sum);
+        } catch (IOException | RuntimeException gone) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      return Map.of();
+    }
+    return out;
+  }
+
+  private static void printTop(String title, Map<String, Long> before, Map<String, Long> after) {
+    System.err.println(title);
+    after.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(15)
+        .forEach(e -> System.err.printf(Locale.ROOT, "  %8d %s%n", e.getValue() / 1_000_000, e.getKey()));
+  }
+
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
@@ -125,22 +155,31 @@ public final class ConsensusBenchmark {
         }).build(), "bench-subscriber", Props.empty());
         system.tell(new ConsensusActor.Subscribe(sub));
       }
-      // Warm-up (JIT, connections), then the measured run, each with its own emitter.
-      feedAndWait(c, Observations.generate(Math.max(200, messages / 5), 7 + n, 64), attestedAt, count, n);
+      // Warm-up (JIT, connections), then the measured run, each with its own emitter. As long as the
+      // run: after a warm-up of a fifth of it, C2 compiler threads still took ~16% of the process's
+      // CPU during the run (4 members on 2 cores), which is start-up cost, not steady throughput.
+      int warmUp = Integer.getInteger("vigil.bench.warmup", Math.max(1000, messages));
+      feedAndWait(c, Observations.generate(warmUp, 7 + n, 64), attestedAt, count, n);
       attestedAt.clear();
       count.set(0);
       List<Observation> obs = Observations.generate(messages, 99 + n, 64);
       long start = System.nanoTime();
       long cpu0 = processCpuNanos();
       Map<String, Long> threads0 = cpuByThreadGroup();
+      Map<String, Long> os0 = cpuByOsThreadGroup();
+      java.time.Instant startedAt = java.time.Instant.now();
       long[] fedAt = feedAndWait(c, obs, attestedAt, count, n);
       long cpu = processCpuNanos() - cpu0;
       if (Boolean.getBoolean("vigil.bench.threads")) {
-        Map<String, Long> threads1 = cpuByThreadGroup();
-        System.err.println("CPU ms by thread group during the run (n=" + n + "):");
-        threads1.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - threads0.getOrDefault(e.getKey(), 0L)))
-            .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(15)
-            .forEach(e -> System.err.printf(Locale.ROOT, "  %8d %s%n", e.getValue() / 1_000_000, e.getKey()));
+        printTop("CPU ms by thread group during the run (n=" + n + ", " + startedAt + " to " + java.time.Instant.now() + "):", threads0,
+            cpuByThreadGroup());
+        for (int i = 0; i < n; i++) {
+          var a = c.stats(i).aggregation();
+          System.err.printf(Locale.ROOT, "member %d (warm-up and run): attested %d, from peers %d, late %d, duplicates %d, accepted %s%n", i,
+              a.attested(), a.attestedFromPeers(), a.late(), a.duplicates(), a.acceptedBySigner());
+        }
+        printTop("CPU ms by OS thread name (with GC, JIT and RocksDB threads; names cut at 15 characters), process total "
+            + cpu / 1_000_000 + " ms:", os0, cpuByOsThreadGroup());
       }
       long end = attestedAt.values().stream().flatMapToLong(Arrays::stream).max().orElse(start);
       List<Long> lat = new ArrayList<>();

@@ -222,6 +222,40 @@ class ConsensusActorTest {
   }
 
   @Test
+  void observationsHandedOverTogetherAreEachSignedAndAConflictingOneIsRefusedAlone() {
+    List<Observation> many = Observations.generate(40, 43, 24);
+    Observation conflicting = many.get(7);
+    // This guardian signed another digest for that message identity before (e.g. before a reorg).
+    db.signingRecords().checkAndRecord(key(conflicting), dev.vigil.storage.Digest.of(OBS.get(0).digest().toBytes()));
+    var actor = spawn();
+    awaitPeer(actor);
+    List<java.util.concurrent.CompletableFuture<Void>> held = new java.util.ArrayList<>();
+    for (Observation o : many) {
+      var f = new java.util.concurrent.CompletableFuture<Void>();
+      held.add(f);
+      actor.tell(new ConsensusActor.Observe(o, f));
+    }
+    java.util.Set<dev.vigil.consensus.attestation.MessageId> broadcast = new java.util.HashSet<>();
+    for (int k = 0; k < 20 && broadcast.size() < many.size() - 1; k++) {
+      for (SignedObservation so : expectBatch(PeerMessage.ObservationBatch.class).observations()) {
+        assertThat(so.signerIndex()).isZero();
+        broadcast.add(so.messageId());
+      }
+    }
+    assertThat(broadcast).as("every other observation signed and sent")
+        .containsExactlyInAnyOrderElementsOf(many.stream().map(Observation::messageId).filter(id -> !id.equals(conflicting.messageId())).toList());
+    for (var f : held) awaitCompleted(f);
+    for (Observation o : many) {
+      if (o == conflicting) continue;
+      assertThat(db.signingRecords().get(key(o))).contains(dev.vigil.storage.Digest.of(o.digest().toBytes()));
+      assertThat(db.pendingOwn().get(key(o))).as("pending own observation written before the hand-over completed").isPresent();
+    }
+    assertThat(db.signingRecords().get(key(conflicting))).as("the earlier digest stays").contains(dev.vigil.storage.Digest.of(OBS.get(0).digest().toBytes()));
+    assertThat(db.pendingOwn().get(key(conflicting))).isEmpty();
+    assertThat(stats(actor).aggregation().signRefused()).isEqualTo(1);
+  }
+
+  @Test
   void aReplayedOrStaleHeartbeatDoesNotMakeAMemberLookAlive() {
     var actor = spawn();
     java.util.function.LongFunction<PeerMessage> beat = t -> dev.vigil.consensus.wire.WireCodec.heartbeat(

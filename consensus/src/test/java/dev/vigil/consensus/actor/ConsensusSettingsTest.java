@@ -19,6 +19,7 @@ class ConsensusSettingsTest {
     assertThat(s.aggregator().maxUnseenBytesPerPeer()).isEqualTo(32L << 20);
     assertThat(s.aggregator().invalidBurst()).isEqualTo(100);
     assertThat(s.verifyChunksInFlight()).as("0: twice the cores").isZero();
+    assertThat(s.signBatchMaxSize()).isEqualTo(256);
     assertThat(ConfigFactory.load().getString("pekko.actor.allow-java-serialization")).isEqualTo("off");
     assertThat(ConfigFactory.load().getString("pekko.cluster.downing-provider-class")).isEmpty();
   }
@@ -27,6 +28,7 @@ class ConsensusSettingsTest {
   @CsvSource(delimiter = '|', value = {
       "batch-delay | 0s | batch-delay",
       "batch-max-size | 0 | batch-max-size",
+      "sign-batch-max-size | 0 | sign-batch-max-size",
       "max-unseen-per-peer | 0 | max-unseen-per-peer",
       "retry-initial | -1s | retry-initial",
       "retry-max | 1s | retry-max",

@@ -103,6 +103,31 @@ class AggregatorTest {
     assertThat(agg.onTick(5000)).isEmpty();
   }
 
+  /** As decoded from the wire: the digest is not computed yet. */
+  static SignedObservation fromWire(SignedObservation so) {
+    return SignedObservation.unhashed(so.committeeIndex(), so.signerIndex(), so.body(), so.signature(), so.txHash());
+  }
+
+  @Test
+  void wireSignaturesTakeTheLocalDigestOnlyWhenTheirBodyIsTheLocalOne() {
+    Observation o = OBS.get(0);
+    observeAndSign(o, 0);
+    SignedObservation same = fromWire(signed(1, o));
+    SignedObservation other = fromWire(signed(2, 2, otherBody(o), o));
+    assertThat(deliverValid(same, 0)).isEmpty();
+    assertThat(deliverValid(other, 0)).isEmpty();
+    assertThat(same.digest()).isEqualTo(o.digest());
+    assertThat(other.digest()).isEqualTo(otherBody(o).digest()).isNotEqualTo(o.digest());
+    assertThat(agg.stats().conflictsWithLocal()).as("the other body is another digest").isEqualTo(1);
+    assertThat(agg.isAttested(o.messageId())).isFalse();
+    List<Decision> last = deliverValid(fromWire(signed(3, o)), 0);
+    assertThat(last).anyMatch(d -> d instanceof Decision.Attested);
+    // after quorum, a late signature over another body is still seen as another digest
+    SignedObservation late = fromWire(signed(2, 2, otherBody(o), o));
+    assertThat(agg.onPeerSignature(late, 0)).singleElement().isInstanceOf(Decision.VerifySignature.class);
+    assertThat(late.digest()).isNotEqualTo(o.digest());
+  }
+
   @Test
   void signaturesForAnotherDigestThanTheLocalOneDoNotCount() {
     Observation o = OBS.get(0);
