@@ -38,12 +38,9 @@ public final class GuardedSigner {
    * @throws StorageException the record could not be read or written; nothing was signed
    */
   public Signature sign(MessageKey key, Digest digest) throws DoubleSignRefusedException {
-    SigningRecordStore.Check check = records.checkAndRecord(key, digest);
-    if (!check.decision().allowsSigning()) {
-      log.warn("Refused to sign {} with digest {}: digest {} was already signed", key, digest, check.recorded());
-      throw new DoubleSignRefusedException(key, check.recorded(), digest);
-    }
-    return signer.sign(digest.toBytes());
+    Result r = signAll(List.of(new SigningRecordStore.Proposal(key, digest))).getFirst();
+    if (!r.signed()) throw r.refusal();
+    return r.signature();
   }
 
   public Signature sign(MessageKey key, byte[] digest32) throws DoubleSignRefusedException {

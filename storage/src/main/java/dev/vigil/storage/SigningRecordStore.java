@@ -43,18 +43,7 @@ public final class SigningRecordStore {
 
   /** Decides whether {@code digest} may be signed for {@code key} and, if it is new, records it (synced). */
   public Check checkAndRecord(MessageKey key, Digest digest) {
-    ReentrantLock lock = stripes[Math.floorMod(key.hashCode(), STRIPES)];
-    lock.lock();
-    try {
-      Optional<Digest> existing = records.get(key);
-      SigningDecision decision = SigningDecision.decide(existing, digest);
-      if (decision == SigningDecision.ALLOW_NEW) {
-        records.put(key, digest, Durability.SYNCED);
-      }
-      return new Check(key, digest, existing.orElse(digest), decision);
-    } finally {
-      lock.unlock();
-    }
+    return checkAndRecordAll(List.of(new Proposal(key, digest))).getFirst();
   }
 
   /** One (message key, digest) pair asked for in {@link #checkAndRecordAll}. */
@@ -81,19 +70,15 @@ public final class SigningRecordStore {
         stripes[i].lock();
         held.add(stripes[i]);
       }
-      Map<MessageKey, Digest> decided = new HashMap<>();
+      Map<MessageKey, Digest> decided = new HashMap<>(); // the digest on record after each key's first proposal
       List<Check> out = new ArrayList<>(proposals.size());
       Map<MessageKey, Digest> toWrite = new LinkedHashMap<>();
       for (Proposal p : proposals) {
         Digest earlier = decided.get(p.key());
         Optional<Digest> existing = earlier != null ? Optional.of(earlier) : records.get(p.key());
         SigningDecision decision = SigningDecision.decide(existing, p.digest());
-        if (decision == SigningDecision.ALLOW_NEW) {
-          toWrite.put(p.key(), p.digest());
-          decided.put(p.key(), p.digest());
-        } else if (earlier == null) {
-          decided.put(p.key(), existing.get());
-        }
+        if (decision == SigningDecision.ALLOW_NEW) toWrite.put(p.key(), p.digest());
+        decided.putIfAbsent(p.key(), existing.orElse(p.digest()));
         out.add(new Check(p.key(), p.digest(), existing.orElse(p.digest()), decision));
       }
       if (!toWrite.isEmpty()) {

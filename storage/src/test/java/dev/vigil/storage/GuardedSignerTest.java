@@ -115,19 +115,10 @@ class GuardedSignerTest {
       MessageKey k = key(2, 1, 1);
       long syncsBefore = db.walSyncCount();
       List<String> seenBySigner = new ArrayList<>();
-      Signer checking = new Signer() {
-        @Override
-        public Address address() {
-          return KEY.address();
-        }
-
-        @Override
-        public Signature sign(byte[] digest32) {
-          seenBySigner.add(db.signingRecords().get(k).map(Digest::toHex).orElse("no record"));
-          seenBySigner.add(db.walSyncCount() > syncsBefore ? "synced" : "not synced");
-          return KEY.sign(digest32);
-        }
-      };
+      Signer checking = lookingBeforeEachSignature(() -> {
+        seenBySigner.add(db.signingRecords().get(k).map(Digest::toHex).orElse("no record"));
+        seenBySigner.add(db.walSyncCount() > syncsBefore ? "synced" : "not synced");
+      });
       new GuardedSigner(checking, db.signingRecords()).sign(k, digest("a"));
       assertThat(seenBySigner).containsExactly(digest("a").toHex(), "synced");
     }
@@ -186,19 +177,10 @@ class GuardedSignerTest {
       List<MessageKey> keys = List.of(key(2, 1, 1), key(2, 1, 2), key(2, 1, 3), key(5, 9, 4));
       long syncsBefore = db.walSyncCount();
       List<String> seenBySigner = new ArrayList<>();
-      Signer checking = new Signer() {
-        @Override
-        public Address address() {
-          return KEY.address();
-        }
-
-        @Override
-        public Signature sign(byte[] digest32) {
-          long recorded = keys.stream().filter(k -> db.signingRecords().get(k).isPresent()).count();
-          seenBySigner.add(recorded + " records, " + (db.walSyncCount() - syncsBefore) + " sync");
-          return KEY.sign(digest32);
-        }
-      };
+      Signer checking = lookingBeforeEachSignature(() -> {
+        long recorded = keys.stream().filter(k -> db.signingRecords().get(k).isPresent()).count();
+        seenBySigner.add(recorded + " records, " + (db.walSyncCount() - syncsBefore) + " sync");
+      });
       List<SigningRecordStore.Proposal> batch = new ArrayList<>();
       for (MessageKey k : keys) batch.add(new SigningRecordStore.Proposal(k, digest("d " + k)));
       List<GuardedSigner.Result> results = new GuardedSigner(checking, db.signingRecords()).signAll(batch);
@@ -259,5 +241,21 @@ class GuardedSignerTest {
         assertThat(refused).as("threads with a losing digest").hasValue(threads - threads / distinctDigests);
       }
     }
+  }
+
+  /** KEY, running {@code look} just before it makes each signature (to see what is on disk then). */
+  private static Signer lookingBeforeEachSignature(Runnable look) {
+    return new Signer() {
+      @Override
+      public Address address() {
+        return KEY.address();
+      }
+
+      @Override
+      public Signature sign(byte[] digest32) {
+        look.run();
+        return KEY.sign(digest32);
+      }
+    };
   }
 }
