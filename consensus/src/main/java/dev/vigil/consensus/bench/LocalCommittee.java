@@ -49,6 +49,12 @@ public final class LocalCommittee implements AutoCloseable {
   private final List<Signer> signers = new ArrayList<>();
   private final Committee committee;
   private final List<Integer> ports = new ArrayList<>();
+  /**
+   * Each member's port stays bound here until it first starts: members that start earlier connect
+   * to the seeds again and again, and each attempt takes an ephemeral port, which could otherwise be
+   * one picked for a later member ("Address already in use").
+   */
+  private final ServerSocket[] reserved;
   private final List<InMemoryObservationSource> sources = new ArrayList<>();
   private final GuardianNode[] nodes;
   private final VigilDatabase[] dbs;
@@ -74,7 +80,11 @@ public final class LocalCommittee implements AutoCloseable {
     this.committee = new Committee(COMMITTEE_INDEX, signers.stream().map(Signer::address).toList());
     this.nodes = new GuardianNode[n];
     this.dbs = new VigilDatabase[n];
-    for (int i = 0; i < n; i++) ports.add(freePort());
+    this.reserved = new ServerSocket[n];
+    for (int i = 0; i < n; i++) {
+      reserved[i] = reservePort();
+      ports.add(reserved[i].getLocalPort());
+    }
   }
 
   /** Creates the committee (keys from the seed) without starting it. */
@@ -118,6 +128,7 @@ public final class LocalCommittee implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     var guardian = new ConsensusActor.Guardian("guardian-" + i, "test", committee, i, signers.get(i), dbs[i], backend, sources.get(i));
+    release(i);
     nodes[i] = GuardianNode.start(HOST, ports.get(i), ports, overrides, guardian);
   }
 
@@ -180,11 +191,22 @@ public final class LocalCommittee implements AutoCloseable {
     }
   }
 
+  private void release(int i) {
+    if (reserved[i] == null) return;
+    try {
+      reserved[i].close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    reserved[i] = null;
+  }
+
   @Override
   public void close() {
     RuntimeException first = null;
     for (int i = 0; i < n; i++) {
       try {
+        release(i);
         stop(i);
       } catch (RuntimeException e) {
         if (first == null) first = e;
@@ -195,9 +217,20 @@ public final class LocalCommittee implements AutoCloseable {
 
   /** A free TCP port on 127.0.0.1 (for a node that joins the committee's cluster from outside). */
   static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName(HOST))) {
-      s.setReuseAddress(true);
+    try (ServerSocket s = reservePort()) {
       return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A socket bound to a free port on 127.0.0.1; closing it frees the port for the member. */
+  private static ServerSocket reservePort() {
+    try {
+      ServerSocket s = new ServerSocket();
+      s.setReuseAddress(true);
+      s.bind(new java.net.InetSocketAddress(HOST, 0), 1);
+      return s;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
