@@ -2,13 +2,17 @@ package dev.vigil.storage;
 
 import dev.vigil.storage.Codecs.AttestationValue;
 import dev.vigil.storage.kv.Durability;
+import dev.vigil.storage.kv.KvBatch;
 import dev.vigil.storage.kv.KvColumn;
 import dev.vigil.storage.kv.KvRange;
 import dev.vigil.storage.kv.KvStore;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -28,22 +32,45 @@ public final class AttestationStore {
     this.byDigest = kv.column(VigilDatabase.ATTESTATIONS_BY_DIGEST, Codecs.DIGEST, Codecs.MESSAGE_KEY);
   }
 
+  /** One attestation to store: its message key, digest, and encoded bytes (opaque here). */
+  public record Entry(MessageKey key, Digest digest, byte[] attestation) {
+    public Entry {
+      if (attestation == null || attestation.length == 0) {
+        throw new IllegalArgumentException("attestation for " + key + " is empty");
+      }
+    }
+  }
+
   /**
    * Stores the attestation and its digest index in one atomic write. A later put for the same key
    * replaces it (e.g. one with more signatures); if the digest differs, the old index entry goes.
    */
   public void put(MessageKey key, Digest digest, byte[] attestation) {
-    if (attestation == null || attestation.length == 0) {
-      throw new IllegalArgumentException("attestation for " + key + " is empty");
-    }
-    AttestationValue value = new AttestationValue(digest, attestation.clone());
+    putAll(List.of(new Entry(key, digest, attestation)), batch -> {});
+  }
+
+  /**
+   * Stores attestations and their digest index, with whatever {@code alsoInBatch} adds, in one
+   * atomic (unsynced) write: a round of attestations costs one write, not one each. Each entry
+   * replaces as {@link #put} does, the later of two entries for one key included.
+   */
+  public void putAll(List<Entry> entries, Consumer<KvBatch> alsoInBatch) {
+    List<AttestationValue> values = new ArrayList<>(entries.size());
+    for (Entry e : entries) values.add(new AttestationValue(e.digest(), e.attestation().clone()));
     writes.lock();
     try {
-      Optional<AttestationValue> old = byKey.get(key);
+      // The digest each key has once the entries before it are written (the store's, at first).
+      Map<MessageKey, Optional<Digest>> current = new HashMap<>();
+      for (Entry e : entries) current.computeIfAbsent(e.key(), k -> byKey.get(k).map(AttestationValue::digest));
       kv.write(Durability.UNSYNCED, batch -> {
-        old.filter(o -> !o.digest().equals(digest)).ifPresent(o -> batch.delete(byDigest, o.digest()));
-        batch.put(byKey, key, value);
-        batch.put(byDigest, digest, key);
+        for (int i = 0; i < entries.size(); i++) {
+          Entry e = entries.get(i);
+          current.get(e.key()).filter(d -> !d.equals(e.digest())).ifPresent(d -> batch.delete(byDigest, d));
+          current.put(e.key(), Optional.of(e.digest()));
+          batch.put(byKey, e.key(), values.get(i));
+          batch.put(byDigest, e.digest(), e.key());
+        }
+        alsoInBatch.accept(batch);
       });
     } finally {
       writes.unlock();

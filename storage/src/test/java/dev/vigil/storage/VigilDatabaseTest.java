@@ -55,6 +55,30 @@ class VigilDatabaseTest {
   }
 
   @Test
+  void aRoundOfAttestationsIsOneWriteWithWhatElseTheRoundAdds() {
+    MessageKey a = key(2, 0xaa, 1);
+    MessageKey b = key(2, 0xaa, 2);
+    try (VigilDatabase db = VigilDatabase.open(dir)) {
+      db.attestations().put(a, digest("old a"), bytes("old", 10));
+      db.pendingOwn().put(b, bytes("pending b", 20));
+      db.attestations().putAll(List.of(
+          new AttestationStore.Entry(a, digest("new a"), bytes("new a", 12)),
+          new AttestationStore.Entry(b, digest("b1"), bytes("b1", 14)),
+          new AttestationStore.Entry(b, digest("b2"), bytes("b2", 16))), batch -> db.pendingOwn().remove(batch, b));
+      assertThat(db.attestations().get(a).orElseThrow().bytes()).isEqualTo(bytes("new a", 12));
+      assertThat(db.attestations().get(b).orElseThrow().digest()).isEqualTo(digest("b2"));
+      // Every replaced digest, from the store or from earlier in the same round, leaves the index.
+      assertThat(db.attestations().keyOf(digest("old a"))).isEmpty();
+      assertThat(db.attestations().keyOf(digest("b1"))).isEmpty();
+      assertThat(db.attestations().keyOf(digest("b2"))).contains(b);
+      assertThat(db.attestations().keyOf(digest("new a"))).contains(a);
+      assertThat(db.pendingOwn().get(b)).isEmpty();
+      assertThat(db.attestations().count()).isEqualTo(2);
+      assertThatThrownBy(() -> new AttestationStore.Entry(a, digest("x"), new byte[0])).hasMessageContaining("empty");
+    }
+  }
+
+  @Test
   void attestationsListInKeyOrderAndByEmitter() {
     try (VigilDatabase db = VigilDatabase.open(dir)) {
       List<MessageKey> keys = List.of(key(2, 1, 0), key(2, 1, 1), key(2, 1, 5), key(2, 2, 0), key(5, 1, 3));

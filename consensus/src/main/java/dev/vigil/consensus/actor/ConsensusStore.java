@@ -9,17 +9,19 @@ import dev.vigil.consensus.observation.SignedObservation;
 import dev.vigil.consensus.wire.WireCodec;
 import dev.vigil.signing.Address;
 import dev.vigil.signing.Signer;
+import dev.vigil.storage.AttestationStore;
 import dev.vigil.storage.GuardedSigner;
 import dev.vigil.storage.MessageKey;
 import dev.vigil.storage.PendingObservation;
 import dev.vigil.storage.SigningRecordStore;
 import dev.vigil.storage.StoredAttestation;
 import dev.vigil.storage.VigilDatabase;
-import dev.vigil.storage.kv.Durability;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The consensus side of the node's database: blocking calls, made only on the blocking dispatcher.
@@ -97,22 +99,29 @@ final class ConsensusStore {
   }
 
   /**
-   * One round of writes: attestations (each its own atomic write with its digest index), then in one
-   * batch the new pending own observations and the removal of those that are attested or given up.
-   * Unsynced: the guard's record is what keeps signing safe, and an unsynced write survives a crash
-   * of the process (only a crash of the machine can lose it, and then the observer's cursor, written
-   * after it, is lost with it). A round with attestations ends with one fsync, because they are
-   * served once the round completes, and a disk that fails (turns read-only) loses what was only in
-   * its page cache.
+   * One round of writes, in one atomic batch: the attestations with their digest index, the new
+   * pending own observations (but not those attested in this same round), and the removal of those
+   * that are attested or given up. Unsynced: the guard's record is what keeps signing safe, and an
+   * unsynced write survives a crash of the process (only a crash of the machine can lose it, and
+   * then the observer's cursor, written after it, is lost with it). A round with attestations ends
+   * with one fsync, because they are served once the round completes, and a disk that fails (turns
+   * read-only) loses what was only in its page cache.
    */
   void write(List<Map.Entry<Observation, SignedObservation>> newPending, List<Attestation> attestations, List<MessageId> done) {
-    for (Attestation a : attestations) {
-      db.attestations().put(key(a.messageId()), dev.vigil.storage.Digest.of(a.digest().toBytes()), AttestationCodec.encode(a));
-    }
     if (newPending.isEmpty() && attestations.isEmpty() && done.isEmpty()) return;
-    db.write(Durability.UNSYNCED, batch -> {
-      for (var e : newPending) db.pendingOwn().put(batch, key(e.getKey().messageId()), WireCodec.encodePendingOwn(e.getKey(), e.getValue()));
-      for (Attestation a : attestations) db.pendingOwn().remove(batch, key(a.messageId()));
+    List<AttestationStore.Entry> entries = new ArrayList<>(attestations.size());
+    Set<MessageKey> attested = new HashSet<>();
+    for (Attestation a : attestations) {
+      MessageKey k = key(a.messageId());
+      entries.add(new AttestationStore.Entry(k, dev.vigil.storage.Digest.of(a.digest().toBytes()), AttestationCodec.encode(a)));
+      attested.add(k);
+    }
+    db.attestations().putAll(entries, batch -> {
+      for (var e : newPending) {
+        MessageKey k = key(e.getKey().messageId());
+        if (!attested.contains(k)) db.pendingOwn().put(batch, k, WireCodec.encodePendingOwn(e.getKey(), e.getValue()));
+      }
+      for (MessageKey k : attested) db.pendingOwn().remove(batch, k);
       for (MessageId id : done) db.pendingOwn().remove(batch, key(id));
     });
     if (!attestations.isEmpty()) db.sync();
@@ -124,8 +133,8 @@ final class ConsensusStore {
 
   /**
    * Own observations still pending when the node stopped; unreadable entries are skipped, and
-   * entries whose attestation is stored after all (writes of one round may land out of order) are
-   * dropped from the store.
+   * entries whose attestation is stored after all (written by a version that did not write a round
+   * atomically) are dropped from the store.
    */
   List<Map.Entry<Observation, SignedObservation>> pendingOwn() {
     List<Map.Entry<Observation, SignedObservation>> out = new ArrayList<>();
