@@ -1,5 +1,6 @@
 package dev.vigil.node.cli;
 
+import dev.vigil.consensus.bench.ConsensusBenchmark;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -30,6 +31,12 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--consensus", description = "A local committee attesting messages over a real Pekko cluster.")
   boolean consensus;
+
+  @Option(names = "--consensus-messages", paramLabel = "N", defaultValue = "" + ConsensusBenchmark.DEFAULT_MESSAGES,
+      description = {
+          "Messages each committee of --consensus attests in its measured run (and as many before it, to warm up). Default: ${DEFAULT-VALUE}:",
+          "much shorter runs measure the JIT compiler's start-up work more than the committee."})
+  int consensusMessages;
 
   @Option(names = "--flood", description = {
       "Honest throughput under a flood: members 0..2 of a local committee of 4 attest while member 3 sends invalid signatures,",
@@ -81,6 +88,10 @@ final class BenchCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("vigil bench: --seconds-per-case must be more than 0 and at most 3600, got " + secondsPerCase);
       return Vigil.EXIT_USAGE;
     }
+    if (consensusMessages < 1) {
+      spec.commandLine().getErr().println("vigil bench: --consensus-messages must be at least 1, got " + consensusMessages);
+      return Vigil.EXIT_USAGE;
+    }
     if (floodMessages < 1 || !(floodRate > 0) || floodRounds < 1) {
       spec.commandLine().getErr().println("vigil bench: --flood-messages and --flood-rounds must be at least 1 and --flood-rate more than 0, got "
           + floodMessages + ", " + floodRounds + " and " + floodRate);
@@ -88,7 +99,29 @@ final class BenchCommand implements Callable<Integer> {
     }
     Duration perCase = Duration.ofMillis(Math.max(1, Math.round(secondsPerCase * 1000)));
     var floodSettings = new Benchmarks.Flood(floodMessages, floodRate, floodRounds, floodOutsider);
-    return Benchmarks.run(new Benchmarks.Settings(selected, iterations, dir, perCase, list, floodSettings), Benchmarks.all(),
-        spec.commandLine().getOut(), spec.commandLine().getErr());
+    Runnable restoreLogs = quietLogs();
+    try {
+      return Benchmarks.run(new Benchmarks.Settings(selected, iterations, dir, perCase, list, floodSettings, consensusMessages),
+          Benchmarks.all(), spec.commandLine().getOut(), spec.commandLine().getErr());
+    } finally {
+      restoreLogs.run();
+    }
+  }
+
+  /**
+   * The benchmarks' committees log to stdout, where the figures go: while they run only errors are
+   * logged, unless VIGIL_LOG_LEVEL asks for a level. Returns what puts the levels back.
+   */
+  private static Runnable quietLogs() {
+    if (System.getenv("VIGIL_LOG_LEVEL") != null
+        || !(org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext ctx)) {
+      return () -> {};
+    }
+    var loggers = java.util.List.of(ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME), ctx.getLogger("org.apache.pekko"));
+    var levels = loggers.stream().map(ch.qos.logback.classic.Logger::getLevel).toList();
+    loggers.forEach(l -> l.setLevel(ch.qos.logback.classic.Level.ERROR));
+    return () -> {
+      for (int i = 0; i < loggers.size(); i++) loggers.get(i).setLevel(levels.get(i));
+    };
   }
 }

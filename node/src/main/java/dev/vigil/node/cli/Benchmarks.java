@@ -1,6 +1,7 @@
 package dev.vigil.node.cli;
 
 import com.typesafe.config.ConfigFactory;
+import dev.vigil.consensus.bench.ConsensusBenchmark;
 import dev.vigil.consensus.bench.FloodBenchmark;
 import dev.vigil.signing.Secp256k1Backends;
 import dev.vigil.signing.bench.SigningBenchmark;
@@ -25,9 +26,9 @@ final class Benchmarks {
    * @param dir where the storage benchmark creates (and deletes) its database: the disk it measures
    * @param timePerCase how long each storage case runs at most
    */
-  record Settings(Set<String> selected, int iterations, Path dir, Duration timePerCase, boolean listOnly, Flood flood) {
+  record Settings(Set<String> selected, int iterations, Path dir, Duration timePerCase, boolean listOnly, Flood flood, int consensusMessages) {
     Settings(Set<String> selected, int iterations, Path dir, Duration timePerCase, boolean listOnly) {
-      this(selected, iterations, dir, timePerCase, listOnly, Flood.defaults());
+      this(selected, iterations, dir, timePerCase, listOnly, Flood.defaults(), ConsensusBenchmark.DEFAULT_MESSAGES);
     }
   }
 
@@ -58,7 +59,7 @@ final class Benchmarks {
         new Benchmark("storage", "RocksDB writes and reads, synced and not, and the node's stores",
             direct((s, out) -> out.print(StorageBenchmark.run(s.dir(), s.timePerCase(), StorageBenchmark.DEFAULT_MAX_OPS_PER_CASE)))),
         new Benchmark("consensus", "a local committee attesting over a Pekko cluster",
-            main("dev.vigil.consensus.bench.ConsensusBenchmark")),
+            direct((s, out) -> out.print(ConsensusBenchmark.run(s.consensusMessages())))),
         new Benchmark("flood", "honest throughput and memory while one member floods the others",
             direct((s, out) -> out.print(FloodBenchmark.run(new FloodBenchmark.Settings(s.flood().messages(), s.flood().rate(),
                 s.flood().rounds(), s.flood().outsider(), ConfigFactory.empty()), Secp256k1Backends.preferred())))));

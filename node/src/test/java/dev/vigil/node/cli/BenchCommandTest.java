@@ -60,6 +60,19 @@ class BenchCommandTest {
   }
 
   @Test
+  void theConsensusBenchmarkPrintsRateLatencyAndRatioForBothCommitteesAndReturns() {
+    // Run in this JVM: the benchmark must return (not exit) so that the next one can run.
+    Cli.Run r = Cli.run("bench", "--consensus", "--consensus-messages", "300");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("300 messages per committee").contains("crypto bound/s").contains("ratio");
+    assertThat(r.out().lines().filter(l -> l.matches("^[47] +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9]+% .*"))).hasSize(2);
+
+    Cli.Run bad = Cli.run("bench", "--consensus", "--consensus-messages", "0");
+    assertThat(bad.exit()).isEqualTo(2);
+    assertThat(bad.err()).contains("--consensus-messages must be at least 1, got 0");
+  }
+
+  @Test
   void badIterationsAreAUsageError() {
     Cli.Run r = Cli.run("bench", "--signing", "--iterations", "0");
     assertThat(r.exit()).isEqualTo(2);
