@@ -41,6 +41,8 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 public final class LocalCommittee implements AutoCloseable {
   public static final long COMMITTEE_INDEX = 1;
   private static final String HOST = "127.0.0.1";
+  /** Lowest port picked below the ephemeral range: above the well-known and most services' ports. */
+  private static final int NON_EPHEMERAL_LOW = 20000;
 
   private final int n;
   private final Path baseDir;
@@ -50,9 +52,10 @@ public final class LocalCommittee implements AutoCloseable {
   private final Committee committee;
   private final List<Integer> ports = new ArrayList<>();
   /**
-   * Each member's port stays bound here until it first starts: members that start earlier connect
-   * to the seeds again and again, and each attempt takes an ephemeral port, which could otherwise be
-   * one picked for a later member ("Address already in use").
+   * Each member's port stays bound here until it first starts (or someone else takes it over, see
+   * {@link #releasePort}), so that no other test's free-port pick gets it meanwhile. The ports are
+   * below the kernel's ephemeral range: members that start earlier connect to the seeds again and
+   * again, and each attempt takes an ephemeral port, which must not be one a later member binds.
    */
   private final ServerSocket[] reserved;
   private final List<InMemoryObservationSource> sources = new ArrayList<>();
@@ -191,6 +194,16 @@ public final class LocalCommittee implements AutoCloseable {
     }
   }
 
+  /**
+   * Frees member i's port for a node that plays that member without being started here (e.g. a
+   * {@link RogueNode}), and returns it. Member i must not be running.
+   */
+  public synchronized int releasePort(int i) {
+    if (nodes[i] != null) throw new IllegalStateException("member " + i + " is running on its port");
+    release(i);
+    return ports.get(i);
+  }
+
   private void release(int i) {
     if (reserved[i] == null) return;
     try {
@@ -224,15 +237,48 @@ public final class LocalCommittee implements AutoCloseable {
     }
   }
 
-  /** A socket bound to a free port on 127.0.0.1; closing it frees the port for the member. */
+  /**
+   * A socket bound to a free port on 127.0.0.1, closing which frees the port for its user. Picked
+   * at random below the ephemeral range (/proc/sys/net/ipv4/ip_local_port_range), which outgoing
+   * connections never take; where that range cannot be read or leaves no room, the kernel picks.
+   */
   private static ServerSocket reservePort() {
+    int ephemeralLow = ephemeralLow();
+    var random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; ephemeralLow - NON_EPHEMERAL_LOW >= 1000 && attempt < 200; attempt++) {
+      ServerSocket s = bound(random.nextInt(NON_EPHEMERAL_LOW, ephemeralLow));
+      if (s != null) return s;
+    }
+    ServerSocket s = bound(0);
+    if (s == null) throw new UncheckedIOException(new IOException("no free port on " + HOST));
+    return s;
+  }
+
+  private static int ephemeralLow() {
     try {
-      ServerSocket s = new ServerSocket();
+      String[] range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+      return Integer.parseInt(range[0]);
+    } catch (IOException | RuntimeException unknown) {
+      return 0; // not Linux, or unreadable: let the kernel pick
+    }
+  }
+
+  private static ServerSocket bound(int port) {
+    ServerSocket s = null;
+    try {
+      s = new ServerSocket();
       s.setReuseAddress(true);
-      s.bind(new java.net.InetSocketAddress(HOST, 0), 1);
+      s.bind(new java.net.InetSocketAddress(HOST, port), 1);
       return s;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (IOException inUse) {
+      if (s != null) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // nothing bound
+        }
+      }
+      return null;
     }
   }
 }

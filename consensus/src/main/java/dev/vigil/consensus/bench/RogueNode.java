@@ -36,7 +36,7 @@ public final class RogueNode implements AutoCloseable {
   /** Joins on member {@code index}'s port (that member must not be running). */
   public static RogueNode asMember(LocalCommittee c, int index) {
     if (c.isRunning(index)) throw new IllegalStateException("member " + index + " is running on the port the rogue wants");
-    return join(c, c.port(index));
+    return join(c, c.releasePort(index));
   }
 
   /** Joins on a free port of its own: a node that is no member but reached the cluster. */
