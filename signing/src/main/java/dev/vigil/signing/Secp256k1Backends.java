@@ -44,6 +44,14 @@ public final class Secp256k1Backends {
     return NativeHolder.LOAD.backend() != null;
   }
 
+  /**
+   * How the native backend makes signatures (recoverable signing through JNA, or JNI signing plus a
+   * recovery to find v), or empty when the native library could not load. For benchmarks and logs.
+   */
+  public static Optional<String> nativeSigningPath() {
+    return NativeHolder.LOAD.backend() instanceof NativeSecp256k1 n ? Optional.of(n.signPath().description) : Optional.empty();
+  }
+
   /** Why the native library could not load, or empty when it did. */
   public static Optional<String> nativeLoadFailure() {
     return Optional.ofNullable(NativeHolder.LOAD.failure());
