@@ -7,9 +7,10 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -96,12 +97,22 @@ final class JnaRecoverableSigner {
     final Pointer recid = memory.share(RECID, 4);
   }
 
-  /** Loads once per process; later calls return the same signer or rethrow why it could not load. */
-  static JnaRecoverableSigner shared() {
-    if (Holder.SIGNER == null) {
-      throw new IllegalStateException("recoverable signing through JNA is unavailable: "
-          + Secp256k1Backends.describe(Holder.FAILURE), Holder.FAILURE);
+  /** Why the JNA path could not load; the cause is the original failure. */
+  static final class UnavailableException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    UnavailableException(Throwable cause) {
+      super("recoverable signing through JNA is unavailable: " + Secp256k1Backends.describe(cause), cause);
     }
+  }
+
+  /**
+   * Loads once per process; later calls return the same signer.
+   *
+   * @throws UnavailableException naming why it could not load (the same reason every time)
+   */
+  static JnaRecoverableSigner shared() {
+    if (Holder.SIGNER == null) throw new UnavailableException(Holder.FAILURE);
     return Holder.SIGNER;
   }
 
@@ -124,19 +135,9 @@ final class JnaRecoverableSigner {
   }
 
   private static JnaRecoverableSigner load() throws IOException {
-    String resource = resourcePath();
     Path dir = Path.of(System.getProperty(TMPDIR_PROPERTY, System.getProperty("java.io.tmpdir")));
-    Path file = Files.createTempFile(dir, "vigil-secp256k1-", ".so",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    file.toFile().deleteOnExit();
+    Path file = extract(resourcePath(), dir);
     try {
-      try (InputStream in = JnaRecoverableSigner.class.getClassLoader().getResourceAsStream(resource)) {
-        if (in == null) {
-          throw new IllegalStateException("resource " + resource + " is not on the classpath"
-              + " (it comes with fr.acinq.secp256k1:secp256k1-kmp-jni-jvm-linux)");
-        }
-        Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-      }
       NativeLibrary lib = NativeLibrary.getInstance(file.toAbsolutePath().toString(),
           Map.of(Library.OPTION_OPEN_FLAGS, RTLD_NOW_LOCAL));
       Native.register(Functions.class, lib);
@@ -162,6 +163,27 @@ final class JnaRecoverableSigner {
       Arrays.fill(seed, (byte) 0);
     }
     return new JnaRecoverableSigner(ctx);
+  }
+
+  /** Copies the resource to a new file in {@code dir} that only its owner can read or write. */
+  static Path extract(String resource, Path dir) throws IOException {
+    Path file = Files.createTempFile(dir, "vigil-secp256k1-", ".so",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    file.toFile().deleteOnExit(); // in case loading never gets to unlink it
+    try (InputStream in = JnaRecoverableSigner.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("resource " + resource + " is not on the classpath"
+            + " (it comes with fr.acinq.secp256k1:secp256k1-kmp-jni-jvm-linux)");
+      }
+      // into the file just created: Files.copy(REPLACE_EXISTING) would recreate it with umask permissions
+      try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        in.transferTo(out);
+      }
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(file);
+      throw e;
+    }
+    return file;
   }
 
   /** Where secp256k1-kmp-jni-jvm-linux keeps the .so for this machine. */

@@ -74,7 +74,9 @@ final class NativeSecp256k1 implements Secp256k1 {
         NativeSecp256k1 candidate = new NativeSecp256k1(lib, JnaRecoverableSigner.shared(), reference);
         selfTest(candidate, reference);
         n = candidate;
-      } catch (IllegalStateException | LinkageError e) { // unavailable, or wrong bytes in the self-test
+      } catch (JnaRecoverableSigner.UnavailableException e) {
+        whyNot = Secp256k1Backends.describe(e.getCause());
+      } catch (IllegalStateException | LinkageError e) { // wrong bytes in the self-test, or no JNA classes
         whyNot = Secp256k1Backends.describe(e);
       }
     }

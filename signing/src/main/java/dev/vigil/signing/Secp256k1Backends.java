@@ -139,8 +139,12 @@ public final class Secp256k1Backends {
 
   static String describe(Throwable t) {
     StringBuilder sb = new StringBuilder();
+    String previous = null;
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
       if (c.getMessage() == null && c.getCause() != null) continue; // wrappers such as ExceptionInInitializerError
+      String entry = c.getClass().getName() + (c.getMessage() != null ? ": " + c.getMessage() : "");
+      if (entry.equals(previous)) continue; // JNA rethrows its UnsatisfiedLinkError wrapped in an identical one
+      previous = entry;
       if (sb.length() > 0) sb.append("; caused by ");
       sb.append(c.getClass().getName());
       if (c.getMessage() != null) sb.append(": ").append(c.getMessage());

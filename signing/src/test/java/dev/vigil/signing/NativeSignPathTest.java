@@ -8,7 +8,11 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.vigil.signing.NativeSecp256k1.SignPath;
+import java.io.InputStream;
 import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -17,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
@@ -161,7 +166,22 @@ class NativeSignPathTest {
   }
 
   @Test
-  void theBundledLibraryIsFoundForThisMachine() {
-    assertThat(JnaRecoverableSigner.class.getClassLoader().getResource(JnaRecoverableSigner.resourcePath())).isNotNull();
+  void theLibraryCopyIsOwnerOnlyAndByteForByteTheBundledOne(@TempDir Path dir) throws Exception {
+    String resource = JnaRecoverableSigner.resourcePath();
+    Path copy = JnaRecoverableSigner.extract(resource, dir);
+    assertThat(Files.getPosixFilePermissions(copy)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    try (InputStream in = getClass().getClassLoader().getResourceAsStream(resource)) {
+      assertThat(in).as(resource).isNotNull();
+      assertThat(Files.readAllBytes(copy)).isEqualTo(in.readAllBytes());
+    }
+  }
+
+  @Test
+  void aMissingResourceIsNamedAndLeavesNoFile(@TempDir Path dir) throws Exception {
+    assertThatThrownBy(() -> JnaRecoverableSigner.extract("no/such/libsecp256k1.so", dir))
+        .hasMessageContaining("resource no/such/libsecp256k1.so is not on the classpath");
+    try (var files = Files.list(dir)) {
+      assertThat(files).isEmpty();
+    }
   }
 }
