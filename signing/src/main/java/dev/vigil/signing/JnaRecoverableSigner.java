@@ -34,8 +34,8 @@ final class JnaRecoverableSigner {
   /**
    * {@code SECP256K1_CONTEXT_NONE} (= {@code SECP256K1_FLAGS_TYPE_CONTEXT}, 1): since libsecp256k1
    * 0.2 every context can sign and verify, and the flag only has to carry the context type bit.
-   * Newer headers call the same context {@code SECP256K1_CONTEXT_DEFAULT} (0x201); the library
-   * ignores the upper bits, so 1 is valid for every version that ships in secp256k1-kmp 0.22.
+   * Newer headers call the same context {@code SECP256K1_CONTEXT_DEFAULT} (0x201, the deprecated
+   * SIGN bit included); context creation only requires the type bit, so 1 is valid in both.
    */
   private static final int SECP256K1_CONTEXT_NONE = 1;
 

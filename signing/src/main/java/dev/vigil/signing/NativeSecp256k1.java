@@ -46,7 +46,7 @@ final class NativeSecp256k1 implements Secp256k1 {
   private final JnaRecoverableSigner recoverable;
   private final Secp256k1 fallback;
 
-  NativeSecp256k1(fr.acinq.secp256k1.Secp256k1 lib, JnaRecoverableSigner recoverable, Secp256k1 fallback) {
+  private NativeSecp256k1(fr.acinq.secp256k1.Secp256k1 lib, JnaRecoverableSigner recoverable, Secp256k1 fallback) {
     this.lib = lib;
     this.recoverable = recoverable;
     this.fallback = fallback;
@@ -67,29 +67,33 @@ final class NativeSecp256k1 implements Secp256k1 {
   /** {@code allowRecoverable = false} forces sign-then-recover (tests of that path). */
   static NativeSecp256k1 load(Secp256k1 reference, boolean allowRecoverable) {
     fr.acinq.secp256k1.Secp256k1 lib = loadLibrary();
-    NativeSecp256k1 n = null;
-    String whyNot = "disabled";
-    if (allowRecoverable) {
-      try {
-        NativeSecp256k1 candidate = new NativeSecp256k1(lib, JnaRecoverableSigner.shared(), reference);
-        selfTest(candidate, reference);
-        n = candidate;
-      } catch (JnaRecoverableSigner.UnavailableException e) {
-        whyNot = Secp256k1Backends.describe(e.getCause());
-      } catch (IllegalStateException | LinkageError e) { // wrong bytes in the self-test, or no JNA classes
-        whyNot = Secp256k1Backends.describe(e);
-      }
-    }
-    if (n == null) {
-      n = new NativeSecp256k1(lib, null, reference);
+    if (!allowRecoverable) {
+      NativeSecp256k1 n = new NativeSecp256k1(lib, null, reference);
       selfTest(n, reference);
-      if (allowRecoverable) {
-        LOG.info("native libsecp256k1 signs with {} ({}); recoverable signing through JNA is unavailable: {}",
-            SignPath.SIGN_THEN_RECOVER.description, "same signatures, one extra recovery per signature", whyNot);
-      }
-    } else {
-      LOG.info("native libsecp256k1 signs with {}", SignPath.RECOVERABLE.description);
+      return n;
     }
+    String whyNot;
+    boolean wrongBytes = false;
+    try {
+      NativeSecp256k1 n = new NativeSecp256k1(lib, JnaRecoverableSigner.shared(), reference);
+      selfTest(n, reference);
+      LOG.info("native libsecp256k1 signs with {}", SignPath.RECOVERABLE.description);
+      return n;
+    } catch (JnaRecoverableSigner.UnavailableException e) {
+      whyNot = Secp256k1Backends.describe(e.getCause());
+    } catch (LinkageError e) { // JNA's classes are not on the classpath
+      whyNot = Secp256k1Backends.describe(e);
+    } catch (IllegalStateException e) { // the self-test: loaded, but gives other bytes than the reference
+      whyNot = Secp256k1Backends.describe(e);
+      wrongBytes = true;
+    }
+    NativeSecp256k1 n = new NativeSecp256k1(lib, null, reference);
+    selfTest(n, reference);
+    String message = "native libsecp256k1 signs with {} (same signatures, one extra recovery per signature);"
+        + " recoverable signing through JNA is unavailable: {}";
+    // a library that loads but signs differently is a defect worth a warning; a missing JNA is not
+    if (wrongBytes) LOG.warn(message, SignPath.SIGN_THEN_RECOVER.description, whyNot);
+    else LOG.info(message, SignPath.SIGN_THEN_RECOVER.description, whyNot);
     return n;
   }
 
