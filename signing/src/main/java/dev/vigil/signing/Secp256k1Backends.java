@@ -44,6 +44,14 @@ public final class Secp256k1Backends {
     return NativeHolder.LOAD.backend() != null;
   }
 
+  /**
+   * How the native backend makes signatures (recoverable signing through JNA, or JNI signing plus a
+   * recovery to find v), or empty when the native library could not load. For benchmarks and logs.
+   */
+  public static Optional<String> nativeSigningPath() {
+    return NativeHolder.LOAD.backend() instanceof NativeSecp256k1 n ? Optional.of(n.signPath().description) : Optional.empty();
+  }
+
   /** Why the native library could not load, or empty when it did. */
   public static Optional<String> nativeLoadFailure() {
     return Optional.ofNullable(NativeHolder.LOAD.failure());
@@ -131,8 +139,12 @@ public final class Secp256k1Backends {
 
   static String describe(Throwable t) {
     StringBuilder sb = new StringBuilder();
+    String previous = null;
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
       if (c.getMessage() == null && c.getCause() != null) continue; // wrappers such as ExceptionInInitializerError
+      String entry = c.getClass().getName() + (c.getMessage() != null ? ": " + c.getMessage() : "");
+      if (entry.equals(previous)) continue; // JNA rethrows its UnsatisfiedLinkError wrapped in an identical one
+      previous = entry;
       if (sb.length() > 0) sb.append("; caused by ");
       sb.append(c.getClass().getName());
       if (c.getMessage() != null) sb.append(": ").append(c.getMessage());

@@ -8,7 +8,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The signing module's boundaries (ARCHITECTURE.md): no Pekko, no RocksDB, JNI behind one class. */
+/** The signing module's boundaries (ARCHITECTURE.md): no Pekko, no RocksDB, JNI and JNA each behind one class. */
 class SigningBoundariesTest {
   static {
     // package names of dependencies are enough here; resolving all of Bouncy Castle takes seconds
@@ -28,6 +28,14 @@ class SigningBoundariesTest {
   void onlyTheNativeBackendTouchesLibsecp256k1() {
     noClasses().that().doNotHaveFullyQualifiedName(NativeSecp256k1.class.getName())
         .should().dependOnClassesThat().resideInAnyPackage("fr.acinq..")
+        .check(MAIN);
+  }
+
+  @Test
+  void onlyTheRecoverableSignerTouchesJna() {
+    // the class and its nested ones (the direct-mapped functions, the per-thread scratch)
+    noClasses().that().haveNameNotMatching(java.util.regex.Pattern.quote(JnaRecoverableSigner.class.getName()) + "(\\$.*)?")
+        .should().dependOnClassesThat().resideInAnyPackage("com.sun.jna..")
         .check(MAIN);
   }
 

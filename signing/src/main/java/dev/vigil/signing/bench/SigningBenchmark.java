@@ -72,6 +72,7 @@ public final class SigningBenchmark {
       Result nat = results.get(1);
       out.append(String.format(Locale.ROOT, "native vs bouncycastle: sign %.1fx, recover %.1fx faster%n",
           bc.signMicros() / nat.signMicros(), bc.recoverMicros() / nat.recoverMicros()));
+      out.append("native signs with ").append(Secp256k1Backends.nativeSigningPath().orElse("?")).append('\n');
     } else {
       out.append("native: unavailable (").append(Secp256k1Backends.nativeLoadFailure().orElse("?")).append(")\n");
     }
