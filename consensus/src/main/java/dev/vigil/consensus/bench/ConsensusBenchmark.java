@@ -46,7 +46,7 @@ public final class ConsensusBenchmark {
   /**
    * Messages per measured run. A run of 2000 lasts under a second, and C2 compiler threads took
    * about a fifth of the CPU in it (4 members, 2 cores), still compiling the node's code after an
-   * equal warm-up; at 20000 they take under a tenth, and a node runs for days.
+   * equal warm-up; a node runs for days.
    */
   public static final int DEFAULT_MESSAGES = 20_000;
 
@@ -175,10 +175,11 @@ public final class ConsensusBenchmark {
         }).build(), "bench-subscriber", Props.empty());
         system.tell(new ConsensusActor.Subscribe(sub));
       }
-      // Warm-up (JIT, connections), then the measured run, each with its own emitter. As long as the
-      // run: after a warm-up of a fifth of it, C2 compiler threads still took ~16% of the process's
-      // CPU during the run (4 members on 2 cores), which is start-up cost, not steady throughput.
-      int warmUp = Integer.getInteger("vigil.bench.warmup", Math.max(1000, messages));
+      // Warm-up (JIT, connections), then the measured run, each with its own emitter. Three times as
+      // long as the run: C2 keeps compiling the node's code for a long while (4 members, 2 cores,
+      // 20000 messages: its threads took ~16% of the run's CPU after a warm-up of a fifth of the run,
+      // ~9% after one as long, ~5% after three times), and that is start-up cost, not steady throughput.
+      int warmUp = Integer.getInteger("vigil.bench.warmup", Math.max(1000, 3 * messages));
       feedAndWait(c, Observations.generate(warmUp, 7 + n, 64), count, complete, n);
       attestedAt.clear();
       holders.clear();
