@@ -1,6 +1,7 @@
 package dev.vigil.consensus.aggregation;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the aggregation state machine counted so far. Per-member lists are indexed by signer index;
@@ -33,6 +34,10 @@ import java.util.List;
  * @param unseenBytesBySigner body bytes of those (at most max-unseen-bytes-per-peer)
  * @param unseenPeakBySigner the most such messages member i ever had at once
  * @param suspects members suspect now
+ * @param attestedByChain attestations formed here from a quorum, by emitter chain (they sum to
+ *     {@code attested})
+ * @param attestedFromPeersByChain attestations received whole from peers, by emitter chain (they
+ *     sum to {@code attestedFromPeers})
  */
 public record AggregationStats(
     long attested,
@@ -58,7 +63,9 @@ public record AggregationStats(
     List<Long> unseenBySigner,
     List<Long> unseenBytesBySigner,
     List<Long> unseenPeakBySigner,
-    List<Integer> suspects) {
+    List<Integer> suspects,
+    Map<Integer, Long> attestedByChain,
+    Map<Integer, Long> attestedFromPeersByChain) {
 
   public AggregationStats {
     acceptedBySigner = List.copyOf(acceptedBySigner);
@@ -71,9 +78,11 @@ public record AggregationStats(
     unseenBytesBySigner = List.copyOf(unseenBytesBySigner);
     unseenPeakBySigner = List.copyOf(unseenPeakBySigner);
     suspects = List.copyOf(suspects);
+    attestedByChain = Map.copyOf(attestedByChain);
+    attestedFromPeersByChain = Map.copyOf(attestedFromPeersByChain);
   }
 
-  /** Without the flood counters (per-member lists of zeros), the shape callers built before. */
+  /** Without the flood counters (per-member lists of zeros) and the per-chain counts, the shape callers built before. */
   public AggregationStats(long attested, long attestedFromPeers, long gaveUp, long pendingLocal, long pendingUnseen, long wrongCommittee,
       long notMember, long invalidSignatures, long duplicates, long late, long unseenCapDropped, long invalidAttestations,
       long conflictsWithLocal, long signRefused, List<Long> acceptedBySigner, List<Long> impersonationsBySigner,
@@ -81,7 +90,7 @@ public record AggregationStats(
     this(attested, attestedFromPeers, gaveUp, pendingLocal, pendingUnseen, wrongCommittee, notMember, invalidSignatures, duplicates, late,
         unseenCapDropped, invalidAttestations, conflictsWithLocal, signRefused, acceptedBySigner, impersonationsBySigner,
         equivocationsBySigner, capDroppedBySigner, zeros(acceptedBySigner.size()), zeros(acceptedBySigner.size()),
-        zeros(acceptedBySigner.size()), zeros(acceptedBySigner.size()), zeros(acceptedBySigner.size()), List.of());
+        zeros(acceptedBySigner.size()), zeros(acceptedBySigner.size()), zeros(acceptedBySigner.size()), List.of(), Map.of(), Map.of());
   }
 
   private static List<Long> zeros(int n) {

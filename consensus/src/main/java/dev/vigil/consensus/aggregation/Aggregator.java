@@ -65,6 +65,8 @@ public final class Aggregator {
 
   private long attested, attestedFromPeers, gaveUp, wrongCommittee, notMember, invalidSignatures, duplicates, late,
       unseenCapDropped, invalidAttestations, conflictsWithLocal, signRefused;
+  /** Per emitter chain: attestations formed here [0] and received whole from peers [1]. */
+  private final java.util.SortedMap<Integer, long[]> attestedByChain = new java.util.TreeMap<>();
   private final long[] acceptedBySigner, impersonationsBySigner, equivocationsBySigner, capDroppedBySigner, invalidBySigner,
       suspectDroppedBySigner;
 
@@ -514,6 +516,7 @@ public final class Aggregator {
       }
     }
     attestedFromPeers++;
+    attestedByChain.computeIfAbsent(attestation.messageId().emitterChain(), c -> new long[2])[1]++;
     Done d = new Done(attestation, digest, n, nowMillis);
     for (GuardianSignature gs : attestation.signatures()) if (gs.signerIndex() < n) d.signedBy.set(gs.signerIndex());
     sendTo.clear(self);
@@ -599,7 +602,16 @@ public final class Aggregator {
         invalidSignatures, duplicates, late, unseenCapDropped, invalidAttestations, conflictsWithLocal, signRefused,
         boxed(acceptedBySigner), boxed(impersonationsBySigner), boxed(equivocationsBySigner), boxed(capDroppedBySigner),
         boxed(invalidBySigner), boxed(suspectDroppedBySigner), Arrays.stream(unseenBySigner).asLongStream().boxed().toList(),
-        boxed(unseenBytesBySigner), boxed(unseenPeakBySigner), java.util.stream.IntStream.range(0, n).filter(i -> suspect[i]).boxed().toList());
+        boxed(unseenBytesBySigner), boxed(unseenPeakBySigner), java.util.stream.IntStream.range(0, n).filter(i -> suspect[i]).boxed().toList(),
+        byChain(0), byChain(1));
+  }
+
+  private Map<Integer, Long> byChain(int origin) {
+    Map<Integer, Long> out = new HashMap<>();
+    attestedByChain.forEach((chain, counts) -> {
+      if (counts[origin] > 0) out.put(chain, counts[origin]);
+    });
+    return out;
   }
 
   // ---------------------------------------------------------------- internals
@@ -615,6 +627,7 @@ public final class Aggregator {
     Attestation a = Attestation.v1(committee.index(), sigs, p.local.body());
     pending.remove(p.id);
     attested++;
+    attestedByChain.computeIfAbsent(p.id.emitterChain(), c -> new long[2])[0]++;
     Done d = new Done(a, p.localDigest, n, nowMillis);
     for (int i = 0; i < n; i++) {
       if (matches(p.bySigner[i], p.localDigest) || matches(p.inFlight[i], p.localDigest) || matches(p.spare[i], p.localDigest)) {

@@ -101,6 +101,9 @@ class AggregatorTest {
     assertThat(agg.onTick(1010)).as("the member whose signature is missing gets it after the delay")
         .containsExactly(new Decision.SendAttestation(a.attestation(), 3));
     assertThat(agg.onTick(5000)).isEmpty();
+    assertThat(agg.stats().attestedByChain()).as("counted under its emitter chain, for the metrics")
+        .containsExactly(java.util.Map.entry(o.messageId().emitterChain(), 1L));
+    assertThat(agg.stats().attestedFromPeersByChain()).isEmpty();
   }
 
   /** As decoded from the wire: the digest is not computed yet. */
@@ -352,6 +355,8 @@ class AggregatorTest {
     assertThat(agg.stats().invalidAttestations()).isEqualTo(1);
     List<Decision> ds = agg.onPeerAttestationVerified(a, true, 0);
     assertThat(ds).singleElement().isInstanceOfSatisfying(Decision.Attested.class, x -> assertThat(x.store()).isTrue());
+    assertThat(agg.stats().attestedFromPeersByChain()).containsExactly(java.util.Map.entry(o.messageId().emitterChain(), 1L));
+    assertThat(agg.stats().attestedByChain()).isEmpty();
     assertThat(agg.onPeerAttestation(a, 0)).as("already held").isEmpty();
     // Our own late observation then signs nothing.
     assertThat(agg.onLocalObservation(o, -1, 1)).isEmpty();

@@ -77,8 +77,12 @@ final class MetricsBridge {
       for (long i = 0; i < d; i++) metrics.participation(m, NodeMetrics.Participation.SIGNED);
     }
     if (received > 0) metrics.signaturesReceived(received);
-    // attestations: formed here vs received whole; chain label 0 = all chains (stats are not per chain)
-    for (long i = delta("attested", a.attested()); i > 0; i--) metrics.attestation(0, true);
-    for (long i = delta("attestedFromPeers", a.attestedFromPeers()); i > 0; i--) metrics.attestation(0, false);
+    // attestations by emitter chain: formed here vs received whole
+    a.attestedByChain().forEach((chain, total) -> {
+      for (long i = delta("attested:" + chain, total); i > 0; i--) metrics.attestation(chain, true);
+    });
+    a.attestedFromPeersByChain().forEach((chain, total) -> {
+      for (long i = delta("attestedFromPeers:" + chain, total); i > 0; i--) metrics.attestation(chain, false);
+    });
   }
 }

@@ -97,11 +97,25 @@ class DevnetEndToEndIT {
           e = dev.vigil.node.metrics.PrometheusText.parse(http.send(HttpRequest.newBuilder(metrics).GET().build(),
               HttpResponse.BodyHandlers.ofString()).body());
         } while ((e.samples().getOrDefault("vigil_signatures_sent_total", 0.0) == 0
-            || (g != 3 && e.samples().getOrDefault("vigil_signatures_received_total", 0.0) == 0)) && System.nanoTime() < deadline);
+            || (g != 3 && e.samples().getOrDefault("vigil_signatures_received_total", 0.0) == 0)
+            || attestationsOf(e, Devnet.CHAIN_A) == 0 || attestationsOf(e, Devnet.CHAIN_B) == 0) && System.nanoTime() < deadline);
         assertThat(e.value("vigil_signatures_sent_total")).as("guardian %d signatures sent", g).isPositive().isLessThanOrEqualTo(ids.size());
         if (g != 3) assertThat(e.value("vigil_signatures_received_total")).as("guardian %d signatures received", g).isPositive();
+        // attestations counted under the chain each message came from, formed here or received whole
+        assertThat(attestationsOf(e, Devnet.CHAIN_A)).as("guardian %d attestations from chain %d", g, Devnet.CHAIN_A).isPositive();
+        assertThat(attestationsOf(e, Devnet.CHAIN_B)).as("guardian %d attestations from chain %d", g, Devnet.CHAIN_B).isPositive();
+        assertThat(e.samples().keySet()).as("guardian %d: no attestation under a chain that sent none", g)
+            .filteredOn(k -> k.startsWith("vigil_attestations_total{"))
+            .allMatch(k -> k.contains("chain=\"" + Devnet.CHAIN_A + "\"") || k.contains("chain=\"" + Devnet.CHAIN_B + "\""));
       }
     }
+  }
+
+  /** vigil_attestations_total of one emitter chain, local and from peers together. */
+  private static double attestationsOf(dev.vigil.node.metrics.PrometheusText.Exposition e, int chain) {
+    return e.samples().entrySet().stream()
+        .filter(s -> s.getKey().startsWith("vigil_attestations_total{") && s.getKey().contains("chain=\"" + chain + "\""))
+        .mapToDouble(java.util.Map.Entry::getValue).sum();
   }
 
   private static String awaitAttestation(HttpClient http, ObjectMapper json, URI api, MessageId id) throws Exception {
