@@ -43,7 +43,7 @@ final class NodeSettingsLoader {
   private static final String INLINE_PASSWORD = ROOT + ".key.password";
   /** Other modules' sections under vigil; anything else there is a typo. */
   private static final Set<String> MODULES = Set.of("node", "consensus", "storage", "signing");
-  private static final Set<String> RPC_SCHEMES = Set.of("http", "https", "ws", "wss");
+  private static final Set<String> RPC_SCHEMES = Set.of("http", "https");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Pattern CHAIN_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
   // Pekko's rule for actor system names
@@ -361,8 +361,9 @@ final class NodeSettingsLoader {
         // reported below
       }
       if (u == null || u.getScheme() == null || !RPC_SCHEMES.contains(u.getScheme().toLowerCase()) || u.getHost() == null) {
-        r.problem(p, "expected an http, https, ws or wss URL such as http://127.0.0.1:8545, got " + r.describe(p, list.get(i)),
-            list.get(i));
+        boolean ws = u != null && u.getScheme() != null && u.getScheme().toLowerCase().startsWith("ws");
+        r.problem(p, "expected an http or https URL such as http://127.0.0.1:8545" + (ws ? " (the observer polls over HTTP JSON-RPC;"
+            + " use the node's HTTP endpoint instead of its websocket)" : "") + ", got " + r.describe(p, list.get(i)), list.get(i));
         ok = false;
         continue;
       }

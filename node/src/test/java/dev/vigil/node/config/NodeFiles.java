@@ -37,7 +37,7 @@ final class NodeFiles {
           chains {
             alpha {
               id = 1
-              rpc-urls = ["http://127.0.0.1:8545", "ws://127.0.0.1:8546/ws"]
+              rpc-urls = ["http://127.0.0.1:8545", "http://127.0.0.1:8546/backup"]
               core-address = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
             }
             beta {

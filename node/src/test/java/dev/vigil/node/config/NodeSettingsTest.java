@@ -48,7 +48,7 @@ class NodeSettingsTest {
 
     assertThat(s.chains()).extracting(ChainSettings::name).containsExactly("alpha", "beta");
     ChainSettings alpha = s.chain(1).orElseThrow();
-    assertThat(alpha.rpcUrls()).containsExactly(URI.create("http://127.0.0.1:8545"), URI.create("ws://127.0.0.1:8546/ws"));
+    assertThat(alpha.rpcUrls()).containsExactly(URI.create("http://127.0.0.1:8545"), URI.create("http://127.0.0.1:8546/backup"));
     assertThat(alpha.coreAddress().toChecksumHex()).isEqualTo("0x5FbDB2315678afecb367f032d93F642f64180aa3");
     // chain-defaults from reference.conf
     assertThat(alpha.finality()).isEqualTo(new Finality.Tags());
