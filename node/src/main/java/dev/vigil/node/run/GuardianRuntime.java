@@ -145,7 +145,8 @@ public final class GuardianRuntime implements AutoCloseable {
       for (ChainSettings c : s.chains()) {
         ChainHealth h = new ChainHealth(c.id(), c.name());
         health.put(c.id(), h);
-        ChainReader reader = new ChainReader(c.id(), c.rpcUrls().get(0).toString(), c.coreAddress().toHex(), c.rpcTimeout());
+        ChainReader reader = new ChainReader(c.id(), c.rpcUrls().stream().map(java.net.URI::toString).toList(), c.coreAddress().toHex(),
+            c.rpcTimeout(), ChainReader.DEFAULT_BACK_TO_PREFERRED);
         ObserverCore core = new ObserverCore(reader, c.finality(), new StoredCursors(db.cursors()), c.startBlock(),
             c.maxBlockRange());
         cores.put(c.id(), core);

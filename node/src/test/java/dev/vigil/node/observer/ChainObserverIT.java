@@ -106,6 +106,38 @@ class ChainObserverIT {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void aSecondEndpointTakesOverWhileTheFirstAnswersGarbageAndTheFirstIsUsedAgainOnceItWorks() throws Exception {
+    try (FaultyRpcProxy first = FaultyRpcProxy.start(chain.rpcUrl())) {
+      first.mode(FaultyRpcProxy.Mode.GARBAGE);
+      long start = chain.anvil().web3j().ethBlockNumber().send().getBlockNumber().longValue() + 1;
+      ChainReader reader = new ChainReader(3, List.of(first.url(), chain.rpcUrl()), chain.coreAddress(), Duration.ofSeconds(1),
+          Duration.ofSeconds(2));
+      ObserverCore core = new ObserverCore(reader, new Finality.Tags(), new ObserverCoreIT.MemoryCursors(), start, 1000);
+      ConcurrentLinkedQueue<Observation> handed = new ConcurrentLinkedQueue<>();
+      ChainHealth health = new ChainHealth(3, "chain-3");
+      testKit.spawn(ChainObserver.create(core, obs -> {
+        handed.addAll(obs);
+        return CompletableFuture.completedFuture(null);
+      }, new ChainObserver.Settings(Duration.ofMillis(100), Duration.ofMillis(400)), health));
+
+      byte[] payload = "past a broken preferred endpoint".getBytes(StandardCharsets.UTF_8);
+      chain.client(1).publishMessage(chain.coreAddress(), 1, payload, 200);
+      await(() -> !handed.isEmpty(), "the message through the second endpoint while the first answers garbage");
+      assertThat(handed).singleElement().satisfies(o -> assertThat(o.body().payload()).isEqualTo(payload));
+      assertThat(health.snapshot().rpcErrors()).as("the garbage that moved it to the second endpoint").isPositive();
+
+      first.mode(FaultyRpcProxy.Mode.PASS);
+      long before = first.requests();
+      await(() -> first.requests() >= before + 10, "the reader to read from the preferred endpoint again");
+      await(() -> reader.endpoint().startsWith("endpoint 1 of 2"), "the preferred endpoint to stay in use once it works");
+      byte[] second = "through the preferred endpoint again".getBytes(StandardCharsets.UTF_8);
+      chain.client(1).publishMessage(chain.coreAddress(), 1, second, 200);
+      await(() -> handed.size() == 2, "the second message");
+      assertThat(reader.endpoint()).as("shown without its path").startsWith("endpoint 1 of 2 (http://127.0.0.1:").endsWith("/…)");
+    }
+  }
+
   static void await(BooleanSupplier condition, String what) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (!condition.getAsBoolean()) {
