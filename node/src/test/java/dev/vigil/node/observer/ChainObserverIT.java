@@ -51,13 +51,8 @@ class ChainObserverIT {
       proxy.mode(fault);
       long start = chain.anvil().web3j().ethBlockNumber().send().getBlockNumber().longValue() + 1;
       ChainReader reader = new ChainReader(3, proxy.url(), chain.coreAddress(), Duration.ofSeconds(1));
-      ObserverCore core = new ObserverCore(reader, new Finality.Tags(), new ObserverCoreIT.MemoryCursors(), start, 1000);
-      ConcurrentLinkedQueue<Observation> handed = new ConcurrentLinkedQueue<>();
       ChainHealth health = new ChainHealth(3, "chain-3");
-      testKit.spawn(ChainObserver.create(core, obs -> {
-        handed.addAll(obs);
-        return CompletableFuture.completedFuture(null);
-      }, new ChainObserver.Settings(Duration.ofMillis(100), Duration.ofMillis(400)), health));
+      ConcurrentLinkedQueue<Observation> handed = observe(reader, start, health);
 
       byte[] payload = ("through " + fault).getBytes(StandardCharsets.UTF_8);
       chain.client(1).publishMessage(chain.coreAddress(), 1, payload, 200);
@@ -82,13 +77,8 @@ class ChainObserverIT {
       long start = chain.anvil().web3j().ethBlockNumber().send().getBlockNumber().longValue() + 1;
       proxy.mode(FaultyRpcProxy.Mode.LAG);
       ChainReader reader = new ChainReader(3, proxy.url(), chain.coreAddress(), Duration.ofSeconds(1));
-      ObserverCore core = new ObserverCore(reader, new Finality.Tags(), new ObserverCoreIT.MemoryCursors(), start, 1000);
-      ConcurrentLinkedQueue<Observation> handed = new ConcurrentLinkedQueue<>();
       ChainHealth health = new ChainHealth(3, "chain-3");
-      testKit.spawn(ChainObserver.create(core, obs -> {
-        handed.addAll(obs);
-        return CompletableFuture.completedFuture(null);
-      }, new ChainObserver.Settings(Duration.ofMillis(100), Duration.ofMillis(400)), health));
+      ConcurrentLinkedQueue<Observation> handed = observe(reader, start, health);
       await(() -> health.snapshot().head() >= 0, "a first successful poll through the lagging endpoint");
       long frozen = health.snapshot().head();
 
@@ -113,13 +103,8 @@ class ChainObserverIT {
       long start = chain.anvil().web3j().ethBlockNumber().send().getBlockNumber().longValue() + 1;
       ChainReader reader = new ChainReader(3, List.of(first.url(), chain.rpcUrl()), chain.coreAddress(), Duration.ofSeconds(1),
           Duration.ofSeconds(2));
-      ObserverCore core = new ObserverCore(reader, new Finality.Tags(), new ObserverCoreIT.MemoryCursors(), start, 1000);
-      ConcurrentLinkedQueue<Observation> handed = new ConcurrentLinkedQueue<>();
       ChainHealth health = new ChainHealth(3, "chain-3");
-      testKit.spawn(ChainObserver.create(core, obs -> {
-        handed.addAll(obs);
-        return CompletableFuture.completedFuture(null);
-      }, new ChainObserver.Settings(Duration.ofMillis(100), Duration.ofMillis(400)), health));
+      ConcurrentLinkedQueue<Observation> handed = observe(reader, start, health);
 
       byte[] payload = "past a broken preferred endpoint".getBytes(StandardCharsets.UTF_8);
       chain.client(1).publishMessage(chain.coreAddress(), 1, payload, 200);
@@ -136,6 +121,17 @@ class ChainObserverIT {
       await(() -> handed.size() == 2, "the second message");
       assertThat(reader.endpoint()).as("shown without its path").startsWith("endpoint 1 of 2 (http://127.0.0.1:").endsWith("/…)");
     }
+  }
+
+  /** Starts an observer actor on {@code reader} from block {@code start}; what it hands over lands in the queue. */
+  static ConcurrentLinkedQueue<Observation> observe(ChainReader reader, long start, ChainHealth health) {
+    ObserverCore core = new ObserverCore(reader, new Finality.Tags(), new ObserverCoreIT.MemoryCursors(), start, 1000);
+    ConcurrentLinkedQueue<Observation> handed = new ConcurrentLinkedQueue<>();
+    testKit.spawn(ChainObserver.create(core, obs -> {
+      handed.addAll(obs);
+      return CompletableFuture.completedFuture(null);
+    }, new ChainObserver.Settings(Duration.ofMillis(100), Duration.ofMillis(400)), health));
+    return handed;
   }
 
   static void await(BooleanSupplier condition, String what) throws InterruptedException {
