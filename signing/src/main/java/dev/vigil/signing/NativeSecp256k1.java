@@ -133,13 +133,7 @@ final class NativeSecp256k1 implements Secp256k1 {
   public Signature sign(byte[] digest32, PrivateKey key) {
     Secp256k1.checkDigest(digest32);
     if (recoverable == null) return signThenRecover(digest32, key);
-    byte[] d = key.toBytes();
-    byte[] compact65;
-    try {
-      compact65 = recoverable.sign(digest32, d);
-    } finally {
-      Arrays.fill(d, (byte) 0);
-    }
+    byte[] compact65 = withKeyBytes(key, d -> recoverable.sign(digest32, d));
     return fromRecoverable(compact65, () -> fallback.sign(digest32, key));
   }
 
@@ -158,13 +152,7 @@ final class NativeSecp256k1 implements Secp256k1 {
 
   private Signature signThenRecover(byte[] digest32, PrivateKey key) {
     byte[] pub = publicKey(key);
-    byte[] d = key.toBytes();
-    byte[] compact;
-    try {
-      compact = lib.sign(digest32, d);
-    } finally {
-      Arrays.fill(d, (byte) 0);
-    }
+    byte[] compact = withKeyBytes(key, d -> lib.sign(digest32, d));
     BigInteger r = new BigInteger(1, compact, 0, 32);
     int v;
     if (Arrays.equals(recoverOrNull(compact, digest32, 0), pub)) {
@@ -186,13 +174,7 @@ final class NativeSecp256k1 implements Secp256k1 {
   public byte[] publicKey(PrivateKey key) {
     byte[] cached = key.cachedPublicKey();
     if (cached != null) return cached.clone();
-    byte[] d = key.toBytes();
-    byte[] pub;
-    try {
-      pub = strip04(lib.pubkeyCreate(d));
-    } finally {
-      Arrays.fill(d, (byte) 0);
-    }
+    byte[] pub = withKeyBytes(key, d -> strip04(lib.pubkeyCreate(d)));
     key.cachePublicKey(pub);
     return pub.clone();
   }
@@ -215,6 +197,16 @@ final class NativeSecp256k1 implements Secp256k1 {
       return strip04(lib.ecdsaRecover(compact64, digest32, recId));
     } catch (Secp256k1Exception noKey) {
       return null; // r is not an x coordinate, or the recovered point is at infinity
+    }
+  }
+
+  /** {@code use} applied to a copy of the key's bytes, which is wiped afterwards. */
+  private static <T> T withKeyBytes(PrivateKey key, java.util.function.Function<byte[], T> use) {
+    byte[] d = key.toBytes();
+    try {
+      return use.apply(d);
+    } finally {
+      Arrays.fill(d, (byte) 0);
     }
   }
 

@@ -34,7 +34,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--consensus-messages", paramLabel = "N", defaultValue = "" + ConsensusBenchmark.DEFAULT_MESSAGES,
       description = {
-          "Messages each committee of --consensus attests in its measured run (and as many before it, to warm up). Default: ${DEFAULT-VALUE}:",
+          "Messages each committee of --consensus attests in its measured run (and three times as many before it, to warm up).",
+          "Default: ${DEFAULT-VALUE}:",
           "much shorter runs measure the JIT compiler's start-up work more than the committee."})
   int consensusMessages;
 
