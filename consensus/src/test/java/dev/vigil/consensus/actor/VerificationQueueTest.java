@@ -3,7 +3,7 @@ package dev.vigil.consensus.actor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.consensus.aggregation.Priority;
-import dev.vigil.consensus.bench.Observations;
+import dev.vigil.consensus.testing.Observations;
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.consensus.observation.SignedObservation;
 import dev.vigil.consensus.testing.TestCommittee;

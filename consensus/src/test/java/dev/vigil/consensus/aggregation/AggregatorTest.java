@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.Body;
 import dev.vigil.consensus.attestation.GuardianSignature;
-import dev.vigil.consensus.bench.Observations;
+import dev.vigil.consensus.testing.Observations;
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.consensus.observation.SignedObservation;
 import dev.vigil.consensus.testing.TestCommittee;

@@ -8,7 +8,7 @@ import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.AttestationVerifier;
 import dev.vigil.consensus.attestation.CommitteeHistory;
 import dev.vigil.consensus.attestation.Verdict;
-import dev.vigil.consensus.bench.LocalCommittee;
+import dev.vigil.consensus.testing.LocalCommittee;
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.signing.Secp256k1Backends;
 import java.time.Duration;

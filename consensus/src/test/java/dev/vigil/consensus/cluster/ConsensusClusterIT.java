@@ -4,8 +4,8 @@ import static dev.vigil.consensus.cluster.ClusterFixture.assertAllAttested;
 import static dev.vigil.consensus.cluster.ClusterFixture.await;
 import static dev.vigil.consensus.cluster.ClusterFixture.storedCount;
 
-import dev.vigil.consensus.bench.LocalCommittee;
-import dev.vigil.consensus.bench.Observations;
+import dev.vigil.consensus.testing.LocalCommittee;
+import dev.vigil.consensus.testing.Observations;
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.signing.Secp256k1Backends;
 import java.nio.file.Path;

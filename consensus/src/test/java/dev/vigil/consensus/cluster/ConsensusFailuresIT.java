@@ -5,8 +5,8 @@ import static dev.vigil.consensus.cluster.ClusterFixture.await;
 import static dev.vigil.consensus.cluster.ClusterFixture.storedCount;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.consensus.bench.LocalCommittee;
-import dev.vigil.consensus.bench.Observations;
+import dev.vigil.consensus.testing.LocalCommittee;
+import dev.vigil.consensus.testing.Observations;
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.signing.Secp256k1Backends;
 import java.nio.file.Path;

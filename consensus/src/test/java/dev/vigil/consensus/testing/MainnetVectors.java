@@ -2,18 +2,12 @@ package dev.vigil.consensus.testing;
 
 import dev.vigil.consensus.attestation.Committee;
 import dev.vigil.consensus.attestation.Digest;
-import dev.vigil.signing.Address;
-import dev.vigil.signing.Hex;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.vigil.signing.testing.Vectors;
 import java.util.List;
 
 /**
- * The shared Wormhole mainnet vectors (real VAAs and guardian set 4). Finds {@code shared/vectors}
- * by walking up from user.dir. Stand-in until dev.vigil.signing.testing.Vectors lands in the
- * signing test-jar; public so that other consensus test packages can use it.
+ * The Wormhole mainnet vectors ({@link Vectors}) as consensus types: each VAA with its digest, and
+ * guardian set 4 as a {@link Committee}.
  */
 public final class MainnetVectors {
   /** One row of wormhole-mainnet-vaas.tsv. */
@@ -34,20 +28,9 @@ public final class MainnetVectors {
 
   private MainnetVectors() {}
 
-  public static Path dir() {
-    Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-    for (Path p = start; p != null; p = p.getParent()) {
-      for (Path candidate : List.of(p.resolve("shared/vectors"), p.resolve("../shared/vectors"))) {
-        if (Files.isDirectory(candidate)) return candidate.normalize();
-      }
-    }
-    throw new IllegalStateException("no shared/vectors directory above " + start);
-  }
-
   public static List<Vaa> vaas() {
-    return lines("wormhole-mainnet-vaas.tsv").stream()
-        .map(l -> l.split("\t"))
-        .map(c -> new Vaa(c[0], Long.parseLong(c[1]), Digest.fromHex(c[2]), Hex.decode(c[3])))
+    return Vectors.wormholeMainnetVaas().stream()
+        .map(v -> new Vaa(v.name(), v.guardianSetIndex(), Digest.wrap(v.digest().clone()), v.vaa()))
         .toList();
   }
 
@@ -60,17 +43,6 @@ public final class MainnetVectors {
 
   /** Wormhole mainnet guardian set 4 (19 members), which signed both VAAs. */
   public static Committee guardianSet4() {
-    return new Committee(4, lines("wormhole-guardian-set-4.txt").stream().map(Address::fromHex).toList());
-  }
-
-  private static List<String> lines(String file) {
-    try {
-      return Files.readAllLines(dir().resolve(file)).stream()
-          .map(String::strip)
-          .filter(l -> !l.isEmpty() && !l.startsWith("#"))
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new Committee(4, Vectors.wormholeGuardianSet4());
   }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.AttestationCodec;
-import dev.vigil.consensus.bench.Observations;
+import dev.vigil.consensus.testing.Observations;
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.consensus.observation.SignedObservation;
 import dev.vigil.consensus.testing.TestCommittee;

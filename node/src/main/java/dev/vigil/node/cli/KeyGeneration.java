@@ -1,6 +1,6 @@
 package dev.vigil.node.cli;
 
-import dev.vigil.node.config.DevKeys;
+import dev.vigil.signing.keystore.DevKeys;
 import dev.vigil.node.config.PasswordSource;
 import dev.vigil.signing.Address;
 import dev.vigil.signing.PrivateKey;

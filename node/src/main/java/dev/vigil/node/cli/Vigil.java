@@ -1,5 +1,8 @@
 package dev.vigil.node.cli;
 
+
+
+
 import dev.vigil.node.config.NodeConfigException;
 import java.util.Map;
 import java.util.Objects;
@@ -16,11 +19,8 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       KeygenCommand.class,
       VerifyCommand.class,
-      BenchCommand.class,
       ConfigCommand.class,
-      ChaosCommand.class,
-      RunCommand.class,
-      DevnetCommand.class
+      RunCommand.class
     })
 public final class Vigil implements Runnable {
   /** Exit code for bad usage or unreadable input (picocli's own usage errors use it too). */

@@ -1,5 +1,9 @@
 package dev.vigil.node.observer;
 
+import dev.vigil.evm.MalformedRpcDataException;
+
+import dev.vigil.evm.LogMessagePublished;
+
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Duration;

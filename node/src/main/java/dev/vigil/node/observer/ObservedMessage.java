@@ -1,5 +1,7 @@
 package dev.vigil.node.observer;
 
+import dev.vigil.evm.LogMessagePublished;
+
 import dev.vigil.signing.Hex;
 import java.util.Arrays;
 import java.util.Objects;

@@ -1,36 +1,21 @@
 package dev.vigil.node.cli;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.vigil.testing.cli.CommandRun;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine;
 
 /** Runs `vigil` in-process with captured output, a given environment and a scripted terminal. */
 final class Cli {
-  record Run(int exit, String out, String err) {
-    @Override
-    public String toString() {
-      return "exit " + exit + "\n--- out\n" + out + "--- err\n" + err;
-    }
-  }
-
   private Cli() {}
 
-  static Run run(String... args) {
+  static CommandRun run(String... args) {
     return run(Map.of(), noTerminal(), args);
   }
 
-  static Run run(Map<String, String> env, PasswordPrompt prompt, String... args) {
-    CommandLine cl = Vigil.commandLine(new Vigil.Context(env, prompt));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  static CommandRun run(Map<String, String> env, PasswordPrompt prompt, String... args) {
+    return CommandRun.of(Vigil.commandLine(new Vigil.Context(env, prompt)), args);
   }
 
   static PasswordPrompt noTerminal() {

@@ -1,5 +1,7 @@
 package dev.vigil.node.cli;
 
+import dev.vigil.testing.cli.CommandRun;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -18,7 +20,7 @@ class ConfigCommandTest {
 
   @Test
   void printsTheSettingsOfAUsableFile() {
-    Cli.Run r = Cli.run("config", "--config", clusterConfigs().resolve("devnet/guardian-1.conf").toString(), "--no-file-checks");
+    CommandRun r = Cli.run("config", "--config", clusterConfigs().resolve("devnet/guardian-1.conf").toString(), "--no-file-checks");
     assertThat(r.exit()).as(r.toString()).isZero();
     assertThat(r.out())
         .contains("name         devnet-1")
@@ -39,7 +41,7 @@ class ConfigCommandTest {
     for (String f : new String[] {"committee.conf", "guardian-6.conf"}) {
       Files.copy(clusterConfigs().resolve("local-7/" + f), copy.resolve("local-7/" + f));
     }
-    Cli.Run r = Cli.run("config", "--config", copy.resolve("local-7/guardian-6.conf").toString());
+    CommandRun r = Cli.run("config", "--config", copy.resolve("local-7/guardian-6.conf").toString());
     assertThat(r.exit()).as(r.toString()).isEqualTo(2);
     assertThat(r.err()).contains("vigil.node.key.file: no key file at").contains("vigil keygen --out");
   }
@@ -54,7 +56,7 @@ class ConfigCommandTest {
           htp.port = 1
         }
         """);
-    Cli.Run r = Cli.run("config", "--config", bad.toString(), "--no-file-checks");
+    CommandRun r = Cli.run("config", "--config", bad.toString(), "--no-file-checks");
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err())
         .contains("problems in the configuration")

@@ -1,5 +1,7 @@
 package dev.vigil.node.cli;
 
+import dev.vigil.testing.cli.CommandRun;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -10,19 +12,21 @@ class HelpTest {
   @CsvSource(delimiter = '|', value = {
     "keygen    | --password-file | --dev-index",
     "verify    | --committee     | ATTESTATION",
-    "bench     | --signing       | --consensus",
+    "run       | --config        | Exit codes",
     "config    | --config        | --no-file-checks",
   })
   void everyCommandExplainsItself(String command, String option1, String option2) {
-    Cli.Run r = Cli.run(command, "--help");
+    CommandRun r = Cli.run(command, "--help");
     assertThat(r.exit()).isZero();
     assertThat(r.out()).contains("Usage: vigil " + command).contains(option1).contains(option2).contains("Exit codes:");
   }
 
   @org.junit.jupiter.api.Test
   void theTopLevelListsTheCommands() {
-    Cli.Run r = Cli.run("--help");
+    CommandRun r = Cli.run("--help");
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).contains("keygen").contains("verify").contains("bench").contains("config");
+    assertThat(r.out()).contains("keygen").contains("verify").contains("config").contains("run");
+    // the developer tools run on their own classpath (./vigil devnet|chaos|bench), never the node's
+    assertThat(r.out()).doesNotContain("devnet").doesNotContain("chaos").doesNotContain("bench");
   }
 }

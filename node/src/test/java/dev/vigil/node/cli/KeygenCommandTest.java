@@ -1,8 +1,10 @@
 package dev.vigil.node.cli;
 
+import dev.vigil.testing.cli.CommandRun;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.node.config.DevKeys;
+import dev.vigil.signing.keystore.DevKeys;
 import dev.vigil.signing.Address;
 import dev.vigil.signing.Hex;
 import dev.vigil.signing.PrivateKey;
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KeygenCommandTest {
   @TempDir Path tmp;
 
-  private static Address printedAddress(Cli.Run r) {
+  private static Address printedAddress(CommandRun r) {
     Matcher m = Pattern.compile("(?m)^address +(0x[0-9a-fA-F]{40})$").matcher(r.out());
     assertThat(m.find()).as(r.toString()).isTrue();
     return Address.fromHex(m.group(1));
@@ -30,7 +32,7 @@ class KeygenCommandTest {
     Path pw = tmp.resolve("pw.txt");
     Files.writeString(pw, "s3cret\n");
     Path out = tmp.resolve("guardian.json");
-    Cli.Run r = Cli.run("keygen", "--out", out.toString(), "--password-file", pw.toString(), "--kdf", "light");
+    CommandRun r = Cli.run("keygen", "--out", out.toString(), "--password-file", pw.toString(), "--kdf", "light");
     assertThat(r.exit()).as(r.toString()).isZero();
 
     PrivateKey key = KeyFile.load(out, "s3cret".toCharArray());
@@ -44,12 +46,12 @@ class KeygenCommandTest {
   @Test
   void readsThePasswordFromAnEnvironmentVariable() throws IOException {
     Path out = tmp.resolve("k.json");
-    Cli.Run r = Cli.run(Map.of("MY_PW", "from-env"), Cli.noTerminal(),
+    CommandRun r = Cli.run(Map.of("MY_PW", "from-env"), Cli.noTerminal(),
         "keygen", "--out", out.toString(), "--password-env", "MY_PW", "--kdf", "light");
     assertThat(r.exit()).as(r.toString()).isZero();
     assertThat(KeyFile.load(out, "from-env".toCharArray())).isNotNull();
 
-    Cli.Run unset = Cli.run(Map.of(), Cli.noTerminal(),
+    CommandRun unset = Cli.run(Map.of(), Cli.noTerminal(),
         "keygen", "--out", tmp.resolve("k2.json").toString(), "--password-env", "MY_PW");
     assertThat(unset.exit()).isEqualTo(2);
     assertThat(unset.err()).contains("environment variable MY_PW").contains("not set");
@@ -59,24 +61,24 @@ class KeygenCommandTest {
   @Test
   void asksTwiceOnATerminal() throws IOException {
     Path out = tmp.resolve("typed.json");
-    Cli.Run r = Cli.run(Map.of(), Cli.typing("typed-pw", "typed-pw"), "keygen", "--out", out.toString(), "--kdf", "light");
+    CommandRun r = Cli.run(Map.of(), Cli.typing("typed-pw", "typed-pw"), "keygen", "--out", out.toString(), "--kdf", "light");
     assertThat(r.exit()).as(r.toString()).isZero();
     assertThat(KeyFile.load(out, "typed-pw".toCharArray())).isNotNull();
 
     Path mismatch = tmp.resolve("mismatch.json");
-    Cli.Run m = Cli.run(Map.of(), Cli.typing("one", "two"), "keygen", "--out", mismatch.toString(), "--kdf", "light");
+    CommandRun m = Cli.run(Map.of(), Cli.typing("one", "two"), "keygen", "--out", mismatch.toString(), "--kdf", "light");
     assertThat(m.exit()).isEqualTo(2);
     assertThat(m.err()).contains("the passwords do not match; nothing written");
     assertThat(mismatch).doesNotExist();
 
-    Cli.Run empty = Cli.run(Map.of(), Cli.typing("", ""), "keygen", "--out", mismatch.toString());
+    CommandRun empty = Cli.run(Map.of(), Cli.typing("", ""), "keygen", "--out", mismatch.toString());
     assertThat(empty.exit()).isEqualTo(2);
     assertThat(empty.err()).contains("the password is empty");
   }
 
   @Test
   void withoutATerminalOrPasswordOptionItSaysWhatToGive() {
-    Cli.Run r = Cli.run("keygen", "--out", tmp.resolve("x.json").toString());
+    CommandRun r = Cli.run("keygen", "--out", tmp.resolve("x.json").toString());
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err()).contains("no terminal to ask for the password on; give --password-file FILE or --password-env VAR");
   }
@@ -85,7 +87,7 @@ class KeygenCommandTest {
   void neverOverwritesAFile() throws IOException {
     Path out = tmp.resolve("existing.json");
     Files.writeString(out, "precious");
-    Cli.Run r = Cli.run(Map.of("PW", "x"), Cli.noTerminal(), "keygen", "--out", out.toString(), "--password-env", "PW");
+    CommandRun r = Cli.run(Map.of("PW", "x"), Cli.noTerminal(), "keygen", "--out", out.toString(), "--password-env", "PW");
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.err()).contains("exists; a key file is never overwritten");
     assertThat(Files.readString(out)).isEqualTo("precious");
@@ -94,14 +96,14 @@ class KeygenCommandTest {
   @Test
   void writesADevKeyWithAWarning() throws IOException {
     Path out = tmp.resolve("dev-2.json");
-    Cli.Run r = Cli.run(Map.of("PW", "dev"), Cli.noTerminal(),
+    CommandRun r = Cli.run(Map.of("PW", "dev"), Cli.noTerminal(),
         "keygen", "--dev-index", "2", "--out", out.toString(), "--password-env", "PW");
     assertThat(r.exit()).as(r.toString()).isZero();
     assertThat(printedAddress(r)).isEqualTo(DevKeys.address(2));
     assertThat(KeyFile.load(out, "dev".toCharArray()).toBytes()).isEqualTo(DevKeys.key(2).toBytes());
     assertThat(r.err()).contains("dev key 2 is public").contains("local devnets only");
 
-    Cli.Run outOfRange = Cli.run(Map.of("PW", "dev"), Cli.noTerminal(),
+    CommandRun outOfRange = Cli.run(Map.of("PW", "dev"), Cli.noTerminal(),
         "keygen", "--dev-index", "255", "--out", tmp.resolve("d.json").toString(), "--password-env", "PW");
     assertThat(outOfRange.exit()).isEqualTo(2);
     assertThat(outOfRange.err()).contains("--dev-index must be 0..254");
@@ -110,16 +112,16 @@ class KeygenCommandTest {
   @Test
   void badUsageIsRefusedBeforeAnythingIsWritten() {
     Path out = tmp.resolve("u.json");
-    Cli.Run both = Cli.run("keygen", "--out", out.toString(), "--password-env", "A", "--password-file", "f");
+    CommandRun both = Cli.run("keygen", "--out", out.toString(), "--password-env", "A", "--password-file", "f");
     assertThat(both.exit()).isEqualTo(2);
     assertThat(both.err()).contains("mutually exclusive");
-    Cli.Run noOut = Cli.run("keygen", "--password-env", "A");
+    CommandRun noOut = Cli.run("keygen", "--password-env", "A");
     assertThat(noOut.exit()).isEqualTo(2);
     assertThat(noOut.err()).contains("Missing required option: '--out=FILE'");
-    Cli.Run badKdf = Cli.run("keygen", "--out", out.toString(), "--kdf", "weak");
+    CommandRun badKdf = Cli.run("keygen", "--out", out.toString(), "--kdf", "weak");
     assertThat(badKdf.exit()).isEqualTo(2);
     assertThat(badKdf.err()).contains("standard, light");
-    Cli.Run noDir = Cli.run(Map.of("A", "x"), Cli.noTerminal(), "keygen", "--out", tmp.resolve("no/such/dir/k.json").toString(),
+    CommandRun noDir = Cli.run(Map.of("A", "x"), Cli.noTerminal(), "keygen", "--out", tmp.resolve("no/such/dir/k.json").toString(),
         "--password-env", "A");
     assertThat(noDir.exit()).isEqualTo(2);
     assertThat(noDir.err()).contains("no directory");

@@ -1,8 +1,11 @@
 package dev.vigil.node.cli;
 
+import dev.vigil.testing.cli.CommandRun;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.consensus.testing.MainnetVectors;
+import dev.vigil.signing.testing.Vectors;
 import dev.vigil.consensus.testing.MainnetVectors.Vaa;
 import dev.vigil.signing.Hex;
 import java.io.IOException;
@@ -26,11 +29,13 @@ class VerifyCommandTest {
     return MainnetVectors.vaas();
   }
 
+  @TempDir static Path vectors;
+
   static String committee() {
-    return MainnetVectors.dir().resolve("wormhole-guardian-set-4.txt").toString();
+    return Vectors.copyTo(vectors, Vectors.WORMHOLE_GUARDIAN_SET_4).toString();
   }
 
-  static Cli.Run verify(String... attestationAndMore) {
+  static CommandRun verify(String... attestationAndMore) {
     String[] args = new String[4 + attestationAndMore.length];
     args[0] = "verify";
     args[1] = "--committee=" + committee();
@@ -43,7 +48,7 @@ class VerifyCommandTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("vaas")
   void aMainnetVaaIsValidAndEverySignatureRecoversToItsGuardian(Vaa vaa) {
-    Cli.Run r = verify(Hex.encode0x(vaa.bytes()));
+    CommandRun r = verify(Hex.encode0x(vaa.bytes()));
     assertThat(r.exit()).as(r.toString()).isZero();
     assertThat(r.out())
         .contains("version            1\n")
@@ -61,7 +66,7 @@ class VerifyCommandTest {
 
   @Test
   void printsTheBodyFieldsOfTheSuiTransfer() {
-    Cli.Run r = verify(Hex.encode(MainnetVectors.vaa(MainnetVectors.SUI_TRANSFER).bytes()));
+    CommandRun r = verify(Hex.encode(MainnetVectors.vaa(MainnetVectors.SUI_TRANSFER).bytes()));
     assertThat(r.exit()).isZero();
     assertThat(field(r.out(), "emitter chain")).isEqualTo("21");
     assertThat(field(r.out(), "sequence")).isEqualTo("196444");
@@ -75,7 +80,7 @@ class VerifyCommandTest {
 
   @Test
   void theGovernanceVaaComesFromChain1Emitter4() {
-    Cli.Run r = verify(Hex.encode(MainnetVectors.vaa(MainnetVectors.UPGRADE_4_TO_5).bytes()));
+    CommandRun r = verify(Hex.encode(MainnetVectors.vaa(MainnetVectors.UPGRADE_4_TO_5).bytes()));
     assertThat(r.exit()).isZero();
     assertThat(field(r.out(), "emitter chain")).isEqualTo("1");
     assertThat(field(r.out(), "emitter address")).isEqualTo("0x" + "00".repeat(31) + "04");
@@ -93,7 +98,7 @@ class VerifyCommandTest {
     assertThat(verify("@" + hexFile).exit()).isZero();
     Path raw = tmp.resolve("vaa.bin");
     Files.write(raw, vaa);
-    Cli.Run r = verify("@" + raw);
+    CommandRun r = verify("@" + raw);
     assertThat(r.exit()).isZero();
     assertThat(field(r.out(), "bytes")).isEqualTo(String.valueOf(vaa.length));
   }
@@ -102,7 +107,7 @@ class VerifyCommandTest {
   void aChangedPayloadByteIsInvalidAndNoSignatureRecoversToItsGuardian() {
     byte[] vaa = MainnetVectors.vaa(MainnetVectors.SUI_TRANSFER).bytes();
     vaa[vaa.length - 1] ^= 0x01;
-    Cli.Run r = verify(Hex.encode(vaa));
+    CommandRun r = verify(Hex.encode(vaa));
     assertThat(r.exit()).as(r.toString()).isEqualTo(1);
     assertThat(r.out()).contains("verdict            INVALID WRONG_SIGNER: signature #0 recovers to");
     assertThat(r.out()).contains("rule               every signature recovers to the committee member at its signer index");
@@ -116,7 +121,7 @@ class VerifyCommandTest {
     byte[] first = Arrays.copyOfRange(vaa, 6, 72);
     System.arraycopy(vaa, 72, vaa, 6, 66);
     System.arraycopy(first, 0, vaa, 72, 66);
-    Cli.Run r = verify(Hex.encode(vaa));
+    CommandRun r = verify(Hex.encode(vaa));
     assertThat(r.exit()).isEqualTo(1);
     assertThat(field(r.out(), "verdict")).startsWith("INVALID INDICES_NOT_ASCENDING");
     // the signatures themselves are fine: each still recovers to its guardian
@@ -125,7 +130,7 @@ class VerifyCommandTest {
 
   @Test
   void theWrongCommitteeIndexIsAnUnknownCommittee() {
-    Cli.Run r = Cli.run("verify", "--committee", committee(), "--index", "3",
+    CommandRun r = Cli.run("verify", "--committee", committee(), "--index", "3",
         Hex.encode(MainnetVectors.vaa(MainnetVectors.SUI_TRANSFER).bytes()));
     assertThat(r.exit()).isEqualTo(1);
     assertThat(field(r.out(), "verdict")).startsWith("INVALID UNKNOWN_COMMITTEE: committee 4 is not known");
@@ -134,7 +139,7 @@ class VerifyCommandTest {
   @Test
   void aTruncatedAttestationIsInvalidWithItsReason() {
     byte[] vaa = Arrays.copyOf(MainnetVectors.vaa(MainnetVectors.SUI_TRANSFER).bytes(), 100);
-    Cli.Run r = verify(Hex.encode(vaa));
+    CommandRun r = verify(Hex.encode(vaa));
     assertThat(r.exit()).isEqualTo(1);
     assertThat(field(r.out(), "bytes")).isEqualTo("100");
     assertThat(field(r.out(), "verdict")).startsWith("INVALID TRUNCATED: signature count is 13");
@@ -142,7 +147,7 @@ class VerifyCommandTest {
 
   @Test
   void unreadableInputIsAUsageError() throws IOException {
-    Cli.Run garbage = verify("not-an-attestation!");
+    CommandRun garbage = verify("not-an-attestation!");
     assertThat(garbage.exit()).isEqualTo(2);
     assertThat(garbage.err()).contains("ATTESTATION is neither hex nor base64");
     assertThat(garbage.out()).isEmpty();
@@ -150,17 +155,17 @@ class VerifyCommandTest {
     assertThat(verify("0xzz").err()).contains("starts with 0x but is not hex");
     assertThat(verify("@" + tmp.resolve("absent.bin")).err()).contains("absent.bin");
 
-    Cli.Run noCommittee = Cli.run("verify", "--committee", tmp.resolve("none.txt").toString(), "--index", "4", "0x01");
+    CommandRun noCommittee = Cli.run("verify", "--committee", tmp.resolve("none.txt").toString(), "--index", "4", "0x01");
     assertThat(noCommittee.exit()).isEqualTo(2);
     assertThat(noCommittee.err()).contains("none.txt");
 
     Path bad = tmp.resolve("bad-committee.txt");
     Files.writeString(bad, "# two members\n0x5893B5A76c3f739645648885bDCcC06cd70a3Cd3\n0x1234 # short\n");
-    Cli.Run badLine = Cli.run("verify", "--committee", bad.toString(), "--index", "4", "0x01");
+    CommandRun badLine = Cli.run("verify", "--committee", bad.toString(), "--index", "4", "0x01");
     assertThat(badLine.exit()).isEqualTo(2);
     assertThat(badLine.err()).contains("bad-committee.txt:3: expected an address").contains("\"0x1234\"");
 
-    Cli.Run missingOption = Cli.run("verify", "0x01");
+    CommandRun missingOption = Cli.run("verify", "0x01");
     assertThat(missingOption.exit()).isEqualTo(2);
     assertThat(missingOption.err()).contains("Missing required options");
   }

@@ -1,5 +1,7 @@
 package dev.vigil.node.config;
 
+import dev.vigil.signing.keystore.DevKeys;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package dev.vigil.node.config;
 
+import dev.vigil.signing.keystore.DevKeys;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
 import dev.vigil.consensus.observation.Observation;
-import dev.vigil.node.chaos.FaultyRpcProxy;
-import dev.vigil.node.evm.Anvil;
-import dev.vigil.node.evm.EvmToolchain;
-import dev.vigil.node.evm.LocalChain;
+import dev.vigil.testing.net.FaultyRpcProxy;
+import dev.vigil.testing.evm.Anvil;
+import dev.vigil.testing.evm.EvmToolchain;
+import dev.vigil.testing.evm.LocalChain;
 import dev.vigil.signing.Address;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

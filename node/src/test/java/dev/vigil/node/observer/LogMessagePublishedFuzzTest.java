@@ -1,5 +1,9 @@
 package dev.vigil.node.observer;
 
+import dev.vigil.evm.MalformedRpcDataException;
+
+import dev.vigil.evm.LogMessagePublished;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;

@@ -3,10 +3,10 @@ package dev.vigil.node.observer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.consensus.observation.Observation;
-import dev.vigil.node.evm.Anvil;
-import dev.vigil.node.evm.EvmClient;
-import dev.vigil.node.evm.EvmToolchain;
-import dev.vigil.node.evm.LocalChain;
+import dev.vigil.testing.evm.Anvil;
+import dev.vigil.evm.EvmClient;
+import dev.vigil.testing.evm.EvmToolchain;
+import dev.vigil.testing.evm.LocalChain;
 import dev.vigil.signing.Address;
 import dev.vigil.storage.VigilDatabase;
 import java.nio.charset.StandardCharsets;

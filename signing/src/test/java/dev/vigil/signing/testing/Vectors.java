@@ -3,70 +3,52 @@ package dev.vigil.signing.testing;
 import dev.vigil.signing.Address;
 import dev.vigil.signing.Hex;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Finds the shared test vectors ({@code shared/vectors}) from any module's test run, and reads the
- * Wormhole mainnet data in them. Other modules use it through the signing test-jar.
+ * The project's test vectors: real Wormhole mainnet VAAs with the guardian set that signed them, and
+ * the RFC 9591 FROST(secp256k1, SHA-256) vector. They live in {@code signing/src/test/resources/vectors/}
+ * and reach other modules' tests on the classpath, through the signing test-jar.
  */
 public final class Vectors {
-  /** Overrides the search: the vectors directory itself. */
-  public static final String DIR_PROPERTY = "vigil.vectors.dir";
   public static final String WORMHOLE_VAAS = "wormhole-mainnet-vaas.tsv";
   public static final String WORMHOLE_GUARDIAN_SET_4 = "wormhole-guardian-set-4.txt";
-
-  private static volatile Path dir;
+  public static final String FROST_RFC9591 = "frost-secp256k1-sha256-rfc9591.json";
 
   private Vectors() {}
 
-  /**
-   * The vectors directory: {@value #DIR_PROPERTY} if set, else the first {@code shared/vectors} found
-   * walking up from {@code user.dir} (so it works from a module dir, a repo root or a worktree).
-   */
-  public static Path dir() {
-    Path d = dir;
-    if (d == null) dir = d = locate(System.getProperty(DIR_PROPERTY), Path.of(System.getProperty("user.dir")));
-    return d;
+  /** A vector file's bytes; fails naming the file when it is not on the classpath. */
+  public static byte[] bytes(String name) {
+    String resource = "/vectors/" + name;
+    try (InputStream in = Vectors.class.getResourceAsStream(resource)) {
+      if (in == null) throw new IllegalStateException("test vector missing from the classpath: " + resource);
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read test vector " + resource, e);
+    }
   }
 
-  static Path locate(String override, Path start) {
-    if (override != null && !override.isBlank()) {
-      Path p = Path.of(override).toAbsolutePath().normalize();
-      if (!Files.isDirectory(p)) {
-        throw new IllegalStateException("-D" + DIR_PROPERTY + "=" + override + " is not a directory");
-      }
-      return p;
+  /** A copy of a vector file in {@code dir}, for commands that take a path. */
+  public static Path copyTo(Path dir, String name) {
+    try {
+      return Files.write(dir.resolve(name), bytes(name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    for (Path d = start.toAbsolutePath().normalize(); d != null; d = d.getParent()) {
-      Path candidate = d.resolve("shared").resolve("vectors");
-      if (Files.isDirectory(candidate)) return candidate;
-    }
-    throw new IllegalStateException(
-        "test vectors not found: no shared/vectors directory in " + start.toAbsolutePath()
-            + " or any parent of it; run the build from the Vigil checkout or set -D" + DIR_PROPERTY + "=<dir>");
-  }
-
-  /** A file in the vectors directory; fails naming the path when it is missing. */
-  public static Path file(String name) {
-    Path p = dir().resolve(name);
-    if (!Files.isRegularFile(p)) throw new IllegalStateException("test vector file missing: " + p);
-    return p;
   }
 
   /** The file's lines without blank lines and {@code #} comments. */
   public static List<String> dataLines(String name) {
-    try {
-      return Files.readAllLines(file(name)).stream()
-          .map(String::strip)
-          .filter(l -> !l.isEmpty() && !l.startsWith("#"))
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new String(bytes(name), StandardCharsets.UTF_8).lines()
+        .map(String::strip)
+        .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+        .toList();
   }
 
   /** Wormhole mainnet guardian set 4, in guardian index order (19 addresses). */

@@ -10,25 +10,22 @@ import org.junit.jupiter.api.io.TempDir;
 
 class VectorsTest {
   @Test
-  void findsSharedVectorsInAnAncestorDirectory(@TempDir Path root) throws Exception {
-    Path vectors = Files.createDirectories(root.resolve("shared/vectors"));
-    Path deep = Files.createDirectories(root.resolve("wt/signing/signing"));
-    assertThat(Vectors.locate(null, deep)).isEqualTo(vectors);
+  void theVectorsTravelWithTheProjectOnTheClasspath() {
+    assertThat(Vectors.wormholeGuardianSet4()).hasSize(19);
+    assertThat(Vectors.wormholeMainnetVaas()).isNotEmpty();
+    assertThat(new String(Vectors.bytes(Vectors.FROST_RFC9591))).contains("FROST(secp256k1, SHA-256)");
   }
 
   @Test
-  void failsNamingWhereItLookedWhenThereAreNoVectors(@TempDir Path root) throws Exception {
-    Path deep = Files.createDirectories(root.resolve("a/b"));
-    assertThatThrownBy(() -> Vectors.locate(null, deep))
+  void aMissingVectorIsNamed() {
+    assertThatThrownBy(() -> Vectors.bytes("nope.tsv"))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("no shared/vectors directory in " + deep)
-        .hasMessageContaining(Vectors.DIR_PROPERTY);
+        .hasMessageContaining("/vectors/nope.tsv");
   }
 
   @Test
-  void theOverrideMustBeADirectory(@TempDir Path root) {
-    assertThatThrownBy(() -> Vectors.locate(root.resolve("nope").toString(), root))
-        .hasMessageContaining("is not a directory");
-    assertThat(Vectors.locate(root.toString(), Path.of("/"))).isEqualTo(root);
+  void aCopyForCommandsThatTakeAPathHasTheSameBytes(@TempDir Path dir) throws Exception {
+    Path p = Vectors.copyTo(dir, Vectors.WORMHOLE_GUARDIAN_SET_4);
+    assertThat(Files.readAllBytes(p)).isEqualTo(Vectors.bytes(Vectors.WORMHOLE_GUARDIAN_SET_4));
   }
 }

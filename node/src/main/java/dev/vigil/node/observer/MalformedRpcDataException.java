@@ -1,8 +1,0 @@
-package dev.vigil.node.observer;
-
-/** An RPC endpoint answered, but with something that is not what the protocol promises. */
-public final class MalformedRpcDataException extends RuntimeException {
-  public MalformedRpcDataException(String message) {
-    super(message);
-  }
-}
