@@ -8,7 +8,7 @@ import {WormholeMainnet} from "./utils/WormholeMainnet.sol";
 
 /// Real Wormhole mainnet data: VigilCore installed with guardian set 4 as committee 4 accepts
 /// real mainnet VAAs and rotates to set 5 with the real guardian-set upgrade.
-/// The data is in utils/WormholeMainnet.sol, copied from shared/vectors/.
+/// The data is in utils/WormholeMainnet.sol, the same data as signing/src/test/resources/vectors/.
 contract WormholeVectorsTest is CommitteeFixture {
     VigilCore internal core;
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-/// Real Wormhole mainnet data (public), copied verbatim from shared/vectors/:
+/// Real Wormhole mainnet data (public), copied verbatim from signing/src/test/resources/vectors/:
 /// wormhole-guardian-set-4.txt and wormhole-mainnet-vaas.tsv (rows guardian-set-upgrade-4-to-5
 /// and sui-token-bridge-transfer-seq-196444).
 library WormholeMainnet {

@@ -26,4 +26,12 @@ class NodeBoundaryTest {
         .should().dependOnClassesThat().resideInAPackage("dev.vigil.storage.kv..")
         .check(MAIN);
   }
+
+  @Test
+  void nodeDependsOnNoToolingModule() {
+    noClasses().that().resideInAPackage("dev.vigil.node..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.vigil.testing..", "dev.vigil.devnet..", "dev.vigil.bench..",
+            "dev.vigil.relayer..", "dev.vigil.consensus.testing..", "dev.vigil.signing.testing..")
+        .check(MAIN);
+  }
 }
