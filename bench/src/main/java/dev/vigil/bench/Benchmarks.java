@@ -21,10 +21,13 @@ final class Benchmarks {
    * @param iterations operations per measurement, for signing
    * @param dir where the storage benchmark creates (and deletes) its database: the disk it measures
    * @param timePerCase how long each storage case runs at most
+   * @param jmh what the JMH microbenchmarks run and how long
    */
-  record Settings(Set<String> selected, int iterations, Path dir, Duration timePerCase, boolean listOnly, Flood flood, int consensusMessages) {
+  record Settings(Set<String> selected, int iterations, Path dir, Duration timePerCase, boolean listOnly, Flood flood,
+      int consensusMessages, JmhBenchmarks.Settings jmh) {
     Settings(Set<String> selected, int iterations, Path dir, Duration timePerCase, boolean listOnly) {
-      this(selected, iterations, dir, timePerCase, listOnly, Flood.defaults(), ConsensusBenchmark.DEFAULT_MESSAGES);
+      this(selected, iterations, dir, timePerCase, listOnly, Flood.defaults(), ConsensusBenchmark.DEFAULT_MESSAGES,
+          JmhBenchmarks.Settings.defaults(dir));
     }
   }
 
@@ -58,7 +61,13 @@ final class Benchmarks {
             direct((s, out) -> out.print(ConsensusBenchmark.run(s.consensusMessages())))),
         new Benchmark("flood", "honest throughput and memory while one member floods the others",
             direct((s, out) -> out.print(FloodBenchmark.run(new FloodBenchmark.Settings(s.flood().messages(), s.flood().rate(),
-                s.flood().rounds(), s.flood().outsider(), ConfigFactory.empty()), Secp256k1Backends.preferred())))));
+                s.flood().rounds(), s.flood().outsider(), ConfigFactory.empty()), Secp256k1Backends.preferred())))),
+        new Benchmark("jmh", "JMH microbenchmarks: attestation codec, keccak256, secp256k1 per backend, storage",
+            direct((s, out) -> {
+              out.println(s.jmh().describe() + "; benchmarks matching '" + s.jmh().include() + "'");
+              out.flush();
+              out.print(JmhBenchmarks.run(s.jmh()));
+            })));
   }
 
   static int run(Settings s, List<Benchmark> benchmarks, PrintWriter out, PrintWriter err) {

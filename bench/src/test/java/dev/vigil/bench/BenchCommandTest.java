@@ -51,7 +51,7 @@ class BenchCommandTest {
   void listNamesEveryBenchmark() {
     CommandRun r = CommandRun.of(BenchMain.commandLine(), "--list");
     assertThat(r.exit()).isZero();
-    assertThat(r.out().lines().map(l -> l.split(" ")[0])).containsExactly("--signing", "--storage", "--consensus", "--flood");
+    assertThat(r.out().lines().map(l -> l.split(" ")[0])).containsExactly("--signing", "--storage", "--consensus", "--flood", "--jmh");
   }
 
   @Test
