@@ -22,10 +22,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the modules' benchmarks and prints their figures (machine-dependent: compare runs on one machine).",
-      "With no selection, runs every benchmark this build has."
+      "With no selection, runs every benchmark."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:every selected benchmark ran", "1:a benchmark failed", "2:a selected benchmark is not in this build"})
+    exitCodeList = {"0:every selected benchmark ran", "1:a benchmark failed", "2:bad options"})
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -103,7 +103,7 @@ final class BenchCommand implements Callable<Integer> {
       description = "How long each storage case runs at most. Default: ${DEFAULT-VALUE}.")
   double secondsPerCase;
 
-  @Option(names = "--list", description = "List the benchmarks and whether this build has them.")
+  @Option(names = "--list", description = "List the benchmarks.")
   boolean list;
 
   @Override
