@@ -1,0 +1,120 @@
+package dev.vigil.node.config;
+
+import static dev.vigil.node.config.NodeSettingsLoader.ROOT;
+
+import com.typesafe.config.ConfigValue;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** {@code vigil.node.cluster} (peer transport, read into Pekko's settings) and {@code vigil.node.http}. */
+final class ClusterReader {
+  // Pekko's rule for actor system names
+  private static final Pattern SYSTEM_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_-]*");
+
+  private final NodeValues values;
+  private final ConfigReader reader;
+
+  ClusterReader(NodeValues values) {
+    this.values = values;
+    this.reader = values.reader();
+  }
+
+  /** @param committee null when it is wrong: then an empty seed list is not checked against its size */
+  ClusterSettings cluster(CommitteeSettings committee) {
+    String base = ROOT + ".cluster";
+    String systemName = reader.string(base + ".system-name");
+    if (systemName != null && !SYSTEM_NAME.matcher(systemName).matches()) {
+      reader.problem(base + ".system-name", "expected letters, digits, '_' or '-' (an actor system name), got \""
+          + systemName + "\"", reader.value(base + ".system-name"));
+      systemName = null;
+    }
+    String host = values.host(base + ".host");
+    Integer port = reader.port(base + ".port", 0);
+    String bindHost = reader.has(base + ".bind-host") ? values.host(base + ".bind-host") : null;
+    boolean bindOk = !reader.has(base + ".bind-host") || bindHost != null;
+    List<ClusterSettings.Seed> seeds = seeds(base + ".seed-nodes", committee);
+    if (systemName == null || host == null || port == null || !bindOk || seeds == null) return null;
+    return new ClusterSettings(systemName, host, port, Optional.ofNullable(bindHost), seeds);
+  }
+
+  private List<ClusterSettings.Seed> seeds(String path, CommitteeSettings committee) {
+    List<ConfigValue> list = reader.list(path);
+    if (list == null) return null;
+    List<ClusterSettings.Seed> seeds = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < list.size(); i++) {
+      String p = path + "[" + i + "]";
+      String s = reader.asString(p, list.get(i));
+      if (s == null) return null;
+      ClusterSettings.Seed seed = parseSeed(s);
+      if (seed == null) {
+        reader.problem(p, "expected host:port such as 10.0.0.1:7100, got \"" + s + "\"", list.get(i));
+        return null;
+      }
+      if (!seen.add(seed.toString())) {
+        reader.problem(p, seed + " is listed twice", list.get(i));
+        return null;
+      }
+      seeds.add(seed);
+    }
+    if (seeds.isEmpty() && committee != null && committee.members().size() > 1) {
+      reader.problem(path, "no seed nodes: the " + committee.members().size()
+          + " guardians of the committee could not find each other; list the same host:port seeds on every guardian",
+          reader.value(path));
+      return null;
+    }
+    return seeds;
+  }
+
+  /**
+   * {@code host:port} or {@code [ipv6]:port} (surrounding blanks ignored), or null: a Pekko URL, a
+   * user@, a path, an IPv6 host without brackets or a port outside 1..65535 is not a seed.
+   */
+  static ClusterSettings.Seed parseSeed(String s) {
+    String hostPart;
+    String portPart;
+    String t = s.strip();
+    if (t.startsWith("[")) { // [ipv6]:port
+      int close = t.indexOf(']');
+      hostPart = close < 0 ? "" : t.substring(1, close);
+      portPart = close < 0 || close + 1 >= t.length() || t.charAt(close + 1) != ':' ? "" : t.substring(close + 2);
+    } else {
+      int colon = t.lastIndexOf(':');
+      hostPart = colon < 0 ? t : t.substring(0, colon);
+      portPart = colon < 0 ? "" : t.substring(colon + 1);
+    }
+    int port = -1;
+    try {
+      port = Integer.parseInt(portPart);
+    } catch (NumberFormatException ignored) {
+      // refused below
+    }
+    if (hostPart.isEmpty() || hostPart.contains("/") || hostPart.contains("@") || (!t.startsWith("[") && hostPart.contains(":"))
+        || port < 1 || port > 65535) {
+      return null;
+    }
+    return new ClusterSettings.Seed(hostPart, port);
+  }
+
+  /** @param cluster null when it is wrong: then the ports are not compared */
+  HttpSettings http(ClusterSettings cluster) {
+    String base = ROOT + ".http";
+    String host = values.host(base + ".host");
+    Integer port = reader.port(base + ".port", 0);
+    if (host == null || port == null) return null;
+    if (cluster != null && port != 0 && port == cluster.port()
+        && (host.equals(cluster.host()) || isWildcard(host) || cluster.bindHost().map(ClusterReader::isWildcard).orElse(false))) {
+      reader.problem(base + ".port", port + " is also vigil.node.cluster.port on the same host", reader.value(base + ".port"));
+      return null;
+    }
+    return new HttpSettings(host, port);
+  }
+
+  private static boolean isWildcard(String host) {
+    return host.equals("0.0.0.0") || host.equals("::");
+  }
+}
