@@ -28,7 +28,7 @@ final class CommitteeTrustManager extends X509ExtendedTrustManager {
   private final Secp256k1 backend;
   private final Clock clock;
   private final AtomicLong refused = new AtomicLong();
-  private final AtomicLong lastLogged = new AtomicLong(Long.MIN_VALUE);
+  private final AtomicLong lastLogged = new AtomicLong(0); // epoch millis of the last WARN
 
   CommitteeTrustManager(Supplier<Set<Address>> members, Secp256k1 backend, Clock clock) {
     this.members = members;
