@@ -3,6 +3,8 @@ package dev.vigil.relayer;
 import dev.vigil.consensus.attestation.Digest;
 import dev.vigil.consensus.attestation.MessageId;
 import dev.vigil.evm.ContractRevertException;
+import dev.vigil.consensus.attestation.Attestation;
+import dev.vigil.consensus.attestation.Verdict;
 import dev.vigil.evm.EvmClient;
 import dev.vigil.evm.MessageReceiverContract;
 import java.io.IOException;
@@ -122,6 +124,7 @@ final class DestinationSender implements AutoCloseable {
   private final Web3j web3j;
   private final EvmClient client;
   private final MessageReceiverContract receiver;
+  private final InstalledCommittees committees;
   private final Thread thread;
   private volatile boolean running = true;
   private BigInteger nextNonce; // null: read from the chain before the next send
@@ -156,6 +159,7 @@ final class DestinationSender implements AutoCloseable {
     this.web3j = Web3j.build(new HttpService(destination.rpcUrl().toString(), okHttp), 500, web3jExecutor);
     this.client = new EvmClient(web3j, settings.sender(), destination.evmChainId());
     this.receiver = MessageReceiverContract.at(client, destination.receiver());
+    this.committees = new InstalledCommittees(destination.name(), client, receiver, settings.retryInitial(), settings.retryMax());
     this.thread = new Thread(this::run, "relayer-send-" + destination.name());
   }
 
@@ -165,6 +169,11 @@ final class DestinationSender implements AutoCloseable {
 
   String name() {
     return destination.name();
+  }
+
+  /** Whether {@code a} carries a quorum of the committee it names as installed on this destination (waits while it cannot ask). */
+  Verdict verify(Attestation a) throws InterruptedException {
+    return committees.verify(a);
   }
 
   /** Queues {@code p}, waiting while {@code maxInFlight} attestations are on their way here. */

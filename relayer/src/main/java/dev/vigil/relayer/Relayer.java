@@ -3,6 +3,7 @@ package dev.vigil.relayer;
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.Bytes32;
 import dev.vigil.consensus.attestation.Digest;
+import dev.vigil.consensus.attestation.Verdict;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -63,6 +64,8 @@ public final class Relayer implements AutoCloseable {
   private final AtomicLong seenCount = new AtomicLong();
   private final AtomicLong skippedNoRoute = new AtomicLong();
   private final AtomicLong malformed = new AtomicLong();
+  /** When an invalid copy was last logged: one WARN per 10 s at most, a hostile stream could send many. */
+  private final AtomicLong invalidLoggedAt = new AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(10));
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final HttpClient http;
@@ -156,6 +159,19 @@ public final class Relayer implements AutoCloseable {
           return;
         }
         Digest d = a.digest();
+        if (seen.contains(d)) return;
+        // checked before the digest is taken: a bad copy must not keep the honest ones out
+        Verdict v = r.sender().verify(a);
+        if (!v.isValid()) {
+          malformed.incrementAndGet();
+          long now = System.nanoTime();
+          long last = invalidLoggedAt.get();
+          if (now - last >= TimeUnit.SECONDS.toNanos(10) && invalidLoggedAt.compareAndSet(last, now)) {
+            log.warn("{} from the stream of {} does not verify against the committee installed on {} ({}); skipped, another copy may be valid"
+                + " ({} malformed or invalid so far)", a.messageId(), r.route(), r.sender().name(), v, malformed.get());
+          }
+          return;
+        }
         if (!seen.claim(d)) return;
         try {
           r.sender().put(new DestinationSender.Pending(received, System.nanoTime()));

@@ -26,6 +26,10 @@ final class SeenDigests {
     return seen.putIfAbsent(d, Boolean.TRUE) == null;
   }
 
+  synchronized boolean contains(Digest d) {
+    return seen.containsKey(d);
+  }
+
   /** Forgets {@code d}: it was claimed but could not be taken in, so a later copy must be. */
   synchronized void release(Digest d) {
     seen.remove(d);

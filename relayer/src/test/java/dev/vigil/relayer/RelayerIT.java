@@ -12,6 +12,7 @@ import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.Body;
 import dev.vigil.consensus.attestation.Bytes32;
 import dev.vigil.consensus.attestation.Digest;
+import dev.vigil.consensus.attestation.GuardianSignature;
 import dev.vigil.consensus.testing.TestCommittee;
 import dev.vigil.testing.net.FaultyRpcProxy;
 import dev.vigil.testing.evm.Anvil;
@@ -184,6 +185,28 @@ class RelayerIT {
     assertThat(s.sources()).allSatisfy(src -> assertThat(src.events()).isPositive()); // both really served
     assertThat(s.sources().get(0).connected()).isFalse();
     assertThat(deliveries).extracting(Delivery::digest).doesNotHaveDuplicates().hasSize(20);
+  }
+
+  @Test
+  void aCopyWithABadSignatureFromOneNodeDoesNotKeepTheHonestCopyFromAnotherOut() {
+    TestNode liar = node("liar");
+    TestNode honest = node("honest");
+    Body body = publish(publisher, "one good copy");
+    Attestation good = committee.attest(body, 0, 1, 2);
+    // same body and digest, but member 1's signature is member 3's: it recovers to the wrong member
+    List<GuardianSignature> forged = new ArrayList<>(good.signatures());
+    forged.set(1, new GuardianSignature(1, committee.attest(body, 0, 2, 3).signatures().get(2).signature()));
+    liar.store(Attestation.v1(good.committeeIndex(), forged, body));
+    startRelayer(settings(List.of(liar.uri()), b.rpcUrl(), routedTo(receiver)));
+    await("the liar's copy was read and refused", () -> relayer.snapshot().malformed() >= 1);
+    assertThat(relayer.snapshot().seen()).as("the bad copy took no digest").isZero();
+    relayer.close();
+
+    honest.store(good);
+    startRelayer(settings(List.of(liar.uri(), honest.uri()), b.rpcUrl(), routedTo(receiver)));
+    await("the honest copy delivered", () -> relayer.snapshot().delivered() == 1);
+    assertThat(receiver.isExecuted(body.digest())).isTrue();
+    assertThat(relayer.snapshot().failedAttempts()).as("the bad copy was never sent").isZero();
   }
 
   @Test

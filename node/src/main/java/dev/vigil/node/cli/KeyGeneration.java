@@ -3,7 +3,11 @@ package dev.vigil.node.cli;
 import dev.vigil.signing.keystore.DevKeys;
 import dev.vigil.node.config.PasswordSource;
 import dev.vigil.signing.Address;
+import dev.vigil.node.transport.GuardianCertificates;
+import dev.vigil.node.transport.TlsIdentity;
+import dev.vigil.signing.LocalKeySigner;
 import dev.vigil.signing.PrivateKey;
+import dev.vigil.signing.Secp256k1Backends;
 import dev.vigil.signing.keystore.KdfParams;
 import dev.vigil.signing.keystore.KeyFile;
 import java.io.IOException;
@@ -11,7 +15,10 @@ import java.io.PrintWriter;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -38,9 +45,13 @@ final class KeyGeneration {
       err.println("vigil keygen: --dev-index must be 0.." + DevKeys.MAX_INDEX + ", got " + s.devIndex().get());
       return Vigil.EXIT_USAGE;
     }
-    if (Files.exists(file)) {
-      err.println("vigil keygen: " + file + " exists; a key file is never overwritten (choose another --out)");
-      return Vigil.EXIT_FAILED;
+    Path tlsKey = tlsKeyFile(file);
+    Path tlsCert = tlsCertFile(file);
+    for (Path p : new Path[] {file, tlsKey, tlsCert}) {
+      if (Files.exists(p)) {
+        err.println("vigil keygen: " + p + " exists; a key or certificate file is never overwritten (choose another --out)");
+        return Vigil.EXIT_FAILED;
+      }
     }
     if (file.getParent() != null && !Files.isDirectory(file.getParent())) {
       err.println("vigil keygen: no directory " + file.getParent() + " for the key file");
@@ -55,18 +66,23 @@ final class KeyGeneration {
     }
     try {
       Address address;
-      if (s.devIndex().isPresent()) {
-        address = DevKeys.writeKeyFile(s.devIndex().get(), file, password);
-      } else {
-        PrivateKey key = PrivateKey.random(new SecureRandom());
-        try {
-          address = KeyFile.create(file, password, key, s.kdf().params);
-        } finally {
-          key.destroy();
-        }
+      PrivateKey key = s.devIndex().isPresent() ? DevKeys.key(s.devIndex().get()) : PrivateKey.random(new SecureRandom());
+      try {
+        address = s.devIndex().isPresent()
+            ? DevKeys.writeKeyFile(s.devIndex().get(), file, password)
+            : KeyFile.create(file, password, key, s.kdf().params);
+        // the cluster's TLS key, bound to the guardian key by the guardian key's signature over it
+        KeyPair tls = GuardianCertificates.newTlsKeyPair();
+        X509Certificate cert = GuardianCertificates.issue(tls, new LocalKeySigner(key, Secp256k1Backends.preferred()),
+            Instant.now(), GuardianCertificates.DEFAULT_VALIDITY);
+        TlsIdentity.write(tls, cert, tlsKey, tlsCert);
+      } finally {
+        key.destroy();
       }
       out.println("address   " + address);
       out.println("key file  " + file);
+      out.println("tls key   " + tlsKey);
+      out.println("tls cert  " + tlsCert);
       if (s.devIndex().isPresent()) {
         err.println("warning: dev key " + s.devIndex().get() + " is public (keccak256(\"" + DevKeys.SEED_PREFIX
             + s.devIndex().get() + "\")); for local devnets only");
@@ -81,6 +97,20 @@ final class KeyGeneration {
     } finally {
       Arrays.fill(password, '\0');
     }
+  }
+
+  /** The cluster TLS key written beside key file {@code keyFile}: guardian.json gives guardian.tls.key. */
+  static Path tlsKeyFile(Path keyFile) {
+    return keyFile.resolveSibling(stem(keyFile) + ".tls.key");
+  }
+
+  static Path tlsCertFile(Path keyFile) {
+    return keyFile.resolveSibling(stem(keyFile) + ".tls.crt");
+  }
+
+  private static String stem(Path keyFile) {
+    String name = keyFile.getFileName().toString();
+    return name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;
   }
 
   private static char[] prompt(PasswordPrompt prompt) throws IOException {

@@ -15,7 +15,9 @@ import picocli.CommandLine.Spec;
     name = "keygen",
     mixinStandardHelpOptions = true,
     description = {
-      "Creates a guardian key and writes it to a new encrypted key file (Ethereum keystore v3).",
+      "Creates a guardian key and writes it to a new encrypted key file (Ethereum keystore v3),",
+      "and beside it the cluster TLS key and certificate (FILE.tls.key, owner-only, and FILE.tls.crt, without .json):",
+      "the certificate carries the guardian key's signature over the TLS key, which is how peers know a member.",
       "Prints the key's address, never the key. Refuses to overwrite a file.",
       "The password comes from --password-file or --password-env; with neither, it is asked twice on the terminal."
     },

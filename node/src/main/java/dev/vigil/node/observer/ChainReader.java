@@ -167,7 +167,7 @@ public final class ChainReader implements AutoCloseable {
       if (log.isRemoved()) continue;
       logs.add(log);
     }
-    return toMessages(logs, call);
+    return toMessages(logs, call, from, to, null);
   }
 
   /** The core contract's messages in one transaction, or an empty list when it has none or is unknown. */
@@ -184,10 +184,15 @@ public final class ChainReader implements AutoCloseable {
         logs.add(log);
       }
     }
-    return toMessages(logs, call);
+    return toMessages(logs, call, 0, Long.MAX_VALUE, txHash);
   }
 
-  private List<ObservedMessage> toMessages(List<Log> logs, String call) {
+  /**
+   * Decodes logs the endpoint returned for a query of blocks [from, to] (and of one transaction when
+   * {@code txHash} is not null). A log outside what was asked for is garbage from the endpoint, not
+   * a message: signing it would sign what this node never asked its chain about.
+   */
+  private List<ObservedMessage> toMessages(List<Log> logs, String call, long from, long to, String txHash) {
     Map<String, BlockRef> blocks = new HashMap<>();
     List<ObservedMessage> out = new ArrayList<>(logs.size());
     for (Log log : logs) {
@@ -206,6 +211,12 @@ public final class ChainReader implements AutoCloseable {
       }
       BlockRef block = blocks.computeIfAbsent(log.getBlockHash(), this::blockByHash);
       long blockNumber = number(log.getBlockNumber(), call);
+      if (blockNumber < from || blockNumber > to) {
+        throw malformed(call + " returned a log of block " + blockNumber + ", outside the blocks asked for");
+      }
+      if (txHash != null && !txHash.equalsIgnoreCase(log.getTransactionHash())) {
+        throw malformed(call + " returned a log of another transaction " + log.getTransactionHash());
+      }
       if (block.number() != blockNumber) {
         throw malformed(call + ": log says block " + blockNumber + " but its hash is block " + block.number());
       }

@@ -16,6 +16,11 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import dev.vigil.node.transport.GuardianCertificates;
+import dev.vigil.node.transport.TlsIdentity;
+import dev.vigil.signing.Secp256k1Backends;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import org.junit.jupiter.api.io.TempDir;
 
 class KeygenCommandTest {
@@ -41,6 +46,20 @@ class KeygenCommandTest {
     String keyHex = Hex.encode(key.toBytes());
     assertThat(r.out() + r.err()).doesNotContain(keyHex).doesNotContain("s3cret");
     assertThat(r.out()).contains("key file  " + out.toAbsolutePath());
+  }
+
+  @Test
+  void writesAClusterTlsKeyAndACertificateBoundToTheNewGuardianKey() throws Exception {
+    Path out = tmp.resolve("guardian.json");
+    CommandRun r = Cli.run(Map.of("PW", "x"), Cli.noTerminal(), "keygen", "--out", out.toString(), "--password-env", "PW", "--kdf", "light");
+    assertThat(r.exit()).as(r.toString()).isZero();
+    Path key = tmp.resolve("guardian.tls.key");
+    Path cert = tmp.resolve("guardian.tls.crt");
+    assertThat(r.out()).contains("tls key   " + key.toAbsolutePath()).contains("tls cert  " + cert.toAbsolutePath());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+    TlsIdentity tls = TlsIdentity.load(key, cert);
+    assertThat(GuardianCertificates.verify(tls.certificate(), Secp256k1Backends.preferred(), Instant.now()))
+        .as("the certificate proves the printed guardian address").isEqualTo(printedAddress(r));
   }
 
   @Test
@@ -89,12 +108,12 @@ class KeygenCommandTest {
     Files.writeString(out, "precious");
     CommandRun r = Cli.run(Map.of("PW", "x"), Cli.noTerminal(), "keygen", "--out", out.toString(), "--password-env", "PW");
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(r.err()).contains("exists; a key file is never overwritten");
+    assertThat(r.err()).contains("exists; a key or certificate file is never overwritten");
     assertThat(Files.readString(out)).isEqualTo("precious");
   }
 
   @Test
-  void writesADevKeyWithAWarning() throws IOException {
+  void writesADevKeyWithAWarning() throws Exception {
     Path out = tmp.resolve("dev-2.json");
     CommandRun r = Cli.run(Map.of("PW", "dev"), Cli.noTerminal(),
         "keygen", "--dev-index", "2", "--out", out.toString(), "--password-env", "PW");
@@ -102,6 +121,8 @@ class KeygenCommandTest {
     assertThat(printedAddress(r)).isEqualTo(DevKeys.address(2));
     assertThat(KeyFile.load(out, "dev".toCharArray()).toBytes()).isEqualTo(DevKeys.key(2).toBytes());
     assertThat(r.err()).contains("dev key 2 is public").contains("local devnets only");
+    assertThat(GuardianCertificates.verify(TlsIdentity.load(tmp.resolve("dev-2.tls.key"), tmp.resolve("dev-2.tls.crt")).certificate(),
+        Secp256k1Backends.preferred(), Instant.now())).isEqualTo(DevKeys.address(2));
 
     CommandRun outOfRange = Cli.run(Map.of("PW", "dev"), Cli.noTerminal(),
         "keygen", "--dev-index", "255", "--out", tmp.resolve("d.json").toString(), "--password-env", "PW");
