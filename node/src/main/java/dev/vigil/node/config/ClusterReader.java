@@ -3,6 +3,18 @@ package dev.vigil.node.config;
 import static dev.vigil.node.config.NodeSettingsLoader.ROOT;
 
 import com.typesafe.config.ConfigValue;
+import dev.vigil.node.transport.GuardianCertificates;
+import dev.vigil.node.transport.TlsIdentity;
+import dev.vigil.signing.Address;
+import dev.vigil.signing.Secp256k1Backends;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.CertificateException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,8 +49,59 @@ final class ClusterReader {
     String bindHost = reader.has(base + ".bind-host") ? values.host(base + ".bind-host") : null;
     boolean bindOk = !reader.has(base + ".bind-host") || bindHost != null;
     List<ClusterSettings.Seed> seeds = seeds(base + ".seed-nodes", committee);
-    if (systemName == null || host == null || port == null || !bindOk || seeds == null) return null;
-    return new ClusterSettings(systemName, host, port, Optional.ofNullable(bindHost), seeds);
+    String tlsBase = base + ".tls";
+    Path tlsKey = reader.has(tlsBase + ".key-file") ? values.path(tlsBase + ".key-file") : null;
+    Path tlsCert = reader.has(tlsBase + ".cert-file") ? values.path(tlsBase + ".cert-file") : null;
+    boolean tlsOk = (tlsKey == null) == (tlsCert == null);
+    if (!tlsOk) {
+      String missing = tlsBase + (tlsKey == null ? ".key-file" : ".cert-file");
+      reader.problem(missing, "set both " + tlsBase + ".key-file and .cert-file (vigil keygen writes them beside the key file), "
+          + "or neither", reader.value(tlsKey == null ? tlsBase + ".cert-file" : tlsBase + ".key-file"));
+    }
+    if (systemName == null || host == null || port == null || !bindOk || seeds == null || !tlsOk) return null;
+    return new ClusterSettings(systemName, host, port, Optional.ofNullable(bindHost), seeds,
+        tlsKey == null ? Optional.empty() : Optional.of(new ClusterSettings.Tls(tlsKey, tlsCert)));
+  }
+
+  /**
+   * With file checks: the TLS key is owner-only, both files parse, and the certificate is bound to
+   * this guardian's own key ({@code guardian}, the key file's address; null when that is unknown).
+   */
+  void checkTls(ClusterSettings cluster, Address guardian) {
+    if (cluster == null || cluster.tls().isEmpty()) return;
+    ClusterSettings.Tls tls = cluster.tls().get();
+    String keyPath = ROOT + ".cluster.tls.key-file";
+    String certPath = ROOT + ".cluster.tls.cert-file";
+    try {
+      var perms = Files.getPosixFilePermissions(tls.keyFile());
+      if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)
+          || perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+        reader.problem(keyPath, "TLS key file " + tls.keyFile() + " is open to group or others (mode "
+            + PosixFilePermissions.toString(perms) + "); restrict it with: chmod 600 " + tls.keyFile(), reader.value(keyPath));
+        return;
+      }
+    } catch (NoSuchFileException e) {
+      reader.problem(keyPath, "no TLS key file at " + tls.keyFile(), reader.value(keyPath));
+      return;
+    } catch (UnsupportedOperationException | IOException notPosix) {
+      // loading below names what is wrong
+    }
+    TlsIdentity identity;
+    try {
+      identity = TlsIdentity.load(tls.keyFile(), tls.certFile());
+    } catch (IllegalArgumentException e) {
+      reader.problem(certPath, e.getMessage(), reader.value(certPath));
+      return;
+    }
+    try {
+      Address bound = GuardianCertificates.verify(identity.certificate(), Secp256k1Backends.preferred(), Instant.now());
+      if (guardian != null && !bound.equals(guardian)) {
+        reader.problem(certPath, "the TLS certificate " + tls.certFile() + " is bound to " + bound.toChecksumHex()
+            + ", not to this guardian's key " + guardian.toChecksumHex(), reader.value(certPath));
+      }
+    } catch (CertificateException e) {
+      reader.problem(certPath, tls.certFile() + ": " + e.getMessage(), reader.value(certPath));
+    }
   }
 
   private List<ClusterSettings.Seed> seeds(String path, CommitteeSettings committee) {

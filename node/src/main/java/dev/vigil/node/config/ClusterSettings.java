@@ -1,14 +1,25 @@
 package dev.vigil.node.config;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Peer transport: the actor system name shared by the committee, the address peers reach this
- * guardian at, an optional different interface to listen on, and the seed nodes to join through.
+ * guardian at, an optional different interface to listen on, the seed nodes to join through, and
+ * the TLS key and certificate that make the transport mutual TLS among committee members.
  */
-public record ClusterSettings(String systemName, String host, int port, Optional<String> bindHost, List<Seed> seedNodes) {
+public record ClusterSettings(String systemName, String host, int port, Optional<String> bindHost, List<Seed> seedNodes,
+    Optional<Tls> tls) {
+  /** Mutual TLS between guardians: this guardian's TLS key and its certificate bound to the guardian key. */
+  public record Tls(Path keyFile, Path certFile) {
+    public Tls {
+      Objects.requireNonNull(keyFile, "keyFile");
+      Objects.requireNonNull(certFile, "certFile");
+    }
+  }
+
   /** A seed node, {@code host:port}. */
   public record Seed(String host, int port) {
     public Seed {
@@ -26,6 +37,7 @@ public record ClusterSettings(String systemName, String host, int port, Optional
     Objects.requireNonNull(systemName, "systemName");
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(bindHost, "bindHost");
+    Objects.requireNonNull(tls, "tls");
     seedNodes = List.copyOf(seedNodes);
   }
 

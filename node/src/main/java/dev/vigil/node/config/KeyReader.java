@@ -65,21 +65,30 @@ final class KeyReader {
     return file == null ? null : new KeySettings(file, source);
   }
 
-  /** @param committee null when it is wrong: then membership is not checked */
-  void checkKeyFile(KeySettings key, CommitteeSettings committee) {
-    if (key == null) return;
+  /**
+   * Checks the key file; returns the address it declares, or null when it is unusable.
+   *
+   * @param committee null when it is wrong: then membership is not checked
+   */
+  Address checkKeyFile(KeySettings key, CommitteeSettings committee) {
+    if (key == null) return null;
     String path = ROOT + ".key.file";
     Path f = key.file();
     if (!Files.isRegularFile(f)) {
       reader.problem(path, "no key file at " + f + " (create one with: vigil keygen --out " + f + ")", reader.value(path));
-      return;
+      return null;
     }
     try {
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(f);
       if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
         reader.problem(path, "key file " + f + " is readable by group or others (mode " + PosixFilePermissions.toString(perms)
             + "); restrict it with: chmod 600 " + f, reader.value(path));
-        return;
+        return null;
+      }
+      if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+        reader.problem(path, "key file " + f + " is writable by group or others (mode " + PosixFilePermissions.toString(perms)
+            + "): another user could replace the key; restrict it with: chmod 600 " + f, reader.value(path));
+        return null;
       }
     } catch (UnsupportedOperationException | IOException notPosix) {
       // KeyFile.load checks again where it can
@@ -89,7 +98,7 @@ final class KeyReader {
       declared = KeyFile.declaredAddress(f);
     } catch (IOException e) {
       reader.problem(path, "cannot read key file: " + e.getMessage(), reader.value(path));
-      return;
+      return null;
     }
     if (declared == null) {
       reader.problem(path, "key file " + f + " has no address field, so its membership of the committee cannot be checked",
@@ -98,6 +107,7 @@ final class KeyReader {
       reader.problem(path, "key file " + f + " holds the key of " + declared + ", which is not a member of committee "
           + committee.index() + " (" + ROOT + ".committee.members)", reader.value(path));
     }
+    return declared;
   }
 
   /** @param env the environment a password variable is read from */

@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValueFactory;
 import dev.vigil.node.config.NodeConfigException.Problem;
+import dev.vigil.signing.Address;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,8 +97,9 @@ final class NodeSettingsLoader {
     HttpSettings http = clusterReader.http(cluster);
     unknownKeys();
     if (options.checkFiles()) {
-      keys.checkKeyFile(key, committee);
+      Address guardian = keys.checkKeyFile(key, committee);
       keys.checkPassword(key, options.env());
+      clusterReader.checkTls(cluster, guardian);
       checkDataDir(dataDir);
     }
     if (committee != null && committee.members().size() < 4) {

@@ -8,6 +8,7 @@ import dev.vigil.consensus.attestation.Committee;
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.consensus.observation.ObservationSource;
 import dev.vigil.node.config.ChainSettings;
+import dev.vigil.node.config.ClusterSettings;
 import dev.vigil.node.config.NodeSettings;
 import dev.vigil.node.http.AttestationHub;
 import dev.vigil.node.http.ConsensusStatus;
@@ -21,6 +22,9 @@ import dev.vigil.node.observer.ChainObserver;
 import dev.vigil.node.observer.ChainReader;
 import dev.vigil.node.observer.ObserverCore;
 import dev.vigil.node.observer.StoredCursors;
+import dev.vigil.node.transport.GuardianTls;
+import dev.vigil.node.transport.TlsIdentity;
+import dev.vigil.signing.Address;
 import dev.vigil.signing.Secp256k1;
 import dev.vigil.signing.Secp256k1Backends;
 import dev.vigil.signing.Signer;
@@ -32,11 +36,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.actor.BootstrapSetup;
+import org.apache.pekko.actor.setup.ActorSystemSetup;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -167,7 +174,19 @@ public final class GuardianRuntime implements AutoCloseable {
       return Behaviors.empty();
     });
 
-    ActorSystem<Void> system = ActorSystem.create(root, s.cluster().systemName(), s.actorSystemConfig());
+    ActorSystemSetup setup = ActorSystemSetup.create(BootstrapSetup.create(s.actorSystemConfig()));
+    if (s.cluster().tls().isPresent()) {
+      ClusterSettings.Tls files = s.cluster().tls().get();
+      Set<Address> members = Set.copyOf(committee.members());
+      setup = setup.and(GuardianTls.create(TlsIdentity.load(files.keyFile(), files.certFile()), () -> members,
+          Secp256k1Backends.preferred(), Clock.systemUTC()).setup());
+      log.info("cluster transport: mutual TLS (TLS 1.3); only the {} members of committee {} can connect", members.size(), committee.index());
+    } else {
+      log.warn("cluster transport: plain TCP without authentication. Anyone who reaches {}:{} can join the cluster and "
+          + "disrupt it; set vigil.node.cluster.tls.key-file and cert-file (vigil keygen writes them) on every guardian",
+          s.cluster().host(), s.cluster().port());
+    }
+    ActorSystem<Void> system = ActorSystem.create(root, s.cluster().systemName(), setup);
     systemRef.set(system);
     try {
       hub.subscribe(latency::attested);

@@ -1,6 +1,14 @@
 package dev.vigil.node.config;
 
+import dev.vigil.node.transport.GuardianCertificates;
+import dev.vigil.node.transport.TlsIdentity;
+import dev.vigil.signing.LocalKeySigner;
+import dev.vigil.signing.PrivateKey;
+import dev.vigil.signing.Secp256k1Backends;
 import dev.vigil.signing.keystore.DevKeys;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,6 +36,8 @@ final class NodeFiles {
     Files.createDirectories(dir.resolve("keys"));
     DevKeys.writeKeyFile(0, dir.resolve("keys/g0.json"), PASSWORD.toCharArray());
     DevKeys.writeKeyFile(5, dir.resolve("keys/outsider.json"), PASSWORD.toCharArray());
+    writeTls(0, dir.resolve("keys/g0.tls.key"), dir.resolve("keys/g0.tls.crt"));
+    writeTls(1, dir.resolve("keys/g1.tls.key"), dir.resolve("keys/g1.tls.crt"));
     Files.writeString(dir.resolve("password.txt"), PASSWORD + "\n");
     Files.writeString(dir.resolve("committee.conf"), """
         vigil.node {
@@ -69,6 +79,18 @@ final class NodeFiles {
         }
         """.formatted(PASSWORD_ENV));
     return new NodeFiles(dir);
+  }
+
+  /** Dev key {@code devKey}'s cluster TLS key and certificate, as vigil keygen writes them. */
+  static void writeTls(int devKey, Path keyFile, Path certFile) throws IOException {
+    KeyPair tls = GuardianCertificates.newTlsKeyPair();
+    PrivateKey key = DevKeys.key(devKey);
+    try {
+      TlsIdentity.write(tls, GuardianCertificates.issue(tls, new LocalKeySigner(key, Secp256k1Backends.preferred()), Instant.now(),
+          Duration.ofDays(1)), keyFile, certFile);
+    } finally {
+      key.destroy();
+    }
   }
 
   private static String q(int devKey) {

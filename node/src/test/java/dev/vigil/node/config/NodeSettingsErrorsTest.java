@@ -36,6 +36,10 @@ class NodeSettingsErrorsTest {
     files = NodeFiles.create(tmp);
     Files.copy(tmp.resolve("keys/g0.json"), tmp.resolve("keys/loose.json"));
     Files.setPosixFilePermissions(tmp.resolve("keys/loose.json"), PosixFilePermissions.fromString("rw-r--r--"));
+    Files.copy(tmp.resolve("keys/g0.json"), tmp.resolve("keys/shared.json"));
+    Files.setPosixFilePermissions(tmp.resolve("keys/shared.json"), PosixFilePermissions.fromString("rw--w----"));
+    Files.copy(tmp.resolve("keys/g0.tls.key"), tmp.resolve("keys/loose.tls.key"));
+    Files.setPosixFilePermissions(tmp.resolve("keys/loose.tls.key"), PosixFilePermissions.fromString("rw-r-----"));
     Files.writeString(tmp.resolve("a-file"), "not a directory");
     Files.writeString(tmp.resolve("keys/not-json.json"), "this is not json");
     Files.setPosixFilePermissions(tmp.resolve("keys/not-json.json"), PosixFilePermissions.fromString("rw-------"));
@@ -161,6 +165,17 @@ class NodeSettingsErrorsTest {
             "vigil.node.key.password-file", "no password file at"),
         row("key file does not exist", "vigil.node.key.file = keys/nope.json", "vigil.node.key.file",
             "no key file at " + tmp.resolve("keys/nope.json") + " (create one with: vigil keygen --out"),
+        row("key file writable by the group", "vigil.node.key.file = keys/shared.json", "vigil.node.key.file",
+            "is writable by group or others (mode rw--w----): another user could replace the key"),
+        row("tls key without certificate", "vigil.node.cluster.tls.key-file = keys/g0.tls.key", "vigil.node.cluster.tls.cert-file",
+            "set both vigil.node.cluster.tls.key-file and .cert-file"),
+        row("tls certificate of another guardian", "vigil.node.cluster.tls { key-file = keys/g1.tls.key, cert-file = keys/g1.tls.crt }",
+            "vigil.node.cluster.tls.cert-file", "is bound to " + D1 + ", not to this guardian's key " + D0),
+        row("tls key open to the group", "vigil.node.cluster.tls { key-file = keys/loose.tls.key, cert-file = keys/g0.tls.crt }",
+            "vigil.node.cluster.tls.key-file", "is open to group or others (mode rw-r-----); restrict it with: chmod 600"),
+        row("tls key and certificate that do not belong together",
+            "vigil.node.cluster.tls { key-file = keys/g1.tls.key, cert-file = keys/g0.json }", "vigil.node.cluster.tls.cert-file",
+            "keys/g0.json has no PEM block"),
         row("key file readable by others", "vigil.node.key.file = keys/loose.json", "vigil.node.key.file",
             "readable by group or others (mode rw-r--r--); restrict it with: chmod 600"),
         row("key of a non-member", "vigil.node.key.file = keys/outsider.json", "vigil.node.key.file",

@@ -78,6 +78,17 @@ class NodeSettingsTest {
   }
 
   @Test
+  void withTlsFilesTheClusterTransportIsMutualTlsAndWithoutItIsPlainTcp() throws IOException {
+    NodeSettings plain = NodeSettings.load(files.node(), NodeFiles.strict());
+    assertThat(plain.cluster().tls()).isEmpty();
+    assertThat(plain.actorSystemConfig().getString("pekko.remote.artery.transport")).isEqualTo("tcp");
+    NodeSettings tls = NodeSettings.load(files.with("vigil.node.cluster.tls { key-file = keys/g0.tls.key, cert-file = keys/g0.tls.crt }"),
+        NodeFiles.strict());
+    assertThat(tls.cluster().tls()).hasValueSatisfying(t -> assertThat(t.keyFile()).isEqualTo(files.dir.resolve("keys/g0.tls.key")));
+    assertThat(tls.actorSystemConfig().getString("pekko.remote.artery.transport")).isEqualTo("tls-tcp");
+  }
+
+  @Test
   void relativePathsAreRelativeToTheNodeFileNotTheWorkingDirectory() throws IOException {
     Path sub = Files.createDirectories(tmp.resolve("elsewhere"));
     Path nested = sub.resolve("node.conf");
