@@ -4,6 +4,9 @@ import dev.vigil.node.config.LoadOptions;
 import dev.vigil.node.config.NodeSettings;
 import dev.vigil.node.run.GuardianRuntime;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -19,15 +22,17 @@ import picocli.CommandLine.ParentCommand;
       "as configured in FILE (see cluster-configs/ and node/src/main/resources/reference.conf). Ctrl-C or SIGTERM stops it."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped normally", "1:failed at start (the message says why)", "2:the configuration is unusable"})
+    exitCodeList = {"0:stopped normally (SIGTERM, Ctrl-C)", "1:failed at start, or stopped without being asked to (the log says why)",
+        "2:the configuration is unusable"})
 final class RunCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
   @ParentCommand Vigil vigil;
 
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "The node file.")
   Path config;
 
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
     NodeSettings settings = NodeSettings.load(config, new LoadOptions(true, vigil.context().env()));
     AtomicReference<GuardianRuntime> current = new AtomicReference<>();
     AtomicBoolean stopping = new AtomicBoolean();
@@ -37,20 +42,73 @@ final class RunCommand implements Callable<Integer> {
         if (current.get() != null) current.get().close();
       }
     }, "vigil-shutdown"));
-    while (true) { // bounded by islands: each turn is a cluster found apart from the committee's
+    Rejoins rejoins = new Rejoins(REJOIN_FIRST, REJOIN_MAX, REJOIN_STABLE);
+    while (true) { // each turn is a new cluster node: after an island, or after the cluster removed this one
       GuardianRuntime runtime;
       synchronized (current) {
         if (stopping.get()) return 0;
         runtime = GuardianRuntime.start(settings, vigil.context().env());
         current.set(runtime);
       }
-      if (!runtime.awaitStop()) return 0;
+      long startedAt = System.nanoTime();
+      GuardianRuntime.Stop stop = runtime.awaitStop();
       synchronized (current) {
         if (stopping.get()) return 0;
-        // an island: a new cluster node (a new incarnation) joins the committee's cluster through the seeds
         runtime.close();
         current.set(null);
       }
+      switch (stop) {
+        case TERMINATED -> {
+          // nobody asked: a service manager that restarts on failure must see one
+          log.error("guardian {} stopped although no operator asked it to (its actor system ended); exiting with status {}",
+              settings.name(), Vigil.EXIT_FAILED);
+          return Vigil.EXIT_FAILED;
+        }
+        case ISLAND -> log.info("guardian {}: a new cluster node joins the committee's cluster through the seeds", settings.name());
+        case REMOVED -> {
+          Duration wait = rejoins.next(Duration.ofNanos(System.nanoTime() - startedAt));
+          log.warn("guardian {} was removed from the cluster (marked Down by a member, or made to leave) without its operator; "
+              + "it rejoins by itself with a new cluster node in {} ms (rejoin {} since it last ran {} s undisturbed)",
+              settings.name(), wait.toMillis(), rejoins.count(), REJOIN_STABLE.toSeconds());
+          Thread.sleep(wait.toMillis());
+        }
+      }
+    }
+  }
+
+  static final Duration REJOIN_FIRST = Duration.ofSeconds(1);
+  static final Duration REJOIN_MAX = Duration.ofMinutes(1);
+  /** A run this long resets the rejoin backoff. */
+  static final Duration REJOIN_STABLE = Duration.ofMinutes(10);
+
+  /**
+   * Delays between rejoins after removals: doubling from {@code first} up to {@code max}, so that a
+   * member that keeps downing this guardian cannot make it spin, and back to {@code first} after a
+   * run of {@code stable} or more.
+   */
+  static final class Rejoins {
+    private final Duration first;
+    private final Duration max;
+    private final Duration stable;
+    private int count;
+
+    Rejoins(Duration first, Duration max, Duration stable) {
+      this.first = first;
+      this.max = max;
+      this.stable = stable;
+    }
+
+    /** The wait before the next rejoin, after a run that lasted {@code ran}. */
+    Duration next(Duration ran) {
+      if (ran.compareTo(stable) >= 0) count = 0;
+      count++;
+      Duration d = first;
+      for (int i = 1; i < count && d.compareTo(max) < 0; i++) d = d.multipliedBy(2);
+      return d.compareTo(max) > 0 ? max : d;
+    }
+
+    int count() {
+      return count;
     }
   }
 }

@@ -43,6 +43,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.BootstrapSetup;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.setup.ActorSystemSetup;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -268,19 +269,37 @@ public final class GuardianRuntime implements AutoCloseable {
     awaitTermination(system);
   }
 
+  /** Why {@link #awaitStop()} returned. */
+  public enum Stop {
+    /** The actor system ended for another reason: closed by the operator, or a fatal error. */
+    TERMINATED,
+    /** This guardian's cluster is an island apart from the committee's (see {@link IslandWatch}). */
+    ISLAND,
+    /** Its cluster node was downed or removed by the cluster (any member can mark another Down). */
+    REMOVED
+  }
+
   /**
-   * Blocks until the actor system terminates (false) or the guardian should start again (true): its
-   * cluster is an island apart from the committee's (see {@link IslandWatch}). The caller closes
-   * this runtime and starts a new one on the same settings; its new cluster node joins the seeds.
+   * Blocks until the actor system terminates or the guardian should start again (an island). The
+   * caller closes this runtime and, for {@link Stop#ISLAND} and {@link Stop#REMOVED}, starts a new
+   * one on the same settings: its new cluster node (a new incarnation) joins the seeds.
    */
-  public boolean awaitStop() {
+  public Stop awaitStop() {
     try {
       CompletableFuture.anyOf(system.getWhenTerminated().toCompletableFuture(), restart).get();
     } catch (Exception e) {
       Thread.currentThread().interrupt();
-      return false;
+      return Stop.TERMINATED;
     }
-    return restart.isDone() && !system.getWhenTerminated().toCompletableFuture().isDone();
+    if (restart.isDone() && !system.getWhenTerminated().toCompletableFuture().isDone()) return Stop.ISLAND;
+    return removedFromCluster() ? Stop.REMOVED : Stop.TERMINATED;
+  }
+
+  /** Whether the actor system was shut down because the cluster removed this node (Down, or a Leave it did not ask for). */
+  private boolean removedFromCluster() {
+    var reason = CoordinatedShutdown.get(system).getShutdownReason();
+    return reason.isPresent() && (reason.get() == CoordinatedShutdown.clusterDowningReason()
+        || reason.get() == CoordinatedShutdown.clusterLeavingReason());
   }
 
   private static void awaitTermination(ActorSystem<?> system) {

@@ -21,18 +21,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * guardian 0 of a 4-member committee of dev keys 0..3, two chains, its key file encrypted under a
  * password taken from the variable G0_PASSWORD.
  */
-final class NodeFiles {
-  static final String PASSWORD = "correct horse battery staple";
-  static final String PASSWORD_ENV = "G0_PASSWORD";
+public final class NodeFiles {
+  public static final String PASSWORD = "correct horse battery staple";
+  public static final String PASSWORD_ENV = "G0_PASSWORD";
 
-  final Path dir;
+  public final Path dir;
   private final AtomicInteger count = new AtomicInteger();
 
   private NodeFiles(Path dir) {
     this.dir = dir;
   }
 
-  static NodeFiles create(Path dir) throws IOException {
+  public static NodeFiles create(Path dir) throws IOException {
     Files.createDirectories(dir.resolve("keys"));
     DevKeys.writeKeyFile(0, dir.resolve("keys/g0.json"), PASSWORD.toCharArray());
     DevKeys.writeKeyFile(5, dir.resolve("keys/outsider.json"), PASSWORD.toCharArray());
@@ -97,18 +97,18 @@ final class NodeFiles {
     return "\"" + DevKeys.address(devKey).toChecksumHex() + "\"";
   }
 
-  Path node() {
+  public Path node() {
     return dir.resolve("node.conf");
   }
 
   /** A copy of the node file with {@code extra} appended. */
-  Path with(String extra) throws IOException {
+  public Path with(String extra) throws IOException {
     Path p = dir.resolve("node-" + count.incrementAndGet() + ".conf");
     Files.writeString(p, Files.readString(node()) + "\n" + extra + "\n");
     return p;
   }
 
-  static Map<String, String> env() {
+  public static Map<String, String> env() {
     return Map.of(PASSWORD_ENV, PASSWORD);
   }
 
