@@ -39,6 +39,9 @@ public final class Chaos {
     }
   }
 
+  /** A phase this late is said to be: heals and restarts take a few seconds more than planned on any machine. */
+  private static final long LATE_MS = 5_000;
+
   private final Options options;
   private final int diskMiB;
 
@@ -115,8 +118,10 @@ public final class Chaos {
     long previousEndMs = 0;
     for (FaultPlan.Phase phase : plan.phases()) {
       long dueMs = Math.max(phase.atMs(), previousEndMs + phase.gapBeforeMs());
-      if (dueMs - phase.atMs() >= 1_000) log.say("%.1fs behind the plan (a slow machine): the %s phase starts late", (dueMs - phase.atMs()) / 1000.0,
-          phase.kind());
+      if (dueMs - phase.atMs() >= LATE_MS) {
+        log.say("%.1fs behind the plan (a slow machine, or slow heals): the %s phase starts late", (dueMs - phase.atMs()) / 1000.0,
+            phase.kind());
+      }
       if (dueMs > deadlineMs) {
         log.say("the schedule ran past its bound of %ds; %s and later phases not run", deadlineMs / 1000, phase.kind());
         break;

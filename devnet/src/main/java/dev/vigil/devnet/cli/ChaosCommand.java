@@ -67,21 +67,26 @@ final class ChaosCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     Report r = Chaos.run(o, diskSize);
-    if (r.anyFailed()) {
-      System.out.println("FAILED: an invariant failed (seed " + s + ", logs in " + dir + "/logs)");
-      return 1;
-    }
-    if (!r.notExercised().isEmpty()) {
-      System.out.println("HARNESS ERROR: the run did not exercise " + String.join(", ", r.notExercised().stream().map(Report.Invariant::name)
-          .toList()) + "; no invariant failed, the run proved too little (seed " + s + ", logs in " + dir + "/logs)");
-      return HARNESS_ERROR;
-    }
-    System.out.println("OK: every invariant held (seed " + s + ")");
-    return 0;
+    Verdict v = verdict(r, s, dir);
+    System.out.println(v.line());
+    return v.exitCode();
   }
 
   /** Exit code of a run that could not exercise an invariant (1 is an invariant failure, 2 a usage error). */
   static final int HARNESS_ERROR = 3;
+
+  record Verdict(int exitCode, String line) {}
+
+  /** An invariant failure outranks a harness error: a run that saw the product fail says so. */
+  static Verdict verdict(Report r, long seed, Path dir) {
+    if (r.anyFailed()) return new Verdict(1, "FAILED: an invariant failed (seed " + seed + ", logs in " + dir + "/logs)");
+    if (!r.notExercised().isEmpty()) {
+      return new Verdict(HARNESS_ERROR, "HARNESS ERROR: the run did not exercise " + String.join(", ",
+          r.notExercised().stream().map(Report.Invariant::name).toList()) + "; no invariant failed, the run proved too little (seed "
+          + seed + ", logs in " + dir + "/logs)");
+    }
+    return new Verdict(0, "OK: every invariant held (seed " + seed + ")");
+  }
 
   private Duration parse(String option, String s) {
     try {
