@@ -1,6 +1,7 @@
 package dev.vigil.devnet.cli;
 
 import dev.vigil.devnet.chaos.Chaos;
+import dev.vigil.devnet.chaos.Report;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Spec;
       "while cut off and that every guardian sees every peer again after each heal, and prints a summary table."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:every invariant held", "1:an invariant failed, or the devnet failed to start"})
+    exitCodeList = {"0:every invariant held", "1:an invariant failed, or the devnet failed to start",
+        "3:harness error: the run could not exercise an invariant (e.g. no message published while f+1 guardians were down)"})
 final class ChaosCommand implements Callable<Integer> {
   @Option(names = "--nodes", defaultValue = "4", description = "Guardians: 4 (f = 1) or 7 (f = 2); at least 4 (default: ${DEFAULT-VALUE}).")
   int nodes;
@@ -64,9 +66,26 @@ final class ChaosCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    Chaos.Report r = Chaos.run(o, diskSize);
-    System.out.println(r.allPass() ? "OK: every invariant held (seed " + s + ")" : "FAILED: an invariant failed (seed " + s + ", logs in " + dir + "/logs)");
-    return r.allPass() ? 0 : 1;
+    Report r = Chaos.run(o, diskSize);
+    Verdict v = verdict(r, s, dir);
+    System.out.println(v.line());
+    return v.exitCode();
+  }
+
+  /** Exit code of a run that could not exercise an invariant (1 is an invariant failure, 2 a usage error). */
+  static final int HARNESS_ERROR = 3;
+
+  record Verdict(int exitCode, String line) {}
+
+  /** An invariant failure outranks a harness error: a run that saw the product fail says so. */
+  static Verdict verdict(Report r, long seed, Path dir) {
+    if (r.anyFailed()) return new Verdict(1, "FAILED: an invariant failed (seed " + seed + ", logs in " + dir + "/logs)");
+    if (!r.notExercised().isEmpty()) {
+      return new Verdict(HARNESS_ERROR, "HARNESS ERROR: the run did not exercise " + String.join(", ",
+          r.notExercised().stream().map(Report.Invariant::name).toList()) + "; no invariant failed, the run proved too little (seed "
+          + seed + ", logs in " + dir + "/logs)");
+    }
+    return new Verdict(0, "OK: every invariant held (seed " + seed + ")");
   }
 
   private Duration parse(String option, String s) {

@@ -62,16 +62,22 @@ public final class FaultyRpcProxy implements AutoCloseable {
     this.upstream = upstream;
   }
 
+  /** On a port the kernel picks (from its ephemeral range). */
   public static FaultyRpcProxy start(String upstreamUrl) {
+    return start(upstreamUrl, 0);
+  }
+
+  /** On 127.0.0.1:{@code port} (0: the kernel picks). */
+  public static FaultyRpcProxy start(String upstreamUrl, int port) {
     try {
-      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+      HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
       FaultyRpcProxy p = new FaultyRpcProxy(server, URI.create(upstreamUrl));
       server.createContext("/", p::handle);
       server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
       server.start();
       return p;
     } catch (IOException e) {
-      throw new IllegalStateException("cannot start RPC proxy: " + e.getMessage(), e);
+      throw new IllegalStateException("cannot start RPC proxy on 127.0.0.1:" + port + ": " + e.getMessage(), e);
     }
   }
 
