@@ -136,7 +136,8 @@ public final class Devnet implements AutoCloseable {
         // alpha uses anvil's finality tags; beta is run as a chain without them
         watched.add(new NodeFile.Chain(Chains.NAMES[c], c + 1, rpc, chains.chain(c).coreAddress(), c == 0 ? 0 : 2));
       }
-      NodeFile.Cluster cluster = new NodeFile.Cluster(clusterHost(i), clusterPorts[i], options.linkProxies() ? "127.0.0.1" : null, seeds);
+      NodeFile.Cluster cluster = new NodeFile.Cluster(clusterHost(i), clusterPorts[i], options.linkProxies() ? "127.0.0.1" : null, seeds,
+          options.tls() ? files.writeTls(i) : null);
       Path conf = files.writeNodeFile(new NodeFile(i, dataDir(i), files.writeKey(i), files.passwordFile(), committee, watched, cluster,
           httpPorts[i]));
       dataDirs.prepare(i, dataDir(i));
@@ -150,7 +151,8 @@ public final class Devnet implements AutoCloseable {
       ports.release(clusterPorts[i]);
       ports.release(httpPorts[i]);
       p.start();
-      say("guardian %d (%s): cluster %s:%d%s, API %s, log %s", i, committee.get(i), clusterHost(i), clusterPorts[i],
+      say("guardian %d (%s): cluster %s:%d%s%s, API %s, log %s", i, committee.get(i), clusterHost(i), clusterPorts[i],
+          options.tls() ? " (mutual TLS)" : " (plain TCP)",
           options.linkProxies() ? " (listening on 127.0.0.1, peers connect through link proxies)" : "", apis.get(i), p.logFile());
     }
   }

@@ -19,9 +19,11 @@ import java.time.Duration;
  *     that faults can be injected per guardian and chain (the chaos tool); false: guardians talk to anvil directly
  * @param linkProxies put a {@link dev.vigil.testing.net.LinkProxy} on every directed link between two guardians, so
  *     that the chaos tool can partition them; false: guardians connect to each other directly
+ * @param tls mutual TLS between guardians (each gets a TLS key and a certificate bound to its dev key,
+ *     as vigil keygen writes them); false: plain TCP
  */
 public record DevnetOptions(int nodes, double rate, Duration duration, Path workDir, int anvilPortA, int anvilPortB,
-    int clusterBasePort, int httpBasePort, PrintStream out, boolean rpcProxies, boolean linkProxies) {
+    int clusterBasePort, int httpBasePort, PrintStream out, boolean rpcProxies, boolean linkProxies, boolean tls) {
   public DevnetOptions {
     if (nodes < 1 || nodes > 19) throw new IllegalArgumentException("--nodes must be 1..19, got " + nodes);
     if (!(rate > 0) || rate > 100) throw new IllegalArgumentException("--rate must be in (0, 100] messages per second, got " + rate);
@@ -32,35 +34,39 @@ public record DevnetOptions(int nodes, double rate, Duration duration, Path work
 
   /** The layout of cluster-configs/devnet: anvil on 8545/8546, cluster 7101+, HTTP 7201+. */
   public static DevnetOptions defaults(Path workDir, PrintStream out) {
-    return new DevnetOptions(4, 2, null, workDir, 8545, 8546, 7101, 7201, out, false, false);
+    return new DevnetOptions(4, 2, null, workDir, 8545, 8546, 7101, 7201, out, false, false, true);
   }
 
   /** Every port chosen free at start: for tests, and for running beside another devnet. */
   public DevnetOptions withFreePorts() {
-    return new DevnetOptions(nodes, rate, duration, workDir, 0, 0, 0, 0, out, rpcProxies, linkProxies);
+    return new DevnetOptions(nodes, rate, duration, workDir, 0, 0, 0, 0, out, rpcProxies, linkProxies, tls);
   }
 
   public DevnetOptions withNodes(int n) {
-    return new DevnetOptions(n, rate, duration, workDir, anvilPortA, anvilPortB, clusterBasePort, httpBasePort, out, rpcProxies, linkProxies);
+    return new DevnetOptions(n, rate, duration, workDir, anvilPortA, anvilPortB, clusterBasePort, httpBasePort, out, rpcProxies, linkProxies, tls);
   }
 
   public DevnetOptions withRate(double r) {
-    return new DevnetOptions(nodes, r, duration, workDir, anvilPortA, anvilPortB, clusterBasePort, httpBasePort, out, rpcProxies, linkProxies);
+    return new DevnetOptions(nodes, r, duration, workDir, anvilPortA, anvilPortB, clusterBasePort, httpBasePort, out, rpcProxies, linkProxies, tls);
   }
 
   public DevnetOptions withDuration(Duration d) {
-    return new DevnetOptions(nodes, rate, d, workDir, anvilPortA, anvilPortB, clusterBasePort, httpBasePort, out, rpcProxies, linkProxies);
+    return new DevnetOptions(nodes, rate, d, workDir, anvilPortA, anvilPortB, clusterBasePort, httpBasePort, out, rpcProxies, linkProxies, tls);
   }
 
   public DevnetOptions withRpcProxies(boolean on) {
-    return new DevnetOptions(nodes, rate, duration, workDir, anvilPortA, anvilPortB, clusterBasePort, httpBasePort, out, on, linkProxies);
+    return new DevnetOptions(nodes, rate, duration, workDir, anvilPortA, anvilPortB, clusterBasePort, httpBasePort, out, on, linkProxies, tls);
   }
 
   public DevnetOptions withLinkProxies(boolean on) {
-    return new DevnetOptions(nodes, rate, duration, workDir, anvilPortA, anvilPortB, clusterBasePort, httpBasePort, out, rpcProxies, on);
+    return new DevnetOptions(nodes, rate, duration, workDir, anvilPortA, anvilPortB, clusterBasePort, httpBasePort, out, rpcProxies, on, tls);
+  }
+
+  public DevnetOptions withTls(boolean on) {
+    return new DevnetOptions(nodes, rate, duration, workDir, anvilPortA, anvilPortB, clusterBasePort, httpBasePort, out, rpcProxies, linkProxies, on);
   }
 
   public DevnetOptions withOut(PrintStream o) {
-    return new DevnetOptions(nodes, rate, duration, workDir, anvilPortA, anvilPortB, clusterBasePort, httpBasePort, o, rpcProxies, linkProxies);
+    return new DevnetOptions(nodes, rate, duration, workDir, anvilPortA, anvilPortB, clusterBasePort, httpBasePort, o, rpcProxies, linkProxies, tls);
   }
 }

@@ -1,6 +1,13 @@
 package dev.vigil.devnet;
 
+import dev.vigil.node.transport.GuardianCertificates;
+import dev.vigil.node.transport.TlsIdentity;
+import dev.vigil.signing.LocalKeySigner;
+import dev.vigil.signing.PrivateKey;
+import dev.vigil.signing.Secp256k1Backends;
 import dev.vigil.signing.keystore.DevKeys;
+import java.security.KeyPair;
+import java.time.Instant;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +48,24 @@ final class GuardianFiles {
       throw new IllegalStateException("cannot write guardian " + i + "'s key file " + keyFile + ": " + e.getMessage(), e);
     }
     return keyFile;
+  }
+
+  /** Writes guardian {@code i}'s cluster TLS key and a certificate bound to its dev key, as vigil keygen does. */
+  NodeFile.Tls writeTls(int i) {
+    Path keyFile = workDir.resolve("keys/guardian-" + i + ".tls.key").toAbsolutePath();
+    Path certFile = workDir.resolve("keys/guardian-" + i + ".tls.crt").toAbsolutePath();
+    PrivateKey key = DevKeys.key(i);
+    try {
+      Files.createDirectories(keyFile.getParent());
+      KeyPair tls = GuardianCertificates.newTlsKeyPair();
+      TlsIdentity.write(tls, GuardianCertificates.issue(tls, new LocalKeySigner(key, Secp256k1Backends.preferred()), Instant.now(),
+          GuardianCertificates.DEFAULT_VALIDITY), keyFile, certFile);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write guardian " + i + "'s TLS files " + keyFile + ": " + e.getMessage(), e);
+    } finally {
+      key.destroy();
+    }
+    return new NodeFile.Tls(keyFile, certFile);
   }
 
   /** Writes the node file; returns it. */

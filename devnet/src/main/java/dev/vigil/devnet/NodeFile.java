@@ -41,12 +41,20 @@ record NodeFile(int index, Path dataDir, Path keyFile, Path passwordFile, List<A
    * @param port its cluster port
    * @param bindHost where it listens when that differs from {@code host} (behind link proxies); null: {@code host}
    * @param seeds {@code host:port} of every seed node
+   * @param tls its TLS key and certificate (mutual TLS between guardians); null: plain TCP
    */
-  record Cluster(String host, int port, String bindHost, List<String> seeds) {
+  record Cluster(String host, int port, String bindHost, List<String> seeds, Tls tls) {
     Cluster {
       seeds = List.copyOf(seeds);
     }
+
+    Cluster(String host, int port, String bindHost, List<String> seeds) {
+      this(host, port, bindHost, seeds, null);
+    }
   }
+
+  /** A guardian's cluster TLS key and certificate files, absolute. */
+  record Tls(Path keyFile, Path certFile) {}
 
   NodeFile {
     members = List.copyOf(members);
@@ -76,7 +84,12 @@ record NodeFile(int index, Path dataDir, Path keyFile, Path passwordFile, List<A
     b.append("  }\n");
     b.append("  cluster { host = ").append(quote(cluster.host())).append(", port = ").append(cluster.port());
     if (cluster.bindHost() != null) b.append(", bind-host = ").append(quote(cluster.bindHost()));
-    b.append(", seed-nodes = ").append(list(cluster.seeds())).append(" }\n");
+    b.append(", seed-nodes = ").append(list(cluster.seeds()));
+    if (cluster.tls() != null) {
+      b.append(", tls { key-file = ").append(quote(cluster.tls().keyFile().toString())).append(", cert-file = ")
+          .append(quote(cluster.tls().certFile().toString())).append(" }");
+    }
+    b.append(" }\n");
     b.append("  http { host = \"127.0.0.1\", port = ").append(httpPort).append(" }\n");
     b.append("}\n");
     // a local network recovers from a restarted guardian in seconds, not minutes

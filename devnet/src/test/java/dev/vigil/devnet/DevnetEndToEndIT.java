@@ -64,6 +64,11 @@ class DevnetEndToEndIT {
       assertThat(d.receiver(1).receivedCount()).isEqualTo(fromA);
       assertThat(d.receiver(0).receivedCount()).isEqualTo(ids.size() - fromA);
       assertThat(d.relayer().snapshot().gaveUp()).isZero();
+      // the committee ran over mutual TLS, the restarted guardian too (it started twice)
+      for (int g = 0; g < 4; g++) {
+        assertThat(java.nio.file.Files.readString(dir.resolve("logs/guardian-" + g + ".log")))
+            .as("guardian %d's log", g).contains("cluster transport: mutual TLS").doesNotContain("cluster transport: plain TCP");
+      }
 
       // every guardian (the restarted one too) serves a valid attestation of the same body for
       // every message. The signer sets may differ: each guardian forms its attestation from the

@@ -32,6 +32,9 @@ final class DevnetCommand implements Callable<Integer> {
   @Option(names = "--work-dir", description = "Keys, node files, data and logs (wiped at start). Default: .devnet/run in the repository.")
   Path workDir;
 
+  @Option(names = "--no-tls", description = "Plain TCP between the guardians instead of mutual TLS (each guardian's certificate is bound to its dev key).")
+  boolean noTls;
+
   @Option(names = "--free-ports", description = "Pick free ports instead of 8545/8546 (chains), 7101+ (cluster), 7201+ (HTTP).")
   boolean freePorts;
 
@@ -40,6 +43,7 @@ final class DevnetCommand implements Callable<Integer> {
     Path dir = workDir != null ? workDir : Path.of(System.getProperty("vigil.home", "."), ".devnet", "run");
     DevnetOptions o = DevnetOptions.defaults(dir.toAbsolutePath().normalize(), System.out).withNodes(nodes).withRate(rate);
     if (freePorts) o = o.withFreePorts();
+    if (noTls) o = o.withTls(false);
     Duration d = duration == null ? null : parse(duration);
     if (d != null) o = o.withDuration(d);
     Devnet devnet = Devnet.start(o);
