@@ -143,7 +143,7 @@ public final class Devnet implements AutoCloseable {
       dataDirs.prepare(i, dataDir(i));
       List<String> jvm = new ArrayList<>(List.of("-Xmx384m", "-XX:+UseSerialGC"));
       if (options.linkProxies()) jvm.add("-Djdk.net.hosts.file=" + files.writeHostsFile(i, links.hostsFile(i)));
-      NodeProcess p = new NodeProcess("guardian-" + i, List.of("run", "--config", conf.toString()), files.logFile(i), Map.of(), jvm);
+      NodeProcess p = new NodeProcess("guardian-" + i, List.of("run", "--config", conf.toString(), "--unsafe-allow-dev-keys"), files.logFile(i), Map.of(), jvm);
       int index = i;
       p.onUnexpectedExit(exit -> exited(index, exit));
       guardians.add(p);

@@ -3,7 +3,13 @@ package dev.vigil.node.cli;
 import dev.vigil.node.config.LoadOptions;
 import dev.vigil.node.config.NodeSettings;
 import dev.vigil.node.run.GuardianRuntime;
+import dev.vigil.node.config.NodeConfigException;
+import dev.vigil.signing.Address;
+import dev.vigil.signing.keystore.DevKeys;
+import dev.vigil.signing.keystore.KeyFile;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,9 +37,23 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "The node file.")
   Path config;
 
+  @Option(names = "--unsafe-allow-dev-keys",
+      description = "Run with one of the public dev keys (vigil keygen --dev-index), which anyone can sign with. Local devnets only.")
+  boolean allowDevKeys;
+
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, IOException {
     NodeSettings settings = NodeSettings.load(config, new LoadOptions(true, vigil.context().env()));
+    Address key = KeyFile.declaredAddress(settings.key().file());
+    if (key != null && DevKeys.isDevKey(key)) {
+      if (!allowDevKeys) {
+        throw new NodeConfigException(settings.file(), List.of(new NodeConfigException.Problem("vigil.node.key.file",
+            "key file " + settings.key().file() + " holds public dev key " + key.toChecksumHex()
+                + ", which anyone can sign with; use a key from vigil keygen, or --unsafe-allow-dev-keys for a local devnet")));
+      }
+      log.warn("guardian {} runs with public dev key {} (--unsafe-allow-dev-keys): anyone can sign as this guardian; local devnets only",
+          settings.name(), key.toChecksumHex());
+    }
     AtomicReference<GuardianRuntime> current = new AtomicReference<>();
     AtomicBoolean stopping = new AtomicBoolean();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -32,7 +32,7 @@ public final class NodeConfigException extends ConfigException {
   private final transient Path file;
   private final transient List<Problem> problems;
 
-  NodeConfigException(Path file, List<Problem> problems) {
+  public NodeConfigException(Path file, List<Problem> problems) {
     super(render(file, problems));
     this.file = file;
     this.problems = List.copyOf(problems);

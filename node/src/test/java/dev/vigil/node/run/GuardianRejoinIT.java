@@ -48,7 +48,7 @@ class GuardianRejoinIT {
     Path log = dir.resolve("g0.log");
     HttpClient http = HttpClient.newHttpClient();
     URI health = URI.create("http://127.0.0.1:" + httpPort + "/healthz");
-    Process g0 = vigil(log, "run", "--config", node.toString());
+    Process g0 = vigil(log, "run", "--config", node.toString(), "--unsafe-allow-dev-keys");
     try {
       await("the guardian's API answers", () -> answers(http, health), g0, log);
 

@@ -35,6 +35,16 @@ public final class DevKeys {
     }
   }
 
+  /** Whether {@code a} is one of the public dev keys' addresses (anyone can sign as it). */
+  public static boolean isDevKey(Address a) {
+    return Known.ADDRESSES.contains(a);
+  }
+
+  private static final class Known { // computed on first use: 255 key derivations
+    static final java.util.Set<Address> ADDRESSES =
+        java.util.stream.IntStream.rangeClosed(0, MAX_INDEX).mapToObj(DevKeys::address).collect(java.util.stream.Collectors.toUnmodifiableSet());
+  }
+
   /**
    * Writes dev key {@code i} to a new key file, encrypted with scrypt's light parameters (these
    * keys protect nothing, and a devnet unlocks many of them at start).
