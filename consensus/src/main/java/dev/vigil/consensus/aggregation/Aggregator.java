@@ -2,12 +2,12 @@ package dev.vigil.consensus.aggregation;
 
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.Committee;
-import dev.vigil.consensus.attestation.Digest;
 import dev.vigil.consensus.attestation.GuardianSignature;
-import dev.vigil.consensus.attestation.MessageId;
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.consensus.observation.SignedObservation;
+import dev.vigil.signing.Digest;
 import dev.vigil.signing.Signature;
+import dev.vigil.signing.MessageId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;

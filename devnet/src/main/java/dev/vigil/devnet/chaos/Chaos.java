@@ -1,22 +1,21 @@
 package dev.vigil.devnet.chaos;
 
-import dev.vigil.testing.disk.DataDisks;
-import dev.vigil.testing.net.FaultyRpcProxy;
-import dev.vigil.testing.net.LinkProxy;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.AttestationCodec;
 import dev.vigil.consensus.attestation.AttestationVerifier;
 import dev.vigil.consensus.attestation.Committee;
 import dev.vigil.consensus.attestation.CommitteeHistory;
-import dev.vigil.consensus.attestation.Digest;
-import dev.vigil.consensus.attestation.MessageId;
 import dev.vigil.consensus.attestation.Verdict;
-import dev.vigil.signing.keystore.DevKeys;
 import dev.vigil.devnet.Devnet;
 import dev.vigil.devnet.DevnetOptions;
+import dev.vigil.signing.Digest;
 import dev.vigil.signing.Hex;
+import dev.vigil.signing.keystore.DevKeys;
+import dev.vigil.signing.MessageId;
+import dev.vigil.testing.disk.DataDisks;
+import dev.vigil.testing.net.FaultyRpcProxy;
+import dev.vigil.testing.net.LinkProxy;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
