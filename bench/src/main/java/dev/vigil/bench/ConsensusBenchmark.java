@@ -1,21 +1,20 @@
 package dev.vigil.bench;
 
-import dev.vigil.consensus.testing.LocalCommittee;
-import dev.vigil.consensus.testing.Observations;
-
 import com.typesafe.config.ConfigFactory;
 import dev.vigil.consensus.actor.ConsensusActor;
 import dev.vigil.consensus.actor.ConsensusStats;
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.Committee;
-import dev.vigil.consensus.attestation.MessageId;
 import dev.vigil.consensus.observation.Observation;
+import dev.vigil.consensus.testing.LocalCommittee;
+import dev.vigil.consensus.testing.Observations;
 import dev.vigil.signing.Keccak256;
 import dev.vigil.signing.LocalKeySigner;
 import dev.vigil.signing.PrivateKey;
 import dev.vigil.signing.Secp256k1;
 import dev.vigil.signing.Secp256k1Backends;
 import dev.vigil.signing.Signature;
+import dev.vigil.signing.MessageId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -1,11 +1,5 @@
 package dev.vigil.bench;
 
-import dev.vigil.consensus.testing.HeapWatch;
-import dev.vigil.consensus.testing.FloodAttacker;
-import dev.vigil.consensus.testing.LocalCommittee;
-import dev.vigil.consensus.testing.Observations;
-import dev.vigil.consensus.testing.RogueNode;
-
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.vigil.consensus.actor.ConsensusActor;
@@ -13,14 +7,19 @@ import dev.vigil.consensus.actor.ConsensusSettings;
 import dev.vigil.consensus.actor.ConsensusStats;
 import dev.vigil.consensus.aggregation.AggregationStats;
 import dev.vigil.consensus.attestation.Attestation;
-import dev.vigil.consensus.attestation.MessageId;
 import dev.vigil.consensus.observation.Observation;
+import dev.vigil.consensus.testing.FloodAttacker;
+import dev.vigil.consensus.testing.HeapWatch;
+import dev.vigil.consensus.testing.LocalCommittee;
+import dev.vigil.consensus.testing.Observations;
+import dev.vigil.consensus.testing.RogueNode;
 import dev.vigil.signing.Keccak256;
 import dev.vigil.signing.LocalKeySigner;
 import dev.vigil.signing.PrivateKey;
 import dev.vigil.signing.Secp256k1;
 import dev.vigil.signing.Secp256k1Backends;
 import dev.vigil.signing.Signer;
+import dev.vigil.signing.MessageId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,17 +1,18 @@
 package dev.vigil.bench;
 
+import dev.vigil.signing.Bytes32;
+import dev.vigil.signing.Digest;
 import dev.vigil.signing.Keccak256;
 import dev.vigil.signing.LocalKeySigner;
+import dev.vigil.signing.MessageId;
 import dev.vigil.signing.PrivateKey;
 import dev.vigil.signing.Secp256k1Backends;
 import dev.vigil.signing.Signer;
-import dev.vigil.storage.Digest;
 import dev.vigil.storage.GuardedSigner;
-import dev.vigil.storage.MessageKey;
 import dev.vigil.storage.VigilDatabase;
 import dev.vigil.storage.kv.Durability;
-import dev.vigil.storage.kv.KvColumn;
 import dev.vigil.storage.kv.KvCodecs;
+import dev.vigil.storage.kv.KvColumn;
 import dev.vigil.storage.kv.KvStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -111,12 +112,12 @@ public final class StorageBenchmark {
       emitter[31] = 1;
     }
 
-    MessageKey key(long i) {
-      return new MessageKey(2, emitter, i);
+    MessageId key(long i) {
+      return new MessageId(2, Bytes32.wrap(emitter), i);
     }
 
     static Digest digest(long i) {
-      return Digest.of(ByteBuffer.allocate(32).putLong(24, i).array());
+      return Digest.wrap(ByteBuffer.allocate(32).putLong(24, i).array());
     }
 
     String runAll() {
@@ -149,8 +150,8 @@ public final class StorageBenchmark {
         System.arraycopy(attestation, 0, value, 32, ATTESTATION_BYTES);
         long[] next = {0};
 
-        measure("kv put signing record, unsynced", 1, i -> records.put(key(next[0]++).toBytes(), digest(i).toBytes(), Durability.UNSYNCED));
-        measure("kv put signing record, synced", 1, i -> records.put(key(next[0]++).toBytes(), digest(i).toBytes(), Durability.SYNCED));
+        measure("kv put signing record, unsynced", 1, i -> records.put(key(next[0]++).encode(), digest(i).toBytes(), Durability.UNSYNCED));
+        measure("kv put signing record, synced", 1, i -> records.put(key(next[0]++).encode(), digest(i).toBytes(), Durability.SYNCED));
         long firstAttestation = next[0];
         measure("kv put attestation + index (1 batch), unsynced", 1, i -> putAttestation(kv, atts, byDigest, next[0]++, value, Durability.UNSYNCED));
         measure("kv put attestation + index (1 batch), synced", 1, i -> putAttestation(kv, atts, byDigest, next[0]++, value, Durability.SYNCED));
@@ -159,13 +160,13 @@ public final class StorageBenchmark {
         long end = next[0];
         SplittableRandom random = new SplittableRandom(2);
         measure("kv get attestation by key (random of " + (end - firstAttestation) + ")", 1, i -> {
-          if (atts.get(key(random.nextLong(firstAttestation, end)).toBytes()).isEmpty()) throw new IllegalStateException("missing key");
+          if (atts.get(key(random.nextLong(firstAttestation, end)).encode()).isEmpty()) throw new IllegalStateException("missing key");
         });
       }
     }
 
     private void putAttestation(KvStore kv, KvColumn<byte[], byte[]> atts, KvColumn<byte[], byte[]> byDigest, long n, byte[] value, Durability d) {
-      byte[] k = key(n).toBytes();
+      byte[] k = key(n).encode();
       byte[] dg = digest(n).toBytes();
       kv.write(d, b -> b.put(atts, k, value).put(byDigest, dg, k));
     }
@@ -179,7 +180,7 @@ public final class StorageBenchmark {
         kv.write(d, b -> {
           for (int j = 0; j < BATCH; j++) {
             long n = next[0]++;
-            byte[] k = key(n).toBytes();
+            byte[] k = key(n).encode();
             b.put(atts, k, value).put(byDigest, digest(n).toBytes(), k);
           }
         });

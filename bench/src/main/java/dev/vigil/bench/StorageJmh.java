@@ -1,7 +1,8 @@
 package dev.vigil.bench;
 
-import dev.vigil.storage.Digest;
-import dev.vigil.storage.MessageKey;
+import dev.vigil.signing.Bytes32;
+import dev.vigil.signing.Digest;
+import dev.vigil.signing.MessageId;
 import dev.vigil.storage.SigningRecordStore;
 import dev.vigil.storage.StoredAttestation;
 import dev.vigil.storage.VigilDatabase;
@@ -73,12 +74,12 @@ public class StorageJmh {
     }
   }
 
-  private MessageKey key(long sequence) {
-    return new MessageKey(2, emitter, sequence);
+  private MessageId key(long sequence) {
+    return new MessageId(2, Bytes32.wrap(emitter), sequence);
   }
 
   private static Digest digest(long i) {
-    return Digest.of(ByteBuffer.allocate(32).putLong(24, i).array());
+    return Digest.wrap(ByteBuffer.allocate(32).putLong(24, i).array());
   }
 
   @Benchmark

@@ -1,6 +1,6 @@
 package dev.vigil.devnet;
 
-import dev.vigil.consensus.attestation.Bytes32;
+import dev.vigil.signing.Bytes32;
 import dev.vigil.evm.EvmClient;
 import dev.vigil.evm.MessageReceiverContract;
 import dev.vigil.relayer.RelayerSettings;

@@ -1,7 +1,8 @@
 package dev.vigil.devnet;
 
-import dev.vigil.consensus.attestation.Bytes32;
-import dev.vigil.consensus.attestation.MessageId;
+import dev.vigil.signing.Bytes32;
+import dev.vigil.signing.MessageId;
+import dev.vigil.evm.EvmClient;
 import dev.vigil.evm.MessageReceiverContract;
 import dev.vigil.relayer.Delivery;
 import dev.vigil.relayer.Relayer;
@@ -12,6 +13,9 @@ import dev.vigil.signing.keystore.DevKeys;
 import dev.vigil.testing.disk.DataDirSetup;
 import dev.vigil.testing.evm.Anvil;
 import dev.vigil.testing.evm.EvmToolchain;
+import dev.vigil.signing.Bytes32;
+import dev.vigil.signing.MessageId;
+import dev.vigil.testing.evm.LocalChain;
 import dev.vigil.testing.net.FaultyRpcProxy;
 import dev.vigil.testing.net.LinkProxy;
 import dev.vigil.testing.process.NodeProcess;

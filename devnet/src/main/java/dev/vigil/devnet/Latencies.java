@@ -1,6 +1,6 @@
 package dev.vigil.devnet;
 
-import dev.vigil.consensus.attestation.MessageId;
+import dev.vigil.signing.MessageId;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,6 +1,6 @@
 package dev.vigil.devnet;
 
-import dev.vigil.consensus.attestation.MessageId;
+import dev.vigil.signing.MessageId;
 import dev.vigil.evm.EvmClient;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

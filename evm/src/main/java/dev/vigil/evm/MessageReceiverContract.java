@@ -1,8 +1,8 @@
 package dev.vigil.evm;
 
-import dev.vigil.consensus.attestation.Bytes32;
-import dev.vigil.consensus.attestation.Digest;
 import dev.vigil.signing.Address;
+import dev.vigil.signing.Bytes32;
+import dev.vigil.signing.Digest;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Objects;

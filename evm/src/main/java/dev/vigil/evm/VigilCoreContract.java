@@ -1,10 +1,10 @@
 package dev.vigil.evm;
 
 import dev.vigil.consensus.attestation.Body;
-import dev.vigil.consensus.attestation.Bytes32;
 import dev.vigil.consensus.attestation.Committee;
-import dev.vigil.consensus.attestation.Digest;
 import dev.vigil.signing.Address;
+import dev.vigil.signing.Bytes32;
+import dev.vigil.signing.Digest;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.vigil.relayer;
 
-import dev.vigil.consensus.attestation.Digest;
-import dev.vigil.consensus.attestation.MessageId;
+import dev.vigil.signing.Digest;
+import dev.vigil.signing.MessageId;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -1,12 +1,12 @@
 package dev.vigil.relayer;
 
-import dev.vigil.consensus.attestation.Digest;
-import dev.vigil.consensus.attestation.MessageId;
 import dev.vigil.evm.ContractRevertException;
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.Verdict;
 import dev.vigil.evm.EvmClient;
 import dev.vigil.evm.MessageReceiverContract;
+import dev.vigil.signing.Digest;
+import dev.vigil.signing.MessageId;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.web3j.abi.EventEncoder;
 import org.web3j.abi.FunctionEncoder;
 import org.web3j.abi.TypeReference;
@@ -43,8 +45,6 @@ import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.Transaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Delivers to one destination from one thread, with up to {@code maxPendingTransactions}
@@ -415,7 +415,7 @@ final class DestinationSender implements AutoCloseable {
       EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(from), DefaultBlockParameterName.LATEST,
           destination.receiver());
       filter.addSingleTopic(MESSAGE_RECEIVED_TOPIC);
-      filter.addSingleTopic("0x" + digest.toHex());
+      filter.addSingleTopic(digest.toHex());
       EthLog logs = web3j.ethGetLogs(filter).send();
       if (logs.hasError() || logs.getLogs() == null) return Optional.empty();
       for (EthLog.LogResult<?> result : logs.getLogs()) {

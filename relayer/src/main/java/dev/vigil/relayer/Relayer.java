@@ -1,9 +1,11 @@
 package dev.vigil.relayer;
 
 import dev.vigil.consensus.attestation.Attestation;
-import dev.vigil.consensus.attestation.Bytes32;
-import dev.vigil.consensus.attestation.Digest;
+import dev.vigil.signing.Bytes32;
+import dev.vigil.signing.Digest;
 import dev.vigil.consensus.attestation.Verdict;
+import dev.vigil.signing.Bytes32;
+import dev.vigil.signing.Digest;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;

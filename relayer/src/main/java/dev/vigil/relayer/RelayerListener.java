@@ -1,7 +1,7 @@
 package dev.vigil.relayer;
 
-import dev.vigil.consensus.attestation.Digest;
-import dev.vigil.consensus.attestation.MessageId;
+import dev.vigil.signing.Digest;
+import dev.vigil.signing.MessageId;
 
 /**
  * Told what the relayer did, e.g. to print progress. Called on the destination's sender thread:

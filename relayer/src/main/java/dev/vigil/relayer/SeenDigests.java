@@ -1,6 +1,6 @@
 package dev.vigil.relayer;
 
-import dev.vigil.consensus.attestation.Digest;
+import dev.vigil.signing.Digest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

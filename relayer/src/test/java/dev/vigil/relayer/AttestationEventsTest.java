@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.Body;
-import dev.vigil.consensus.attestation.Bytes32;
 import dev.vigil.consensus.testing.TestCommittee;
+import dev.vigil.signing.Bytes32;
 import dev.vigil.signing.Hex;
 import dev.vigil.signing.Secp256k1Backends;
 import java.util.Optional;

@@ -10,20 +10,23 @@ import ch.qos.logback.core.read.ListAppender;
 import com.typesafe.config.ConfigFactory;
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.Body;
-import dev.vigil.consensus.attestation.Bytes32;
-import dev.vigil.consensus.attestation.Digest;
+import dev.vigil.signing.Bytes32;
+import dev.vigil.signing.Digest;
 import dev.vigil.consensus.attestation.GuardianSignature;
 import dev.vigil.consensus.testing.TestCommittee;
-import dev.vigil.testing.net.FaultyRpcProxy;
-import dev.vigil.testing.evm.Anvil;
 import dev.vigil.evm.EvmClient;
-import dev.vigil.testing.evm.EvmToolchain;
-import dev.vigil.testing.evm.LocalChain;
 import dev.vigil.evm.MessageReceiverContract;
 import dev.vigil.node.observer.ChainReader;
 import dev.vigil.node.observer.ObservedMessage;
 import dev.vigil.signing.Address;
+import dev.vigil.signing.Bytes32;
+import dev.vigil.signing.Digest;
 import dev.vigil.signing.Secp256k1Backends;
+import dev.vigil.signing.MessageId;
+import dev.vigil.testing.evm.Anvil;
+import dev.vigil.testing.evm.EvmToolchain;
+import dev.vigil.testing.evm.LocalChain;
+import dev.vigil.testing.net.FaultyRpcProxy;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -481,7 +484,7 @@ class RelayerIT {
       }
 
       @Override
-      public void onGaveUp(dev.vigil.consensus.attestation.MessageId id, Digest digest, String destination, int attempts,
+      public void onGaveUp(MessageId id, Digest digest, String destination, int attempts,
           String lastError) {
         gaveUp.add(id + " " + lastError);
       }

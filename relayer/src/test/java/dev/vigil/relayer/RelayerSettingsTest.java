@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
-import dev.vigil.consensus.attestation.Bytes32;
+import dev.vigil.signing.Bytes32;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

@@ -7,8 +7,6 @@ import dev.vigil.node.http.HttpApi;
 import dev.vigil.node.http.HttpApiSettings;
 import dev.vigil.node.http.Readiness;
 import dev.vigil.node.metrics.NodeMetrics;
-import dev.vigil.storage.Digest;
-import dev.vigil.storage.MessageKey;
 import dev.vigil.storage.VigilDatabase;
 import java.net.URI;
 import java.nio.file.Path;
@@ -66,10 +64,9 @@ final class TestNode implements AutoCloseable {
     return api == null ? 0 : api.streamSubscribers();
   }
 
-  /** Stores an attestation the way the consensus actor does (by message key, indexed by digest). */
+  /** Stores an attestation the way the consensus actor does (by message id, indexed by digest). */
   Attestation store(Attestation a) {
-    db.attestations().put(new MessageKey(a.body().emitterChain(), a.body().emitterAddress().toBytes(), a.body().sequence()),
-        Digest.of(a.digest().toBytes()), a.encode());
+    db.attestations().put(a.messageId(), a.digest(), a.encode());
     return a;
   }
 

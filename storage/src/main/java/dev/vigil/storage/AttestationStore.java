@@ -1,5 +1,8 @@
 package dev.vigil.storage;
 
+import dev.vigil.signing.Bytes32;
+import dev.vigil.signing.Digest;
+import dev.vigil.signing.MessageId;
 import dev.vigil.storage.Codecs.AttestationValue;
 import dev.vigil.storage.kv.Durability;
 import dev.vigil.storage.kv.KvBatch;
@@ -7,6 +10,7 @@ import dev.vigil.storage.kv.KvColumn;
 import dev.vigil.storage.kv.KvRange;
 import dev.vigil.storage.kv.KvStore;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +26,8 @@ import java.util.function.Predicate;
  */
 public final class AttestationStore {
   private final KvStore kv;
-  private final KvColumn<MessageKey, AttestationValue> byKey;
-  private final KvColumn<Digest, MessageKey> byDigest;
+  private final KvColumn<MessageId, AttestationValue> byKey;
+  private final KvColumn<Digest, MessageId> byDigest;
   private final ReentrantLock writes = new ReentrantLock();
 
   AttestationStore(KvStore kv) {
@@ -33,7 +37,7 @@ public final class AttestationStore {
   }
 
   /** One attestation to store: its message key, digest, and encoded bytes (opaque here). */
-  public record Entry(MessageKey key, Digest digest, byte[] attestation) {
+  public record Entry(MessageId key, Digest digest, byte[] attestation) {
     public Entry {
       if (attestation == null || attestation.length == 0) {
         throw new IllegalArgumentException("attestation for " + key + " is empty");
@@ -45,7 +49,7 @@ public final class AttestationStore {
    * Stores the attestation and its digest index in one atomic write. A later put for the same key
    * replaces it (e.g. one with more signatures); if the digest differs, the old index entry goes.
    */
-  public void put(MessageKey key, Digest digest, byte[] attestation) {
+  public void put(MessageId key, Digest digest, byte[] attestation) {
     putAll(List.of(new Entry(key, digest, attestation)), batch -> {});
   }
 
@@ -60,7 +64,7 @@ public final class AttestationStore {
     writes.lock();
     try {
       // The digest each key has once the entries before it are written (the store's, at first).
-      Map<MessageKey, Optional<Digest>> current = new HashMap<>();
+      Map<MessageId, Optional<Digest>> current = new HashMap<>();
       for (Entry e : entries) current.computeIfAbsent(e.key(), k -> byKey.get(k).map(AttestationValue::digest));
       kv.write(Durability.UNSYNCED, batch -> {
         for (int i = 0; i < entries.size(); i++) {
@@ -77,16 +81,16 @@ public final class AttestationStore {
     }
   }
 
-  public Optional<StoredAttestation> get(MessageKey key) {
+  public Optional<StoredAttestation> get(MessageId key) {
     return byKey.get(key).map(v -> new StoredAttestation(key, v.digest(), v.bytes()));
   }
 
-  public boolean contains(MessageKey key) {
+  public boolean contains(MessageId key) {
     return byKey.contains(key);
   }
 
   /** The message key attested under this digest, if any. */
-  public Optional<MessageKey> keyOf(Digest digest) {
+  public Optional<MessageId> keyOf(Digest digest) {
     return byDigest.get(digest);
   }
 
@@ -106,15 +110,20 @@ public final class AttestationStore {
   }
 
   /** Up to {@code limit} attestations at or after {@code from}, in key order. */
-  public List<StoredAttestation> list(MessageKey from, int limit) {
-    return collect(KvRange.from(from.toBytes()), limit);
+  public List<StoredAttestation> list(MessageId from, int limit) {
+    return collect(KvRange.from(from.encode()), limit);
   }
 
   /** Up to {@code limit} attestations of one emitter with sequence at or after {@code fromSequence}. */
-  public List<StoredAttestation> listEmitter(int emitterChain, byte[] emitterAddress, long fromSequence, int limit) {
-    KvRange range = KvRange.prefix(MessageKey.prefix(emitterChain, emitterAddress))
-        .startingAt(new MessageKey(emitterChain, emitterAddress, fromSequence).toBytes());
+  public List<StoredAttestation> listEmitter(int emitterChain, Bytes32 emitterAddress, long fromSequence, int limit) {
+    KvRange range = KvRange.prefix(emitterPrefix(emitterChain, emitterAddress))
+        .startingAt(new MessageId(emitterChain, emitterAddress, fromSequence).encode());
     return collect(range, limit);
+  }
+
+  /** Key prefix of every message from one emitter: chain u16 | emitter 32 B. */
+  static byte[] emitterPrefix(int emitterChain, Bytes32 emitterAddress) {
+    return Arrays.copyOf(new MessageId(emitterChain, emitterAddress, 0).encode(), 2 + Bytes32.LENGTH);
   }
 
   private List<StoredAttestation> collect(KvRange range, int limit) {

@@ -1,6 +1,8 @@
 package dev.vigil.storage;
 
 import dev.vigil.signing.Address;
+import dev.vigil.signing.Digest;
+import dev.vigil.signing.MessageId;
 import dev.vigil.storage.kv.KvCodec;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -9,9 +11,9 @@ import java.util.Arrays;
 final class Codecs {
   private Codecs() {}
 
-  static final KvCodec<MessageKey> MESSAGE_KEY = KvCodec.of(MessageKey::toBytes, MessageKey::fromBytes);
+  static final KvCodec<MessageId> MESSAGE_KEY = KvCodec.of(MessageId::encode, MessageId::decode);
 
-  static final KvCodec<Digest> DIGEST = KvCodec.of(Digest::toBytes, Digest::of);
+  static final KvCodec<Digest> DIGEST = KvCodec.of(Digest::toBytes, Digest::wrap);
 
   /** Chain ids as u64 big-endian; negative ids are refused on the way in. */
   static final KvCodec<Long> CHAIN_ID = KvCodec.of(
@@ -47,23 +49,23 @@ final class Codecs {
         if (b.length <= 32) {
           throw new IllegalArgumentException("an attestation value is a 32-byte digest and at least one byte, got " + b.length + " bytes");
         }
-        return new AttestationValue(Digest.of(Arrays.copyOf(b, 32)), Arrays.copyOfRange(b, 32, b.length));
+        return new AttestationValue(Digest.wrap(Arrays.copyOf(b, 32)), Arrays.copyOfRange(b, 32, b.length));
       });
 
   /** Evidence key: message key 42 B | signer address 20 B | index u32. */
-  record EvidenceKey(MessageKey key, Address signer, int index) {}
+  record EvidenceKey(MessageId key, Address signer, int index) {}
 
-  static final int EVIDENCE_KEY_LENGTH = MessageKey.LENGTH + Address.LENGTH + 4;
+  static final int EVIDENCE_KEY_LENGTH = MessageId.ENCODED_LENGTH + Address.LENGTH + 4;
 
   static final KvCodec<EvidenceKey> EVIDENCE_KEY = KvCodec.of(
-      k -> ByteBuffer.allocate(EVIDENCE_KEY_LENGTH).put(k.key().toBytes()).put(k.signer().toBytes()).putInt(k.index()).array(),
+      k -> ByteBuffer.allocate(EVIDENCE_KEY_LENGTH).put(k.key().encode()).put(k.signer().toBytes()).putInt(k.index()).array(),
       b -> {
         if (b.length != EVIDENCE_KEY_LENGTH) {
           throw new IllegalArgumentException("an evidence key is " + EVIDENCE_KEY_LENGTH + " bytes, got " + b.length);
         }
-        MessageKey key = MessageKey.fromBytes(Arrays.copyOf(b, MessageKey.LENGTH));
-        Address signer = Address.wrap(Arrays.copyOfRange(b, MessageKey.LENGTH, MessageKey.LENGTH + Address.LENGTH));
-        int index = ByteBuffer.wrap(b, MessageKey.LENGTH + Address.LENGTH, 4).getInt();
+        MessageId key = MessageId.decode(Arrays.copyOf(b, MessageId.ENCODED_LENGTH));
+        Address signer = Address.wrap(Arrays.copyOfRange(b, MessageId.ENCODED_LENGTH, MessageId.ENCODED_LENGTH + Address.LENGTH));
+        int index = ByteBuffer.wrap(b, MessageId.ENCODED_LENGTH + Address.LENGTH, 4).getInt();
         if (index < 0) throw new IllegalArgumentException("evidence index is negative: " + index);
         return new EvidenceKey(key, signer, index);
       });

@@ -1,15 +1,18 @@
 package dev.vigil.storage;
 
+import dev.vigil.signing.Digest;
+import dev.vigil.signing.MessageId;
+
 /**
  * Signing was refused because another digest was already signed for this message key. Nothing was
  * signed. Carries both digests so the caller can keep evidence and raise an alert.
  */
 public final class DoubleSignRefusedException extends Exception {
-  private final MessageKey key;
+  private final MessageId key;
   private final Digest signed;
   private final Digest refused;
 
-  public DoubleSignRefusedException(MessageKey key, Digest signed, Digest refused) {
+  public DoubleSignRefusedException(MessageId key, Digest signed, Digest refused) {
     super("refused to sign message " + key + " with digest " + refused.toHex()
         + ": digest " + signed.toHex() + " was already signed for it");
     this.key = key;
@@ -17,7 +20,7 @@ public final class DoubleSignRefusedException extends Exception {
     this.refused = refused;
   }
 
-  public MessageKey key() {
+  public MessageId key() {
     return key;
   }
 

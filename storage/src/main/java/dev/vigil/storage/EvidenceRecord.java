@@ -1,6 +1,7 @@
 package dev.vigil.storage;
 
 import dev.vigil.signing.Address;
+import dev.vigil.signing.MessageId;
 import java.util.Arrays;
 
 /**
@@ -8,7 +9,7 @@ import java.util.Arrays;
  * format) kept for a message and the signer that equivocated; {@code index} counts from 0 in the
  * order they were kept.
  */
-public record EvidenceRecord(MessageKey key, Address signer, int index, byte[] evidence) {
+public record EvidenceRecord(MessageId key, Address signer, int index, byte[] evidence) {
   public EvidenceRecord {
     evidence = evidence.clone();
   }

@@ -1,10 +1,11 @@
 package dev.vigil.storage;
 
 import dev.vigil.signing.Address;
+import dev.vigil.signing.MessageId;
 import dev.vigil.storage.Codecs.EvidenceKey;
 import dev.vigil.storage.kv.Durability;
-import dev.vigil.storage.kv.KvColumn;
 import dev.vigil.storage.kv.KvCodecs;
+import dev.vigil.storage.kv.KvColumn;
 import dev.vigil.storage.kv.KvRange;
 import dev.vigil.storage.kv.KvStore;
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ public final class EvidenceStore {
    * Keeps {@code bytes} as evidence against {@code signer} for {@code key}. Returns false when the
    * same bytes are already kept or the per-signer cap is reached.
    */
-  public boolean append(MessageKey key, Address signer, byte[] bytes) {
+  public boolean append(MessageId key, Address signer, byte[] bytes) {
     if (bytes == null || bytes.length == 0) throw new IllegalArgumentException("evidence for " + key + " is empty");
     appends.lock();
     try {
@@ -56,13 +57,13 @@ public final class EvidenceStore {
   }
 
   /** Evidence against one signer for one message, in the order it was kept. */
-  public List<EvidenceRecord> get(MessageKey key, Address signer) {
-    return collect(KvRange.prefix(Codecs.concat(key.toBytes(), signer.toBytes())), Integer.MAX_VALUE);
+  public List<EvidenceRecord> get(MessageId key, Address signer) {
+    return collect(KvRange.prefix(Codecs.concat(key.encode(), signer.toBytes())), Integer.MAX_VALUE);
   }
 
   /** Evidence against any signer for one message. */
-  public List<EvidenceRecord> forMessage(MessageKey key) {
-    return collect(KvRange.prefix(key.toBytes()), Integer.MAX_VALUE);
+  public List<EvidenceRecord> forMessage(MessageId key) {
+    return collect(KvRange.prefix(key.encode()), Integer.MAX_VALUE);
   }
 
   /** Visits all evidence in key order until {@code visitor} returns false. */

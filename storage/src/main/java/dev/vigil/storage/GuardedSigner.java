@@ -1,6 +1,8 @@
 package dev.vigil.storage;
 
 import dev.vigil.signing.Address;
+import dev.vigil.signing.Digest;
+import dev.vigil.signing.MessageId;
 import dev.vigil.signing.Signature;
 import dev.vigil.signing.Signer;
 import java.util.ArrayList;
@@ -37,21 +39,21 @@ public final class GuardedSigner {
    * @throws DoubleSignRefusedException nothing was signed
    * @throws StorageException the record could not be read or written; nothing was signed
    */
-  public Signature sign(MessageKey key, Digest digest) throws DoubleSignRefusedException {
+  public Signature sign(MessageId key, Digest digest) throws DoubleSignRefusedException {
     Result r = signAll(List.of(new SigningRecordStore.Proposal(key, digest))).getFirst();
     if (!r.signed()) throw r.refusal();
     return r.signature();
   }
 
-  public Signature sign(MessageKey key, byte[] digest32) throws DoubleSignRefusedException {
-    return sign(key, Digest.of(digest32));
+  public Signature sign(MessageId key, byte[] digest32) throws DoubleSignRefusedException {
+    return sign(key, Digest.wrap(digest32));
   }
 
   /**
    * The outcome of one item of {@link #signAll}: a signature, or a refusal naming the digest on
    * record (exactly one of {@code signature} and {@code refusal} is set).
    */
-  public record Result(MessageKey key, Digest digest, Signature signature, DoubleSignRefusedException refusal) {
+  public record Result(MessageId key, Digest digest, Signature signature, DoubleSignRefusedException refusal) {
     public boolean signed() {
       return signature != null;
     }

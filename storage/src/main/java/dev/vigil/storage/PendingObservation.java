@@ -1,9 +1,10 @@
 package dev.vigil.storage;
 
+import dev.vigil.signing.MessageId;
 import java.util.Arrays;
 
 /** An own observation awaiting quorum, as opaque bytes (consensus owns the format). */
-public record PendingObservation(MessageKey key, byte[] observation) {
+public record PendingObservation(MessageId key, byte[] observation) {
   public PendingObservation {
     observation = observation.clone();
   }

@@ -1,8 +1,9 @@
 package dev.vigil.storage;
 
+import dev.vigil.signing.MessageId;
 import dev.vigil.storage.kv.KvBatch;
-import dev.vigil.storage.kv.KvColumn;
 import dev.vigil.storage.kv.KvCodecs;
+import dev.vigil.storage.kv.KvColumn;
 import dev.vigil.storage.kv.KvRange;
 import dev.vigil.storage.kv.KvStore;
 import java.util.ArrayList;
@@ -14,30 +15,30 @@ import java.util.Optional;
  * re-broadcast them. Unsynced: the signing record, not this, is what keeps signing safe.
  */
 public final class PendingOwnStore {
-  private final KvColumn<MessageKey, byte[]> pending;
+  private final KvColumn<MessageId, byte[]> pending;
 
   PendingOwnStore(KvStore kv) {
     this.pending = kv.column(VigilDatabase.PENDING_OWN, Codecs.MESSAGE_KEY, KvCodecs.bytes());
   }
 
-  public void put(MessageKey key, byte[] observation) {
+  public void put(MessageId key, byte[] observation) {
     pending.put(key, observation);
   }
 
   /** Adds the put to a batch (see {@link VigilDatabase#write}). */
-  public void put(KvBatch batch, MessageKey key, byte[] observation) {
+  public void put(KvBatch batch, MessageId key, byte[] observation) {
     batch.put(pending, key, observation);
   }
 
-  public Optional<byte[]> get(MessageKey key) {
+  public Optional<byte[]> get(MessageId key) {
     return pending.get(key);
   }
 
-  public void remove(MessageKey key) {
+  public void remove(MessageId key) {
     pending.delete(key);
   }
 
-  public void remove(KvBatch batch, MessageKey key) {
+  public void remove(KvBatch batch, MessageId key) {
     batch.delete(pending, key);
   }
 

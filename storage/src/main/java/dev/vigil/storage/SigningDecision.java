@@ -1,5 +1,6 @@
 package dev.vigil.storage;
 
+import dev.vigil.signing.Digest;
 import java.util.Optional;
 
 /** Whether a digest may be signed for a message key, given what was signed for it before. */

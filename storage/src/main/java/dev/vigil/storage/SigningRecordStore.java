@@ -1,5 +1,7 @@
 package dev.vigil.storage;
 
+import dev.vigil.signing.Digest;
+import dev.vigil.signing.MessageId;
 import dev.vigil.storage.kv.Durability;
 import dev.vigil.storage.kv.KvColumn;
 import dev.vigil.storage.kv.KvRange;
@@ -24,7 +26,7 @@ public final class SigningRecordStore {
   private static final int STRIPES = 64;
 
   private final KvStore kv;
-  private final KvColumn<MessageKey, Digest> records;
+  private final KvColumn<MessageId, Digest> records;
   // Check-then-write must be atomic per key; striping lets different keys proceed in parallel
   // (and their synced writes share one fsync through RocksDB's group commit).
   private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
@@ -39,15 +41,15 @@ public final class SigningRecordStore {
    * The outcome of {@link #checkAndRecord}: the decision and the digest on record afterwards (the
    * proposed one unless refused, the earlier one if refused).
    */
-  public record Check(MessageKey key, Digest proposed, Digest recorded, SigningDecision decision) {}
+  public record Check(MessageId key, Digest proposed, Digest recorded, SigningDecision decision) {}
 
   /** Decides whether {@code digest} may be signed for {@code key} and, if it is new, records it (synced). */
-  public Check checkAndRecord(MessageKey key, Digest digest) {
+  public Check checkAndRecord(MessageId key, Digest digest) {
     return checkAndRecordAll(List.of(new Proposal(key, digest))).getFirst();
   }
 
   /** One (message key, digest) pair asked for in {@link #checkAndRecordAll}. */
-  public record Proposal(MessageKey key, Digest digest) {}
+  public record Proposal(MessageId key, Digest digest) {}
 
   /**
    * {@link #checkAndRecord} for each proposal, in order, with every new record written in one
@@ -70,9 +72,9 @@ public final class SigningRecordStore {
         stripes[i].lock();
         held.add(stripes[i]);
       }
-      Map<MessageKey, Digest> decided = new HashMap<>(); // the digest on record after each key's first proposal
+      Map<MessageId, Digest> decided = new HashMap<>(); // the digest on record after each key's first proposal
       List<Check> out = new ArrayList<>(proposals.size());
-      Map<MessageKey, Digest> toWrite = new LinkedHashMap<>();
+      Map<MessageId, Digest> toWrite = new LinkedHashMap<>();
       for (Proposal p : proposals) {
         Digest earlier = decided.get(p.key());
         Optional<Digest> existing = earlier != null ? Optional.of(earlier) : records.get(p.key());
@@ -90,7 +92,7 @@ public final class SigningRecordStore {
     }
   }
 
-  public Optional<Digest> get(MessageKey key) {
+  public Optional<Digest> get(MessageId key) {
     return records.get(key);
   }
 
@@ -100,7 +102,7 @@ public final class SigningRecordStore {
   }
 
   /** Visits records in key order until {@code visitor} returns false. */
-  public void forEach(BiPredicate<MessageKey, Digest> visitor) {
+  public void forEach(BiPredicate<MessageId, Digest> visitor) {
     records.forEach(KvRange.all(), visitor::test);
   }
 }

@@ -1,9 +1,11 @@
 package dev.vigil.storage;
 
+import dev.vigil.signing.Digest;
+import dev.vigil.signing.MessageId;
 import java.util.Arrays;
 
 /** An attestation as stored: its message key, the digest it attests, and its opaque bytes. */
-public record StoredAttestation(MessageKey key, Digest digest, byte[] bytes) {
+public record StoredAttestation(MessageId key, Digest digest, byte[] bytes) {
   public StoredAttestation {
     bytes = bytes.clone();
   }

@@ -1,5 +1,6 @@
 package dev.vigil.storage;
 
+import dev.vigil.signing.MessageId;
 import dev.vigil.storage.kv.Durability;
 import dev.vigil.storage.kv.KvBatch;
 import dev.vigil.storage.kv.KvStore;
@@ -67,7 +68,7 @@ public final class VigilDatabase implements AutoCloseable {
 
   /**
    * Applies the puts and deletes that {@code body} adds through the stores' batch methods (e.g.
-   * {@link PendingOwnStore#put(KvBatch, MessageKey, byte[])}, {@link CursorStore#put(KvBatch, long,
+   * {@link PendingOwnStore#put(KvBatch, MessageId, byte[])}, {@link CursorStore#put(KvBatch, long,
    * ChainCursor)}) all at once, or none if the body throws.
    */
   public void write(Durability durability, Consumer<KvBatch> body) {

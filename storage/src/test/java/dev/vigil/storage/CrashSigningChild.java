@@ -1,6 +1,8 @@
 package dev.vigil.storage;
 
+import dev.vigil.signing.Digest;
 import dev.vigil.signing.Hex;
+import dev.vigil.signing.MessageId;
 import dev.vigil.signing.Signature;
 import dev.vigil.signing.Signer;
 import java.io.BufferedOutputStream;
@@ -43,7 +45,7 @@ public final class CrashSigningChild {
 
   private CrashSigningChild() {}
 
-  static MessageKey messageKey(int n) {
+  static MessageId messageKey(int n) {
     return TestData.key(2, 0x5a, n);
   }
 
@@ -60,7 +62,7 @@ public final class CrashSigningChild {
     Signer signer = TestData.signer(SIGNER_LABEL);
     try (VigilDatabase db = VigilDatabase.open(dir)) {
       GuardedSigner guard = new GuardedSigner(signer, db.signingRecords());
-      Map<MessageKey, Digest> notYetSaved = new LinkedHashMap<>();
+      Map<MessageId, Digest> notYetSaved = new LinkedHashMap<>();
       out.println("READY");
       out.flush();
       if (mode.equals("batched")) {
@@ -81,7 +83,7 @@ public final class CrashSigningChild {
       }
       for (int op = 0; op < MAX_OPS; op++) {
         int n = random.nextInt(KEYS);
-        MessageKey key = messageKey(n);
+        MessageId key = messageKey(n);
         Digest digest = candidate(n, random.nextInt(DIGESTS_PER_KEY));
         Signature sig;
         if (mode.equals("guarded")) {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vigil.signing.Digest;
+import dev.vigil.signing.MessageId;
 import dev.vigil.signing.Signer;
 import dev.vigil.storage.GuardedSignerTest.CountingSigner;
 import java.nio.file.Path;
@@ -43,7 +45,7 @@ class DiskFaultIT {
     if (disk != null) disk.close();
   }
 
-  private static MessageKey k(int i) {
+  private static MessageId k(int i) {
     return key(2, 7, i);
   }
 
@@ -55,8 +57,8 @@ class DiskFaultIT {
    * Signs and stores an attestation for messages [from, to), then syncs as the node does after a
    * round of attestation writes; returns what was signed.
    */
-  private static Map<MessageKey, Digest> signAndStore(VigilDatabase db, GuardedSigner guard, int from, int to) throws Exception {
-    Map<MessageKey, Digest> out = new LinkedHashMap<>();
+  private static Map<MessageId, Digest> signAndStore(VigilDatabase db, GuardedSigner guard, int from, int to) throws Exception {
+    Map<MessageId, Digest> out = new LinkedHashMap<>();
     for (int i = from; i < to; i++) {
       guard.sign(k(i), d(i));
       db.attestations().put(k(i), d(i), TestData.bytes("attestation " + i, 200));
@@ -67,7 +69,7 @@ class DiskFaultIT {
   }
 
   /** Every signing record, and an attestation for each message below {@code attestedBelow}. */
-  private static void assertIntact(VigilDatabase db, Map<MessageKey, Digest> signed, int attestedBelow) {
+  private static void assertIntact(VigilDatabase db, Map<MessageId, Digest> signed, int attestedBelow) {
     signed.forEach((key, digest) -> {
       assertThat(db.signingRecords().get(key)).as("signing record of %s", key).contains(digest);
       if (key.sequence() < attestedBelow) assertThat(db.attestations().get(key)).as("attestation of %s", key).isPresent();
@@ -78,7 +80,7 @@ class DiskFaultIT {
   void aFullDiskFailsWritesWithTheCauseSignsNothingAndTheDatabaseResumesByItselfOnceSpaceIsFreed() throws Exception {
     Path data = disk.mountPoint.resolve("data");
     CountingSigner signer = new CountingSigner(KEY);
-    Map<MessageKey, Digest> signed;
+    Map<MessageId, Digest> signed;
     try (VigilDatabase db = VigilDatabase.open(data)) {
       GuardedSigner guard = new GuardedSigner(signer, db.signingRecords());
       signed = signAndStore(db, guard, 0, BEFORE);
@@ -133,7 +135,7 @@ class DiskFaultIT {
   void aDiskTurnedReadOnlyFailsWritesWithTheCauseSignsNothingAndAfterRepairEverythingWrittenBeforeIsThere() throws Exception {
     Path data = disk.mountPoint.resolve("data");
     CountingSigner signer = new CountingSigner(KEY);
-    Map<MessageKey, Digest> signed;
+    Map<MessageId, Digest> signed;
     try (VigilDatabase db = VigilDatabase.open(data)) {
       GuardedSigner guard = new GuardedSigner(signer, db.signingRecords());
       signed = signAndStore(db, guard, 0, BEFORE);

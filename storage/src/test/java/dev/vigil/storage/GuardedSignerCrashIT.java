@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.signing.Address;
+import dev.vigil.signing.Digest;
 import dev.vigil.signing.Hex;
+import dev.vigil.signing.MessageId;
 import dev.vigil.signing.Secp256k1Backends;
 import dev.vigil.signing.Signature;
 import java.io.BufferedReader;
@@ -55,7 +57,7 @@ class GuardedSignerCrashIT {
   }
 
   /** One parsed protocol line. */
-  record Line(boolean signed, MessageKey key, Digest digest, Signature signature) {}
+  record Line(boolean signed, MessageId key, Digest digest, Signature signature) {}
 
   /** What one child run printed before it was killed. */
   record Round(List<Line> lines, int partialLines, boolean killedWhileRunning) {}
@@ -78,7 +80,7 @@ class GuardedSignerCrashIT {
   private void killRepeatedly(String mode, long seed) throws Exception {
     Path data = tmp.resolve("data");
     Random random = new Random(seed);
-    Map<MessageKey, Digest> everSigned = new HashMap<>();
+    Map<MessageId, Digest> everSigned = new HashMap<>();
     int rounds = 0, signed = 0, refused = 0, reSignedSame = 0, killedWhileRunning = 0;
     long start = System.currentTimeMillis();
     while (rounds < MAX_ROUNDS && System.currentTimeMillis() - start < TIME_BUDGET_MS) {
@@ -112,7 +114,7 @@ class GuardedSignerCrashIT {
   void theCheckCatchesAGuardThatSavesRecordsAfterSigning() throws Exception {
     Path data = tmp.resolve("data");
     Random random = new Random(7L);
-    Map<MessageKey, Digest> everSigned = new HashMap<>();
+    Map<MessageId, Digest> everSigned = new HashMap<>();
     List<String> violations = new ArrayList<>();
     int rounds = 0;
     while (rounds < 10 && violations.isEmpty()) {
@@ -195,10 +197,10 @@ class GuardedSignerCrashIT {
     String[] f = l.split(" ");
     try {
       if (f.length == 5 && f[0].equals("S") && f[4].equals(".")) {
-        return new Line(true, parseKey(f[1]), Digest.fromHex(f[2]), Signature.fromBytes(Hex.decode(f[3])));
+        return new Line(true, MessageId.parse(f[1]), Digest.fromHex(f[2]), Signature.fromBytes(Hex.decode(f[3])));
       }
       if (f.length == 4 && f[0].equals("R") && f[3].equals(".")) {
-        return new Line(false, parseKey(f[1]), Digest.fromHex(f[2]), null);
+        return new Line(false, MessageId.parse(f[1]), Digest.fromHex(f[2]), null);
       }
     } catch (IllegalArgumentException e) {
       return null;
@@ -206,14 +208,8 @@ class GuardedSignerCrashIT {
     return null;
   }
 
-  static MessageKey parseKey(String s) {
-    String[] p = s.split("/");
-    if (p.length != 3) throw new IllegalArgumentException("bad message key " + s);
-    return new MessageKey(Integer.parseInt(p[0]), Hex.decode(p[1]), Long.parseUnsignedLong(p[2]));
-  }
-
   /** Every way the printed lines and the data dir disagree with the guard's promise. */
-  static List<String> checkLines(List<Line> lines, Map<MessageKey, Digest> records, Map<MessageKey, Digest> everSigned) {
+  static List<String> checkLines(List<Line> lines, Map<MessageId, Digest> records, Map<MessageId, Digest> everSigned) {
     List<String> violations = new ArrayList<>();
     for (Line l : lines) {
       Digest record = records.get(l.key());
@@ -237,8 +233,8 @@ class GuardedSignerCrashIT {
     return violations;
   }
 
-  private static List<String> check(Path data, List<Line> lines, Map<MessageKey, Digest> everSigned) {
-    Map<MessageKey, Digest> records = new HashMap<>();
+  private static List<String> check(Path data, List<Line> lines, Map<MessageId, Digest> everSigned) {
+    Map<MessageId, Digest> records = new HashMap<>();
     try (VigilDatabase db = VigilDatabase.open(data)) {
       db.signingRecords().forEach((k, d) -> records.put(k, d) == null);
     }

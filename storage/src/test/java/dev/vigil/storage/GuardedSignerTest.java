@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.signing.Address;
+import dev.vigil.signing.Digest;
+import dev.vigil.signing.MessageId;
 import dev.vigil.signing.Secp256k1Backends;
 import dev.vigil.signing.Signature;
 import dev.vigil.signing.Signer;
@@ -77,7 +79,7 @@ class GuardedSignerTest {
     try (VigilDatabase db = VigilDatabase.open(dir)) {
       CountingSigner signer = new CountingSigner(KEY);
       GuardedSigner guard = new GuardedSigner(signer, db.signingRecords());
-      MessageKey k = key(2, 1, 1);
+      MessageId k = key(2, 1, 1);
       guard.sign(k, digest("a"));
       assertThatThrownBy(() -> guard.sign(k, digest("b")))
           .isInstanceOfSatisfying(DoubleSignRefusedException.class, e -> {
@@ -98,7 +100,7 @@ class GuardedSignerTest {
 
   @Test
   void aRefusalHoldsAcrossReopen() throws Exception {
-    MessageKey k = key(2, 1, 1);
+    MessageId k = key(2, 1, 1);
     try (VigilDatabase db = VigilDatabase.open(dir)) {
       new GuardedSigner(KEY, db.signingRecords()).sign(k, digest("a"));
     }
@@ -112,7 +114,7 @@ class GuardedSignerTest {
   @Test
   void theRecordIsSyncedToDiskBeforeTheSignerIsCalled() throws Exception {
     try (VigilDatabase db = VigilDatabase.open(dir)) {
-      MessageKey k = key(2, 1, 1);
+      MessageId k = key(2, 1, 1);
       long syncsBefore = db.walSyncCount();
       List<String> seenBySigner = new ArrayList<>();
       Signer checking = lookingBeforeEachSignature(() -> {
@@ -126,9 +128,9 @@ class GuardedSignerTest {
 
   @Test
   void aCorruptedRecordFailsClosed() throws Exception {
-    MessageKey k = key(2, 1, 1);
+    MessageId k = key(2, 1, 1);
     try (KvStore kv = KvStore.open(dir, VigilDatabase.SCHEMA_VERSION, VigilDatabase.COLUMNS)) {
-      kv.column(VigilDatabase.SIGNING_RECORDS, KvCodecs.bytes(), KvCodecs.bytes()).put(k.toBytes(), new byte[31]);
+      kv.column(VigilDatabase.SIGNING_RECORDS, KvCodecs.bytes(), KvCodecs.bytes()).put(k.encode(), new byte[31]);
     }
     try (VigilDatabase db = VigilDatabase.open(dir)) {
       CountingSigner signer = new CountingSigner(KEY);
@@ -174,7 +176,7 @@ class GuardedSignerTest {
   @Test
   void signAllSyncsEveryRecordOfTheBatchOnceBeforeTheFirstSignature() throws Exception {
     try (VigilDatabase db = VigilDatabase.open(dir)) {
-      List<MessageKey> keys = List.of(key(2, 1, 1), key(2, 1, 2), key(2, 1, 3), key(5, 9, 4));
+      List<MessageId> keys = List.of(key(2, 1, 1), key(2, 1, 2), key(2, 1, 3), key(5, 9, 4));
       long syncsBefore = db.walSyncCount();
       List<String> seenBySigner = new ArrayList<>();
       Signer checking = lookingBeforeEachSignature(() -> {
@@ -182,7 +184,7 @@ class GuardedSignerTest {
         seenBySigner.add(recorded + " records, " + (db.walSyncCount() - syncsBefore) + " sync");
       });
       List<SigningRecordStore.Proposal> batch = new ArrayList<>();
-      for (MessageKey k : keys) batch.add(new SigningRecordStore.Proposal(k, digest("d " + k)));
+      for (MessageId k : keys) batch.add(new SigningRecordStore.Proposal(k, digest("d " + k)));
       List<GuardedSigner.Result> results = new GuardedSigner(checking, db.signingRecords()).signAll(batch);
       assertThat(results).allMatch(GuardedSigner.Result::signed);
       assertThat(seenBySigner).containsOnly("4 records, 1 sync").hasSize(4);
@@ -191,9 +193,9 @@ class GuardedSignerTest {
 
   @Test
   void aBatchWithAnUnreadableRecordSignsNothingAndRecordsNothing() throws Exception {
-    MessageKey corrupted = key(2, 1, 9);
+    MessageId corrupted = key(2, 1, 9);
     try (KvStore kv = KvStore.open(dir, VigilDatabase.SCHEMA_VERSION, VigilDatabase.COLUMNS)) {
-      kv.column(VigilDatabase.SIGNING_RECORDS, KvCodecs.bytes(), KvCodecs.bytes()).put(corrupted.toBytes(), new byte[31]);
+      kv.column(VigilDatabase.SIGNING_RECORDS, KvCodecs.bytes(), KvCodecs.bytes()).put(corrupted.encode(), new byte[31]);
     }
     try (VigilDatabase db = VigilDatabase.open(dir)) {
       CountingSigner signer = new CountingSigner(KEY);
@@ -216,7 +218,7 @@ class GuardedSignerTest {
         ExecutorService pool = Executors.newFixedThreadPool(threads)) {
       GuardedSigner guard = new GuardedSigner(KEY, db.signingRecords());
       for (int round = 0; round < 30; round++) {
-        MessageKey k = key(3, 7, round);
+        MessageId k = key(3, 7, round);
         CyclicBarrier start = new CyclicBarrier(threads);
         Set<Digest> signedDigests = ConcurrentHashMap.newKeySet();
         AtomicInteger refused = new AtomicInteger();

@@ -3,6 +3,7 @@ package dev.vigil.storage;
 import static dev.vigil.storage.TestData.digest;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.signing.Digest;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,7 +1,10 @@
 package dev.vigil.storage;
 
+import dev.vigil.signing.Bytes32;
+import dev.vigil.signing.Digest;
 import dev.vigil.signing.Keccak256;
 import dev.vigil.signing.LocalKeySigner;
+import dev.vigil.signing.MessageId;
 import dev.vigil.signing.PrivateKey;
 import dev.vigil.signing.Secp256k1Backends;
 import dev.vigil.signing.Signer;
@@ -12,14 +15,14 @@ import java.util.Arrays;
 final class TestData {
   private TestData() {}
 
-  static MessageKey key(int chain, int emitterByte, long sequence) {
+  static MessageId key(int chain, int emitterByte, long sequence) {
     byte[] emitter = new byte[32];
     Arrays.fill(emitter, 12, 32, (byte) emitterByte);
-    return new MessageKey(chain, emitter, sequence);
+    return new MessageId(chain, Bytes32.wrap(emitter), sequence);
   }
 
   static Digest digest(String label) {
-    return Digest.of(Keccak256.hash(label.getBytes(StandardCharsets.UTF_8)));
+    return Digest.wrap(Keccak256.hash(label.getBytes(StandardCharsets.UTF_8)));
   }
 
   static byte[] bytes(String label, int length) {

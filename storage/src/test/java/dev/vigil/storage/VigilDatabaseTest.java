@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.signing.Address;
+import dev.vigil.signing.MessageId;
 import dev.vigil.storage.kv.Durability;
 import dev.vigil.storage.kv.KvCodecs;
 import dev.vigil.storage.kv.KvStore;
@@ -25,7 +26,7 @@ class VigilDatabaseTest {
 
   @Test
   void attestationsRoundTripByKeyAndDigestAndSurviveReopen() {
-    MessageKey k = key(2, 0xaa, 7);
+    MessageId k = key(2, 0xaa, 7);
     byte[] att = bytes("attestation", 500);
     try (VigilDatabase db = VigilDatabase.open(dir)) {
       db.attestations().put(k, digest("d7"), att);
@@ -43,7 +44,7 @@ class VigilDatabaseTest {
 
   @Test
   void replacingAnAttestationWithAnotherDigestMovesTheIndex() {
-    MessageKey k = key(2, 0xaa, 7);
+    MessageId k = key(2, 0xaa, 7);
     try (VigilDatabase db = VigilDatabase.open(dir)) {
       db.attestations().put(k, digest("first"), bytes("a", 10));
       db.attestations().put(k, digest("second"), bytes("b", 12));
@@ -56,8 +57,8 @@ class VigilDatabaseTest {
 
   @Test
   void aRoundOfAttestationsIsOneWriteWithWhatElseTheRoundAdds() {
-    MessageKey a = key(2, 0xaa, 1);
-    MessageKey b = key(2, 0xaa, 2);
+    MessageId a = key(2, 0xaa, 1);
+    MessageId b = key(2, 0xaa, 2);
     try (VigilDatabase db = VigilDatabase.open(dir)) {
       db.attestations().put(a, digest("old a"), bytes("old", 10));
       db.pendingOwn().put(b, bytes("pending b", 20));
@@ -81,13 +82,13 @@ class VigilDatabaseTest {
   @Test
   void attestationsListInKeyOrderAndByEmitter() {
     try (VigilDatabase db = VigilDatabase.open(dir)) {
-      List<MessageKey> keys = List.of(key(2, 1, 0), key(2, 1, 1), key(2, 1, 5), key(2, 2, 0), key(5, 1, 3));
-      for (MessageKey k : keys.reversed()) db.attestations().put(k, digest(k.toString()), bytes(k.toString(), 40));
+      List<MessageId> keys = List.of(key(2, 1, 0), key(2, 1, 1), key(2, 1, 5), key(2, 2, 0), key(5, 1, 3));
+      for (MessageId k : keys.reversed()) db.attestations().put(k, digest(k.toString()), bytes(k.toString(), 40));
       assertThat(db.attestations().list(key(0, 0, 0), 100)).extracting(StoredAttestation::key).containsExactlyElementsOf(keys);
       assertThat(db.attestations().list(key(2, 1, 1), 2)).extracting(StoredAttestation::key).containsExactly(key(2, 1, 1), key(2, 1, 5));
       assertThat(db.attestations().listEmitter(2, key(2, 1, 0).emitterAddress(), 1, 100))
           .extracting(StoredAttestation::key).containsExactly(key(2, 1, 1), key(2, 1, 5));
-      List<MessageKey> seen = new ArrayList<>();
+      List<MessageId> seen = new ArrayList<>();
       db.attestations().forEach(a -> seen.add(a.key()) && seen.size() < 3);
       assertThat(seen).containsExactlyElementsOf(keys.subList(0, 3));
       assertThatThrownBy(() -> db.attestations().put(key(1, 1, 1), digest("x"), new byte[0])).hasMessageContaining("empty");
@@ -96,7 +97,7 @@ class VigilDatabaseTest {
 
   @Test
   void signingRecordsRoundTripAndSurviveReopen() {
-    MessageKey k = key(1, 0x33, 9);
+    MessageId k = key(1, 0x33, 9);
     try (VigilDatabase db = VigilDatabase.open(dir)) {
       SigningRecordStore.Check first = db.signingRecords().checkAndRecord(k, digest("a"));
       assertThat(first.decision()).isEqualTo(SigningDecision.ALLOW_NEW);
@@ -161,7 +162,7 @@ class VigilDatabaseTest {
 
   @Test
   void evidenceIsAppendOnlyDedupedCappedAndKeptAcrossReopen() {
-    MessageKey k = key(2, 1, 1);
+    MessageId k = key(2, 1, 1);
     try (VigilDatabase db = VigilDatabase.open(dir)) {
       assertThat(db.evidence().append(k, ALICE, bytes("e0", 200))).isTrue();
       assertThat(db.evidence().append(k, ALICE, bytes("e1", 200))).isTrue();
@@ -182,7 +183,7 @@ class VigilDatabaseTest {
 
   @Test
   void aBatchAcrossStoresIsAllOrNothing() {
-    MessageKey k = key(2, 1, 1);
+    MessageId k = key(2, 1, 1);
     ChainCursor c = new ChainCursor(10, bytes("h10", 32));
     try (VigilDatabase db = VigilDatabase.open(dir)) {
       assertThatThrownBy(() -> db.write(Durability.SYNCED, batch -> {
@@ -235,10 +236,10 @@ class VigilDatabaseTest {
 
   @Test
   void corruptedValuesGiveAStorageExceptionNamingColumnAndKey() {
-    MessageKey k = key(2, 1, 1);
-    String keyHex = "0x" + dev.vigil.signing.Hex.encode(k.toBytes());
-    corrupt(VigilDatabase.SIGNING_RECORDS, k.toBytes(), new byte[5]);
-    corrupt(VigilDatabase.ATTESTATIONS, k.toBytes(), new byte[10]);
+    MessageId k = key(2, 1, 1);
+    String keyHex = "0x" + dev.vigil.signing.Hex.encode(k.encode());
+    corrupt(VigilDatabase.SIGNING_RECORDS, k.encode(), new byte[5]);
+    corrupt(VigilDatabase.ATTESTATIONS, k.encode(), new byte[10]);
     corrupt(VigilDatabase.CURSORS, new byte[8], new byte[39]);
     corrupt(VigilDatabase.PENDING_OWN, new byte[3], new byte[1]);
     try (VigilDatabase db = VigilDatabase.open(dir)) {
@@ -258,7 +259,7 @@ class VigilDatabaseTest {
       assertThatThrownBy(() -> db.pendingOwn().all())
           .isInstanceOf(StorageException.class)
           .hasMessageContaining("column pending_own: cannot decode key 0x000000")
-          .hasMessageContaining("a message key is 42 bytes, got 3");
+          .hasMessageContaining("an encoded message id is 42 bytes, got 3");
     }
   }
 }

@@ -2,14 +2,11 @@ package dev.vigil.consensus.actor;
 
 import dev.vigil.consensus.aggregation.Aggregator;
 import dev.vigil.consensus.aggregation.Decision;
-import dev.vigil.consensus.aggregation.Priority;
 import dev.vigil.consensus.aggregation.Verification;
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.AttestationVerifier;
-import dev.vigil.consensus.attestation.Bytes32;
 import dev.vigil.consensus.attestation.Committee;
 import dev.vigil.consensus.attestation.CommitteeHistory;
-import dev.vigil.consensus.attestation.MessageId;
 import dev.vigil.consensus.attestation.Verdict;
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.consensus.observation.ObservationSource;
@@ -20,14 +17,11 @@ import dev.vigil.consensus.wire.WireCodec;
 import dev.vigil.signing.Address;
 import dev.vigil.signing.Secp256k1;
 import dev.vigil.signing.Signer;
+import dev.vigil.signing.MessageId;
 import dev.vigil.storage.VigilDatabase;
 import java.time.Clock;
-import dev.vigil.consensus.attestation.GuardianSignature;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -139,8 +133,6 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   private static final Object FLUSH_TIMER = "flush";
   private static final Object RETRY_WRITE_TIMER = "retry-write";
   static final java.time.Duration WRITE_RETRY_DELAY = java.time.Duration.ofSeconds(1);
-  /** Heartbeats further than this from our clock are dropped as stale or replayed (clocks are NTP-synced). */
-  static final long MAX_HEARTBEAT_SKEW_MILLIS = 60_000;
 
   private final ConsensusSettings settings;
   private final Guardian guardian;
@@ -150,46 +142,24 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   private final TimerScheduler<Command> timers;
   private final Aggregator aggregator;
   private final ConsensusStore store;
-  private final AttestationVerifier verifier;
   private final Executor blocking;
   private final Executor crypto;
-  private final Map<Address, Integer> indexOf = new HashMap<>();
   private final ActorRef<PeerMessage> inbox;
   private final String inboxString;
-  private final ActorRefResolver resolver;
 
-  private Set<ActorRef<PeerMessage>> peers = Set.of();
-  private final Map<Integer, ActorRef<PeerMessage>> peerByIndex = new HashMap<>();
-  private final Map<Integer, PeerMessage.HeartbeatInfo> heartbeats = new HashMap<>();
+  private final PeerDirectory directory;
+  private final ReobserveLimiter reobserve;
+  private final VerificationDispatch verification;
+  private final SignatureChecks checks;
+  private final WritePipeline writes;
+  private final Outbox outbox = new Outbox();
   private final List<ActorRef<Attestation>> subscribers = new ArrayList<>();
-
-  private final List<SignedObservation> ownOut = new ArrayList<>();
   // Own observations waiting to be guarded and signed, and whether a batch of them is being signed.
   private final List<ConsensusStore.ToSign> toSign = new ArrayList<>();
   private boolean signBatchInFlight;
-  // Store writes, done once per flush in one task (batched where the store allows it).
-  private List<Map.Entry<Observation, SignedObservation>> pendingWrites = new ArrayList<>();
-  private List<Attestation> attestationWrites = new ArrayList<>();
-  private List<MessageId> removalWrites = new ArrayList<>();
-  private final Map<ActorRef<PeerMessage>, List<Attestation>> attOut = new LinkedHashMap<>();
-  private int attOutCount;
-  private final VerificationQueue toVerify = new VerificationQueue();
-  private final int maxChunksInFlight;
-  private int chunksInFlight;
-  private final Map<RequestKey, Long> served = new HashMap<>();
-  // Observers waiting for their observations to be durable: while the own signature is being made,
-  // then until the next store write (all writes run one after another) has completed.
-  private final Map<MessageId, List<CompletableFuture<Void>>> heldWhenSigned = new HashMap<>();
-  private List<CompletableFuture<Void>> heldAfterNextWrite = new ArrayList<>();
-  private CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
 
-  private long reobserveWindowStart;
-  private int reobserveInWindow;
-  private long requestsThrottled;
-  private long undecodableMessages, undecodableItems, badHeartbeats, requestsServed, evidenceStored, storeFailures;
+  private long undecodableMessages, undecodableItems, evidenceStored, storeFailures;
   private boolean storeFailing; // logged once per episode of failing store calls
-
-  private record RequestKey(int chain, Bytes32 txHash) {}
 
   private ConsensusActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, ConsensusSettings settings, Guardian guardian,
       LongSupplier clock) {
@@ -202,14 +172,16 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     this.timers = timers;
     this.aggregator = new Aggregator(settings.aggregator(), committee, self, new SplittableRandom(self * 7919L + System.nanoTime()));
     this.store = new ConsensusStore(guardian.db(), guardian.signer());
-    this.verifier = new AttestationVerifier(CommitteeHistory.of(committee), guardian.backend(), Clock.systemUTC(),
-        AttestationVerifier.DEFAULT_EXPIRY_WINDOW);
     this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(settings.blockingDispatcher()));
     this.crypto = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(settings.cryptoDispatcher()));
-    for (int i = 0; i < committee.size(); i++) indexOf.put(committee.member(i), i);
-    this.resolver = ActorRefResolver.get(ctx.getSystem());
-    this.maxChunksInFlight = settings.verifyChunksInFlight() > 0 ? settings.verifyChunksInFlight()
-        : 2 * Runtime.getRuntime().availableProcessors();
+    ActorRefResolver resolver = ActorRefResolver.get(ctx.getSystem());
+    this.directory = new PeerDirectory(committee, self, guardian.backend(), resolver::resolveActorRef);
+    this.reobserve = new ReobserveLimiter(settings.aggregator().resendInterval().toMillis(), settings.maxReobservePerSecond());
+    this.verification = new VerificationDispatch(settings.verifyChunkSize(),
+        settings.verifyChunksInFlight() > 0 ? settings.verifyChunksInFlight() : 2 * Runtime.getRuntime().availableProcessors());
+    this.checks = new SignatureChecks(committee, guardian.backend(), new AttestationVerifier(CommitteeHistory.of(committee),
+        guardian.backend(), Clock.systemUTC(), AttestationVerifier.DEFAULT_EXPIRY_WINDOW));
+    this.writes = new WritePipeline(store, blocking);
 
     ServiceKey<PeerMessage> key = PeerInbox.serviceKey(settings.serviceKey() + "-" + committee.index());
     this.inbox = ctx.spawn(PeerInbox.create(key, ctx.getSelf(), FromPeer::new), "inbox");
@@ -245,8 +217,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
           List<Decision> out = new ArrayList<>();
           for (ConsensusStore.ToSign t : m.items()) {
             MessageId id = t.observation().messageId();
-            List<CompletableFuture<Void>> held = heldWhenSigned.remove(id);
-            if (held != null) held.forEach(f -> f.completeExceptionally(m.error()));
+            writes.signingFailed(id, m.error());
             out.addAll(aggregator.onSignFailed(id)); // the observer hands it over again
           }
           return after(out);
@@ -262,15 +233,14 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
         .onMessage(WriteFailed.class, m -> {
           storeFailed(m.what(), m.error());
           // Again later, in order: nothing attested here may be missing from the store once the disk is back.
-          for (var e : m.pending()) if (aggregator.isPending(e.getValue().messageId())) pendingWrites.add(e);
-          attestationWrites.addAll(0, m.attestations());
-          removalWrites.addAll(0, m.removals());
+          writes.requeue(m.pending().stream().filter(e -> aggregator.isPending(e.getValue().messageId())).toList(), m.attestations(),
+              m.removals());
           if (!timers.isTimerActive(RETRY_WRITE_TIMER)) timers.startSingleTimer(RETRY_WRITE_TIMER, new Flush(), WRITE_RETRY_DELAY);
           return this;
         })
         .onMessage(SignaturesChecked.class, this::onSignaturesChecked)
         .onMessage(VerifyFailed.class, m -> {
-          chunksInFlight--;
+          verification.chunkDone();
           storeFailures++;
           getContext().getLog().error("verifying {} peer signatures failed", m.items().size(), m.error());
           long now = clock.getAsLong();
@@ -290,10 +260,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
           return after(out);
         })
         .onMessage(PeersChanged.class, m -> {
-          Set<ActorRef<PeerMessage>> s = new HashSet<>(m.peers());
-          s.remove(inbox);
-          peers = Set.copyOf(s);
-          peerByIndex.values().removeIf(r -> !peers.contains(r));
+          directory.listed(m.peers(), inbox);
           return this;
         })
         .onMessage(EvidenceKept.class, m -> {
@@ -307,7 +274,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
         })
         .onMessage(Tick.class, m -> {
           long now = clock.getAsLong();
-          served.values().removeIf(t -> now - t > settings.aggregator().resendInterval().toMillis());
+          reobserve.expire(now);
           return after(aggregator.onTick(now));
         })
         .onMessage(Flush.class, m -> {
@@ -348,7 +315,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
         return this;
       }
       case PeerMessage.Heartbeat h -> {
-        onHeartbeat(h);
+        directory.onHeartbeat(h, now);
         return this;
       }
       case PeerMessage.Undecodable u -> {
@@ -363,14 +330,14 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     List<Decision> out = aggregator.onLocalObservation(m.observation(), -1, clock.getAsLong());
     if (m.held() != null) {
       MessageId id = m.observation().messageId();
-      boolean signing = heldWhenSigned.containsKey(id)
+      boolean signing = writes.isSigning(id)
           || out.stream().anyMatch(d -> d instanceof Decision.Sign s && s.observation().messageId().equals(id));
       if (signing) {
-        heldWhenSigned.computeIfAbsent(id, k -> new ArrayList<>(1)).add(m.held());
+        writes.holdUntilSigned(id, m.held());
       } else {
         // Known already: attested, signed and pending, or conflicting with what we signed. What
         // made it so is written by now or in a write still queued.
-        heldAfterNextWrite.add(m.held());
+        writes.holdUntilNextWrite(m.held());
         scheduleFlush();
       }
     }
@@ -387,7 +354,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
           out.addAll(aggregator.onOwnSigned(s.own(), now));
           if (aggregator.isPending(s.own().messageId())) {
             // Still waiting for quorum: remember it, so that a restart re-broadcasts it.
-            pendingWrites.add(Map.entry(s.observation(), s.own()));
+            writes.addPending(s.observation(), s.own());
             scheduleFlush();
           }
           holdUntilNextWrite(s.own().messageId());
@@ -408,14 +375,11 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
 
   /** The own signature's outcome is known: its waiters are released by the next write. */
   private void holdUntilNextWrite(MessageId id) {
-    List<CompletableFuture<Void>> held = heldWhenSigned.remove(id);
-    if (held == null) return;
-    heldAfterNextWrite.addAll(held);
-    scheduleFlush();
+    if (writes.signed(id)) scheduleFlush();
   }
 
   private Behavior<Command> onSignaturesChecked(SignaturesChecked m) {
-    chunksInFlight--;
+    verification.chunkDone();
     long now = clock.getAsLong();
     List<Decision> out = new ArrayList<>();
     for (int i = 0; i < m.items().size(); i++) {
@@ -438,57 +402,10 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
       undecodableItems++;
       return;
     }
-    RequestKey key = new RequestKey(r.chain(), r.txHash());
-    Long last = served.get(key);
-    if (last != null && now - last < settings.aggregator().resendInterval().toMillis()) return;
-    if (now - reobserveWindowStart >= 1000) {
-      reobserveWindowStart = now;
-      reobserveInWindow = 0;
-    }
-    if (reobserveInWindow >= settings.maxReobservePerSecond()) {
-      requestsThrottled++;
-      return;
-    }
-    reobserveInWindow++;
-    served.put(key, now);
-    requestsServed++;
+    if (!reobserve.admit(r.chain(), r.txHash(), now)) return;
     int requester = r.requesterIndex();
     getContext().pipeToSelf(guardian.source().reobserve(r.chain(), r.txHash()).toCompletableFuture(),
         (list, err) -> err != null ? new Failed("re-read of " + r.txHash() + " on chain " + r.chain(), err) : new Reobserved(list, requester));
-  }
-
-  private void onHeartbeat(PeerMessage.Heartbeat h) {
-    PeerMessage.HeartbeatInfo info = h.info();
-    int i = info.signerIndex();
-    if (info.committeeIndex() != committee.index() || i < 0 || i >= committee.size() || i == self) {
-      badHeartbeats++;
-      return;
-    }
-    Address a;
-    try {
-      a = h.signature().isCanonical() ? guardian.backend().recoverAddress(WireCodec.heartbeatDigest(h.content()), h.signature()) : null;
-    } catch (RuntimeException e) {
-      a = null;
-    }
-    if (a == null || !a.equals(committee.member(i))) {
-      badHeartbeats++;
-      return;
-    }
-    // A signed heartbeat proves liveness only when it is fresh: a replayed or delayed one must not
-    // make a dead member look alive (nor move its inbox back to an old incarnation).
-    PeerMessage.HeartbeatInfo last = heartbeats.get(i);
-    long now = clock.getAsLong();
-    if ((last != null && info.timeMillis() <= last.timeMillis()) || Math.abs(now - info.timeMillis()) > MAX_HEARTBEAT_SKEW_MILLIS) {
-      badHeartbeats++;
-      return;
-    }
-    heartbeats.put(i, info);
-    try {
-      ActorRef<PeerMessage> ref = resolver.resolveActorRef(info.inbox());
-      if (peers.contains(ref)) peerByIndex.put(i, ref);
-    } catch (RuntimeException e) {
-      badHeartbeats++;
-    }
   }
 
   // ---------------------------------------------------------------- effects
@@ -503,24 +420,20 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   private void perform(Decision d) {
     switch (d) {
       case Decision.Sign s -> {
-        toVerify.promote(s.observation().messageId()); // observed here now: its waiting signatures go first
+        verification.promote(s.observation().messageId()); // observed here now: its waiting signatures go first
         toSign.add(new ConsensusStore.ToSign(s.observation(), s.digest()));
       }
-      case Decision.VerifySignature v -> {
-        Priority p = aggregator.priorityOf(v.observation());
-        if (p == Priority.UNNEEDED) skipped.add(v.observation());
-        else toVerify.add(v.observation(), p);
-      }
+      case Decision.VerifySignature v -> verification.request(v.observation(), aggregator.priorityOf(v.observation()));
       case Decision.VerifyAttestation v -> {
         Attestation a = v.attestation();
         BitSet known = v.alreadyVerified();
-        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> verifyAttestation(a, known), crypto),
+        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> checks.verifyAttestation(a, known), crypto),
             (verdict, err) -> err != null ? new Failed("verify attestation", err) : new AttestationChecked(a, verdict));
       }
       case Decision.Broadcast b -> queueOwn(b.own());
       case Decision.Attested a -> {
         if (a.store()) {
-          attestationWrites.add(a.attestation());
+          writes.addAttestation(a.attestation());
           scheduleFlush();
         }
         // Served (to subscribers) only once stored: after the write round that holds it.
@@ -531,11 +444,11 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
       case Decision.Retry r -> {
         queueOwn(r.own());
         var req = new PeerMessage.ObservationRequest(committee.index(), self, r.observation().chain(), r.observation().txHash(), inboxString);
-        for (ActorRef<PeerMessage> p : peers) p.tell(req);
+        for (ActorRef<PeerMessage> p : directory.peers()) p.tell(req);
       }
       case Decision.GiveUp g -> {
         getContext().getLog().warn("gave up on {} (digest {}): no quorum in {}", g.id(), g.digest(), settings.aggregator().giveUpAfter());
-        removalWrites.add(g.id());
+        writes.addRemoval(g.id());
         scheduleFlush();
       }
       case Decision.Suspected s -> getContext().getLog().warn(
@@ -572,109 +485,43 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
         (outcomes, err) -> err != null ? new SignBatchFailed(batch, err) : new SignedBatch(outcomes));
   }
 
-  // Checks found unneeded when they came up (decided after the decision that asked for them).
-  private final List<SignedObservation> skipped = new ArrayList<>();
-
   /**
-   * Starts checks, best first, while fewer than {@code maxChunksInFlight} chunks are on the crypto
-   * dispatcher: a long queue stays here, where it can be reordered and thinned, rather than there.
+   * Starts checks, best first, while the dispatch lets more chunks out; tells the aggregator of
+   * those found unneeded when they came up (decided after the decision that asked for them).
    */
   private void dispatchVerifications() {
-    int chunkSize = settings.verifyChunkSize();
     while (true) {
-      List<SignedObservation> items = new ArrayList<>(chunkSize);
-      if (chunksInFlight < maxChunksInFlight) {
-        while (items.size() < chunkSize) {
-          VerificationQueue.Taken t = toVerify.poll();
-          if (t == null) break;
-          Priority now = aggregator.priorityOf(t.observation());
-          if (now == Priority.UNNEEDED) skipped.add(t.observation());
-          else if (now.compareTo(t.lane()) > 0) toVerify.add(t.observation(), now); // its signer became suspect meanwhile
-          else items.add(t.observation());
-        }
-      }
+      List<SignedObservation> chunk = List.copyOf(verification.nextChunk(aggregator::priorityOf));
+      List<SignedObservation> skipped = verification.takeSkipped();
       if (!skipped.isEmpty()) {
         long now = clock.getAsLong();
-        List<SignedObservation> s = List.copyOf(skipped);
-        skipped.clear();
-        for (SignedObservation so : s) for (Decision d : aggregator.onVerificationSkipped(so, now)) perform(d);
+        for (SignedObservation so : skipped) for (Decision d : aggregator.onVerificationSkipped(so, now)) perform(d);
       }
-      if (!items.isEmpty()) {
-        List<SignedObservation> chunk = List.copyOf(items);
-        chunksInFlight++;
-        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> chunk.stream().map(this::verify).toList(), crypto),
+      if (!chunk.isEmpty()) {
+        verification.chunkStarted();
+        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> chunk.stream().map(checks::verify).toList(), crypto),
             (results, err) -> err != null ? new VerifyFailed(chunk, err) : new SignaturesChecked(chunk, results));
-      } else if (chunksInFlight >= maxChunksInFlight || toVerify.isEmpty() && skipped.isEmpty()) {
+      } else if (verification.stalled()) {
         return;
       }
     }
   }
 
-  /**
-   * Runs on the crypto dispatcher. Signatures this node already verified (same bytes, same digest)
-   * are not recovered again; everything else is the AttestationVerifier's full check.
-   */
-  private Verdict verifyAttestation(Attestation a, BitSet known) {
-    if (known.isEmpty() || a.version() != Attestation.VERSION_1 || a.committeeIndex() != committee.index()
-        || a.signatures().size() < committee.quorum()) {
-      return verifier.verify(a);
-    }
-    int previous = -1;
-    for (GuardianSignature gs : a.signatures()) {
-      if (gs.signerIndex() <= previous || gs.signerIndex() >= committee.size()) return verifier.verify(a); // names the reason
-      previous = gs.signerIndex();
-    }
-    var digest = a.digest();
-    for (GuardianSignature gs : a.signatures()) {
-      if (known.get(gs.signerIndex())) continue;
-      Verdict v = verifier.verifySignature(committee, digest, gs);
-      if (!v.isValid()) return v;
-    }
-    return Verdict.VALID;
-  }
-
-  /** Runs on the crypto dispatcher: recover the signer and compare with the committee. */
-  private Verification verify(SignedObservation so) {
-    if (!so.signature().isCanonical()) return Verification.NOT_A_MEMBER;
-    Address a;
-    try {
-      a = guardian.backend().recoverAddress(so.digest().toBytes(), so.signature());
-    } catch (RuntimeException e) {
-      return Verification.NOT_A_MEMBER;
-    }
-    if (a == null) return Verification.NOT_A_MEMBER;
-    Integer idx = indexOf.get(a);
-    if (idx == null) return Verification.NOT_A_MEMBER;
-    return idx == so.signerIndex() ? Verification.VALID : Verification.impersonatedBy(idx);
-  }
-
   private void queueOwn(SignedObservation own) {
-    ownOut.add(own);
+    outbox.addOwn(own);
     scheduleFlush();
   }
 
   private void queueAttestation(Attestation a, int peer) {
-    ActorRef<PeerMessage> ref = peerByIndex.get(peer);
-    if (ref != null) {
-      attOut.computeIfAbsent(ref, r -> new ArrayList<>()).add(a);
-    } else {
-      // Not known which inbox is that member's: it has sent no heartbeat yet, or it restarted and its
-      // new incarnation has not. Every inbox not known to be another member's gets it.
-      boolean sent = false;
-      for (ActorRef<PeerMessage> p : peers) {
-        if (peerByIndex.containsValue(p)) continue;
-        attOut.computeIfAbsent(p, r -> new ArrayList<>()).add(a);
-        sent = true;
-      }
-      if (!sent) return; // that member is not in the cluster now; it observes the message itself when back
-    }
-    attOutCount++;
+    List<ActorRef<PeerMessage>> inboxes = directory.inboxesOf(peer);
+    if (inboxes.isEmpty()) return; // that member is not in the cluster now; it observes the message itself when back
+    outbox.addAttestation(a, inboxes);
     scheduleFlush();
   }
 
   private void scheduleFlush() {
-    if (ownOut.size() >= settings.batchMaxSize() || attOutCount >= settings.batchMaxSize()
-        || pendingWrites.size() + attestationWrites.size() >= settings.batchMaxSize()) {
+    if (outbox.ownCount() >= settings.batchMaxSize() || outbox.attestationCount() >= settings.batchMaxSize()
+        || writes.queued() >= settings.batchMaxSize()) {
       timers.cancel(FLUSH_TIMER);
       flush();
     } else if (!timers.isTimerActive(FLUSH_TIMER)) {
@@ -683,33 +530,12 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   }
 
   private void flush() {
-    if (!ownOut.isEmpty()) {
-      PeerMessage batch = PeerMessage.ObservationBatch.of(ownOut);
-      for (ActorRef<PeerMessage> p : peers) p.tell(batch);
-      ownOut.clear();
-    }
-    attOut.forEach((ref, list) -> ref.tell(PeerMessage.AttestationBatch.of(list)));
-    attOut.clear();
-    attOutCount = 0;
-    if (!pendingWrites.isEmpty() || !attestationWrites.isEmpty() || !removalWrites.isEmpty() || !heldAfterNextWrite.isEmpty()) {
-      var p = pendingWrites;
-      var a = attestationWrites;
-      var r = removalWrites;
-      var held = heldAfterNextWrite;
-      pendingWrites = new ArrayList<>();
-      attestationWrites = new ArrayList<>();
-      removalWrites = new ArrayList<>();
-      heldAfterNextWrite = new ArrayList<>();
-      // One write after another: a pending record never lands after the removal that follows it,
-      // and a write's completion means every earlier one is on disk too.
-      CompletableFuture<Void> w = lastWrite.handle((x, e) -> null).thenRunAsync(() -> store.write(p, a, r), blocking);
-      lastWrite = w;
-      w.whenComplete((x, e) -> held.forEach(f -> {
-        if (e == null) f.complete(null);
-        else f.completeExceptionally(e);
-      }));
-      String what = "store " + a.size() + " attestations, " + p.size() + " pending";
-      getContext().pipeToSelf(w, (ok, err) -> err != null ? new WriteFailed(p, a, r, what, err) : new Written(a));
+    outbox.flush(directory.peers());
+    WritePipeline.Round round = writes.start();
+    if (round != null) {
+      getContext().pipeToSelf(round.done(), (ok, err) -> err != null
+          ? new WriteFailed(round.pending(), round.attestations(), round.removals(), round.what(), err)
+          : new Written(round.attestations()));
     }
   }
 
@@ -732,12 +558,12 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     var info = new PeerMessage.HeartbeatInfo(guardian.nodeName(), committee.index(), self, guardian.source().heights(), guardian.version(),
         clock.getAsLong(), inboxString);
     PeerMessage hb = WireCodec.heartbeat(info, guardian.signer());
-    for (ActorRef<PeerMessage> p : peers) p.tell(hb);
+    for (ActorRef<PeerMessage> p : directory.peers()) p.tell(hb);
     return this;
   }
 
   private ConsensusStats stats() {
-    return new ConsensusStats(aggregator.stats(), undecodableMessages, undecodableItems, badHeartbeats, requestsServed, requestsThrottled,
-        evidenceStored, storeFailures, peers.size(), heartbeats);
+    return new ConsensusStats(aggregator.stats(), undecodableMessages, undecodableItems, directory.badHeartbeats(), reobserve.served(),
+        reobserve.throttled(), evidenceStored, storeFailures, directory.peers().size(), directory.heartbeats());
   }
 }

@@ -3,15 +3,15 @@ package dev.vigil.consensus.actor;
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.AttestationCodec;
 import dev.vigil.consensus.attestation.DecodeResult;
-import dev.vigil.consensus.attestation.MessageId;
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.consensus.observation.SignedObservation;
 import dev.vigil.consensus.wire.WireCodec;
 import dev.vigil.signing.Address;
+import dev.vigil.signing.Digest;
 import dev.vigil.signing.Signer;
 import dev.vigil.storage.AttestationStore;
 import dev.vigil.storage.GuardedSigner;
-import dev.vigil.storage.MessageKey;
+import dev.vigil.signing.MessageId;
 import dev.vigil.storage.PendingObservation;
 import dev.vigil.storage.SigningRecordStore;
 import dev.vigil.storage.StoredAttestation;
@@ -36,12 +36,8 @@ final class ConsensusStore {
     this.guard = new GuardedSigner(signer, db.signingRecords());
   }
 
-  static MessageKey key(MessageId id) {
-    return new MessageKey(id.emitterChain(), id.emitterAddress().toBytes(), id.sequence());
-  }
-
   Optional<Attestation> attestation(MessageId id) {
-    return db.attestations().get(key(id)).flatMap(ConsensusStore::decode);
+    return db.attestations().get(id).flatMap(ConsensusStore::decode);
   }
 
   private static Optional<Attestation> decode(StoredAttestation s) {
@@ -49,7 +45,7 @@ final class ConsensusStore {
   }
 
   /** An observation to sign, with its digest (computed once, by the aggregator). */
-  record ToSign(Observation observation, dev.vigil.consensus.attestation.Digest digest) {}
+  record ToSign(Observation observation, Digest digest) {}
 
   /** What guarded signing did with one observation of a batch. */
   sealed interface SignOutcome {
@@ -82,7 +78,7 @@ final class ConsensusStore {
       if (known.isPresent()) {
         out[i] = new AlreadyAttested(obs, known.get());
       } else {
-        proposals.add(new SigningRecordStore.Proposal(key(obs.messageId()), dev.vigil.storage.Digest.of(items.get(i).digest().toBytes())));
+        proposals.add(new SigningRecordStore.Proposal(obs.messageId(), items.get(i).digest()));
         proposed.add(i);
       }
     }
@@ -110,25 +106,25 @@ final class ConsensusStore {
   void write(List<Map.Entry<Observation, SignedObservation>> newPending, List<Attestation> attestations, List<MessageId> done) {
     if (newPending.isEmpty() && attestations.isEmpty() && done.isEmpty()) return;
     List<AttestationStore.Entry> entries = new ArrayList<>(attestations.size());
-    Set<MessageKey> attested = new HashSet<>();
+    Set<MessageId> attested = new HashSet<>();
     for (Attestation a : attestations) {
-      MessageKey k = key(a.messageId());
-      entries.add(new AttestationStore.Entry(k, dev.vigil.storage.Digest.of(a.digest().toBytes()), AttestationCodec.encode(a)));
+      MessageId k = a.messageId();
+      entries.add(new AttestationStore.Entry(k, a.digest(), AttestationCodec.encode(a)));
       attested.add(k);
     }
     db.attestations().putAll(entries, batch -> {
       for (var e : newPending) {
-        MessageKey k = key(e.getKey().messageId());
+        MessageId k = e.getKey().messageId();
         if (!attested.contains(k)) db.pendingOwn().put(batch, k, WireCodec.encodePendingOwn(e.getKey(), e.getValue()));
       }
-      for (MessageKey k : attested) db.pendingOwn().remove(batch, k);
-      for (MessageId id : done) db.pendingOwn().remove(batch, key(id));
+      for (MessageId k : attested) db.pendingOwn().remove(batch, k);
+      for (MessageId id : done) db.pendingOwn().remove(batch, id);
     });
     if (!attestations.isEmpty()) db.sync();
   }
 
   boolean appendEvidence(SignedObservation first, SignedObservation second, Address signer) {
-    return db.evidence().append(key(first.messageId()), signer, WireCodec.encodeEquivocation(first, second));
+    return db.evidence().append(first.messageId(), signer, WireCodec.encodeEquivocation(first, second));
   }
 
   /**

@@ -1,8 +1,8 @@
 package dev.vigil.consensus.actor;
 
 import dev.vigil.consensus.aggregation.Priority;
-import dev.vigil.consensus.attestation.MessageId;
 import dev.vigil.consensus.observation.SignedObservation;
+import dev.vigil.signing.MessageId;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -2,18 +2,16 @@ package dev.vigil.consensus.aggregation;
 
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.Committee;
-import dev.vigil.consensus.attestation.Digest;
+import dev.vigil.consensus.aggregation.RecentAttestations.Done;
 import dev.vigil.consensus.attestation.GuardianSignature;
-import dev.vigil.consensus.attestation.MessageId;
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.consensus.observation.SignedObservation;
-import dev.vigil.signing.Signature;
+import dev.vigil.signing.Digest;
+import dev.vigil.signing.MessageId;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -40,6 +38,11 @@ import java.util.random.RandomGenerator;
  *   <li>without quorum, the own signature is re-broadcast and the transaction re-requested with
  *       exponential backoff and jitter, until {@code giveUpAfter}.
  * </ul>
+ *
+ * <p>The decisions are taken here; the bookkeeping behind them is in package-private helpers:
+ * {@link UnseenQuota}, {@link InvalidSignatureBudget}, {@link RecentAttestations} (with the
+ * delayed sends to silent peers), {@link Pending} (one message's signatures and verification
+ * slots) and {@link Counters}.
  */
 public final class Aggregator {
   /** Signatures under one signer index for one message checked at once beyond the first. */
@@ -52,23 +55,10 @@ public final class Aggregator {
   private final RandomGenerator random;
 
   private final Map<MessageId, Pending> pending = new HashMap<>();
-  private final LinkedHashMap<MessageId, Done> done;
-  private final int[] unseenBySigner;
-  private final long[] unseenBytesBySigner;
-  private final long[] unseenPeakBySigner;
-  // Invalid-signature budget per signer index (a token bucket), and the suspect episode it drives.
-  private final double[] budget;
-  private final long[] budgetAtMillis;
-  private final boolean[] suspect;
-  private final long[] episodeInvalid, episodeDropped;
-  private final java.util.ArrayDeque<Scheduled> scheduled = new java.util.ArrayDeque<>(); // in time order
-
-  private long attested, attestedFromPeers, gaveUp, wrongCommittee, notMember, invalidSignatures, duplicates, late,
-      unseenCapDropped, invalidAttestations, conflictsWithLocal, signRefused;
-  /** Per emitter chain: attestations formed here [0] and received whole from peers [1]. */
-  private final java.util.SortedMap<Integer, long[]> attestedByChain = new java.util.TreeMap<>();
-  private final long[] acceptedBySigner, impersonationsBySigner, equivocationsBySigner, capDroppedBySigner, invalidBySigner,
-      suspectDroppedBySigner;
+  private final RecentAttestations done;
+  private final UnseenQuota unseen;
+  private final InvalidSignatureBudget budget;
+  private final Counters count;
 
   public Aggregator(AggregatorConfig config, Committee committee, int selfIndex, RandomGenerator random) {
     this.config = Objects.requireNonNull(config, "config");
@@ -80,29 +70,10 @@ public final class Aggregator {
     this.self = selfIndex;
     this.quorum = committee.quorum();
     this.random = Objects.requireNonNull(random, "random");
-    int cap = config.recentAttestations();
-    this.done = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<MessageId, Done> eldest) {
-        return size() > cap;
-      }
-    };
-    this.unseenBySigner = new int[n];
-    this.acceptedBySigner = new long[n];
-    this.impersonationsBySigner = new long[n];
-    this.equivocationsBySigner = new long[n];
-    this.capDroppedBySigner = new long[n];
-    this.invalidBySigner = new long[n];
-    this.suspectDroppedBySigner = new long[n];
-    this.unseenBytesBySigner = new long[n];
-    this.unseenPeakBySigner = new long[n];
-    this.budget = new double[n];
-    Arrays.fill(budget, config.invalidBurst());
-    this.budgetAtMillis = new long[n];
-    Arrays.fill(budgetAtMillis, Long.MIN_VALUE);
-    this.suspect = new boolean[n];
-    this.episodeInvalid = new long[n];
-    this.episodeDropped = new long[n];
+    this.done = new RecentAttestations(config.recentAttestations());
+    this.unseen = new UnseenQuota(n, config.maxUnseenPerPeer(), config.maxUnseenBytesPerPeer());
+    this.budget = new InvalidSignatureBudget(n, config.invalidBurst(), config.invalidPerSecond());
+    this.count = new Counters(n);
   }
 
   public Committee committee() {
@@ -125,7 +96,7 @@ public final class Aggregator {
     Done d = done.get(id);
     if (d != null) {
       if (!d.digest.equals(digest)) {
-        conflictsWithLocal++;
+        count.conflictsWithLocal++;
         return List.of();
       }
       return requester >= 0 && requester != self ? List.of(new Decision.SendAttestation(d.attestation, requester)) : List.of();
@@ -140,7 +111,7 @@ public final class Aggregator {
       if (!p.localDigest.equals(digest)) {
         // The chain now says something else for the same identity (a reorg that was not final after
         // all, or a faulty RPC). The guard would refuse anyway; keep the first.
-        conflictsWithLocal++;
+        count.conflictsWithLocal++;
         return List.of();
       }
       if (p.own == null && p.signFailed) {
@@ -167,7 +138,7 @@ public final class Aggregator {
     }
     p.own = own;
     p.bySigner[self] = own;
-    acceptedBySigner[self]++;
+    count.acceptedBySigner[self]++;
     p.nextRetryMillis = nowMillis + backoff(0);
     List<Decision> out = new ArrayList<>(2);
     out.add(new Decision.Broadcast(own));
@@ -187,7 +158,7 @@ public final class Aggregator {
 
   /** The double-sign guard refused (this identity was signed with another digest before). */
   public List<Decision> onSignRefused(Observation observation) {
-    signRefused++;
+    count.signRefused++;
     Pending p = pending.get(observation.messageId());
     if (p != null) p.refused = true;
     return List.of();
@@ -199,7 +170,7 @@ public final class Aggregator {
    */
   public List<Decision> onRestoredOwn(Observation observation, SignedObservation own, long nowMillis) {
     MessageId id = own.messageId();
-    if (done.containsKey(id) || pending.containsKey(id)) return List.of();
+    if (done.contains(id) || pending.containsKey(id)) return List.of();
     Pending p = new Pending(id, n, nowMillis);
     p.local = observation;
     p.localDigest = own.digest();
@@ -217,27 +188,27 @@ public final class Aggregator {
   public List<Decision> onPeerSignature(SignedObservation so, long nowMillis) {
     int signer = so.signerIndex();
     if (so.committeeIndex() != committee.index()) {
-      wrongCommittee++;
+      count.wrongCommittee++;
       return List.of();
     }
     if (signer >= n) {
-      notMember++;
+      count.notMember++;
       return List.of();
     }
     if (signer == self) {
       // Only this node holds its key; an echo of our own signature adds nothing.
-      duplicates++;
+      count.duplicates++;
       return List.of();
     }
     MessageId id = so.messageId();
     Done d = done.get(id);
     // A suspect signer's signature for a message attested here (late, or worth an equivocation check
     // otherwise) or not observed here is dropped before its body is even hashed.
-    if (d != null && suspect[signer]) return dropUnchecked(signer);
+    if (d != null && budget.isSuspect(signer)) return dropUnchecked(signer);
     if (d != null) {
       so.digestIfSameBody(d.attestation.body(), d.digest); // the usual case: no hashing
       if (d.digest.equals(so.digest())) {
-        late++;
+        count.late++;
         d.signedBy.set(signer);
         // Soon after quorum this is the peer's first broadcast: it will reach quorum by itself. Later
         // it is a retransmission: the peer is evidently missing the attestation, so it gets it, at
@@ -253,29 +224,29 @@ public final class Aggregator {
       return List.of(new Decision.VerifySignature(so));
     }
     Pending existing = pending.get(id);
-    if (suspect[signer] && (existing == null || existing.local == null)) return dropUnchecked(signer);
+    if (budget.isSuspect(signer) && (existing == null || existing.local == null)) return dropUnchecked(signer);
     if (existing != null && existing.local != null) so.digestIfSameBody(existing.local.body(), existing.localDigest);
     Pending p = existing != null ? existing : pendingForPeer(id, signer, so.body().encodedLength(), nowMillis);
     if (p == null) return List.of();
     SignedObservation prev = p.bySigner[signer];
     if (prev != null && prev.digest().equals(so.digest())) {
-      duplicates++;
+      count.duplicates++;
       return List.of();
     }
     if (so.signature().equals(p.failedSignature[signer]) && so.digest().equals(p.failedDigest[signer])) {
-      duplicates++; // the same bytes failed here before: a replay costs nothing
+      count.duplicates++; // the same bytes failed here before: a replay costs nothing
       return List.of();
     }
     if (p.inFlight[signer] != null) {
       if (p.inFlight[signer].digest().equals(so.digest()) && p.inFlight[signer].signature().equals(so.signature())) {
-        duplicates++;
+        count.duplicates++;
         return List.of();
       }
       // Another signature under the same index while the first is being checked: another digest
       // (equivocation?) or a forgery racing the real one. Check it too, but only a few such extras per
       // signer at a time.
       if (p.extraInFlight[signer] >= MAX_EXTRA_IN_FLIGHT) {
-        duplicates++;
+        count.duplicates++;
         return List.of();
       }
       p.extraInFlight[signer]++;
@@ -285,13 +256,12 @@ public final class Aggregator {
       // Enough signatures for this digest are held or being checked: one more cannot change the
       // outcome, so it is not worth a recovery now. It is kept as a spare, checked only if one of
       // those being checked turns out invalid (a forgery racing the real signatures).
-      late++;
+      count.late++;
       if (p.spare[signer] == null) p.spare[signer] = so;
       return List.of();
     }
-    if (p.local == null && !p.counted.get(signer) && unseenFull(signer, so)) {
-      unseenCapDropped++;
-      capDroppedBySigner[signer]++;
+    if (p.local == null && !unseen.admits(p.slots, signer, so.body().encodedLength())) {
+      unseen.dropped(signer);
       if (p.isEmpty()) pending.remove(id);
       return List.of();
     }
@@ -301,8 +271,7 @@ public final class Aggregator {
   }
 
   private List<Decision> dropUnchecked(int signer) {
-    suspectDroppedBySigner[signer]++;
-    episodeDropped[signer]++;
+    budget.droppedUnchecked(signer);
     return List.of();
   }
 
@@ -316,16 +285,16 @@ public final class Aggregator {
     Done d = done.get(id);
     if (d != null) {
       if (d.digest.equals(so.digest())) return Priority.UNNEEDED; // attested meanwhile: cannot change anything
-      return signer < n && suspect[signer] ? Priority.UNNEEDED : Priority.OBSERVED;
+      return signer < n && budget.isSuspect(signer) ? Priority.UNNEEDED : Priority.OBSERVED;
     }
     Pending p = pending.get(id);
     boolean observed = p != null && p.local != null;
-    if (signer < n && suspect[signer] && !observed) return Priority.UNNEEDED;
+    if (signer < n && budget.isSuspect(signer) && !observed) return Priority.UNNEEDED;
     // Enough other signatures for the local digest came meanwhile: this one waits as a spare.
     if (observed && signer < n && so.equals(p.inFlight[signer]) && so.digest().equals(p.localDigest) && surplus(p, signer)) {
       return Priority.UNNEEDED;
     }
-    if (signer < n && suspect[signer]) return Priority.SUSPECT;
+    if (signer < n && budget.isSuspect(signer)) return Priority.SUSPECT;
     return observed ? Priority.OBSERVED : Priority.UNSEEN;
   }
 
@@ -363,8 +332,8 @@ public final class Aggregator {
       if (held.inFlight[signer] == null && held.bySigner[signer] == null && held.extraInFlight[signer] == 0) release(held, signer);
     }
     Done d = done.get(id);
-    if (spared || d != null && d.digest.equals(so.digest())) late++;
-    else if (signer < n && suspect[signer]) dropUnchecked(signer);
+    if (spared || d != null && d.digest.equals(so.digest())) count.late++;
+    else if (signer < n && budget.isSuspect(signer)) dropUnchecked(signer);
     if (held == null) return List.of();
     // A check that counted as support for this digest is gone: the spares it made wait are needed.
     List<Decision> out = wasInFlight && !spared ? promoteSpares(held) : List.of();
@@ -387,12 +356,12 @@ public final class Aggregator {
       List<Decision> out = new ArrayList<>(0);
       if (v.recoveredIndex() >= 0 && v.recoveredIndex() < n) {
         // Made by that member's own key: it is the one to blame and to budget.
-        impersonationsBySigner[v.recoveredIndex()]++;
+        count.impersonationsBySigner[v.recoveredIndex()]++;
         charge(v.recoveredIndex(), nowMillis, out);
       } else {
-        invalidSignatures++;
+        count.invalidSignatures++;
         if (signer < n) {
-          invalidBySigner[signer]++;
+          count.invalidBySigner[signer]++;
           charge(signer, nowMillis, out);
         }
       }
@@ -408,13 +377,13 @@ public final class Aggregator {
     Done d = done.get(id);
     if (d != null) {
       if (d.digest.equals(so.digest())) {
-        late++;
+        count.late++;
         return List.of();
       }
-      conflictsWithLocal++;
+      count.conflictsWithLocal++;
       for (GuardianSignature gs : d.attestation.signatures()) {
         if (gs.signerIndex() == signer) {
-          equivocationsBySigner[signer]++;
+          count.equivocationsBySigner[signer]++;
           SignedObservation first = SignedObservation.of(d.attestation.committeeIndex(), signer, d.attestation.body(),
               d.digest, gs.signature(), so.txHash());
           return List.of(new Decision.Evidence(first, so));
@@ -427,28 +396,27 @@ public final class Aggregator {
     SignedObservation prev = p.bySigner[signer];
     if (prev != null) {
       if (prev.digest().equals(so.digest())) {
-        duplicates++;
+        count.duplicates++;
         return List.of();
       }
-      equivocationsBySigner[signer]++;
+      count.equivocationsBySigner[signer]++;
       return List.of(new Decision.Evidence(prev, so)); // keep the first; it is the one we may count
     }
     if (p.local == null) {
-      if (!p.counted.get(signer) && unseenFull(signer, so)) {
-        unseenCapDropped++;
-        capDroppedBySigner[signer]++;
+      if (!unseen.admits(p.slots, signer, so.body().encodedLength())) {
+        unseen.dropped(signer);
         if (p.isEmpty()) pending.remove(id);
         return List.of();
       }
       reserve(p, signer, so);
       p.bySigner[signer] = so;
-      acceptedBySigner[signer]++;
+      count.acceptedBySigner[signer]++;
       return List.of();
     }
     p.bySigner[signer] = so;
-    acceptedBySigner[signer]++;
+    count.acceptedBySigner[signer]++;
     if (!p.localDigest.equals(so.digest())) {
-      conflictsWithLocal++;
+      count.conflictsWithLocal++;
       return List.of();
     }
     List<Decision> out = new ArrayList<>(1);
@@ -461,11 +429,11 @@ public final class Aggregator {
   /** A complete attestation arrived from a peer (decoded, not yet verified). */
   public List<Decision> onPeerAttestation(Attestation attestation, long nowMillis) {
     if (attestation.committeeIndex() != committee.index()) {
-      wrongCommittee++;
+      count.wrongCommittee++;
       return List.of();
     }
-    if (done.containsKey(attestation.messageId())) {
-      duplicates++;
+    if (done.contains(attestation.messageId())) {
+      count.duplicates++;
       return List.of();
     }
     BitSet known = new BitSet();
@@ -483,7 +451,7 @@ public final class Aggregator {
   /** The driver checked a peer's attestation (valid: a quorum of this committee signed it). */
   public List<Decision> onPeerAttestationVerified(Attestation attestation, boolean valid, long nowMillis) {
     if (!valid) {
-      invalidAttestations++;
+      count.invalidAttestations++;
       return List.of();
     }
     return adopt(attestation, true, nowMillis);
@@ -496,27 +464,26 @@ public final class Aggregator {
 
   private List<Decision> adopt(Attestation attestation, boolean store, long nowMillis) {
     MessageId id = attestation.messageId();
-    if (done.containsKey(id)) return List.of();
+    if (done.contains(id)) return List.of();
     Digest digest = attestation.digest();
     Pending p = pending.remove(id);
     BitSet sendTo = new BitSet(n);
     List<Decision> out = new ArrayList<>(2);
     if (p != null) {
       if (p.local == null) releaseUnseen(p);
-      else if (!p.localDigest.equals(digest)) conflictsWithLocal++; // the committee saw otherwise: alert
+      else if (!p.localDigest.equals(digest)) count.conflictsWithLocal++; // the committee saw otherwise: alert
       sendTo.or(p.requesters);
       for (GuardianSignature gs : attestation.signatures()) {
         int i = gs.signerIndex();
         if (i < n && p.bySigner[i] != null && !p.bySigner[i].digest().equals(digest)) {
-          equivocationsBySigner[i]++;
+          count.equivocationsBySigner[i]++;
           out.add(new Decision.Evidence(p.bySigner[i],
               SignedObservation.of(attestation.committeeIndex(), i, attestation.body(), digest, gs.signature(),
                   p.bySigner[i].txHash())));
         }
       }
     }
-    attestedFromPeers++;
-    attestedByChain.computeIfAbsent(attestation.messageId().emitterChain(), c -> new long[2])[1]++;
+    count.attestedByPeers(attestation.messageId().emitterChain());
     Done d = new Done(attestation, digest, n, nowMillis);
     for (GuardianSignature gs : attestation.signatures()) if (gs.signerIndex() < n) d.signedBy.set(gs.signerIndex());
     sendTo.clear(self);
@@ -530,25 +497,8 @@ public final class Aggregator {
 
   /** Retries, give-ups and expiry of waiting peers' signatures. Call it every few hundred ms. */
   public List<Decision> onTick(long nowMillis) {
-    List<Decision> out = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      if (!suspect[i]) continue;
-      refill(i, nowMillis);
-      if (budget[i] >= config.invalidBurst() - 1e-9) {
-        suspect[i] = false;
-        out.add(new Decision.Cleared(i, episodeDropped[i]));
-        episodeDropped[i] = 0;
-        episodeInvalid[i] = 0;
-      }
-    }
-    while (!scheduled.isEmpty() && scheduled.peekFirst().atMillis() <= nowMillis) {
-      Scheduled s = scheduled.pollFirst();
-      Done d = done.get(s.id());
-      if (d != null && !d.signedBy.get(s.peer()) && nowMillis - d.lastSentMillis[s.peer()] >= config.resendInterval().toMillis()) {
-        d.lastSentMillis[s.peer()] = nowMillis;
-        out.add(new Decision.SendAttestation(d.attestation, s.peer()));
-      }
-    }
+    List<Decision> out = new ArrayList<>(budget.clearRefilled(nowMillis));
+    out.addAll(done.dueSends(nowMillis, config.resendInterval().toMillis()));
     long giveUpMillis = config.giveUpAfter().toMillis();
     for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
       Pending p = it.next();
@@ -557,7 +507,7 @@ public final class Aggregator {
         if (p.local == null) {
           releaseUnseen(p);
         } else {
-          gaveUp++;
+          count.gaveUp++;
           out.add(new Decision.GiveUp(p.id, p.localDigest));
         }
       } else if (p.own != null && nowMillis >= p.nextRetryMillis) {
@@ -583,7 +533,7 @@ public final class Aggregator {
 
   /** Whether this node holds a (recent) attestation for the message. */
   public boolean isAttested(MessageId id) {
-    return done.containsKey(id);
+    return done.contains(id);
   }
 
   public boolean isPending(MessageId id) {
@@ -592,26 +542,13 @@ public final class Aggregator {
 
   /** Whether too many of this signer's signatures turned out invalid lately (see {@link #priorityOf}). */
   public boolean isSuspect(int signer) {
-    return signer >= 0 && signer < n && suspect[signer];
+    return signer >= 0 && signer < n && budget.isSuspect(signer);
   }
 
   public AggregationStats stats() {
     long local = 0;
     for (Pending p : pending.values()) if (p.local != null) local++;
-    return new AggregationStats(attested, attestedFromPeers, gaveUp, local, pending.size() - local, wrongCommittee, notMember,
-        invalidSignatures, duplicates, late, unseenCapDropped, invalidAttestations, conflictsWithLocal, signRefused,
-        boxed(acceptedBySigner), boxed(impersonationsBySigner), boxed(equivocationsBySigner), boxed(capDroppedBySigner),
-        boxed(invalidBySigner), boxed(suspectDroppedBySigner), Arrays.stream(unseenBySigner).asLongStream().boxed().toList(),
-        boxed(unseenBytesBySigner), boxed(unseenPeakBySigner), java.util.stream.IntStream.range(0, n).filter(i -> suspect[i]).boxed().toList(),
-        byChain(0), byChain(1));
-  }
-
-  private Map<Integer, Long> byChain(int origin) {
-    Map<Integer, Long> out = new HashMap<>();
-    attestedByChain.forEach((chain, counts) -> {
-      if (counts[origin] > 0) out.put(chain, counts[origin]);
-    });
-    return out;
+    return count.stats(local, pending.size() - local, unseen, budget);
   }
 
   // ---------------------------------------------------------------- internals
@@ -626,8 +563,7 @@ public final class Aggregator {
     if (sigs.size() < quorum) return;
     Attestation a = Attestation.v1(committee.index(), sigs, p.local.body());
     pending.remove(p.id);
-    attested++;
-    attestedByChain.computeIfAbsent(p.id.emitterChain(), c -> new long[2])[0]++;
+    count.attestedHere(p.id.emitterChain());
     Done d = new Done(a, p.localDigest, n, nowMillis);
     for (int i = 0; i < n; i++) {
       if (matches(p.bySigner[i], p.localDigest) || matches(p.inFlight[i], p.localDigest) || matches(p.spare[i], p.localDigest)) {
@@ -641,65 +577,28 @@ public final class Aggregator {
     sendTo.clear(self);
     sendTo.stream().forEach(i -> d.lastSentMillis[i] = nowMillis);
     long at = nowMillis + config.attestationSendDelay().toMillis();
-    for (int i = 0; i < n; i++) if (!d.signedBy.get(i) && !sendTo.get(i)) scheduled.add(new Scheduled(at, p.id, i));
+    for (int i = 0; i < n; i++) if (!d.signedBy.get(i) && !sendTo.get(i)) done.scheduleSend(at, p.id, i);
     done.put(p.id, d);
     out.add(new Decision.Attested(a, sendTo, true));
   }
 
   private void releaseUnseen(Pending p) {
-    for (int i = p.counted.nextSetBit(0); i >= 0; i = p.counted.nextSetBit(i + 1)) {
-      unseenBySigner[i]--;
-      unseenBytesBySigner[i] -= p.countedBytes[i];
-      p.countedBytes[i] = 0;
-    }
-    p.counted.clear();
-  }
-
-  /** Whether the signer's quota of not-yet-observed messages has no room for this signature. */
-  private boolean unseenFull(int signer, SignedObservation so) {
-    return unseenBySigner[signer] >= config.maxUnseenPerPeer()
-        || unseenBytesBySigner[signer] + so.body().encodedLength() > config.maxUnseenBytesPerPeer();
+    unseen.releaseAll(p.slots);
   }
 
   /** Counts the signer's slot in a not-yet-observed message against its quota (once). */
   private void reserve(Pending p, int signer, SignedObservation so) {
-    if (p.local == null && !p.counted.get(signer)) {
-      p.counted.set(signer);
-      unseenBySigner[signer]++;
-      int bytes = so.body().encodedLength();
-      p.countedBytes[signer] = bytes;
-      unseenBytesBySigner[signer] += bytes;
-      if (unseenBySigner[signer] > unseenPeakBySigner[signer]) unseenPeakBySigner[signer] = unseenBySigner[signer];
-    }
+    if (p.local == null) unseen.reserve(p.slots, signer, so.body().encodedLength());
   }
 
   private void release(Pending p, int signer) {
-    if (p.counted.get(signer)) {
-      p.counted.clear(signer);
-      unseenBySigner[signer]--;
-      unseenBytesBySigner[signer] -= p.countedBytes[signer];
-      p.countedBytes[signer] = 0;
-    }
+    unseen.release(p.slots, signer);
   }
 
   /** One more invalid signature to the signer's budget; the first that empties it makes it suspect. */
   private void charge(int signer, long nowMillis, List<Decision> out) {
-    refill(signer, nowMillis);
-    budget[signer] = Math.max(0, budget[signer] - 1);
-    episodeInvalid[signer]++;
-    if (!suspect[signer] && budget[signer] < 1) {
-      suspect[signer] = true;
-      out.add(new Decision.Suspected(signer, episodeInvalid[signer]));
-    }
-  }
-
-  private void refill(int signer, long nowMillis) {
-    long at = budgetAtMillis[signer];
-    budgetAtMillis[signer] = nowMillis;
-    if (at == Long.MIN_VALUE || nowMillis <= at) return;
-    double full = config.invalidBurst();
-    budget[signer] = Math.min(full, budget[signer] + (nowMillis - at) * config.invalidPerSecond() / 1000.0);
-    if (budget[signer] >= full - 1e-9 && !suspect[signer]) episodeInvalid[signer] = 0; // a new episode counts from here
+    Decision.Suspected suspected = budget.charge(signer, nowMillis);
+    if (suspected != null) out.add(suspected);
   }
 
   /** A signature being checked was invalid: the spares it made look unnecessary are checked now. */
@@ -710,12 +609,11 @@ public final class Aggregator {
       if (so == null) continue;
       p.spare[i] = null;
       if (p.inFlight[i] != null || p.bySigner[i] != null) continue;
-      if (p.local == null && !p.counted.get(i) && unseenFull(i, so)) {
-        unseenCapDropped++;
-        capDroppedBySigner[i]++;
+      if (p.local == null && !unseen.admits(p.slots, i, so.body().encodedLength())) {
+        unseen.dropped(i);
         continue;
       }
-      if (suspect[i] && p.local == null) {
+      if (budget.isSuspect(i) && p.local == null) {
         dropUnchecked(i);
         continue;
       }
@@ -736,7 +634,7 @@ public final class Aggregator {
     for (int i = 0; i < n; i++) {
       if (i == self) continue;
       if ((p.bySigner[i] != null && p.bySigner[i].digest().equals(digest))
-          || (p.inFlight[i] != null && !suspect[i] && p.inFlight[i].digest().equals(digest))) {
+          || (p.inFlight[i] != null && !budget.isSuspect(i) && p.inFlight[i].digest().equals(digest))) {
         c++;
       }
     }
@@ -748,72 +646,9 @@ public final class Aggregator {
     return p.refused ? quorum : quorum - 1;
   }
 
-  private static List<Long> boxed(long[] a) {
-    return Arrays.stream(a).boxed().toList();
-  }
-
-  /** A message without quorum yet. */
-  private static final class Pending {
-    final MessageId id;
-    final SignedObservation[] bySigner; // the first valid signature of each member
-    final SignedObservation[] inFlight; // the signature being checked, per signer
-    final SignedObservation[] spare; // unchecked surplus signatures, per signer
-    final byte[] extraInFlight; // further signatures under one index being checked at once
-    final BitSet requesters = new BitSet();
-    final BitSet counted = new BitSet(); // signers whose slot counts against their unseen quota
-    final int[] countedBytes; // body bytes each counted slot holds against the quota
-    final Signature[] failedSignature; // the last signature under each index that failed, and its digest
-    final Digest[] failedDigest;
-    boolean refused;
-    boolean signFailed; // the guard's record could not be written: sign again when observed again
-    long firstSeenMillis;
-    Observation local;
-    Digest localDigest;
-    SignedObservation own;
-    int attempts;
-    long nextRetryMillis = Long.MAX_VALUE;
-
-    Pending(MessageId id, int n, long now) {
-      this.id = id;
-      this.bySigner = new SignedObservation[n];
-      this.inFlight = new SignedObservation[n];
-      this.spare = new SignedObservation[n];
-      this.extraInFlight = new byte[n];
-      this.countedBytes = new int[n];
-      this.failedSignature = new Signature[n];
-      this.failedDigest = new Digest[n];
-      this.firstSeenMillis = now;
-    }
-
-    boolean isEmpty() {
-      if (local != null) return false;
-      for (int i = 0; i < bySigner.length; i++) if (bySigner[i] != null || inFlight[i] != null) return false;
-      for (byte b : extraInFlight) if (b != 0) return false;
-      return true;
-    }
-  }
-
-  private record Scheduled(long atMillis, MessageId id, int peer) {}
 
   private static boolean matches(SignedObservation so, Digest digest) {
     return so != null && so.digest().equals(digest);
-  }
-
-  /** A message with an attestation, kept for a while to answer late peers. */
-  private static final class Done {
-    final Attestation attestation;
-    final Digest digest;
-    final long attestedMillis;
-    final BitSet signedBy = new BitSet(); // members known to have observed it (they need no copy)
-    final long[] lastSentMillis;
-
-    Done(Attestation attestation, Digest digest, int n, long now) {
-      this.attestation = attestation;
-      this.digest = digest;
-      this.attestedMillis = now;
-      this.lastSentMillis = new long[n];
-      Arrays.fill(lastSentMillis, Long.MIN_VALUE / 2);
-    }
   }
 
   /**
@@ -823,9 +658,8 @@ public final class Aggregator {
   private Pending pendingForPeer(MessageId id, int signer, int bodyBytes, long nowMillis) {
     Pending p = pending.get(id);
     if (p != null) return p;
-    if (unseenBySigner[signer] >= config.maxUnseenPerPeer() || unseenBytesBySigner[signer] + bodyBytes > config.maxUnseenBytesPerPeer()) {
-      unseenCapDropped++;
-      capDroppedBySigner[signer]++;
+    if (!unseen.hasRoom(signer, bodyBytes)) {
+      unseen.dropped(signer);
       return null;
     }
     p = new Pending(id, n, nowMillis);

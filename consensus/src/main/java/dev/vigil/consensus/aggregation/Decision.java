@@ -1,10 +1,10 @@
 package dev.vigil.consensus.aggregation;
 
 import dev.vigil.consensus.attestation.Attestation;
-import dev.vigil.consensus.attestation.Digest;
-import dev.vigil.consensus.attestation.MessageId;
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.consensus.observation.SignedObservation;
+import dev.vigil.signing.Digest;
+import dev.vigil.signing.MessageId;
 import java.util.BitSet;
 
 /** What the {@link Aggregator} asks its driver to do. The driver reports outcomes back as inputs. */

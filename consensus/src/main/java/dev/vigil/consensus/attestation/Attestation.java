@@ -1,5 +1,7 @@
 package dev.vigil.consensus.attestation;
 
+import dev.vigil.signing.Digest;
+import dev.vigil.signing.MessageId;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,6 +1,7 @@
 package dev.vigil.consensus.attestation;
 
 import dev.vigil.signing.Address;
+import dev.vigil.signing.Digest;
 import dev.vigil.signing.Secp256k1;
 import dev.vigil.signing.Secp256k1Backends;
 import dev.vigil.signing.Signature;

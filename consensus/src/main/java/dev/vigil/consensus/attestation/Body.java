@@ -1,6 +1,10 @@
 package dev.vigil.consensus.attestation;
 
+import dev.vigil.signing.Bytes32;
+import dev.vigil.signing.Digest;
 import dev.vigil.signing.Hex;
+import dev.vigil.signing.Keccak256;
+import dev.vigil.signing.MessageId;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -68,7 +72,12 @@ public record Body(
 
   /** keccak256(keccak256(encode())): what guardians sign. */
   public Digest digest() {
-    return Digest.ofBody(encode());
+    return digestOf(encode());
+  }
+
+  /** keccak256(keccak256(encodedBody)), the Wormhole VAA v1 digest of an already encoded body. */
+  public static Digest digestOf(byte[] encodedBody) {
+    return Digest.wrap(Keccak256.hash(Keccak256.hash(encodedBody)));
   }
 
   /** Reads a body that spans buf[off, end); the caller has checked end - off >= MIN_LENGTH. */

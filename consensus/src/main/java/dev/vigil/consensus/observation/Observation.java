@@ -1,9 +1,9 @@
 package dev.vigil.consensus.observation;
 
 import dev.vigil.consensus.attestation.Body;
-import dev.vigil.consensus.attestation.Bytes32;
-import dev.vigil.consensus.attestation.Digest;
-import dev.vigil.consensus.attestation.MessageId;
+import dev.vigil.signing.Bytes32;
+import dev.vigil.signing.Digest;
+import dev.vigil.signing.MessageId;
 import java.util.Objects;
 
 /**

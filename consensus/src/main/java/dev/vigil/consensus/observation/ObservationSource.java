@@ -1,6 +1,6 @@
 package dev.vigil.consensus.observation;
 
-import dev.vigil.consensus.attestation.Bytes32;
+import dev.vigil.signing.Bytes32;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 

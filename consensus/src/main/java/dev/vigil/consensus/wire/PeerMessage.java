@@ -1,8 +1,8 @@
 package dev.vigil.consensus.wire;
 
 import dev.vigil.consensus.attestation.Attestation;
-import dev.vigil.consensus.attestation.Bytes32;
 import dev.vigil.consensus.observation.SignedObservation;
+import dev.vigil.signing.Bytes32;
 import dev.vigil.signing.Signature;
 import java.util.List;
 import java.util.Map;

@@ -7,15 +7,15 @@ import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.AttestationVerifier;
 import dev.vigil.consensus.attestation.CommitteeHistory;
 import dev.vigil.consensus.attestation.GuardianSignature;
-import dev.vigil.consensus.testing.Observations;
-import dev.vigil.consensus.testing.InMemoryObservationSource;
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.consensus.observation.SignedObservation;
+import dev.vigil.consensus.testing.InMemoryObservationSource;
+import dev.vigil.consensus.testing.Observations;
 import dev.vigil.consensus.testing.TestCommittee;
 import dev.vigil.consensus.transport.PeerInbox;
 import dev.vigil.consensus.wire.PeerMessage;
 import dev.vigil.signing.Secp256k1Backends;
-import dev.vigil.storage.MessageKey;
+import dev.vigil.signing.MessageId;
 import dev.vigil.storage.VigilDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -126,7 +126,7 @@ class ConsensusActorTest {
       assertThat(so.signerIndex()).isZero();
       assertThat(so.digest()).isEqualTo(o.digest());
     });
-    assertThat(db.signingRecords().get(key(o))).as("the guard recorded the digest before signing").isPresent();
+    assertThat(db.signingRecords().get(o.messageId())).as("the guard recorded the digest before signing").isPresent();
 
     actor.tell(new ConsensusActor.FromPeer(PeerMessage.ObservationBatch.of(List.of(signed(1, o), signed(2, o)))));
     var sent = expectBatch(PeerMessage.AttestationBatch.class);
@@ -134,8 +134,8 @@ class ConsensusActorTest {
     assertThat(a.signatures()).extracting(GuardianSignature::signerIndex).containsExactly(0, 1, 2);
     assertThat(new AttestationVerifier(CommitteeHistory.of(KEYS.committee())).verify(a).isValid()).isTrue();
     peers.awaitAssert(Duration.ofSeconds(10), () -> {
-      assertThat(db.attestations().get(key(o))).as("stored").isPresent();
-      assertThat(db.pendingOwn().get(key(o))).as("no longer pending").isEmpty();
+      assertThat(db.attestations().get(o.messageId())).as("stored").isPresent();
+      assertThat(db.pendingOwn().get(o.messageId())).as("no longer pending").isEmpty();
       return null;
     });
   }
@@ -180,7 +180,7 @@ class ConsensusActorTest {
     first.tell(new ConsensusActor.Observe(o));
     expectBatch(PeerMessage.ObservationBatch.class);
     peers.awaitAssert(Duration.ofSeconds(10), () -> {
-      assertThat(db.pendingOwn().get(key(o))).isPresent();
+      assertThat(db.pendingOwn().get(o.messageId())).isPresent();
       return null;
     });
     kit.stop(first);
@@ -199,8 +199,8 @@ class ConsensusActorTest {
     // What the store holds at the very moment each hand-over completes (a SIGKILL could come next).
     var first = new java.util.concurrent.CompletableFuture<Void>();
     var again = new java.util.concurrent.CompletableFuture<Void>();
-    var atFirst = first.thenApply(v -> db.pendingOwn().get(key(o)).isPresent() && db.signingRecords().get(key(o)).isPresent());
-    var atAgain = again.thenApply(v -> db.pendingOwn().get(key(o)).isPresent());
+    var atFirst = first.thenApply(v -> db.pendingOwn().get(o.messageId()).isPresent() && db.signingRecords().get(o.messageId()).isPresent());
+    var atAgain = again.thenApply(v -> db.pendingOwn().get(o.messageId()).isPresent());
     actor.tell(new ConsensusActor.Observe(o, first));
     actor.tell(new ConsensusActor.Observe(o, again)); // the same message read twice while it is being signed
     awaitCompleted(first);
@@ -212,7 +212,7 @@ class ConsensusActorTest {
     actor.tell(new ConsensusActor.FromPeer(PeerMessage.ObservationBatch.of(List.of(signed(1, o), signed(2, o)))));
     expectBatch(PeerMessage.AttestationBatch.class); // sent to member 3, who did not sign
     peers.awaitAssert(Duration.ofSeconds(10), () -> {
-      assertThat(db.attestations().get(key(o))).isPresent();
+      assertThat(db.attestations().get(o.messageId())).isPresent();
       return null;
     });
     var late = new java.util.concurrent.CompletableFuture<Void>();
@@ -226,7 +226,7 @@ class ConsensusActorTest {
     List<Observation> many = Observations.generate(40, 43, 24);
     Observation conflicting = many.get(7);
     // This guardian signed another digest for that message identity before (e.g. before a reorg).
-    db.signingRecords().checkAndRecord(key(conflicting), dev.vigil.storage.Digest.of(OBS.get(0).digest().toBytes()));
+    db.signingRecords().checkAndRecord(conflicting.messageId(), OBS.get(0).digest());
     var actor = spawn();
     awaitPeer(actor);
     List<java.util.concurrent.CompletableFuture<Void>> held = new java.util.ArrayList<>();
@@ -235,7 +235,7 @@ class ConsensusActorTest {
       held.add(f);
       actor.tell(new ConsensusActor.Observe(o, f));
     }
-    java.util.Set<dev.vigil.consensus.attestation.MessageId> broadcast = new java.util.HashSet<>();
+    java.util.Set<MessageId> broadcast = new java.util.HashSet<>();
     for (int k = 0; k < 20 && broadcast.size() < many.size() - 1; k++) {
       for (SignedObservation so : expectBatch(PeerMessage.ObservationBatch.class).observations()) {
         assertThat(so.signerIndex()).isZero();
@@ -247,11 +247,11 @@ class ConsensusActorTest {
     for (var f : held) awaitCompleted(f);
     for (Observation o : many) {
       if (o == conflicting) continue;
-      assertThat(db.signingRecords().get(key(o))).contains(dev.vigil.storage.Digest.of(o.digest().toBytes()));
-      assertThat(db.pendingOwn().get(key(o))).as("pending own observation written before the hand-over completed").isPresent();
+      assertThat(db.signingRecords().get(o.messageId())).contains(o.digest());
+      assertThat(db.pendingOwn().get(o.messageId())).as("pending own observation written before the hand-over completed").isPresent();
     }
-    assertThat(db.signingRecords().get(key(conflicting))).as("the earlier digest stays").contains(dev.vigil.storage.Digest.of(OBS.get(0).digest().toBytes()));
-    assertThat(db.pendingOwn().get(key(conflicting))).isEmpty();
+    assertThat(db.signingRecords().get(conflicting.messageId())).as("the earlier digest stays").contains(OBS.get(0).digest());
+    assertThat(db.pendingOwn().get(conflicting.messageId())).isEmpty();
     assertThat(stats(actor).aggregation().signRefused()).isEqualTo(1);
   }
 
@@ -296,10 +296,5 @@ class ConsensusActorTest {
       }
     }
     assertThat(f).as("hand-over completed").isCompleted();
-  }
-
-  static MessageKey key(Observation o) {
-    var id = o.messageId();
-    return new MessageKey(id.emitterChain(), id.emitterAddress().toBytes(), id.sequence());
   }
 }

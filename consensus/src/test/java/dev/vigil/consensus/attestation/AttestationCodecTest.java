@@ -33,6 +33,6 @@ class AttestationCodecTest {
     byte[] all = vaa.bytes();
     assertThat(body).isEqualTo(Arrays.copyOfRange(all, all.length - body.length, all.length));
     assertThat(AttestationCodec.decodeBody(body).orElseThrow()).isEqualTo(a.body());
-    assertThat(Digest.ofBody(body)).isEqualTo(vaa.digest());
+    assertThat(Body.digestOf(body)).isEqualTo(vaa.digest());
   }
 }

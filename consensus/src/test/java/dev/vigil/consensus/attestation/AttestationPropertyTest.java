@@ -3,6 +3,7 @@ package dev.vigil.consensus.attestation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.consensus.testing.TestCommittee;
+import dev.vigil.signing.Bytes32;
 import dev.vigil.signing.Secp256k1;
 import dev.vigil.signing.Secp256k1Backends;
 import java.time.Clock;

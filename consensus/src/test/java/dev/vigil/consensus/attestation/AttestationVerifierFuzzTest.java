@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.vigil.consensus.testing.MainnetVectors;
+import dev.vigil.signing.Digest;
 import dev.vigil.signing.Secp256k1Backends;
 import java.time.Clock;
 import java.time.Instant;

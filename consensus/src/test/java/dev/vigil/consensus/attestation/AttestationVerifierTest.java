@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.consensus.governance.GovernanceCodec;
 import dev.vigil.consensus.testing.MainnetVectors;
 import dev.vigil.consensus.testing.TestCommittee;
+import dev.vigil.signing.Digest;
 import dev.vigil.signing.LocalKeySigner;
 import dev.vigil.signing.Secp256k1;
 import dev.vigil.signing.Secp256k1Backends;

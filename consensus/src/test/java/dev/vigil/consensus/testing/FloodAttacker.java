@@ -2,10 +2,10 @@ package dev.vigil.consensus.testing;
 
 import com.google.protobuf.ByteString;
 import dev.vigil.consensus.attestation.Body;
-import dev.vigil.consensus.attestation.Bytes32;
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.consensus.wire.WireCodec;
 import dev.vigil.consensus.wire.proto.SignedObservationBatch;
+import dev.vigil.signing.Bytes32;
 import dev.vigil.signing.Signature;
 import dev.vigil.signing.Signer;
 import java.util.ArrayList;

@@ -2,8 +2,7 @@ package dev.vigil.consensus.testing;
 
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.consensus.observation.ObservationSource;
-
-import dev.vigil.consensus.attestation.Bytes32;
+import dev.vigil.signing.Bytes32;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -8,14 +8,13 @@ import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.AttestationCodec;
 import dev.vigil.consensus.attestation.Committee;
 import dev.vigil.consensus.attestation.DecodeResult;
-import dev.vigil.consensus.attestation.MessageId;
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.signing.Keccak256;
 import dev.vigil.signing.LocalKeySigner;
 import dev.vigil.signing.PrivateKey;
 import dev.vigil.signing.Secp256k1;
 import dev.vigil.signing.Signer;
-import dev.vigil.storage.MessageKey;
+import dev.vigil.signing.MessageId;
 import dev.vigil.storage.VigilDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -173,8 +172,7 @@ public final class LocalCommittee implements AutoCloseable {
 
   /** The attestation member i has stored for a message, if any (and if it decodes). */
   public Optional<Attestation> storedAttestation(int i, MessageId id) {
-    var key = new MessageKey(id.emitterChain(), id.emitterAddress().toBytes(), id.sequence());
-    return dbs[i].attestations().get(key)
+    return dbs[i].attestations().get(id)
         .flatMap(s -> AttestationCodec.decode(s.bytes()) instanceof DecodeResult.Ok<Attestation> ok ? Optional.of(ok.value()) : Optional.empty());
   }
 

@@ -1,7 +1,7 @@
 package dev.vigil.consensus.testing;
 
 import dev.vigil.consensus.attestation.Committee;
-import dev.vigil.consensus.attestation.Digest;
+import dev.vigil.signing.Digest;
 import dev.vigil.signing.testing.Vectors;
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package dev.vigil.consensus.testing;
 
 import dev.vigil.consensus.attestation.Body;
-import dev.vigil.consensus.attestation.Bytes32;
 import dev.vigil.consensus.observation.Observation;
+import dev.vigil.signing.Bytes32;
 import dev.vigil.signing.Keccak256;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package dev.vigil.devnet.chaos;
 
 import dev.vigil.consensus.attestation.Attestation;
-import dev.vigil.consensus.attestation.Digest;
-import dev.vigil.consensus.attestation.MessageId;
+import dev.vigil.signing.Digest;
+import dev.vigil.signing.MessageId;
 import dev.vigil.devnet.Devnet;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,6 +1,6 @@
 package dev.vigil.devnet.chaos;
 
-import dev.vigil.consensus.attestation.MessageId;
+import dev.vigil.signing.MessageId;
 import dev.vigil.testing.net.LinkProxy;
 import java.time.Duration;
 import java.util.Arrays;

@@ -3,7 +3,7 @@ package dev.vigil.devnet.chaos;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.AttestationCodec;
-import dev.vigil.consensus.attestation.MessageId;
+import dev.vigil.signing.MessageId;
 import dev.vigil.devnet.Devnet;
 import dev.vigil.signing.Hex;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.vigil.devnet.chaos;
 
-import dev.vigil.consensus.attestation.MessageId;
+import dev.vigil.signing.MessageId;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;

@@ -2,8 +2,8 @@ package dev.vigil.devnet.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.vigil.consensus.attestation.Bytes32;
-import dev.vigil.consensus.attestation.MessageId;
+import dev.vigil.signing.Bytes32;
+import dev.vigil.signing.MessageId;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -81,7 +81,7 @@ final class AttestationReport {
     field(out, "consistency level", String.valueOf(body.consistencyLevel()));
     field(out, "payload", Hex.encode0x(body.payload()) + " (" + body.payloadLength() + " bytes)");
     field(out, "message id", body.messageId().toString());
-    field(out, "digest", "0x" + a.digest().toHex());
+    field(out, "digest", a.digest().toHex());
   }
 
   private static String recovered(Secp256k1 backend, byte[] digest, GuardianSignature gs, Committee committee) {

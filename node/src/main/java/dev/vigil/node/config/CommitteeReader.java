@@ -3,7 +3,7 @@ package dev.vigil.node.config;
 import static dev.vigil.node.config.NodeSettingsLoader.ROOT;
 
 import com.typesafe.config.ConfigValue;
-import dev.vigil.consensus.attestation.Bytes32;
+import dev.vigil.signing.Bytes32;
 import dev.vigil.consensus.attestation.Committee;
 import dev.vigil.signing.Address;
 import java.time.Duration;

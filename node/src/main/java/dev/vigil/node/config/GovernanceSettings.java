@@ -1,6 +1,6 @@
 package dev.vigil.node.config;
 
-import dev.vigil.consensus.attestation.Bytes32;
+import dev.vigil.signing.Bytes32;
 import java.util.Objects;
 
 /** The emitter whose attestations rotate the committee. */

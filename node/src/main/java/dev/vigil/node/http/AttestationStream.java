@@ -2,11 +2,11 @@ package dev.vigil.node.http;
 
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.AttestationCodec;
-import dev.vigil.consensus.attestation.Bytes32;
 import dev.vigil.consensus.attestation.DecodeResult;
-import dev.vigil.consensus.attestation.MessageId;
 import dev.vigil.node.metrics.NodeMetrics;
+import dev.vigil.signing.Bytes32;
 import dev.vigil.storage.AttestationStore;
+import dev.vigil.signing.MessageId;
 import dev.vigil.storage.StoredAttestation;
 import java.time.Duration;
 import java.util.List;
@@ -163,11 +163,10 @@ final class AttestationStream implements AutoCloseable {
   }
 
   private Source<ServerSentEvent, NotUsed> replay(int chain, Bytes32 emitter, long from) {
-    byte[] emitterBytes = emitter.toBytes();
     return Source.unfoldAsync(Optional.of(from), next -> {
           if (next.isEmpty()) return CompletableFuture.completedFuture(Optional.empty());
           return CompletableFuture.supplyAsync(() -> {
-            List<StoredAttestation> page = store.listEmitter(chain, emitterBytes, next.get(), REPLAY_PAGE);
+            List<StoredAttestation> page = store.listEmitter(chain, emitter, next.get(), REPLAY_PAGE);
             long last = page.isEmpty() ? -1 : page.get(page.size() - 1).key().sequence();
             // The page was short, or it ended at the largest u64: nothing after it.
             Optional<Long> after = page.size() < REPLAY_PAGE || last == -1L ? Optional.empty() : Optional.of(last + 1);

@@ -54,7 +54,7 @@ final class Json {
     o.put("emitterChain", b.emitterChain());
     o.put("emitterAddress", "0x" + b.emitterAddress().toHex());
     o.put("sequence", Long.toUnsignedString(b.sequence()));
-    o.put("digest", "0x" + a.digest().toHex());
+    o.put("digest", a.digest().toHex());
     o.put("version", a.version());
     o.put("committeeIndex", a.committeeIndex());
     ArrayNode indices = o.putArray("signerIndices");

@@ -1,7 +1,7 @@
 package dev.vigil.node.http;
 
-import dev.vigil.consensus.attestation.Bytes32;
-import dev.vigil.consensus.attestation.MessageId;
+import dev.vigil.signing.Bytes32;
+import dev.vigil.signing.MessageId;
 import java.util.HexFormat;
 
 /** Parses the API's path and query values; each refusal is an {@link ApiError} naming the value. */

@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.AttestationCodec;
-import dev.vigil.consensus.attestation.Bytes32;
 import dev.vigil.consensus.attestation.DecodeResult;
-import dev.vigil.consensus.attestation.MessageId;
 import dev.vigil.node.metrics.NodeMetrics;
-import dev.vigil.storage.Digest;
+import dev.vigil.signing.Bytes32;
+import dev.vigil.signing.Digest;
 import dev.vigil.storage.EvidenceRecord;
-import dev.vigil.storage.MessageKey;
+import dev.vigil.signing.MessageId;
 import dev.vigil.storage.StoredAttestation;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,14 +93,13 @@ final class Routes extends AllDirectives {
 
   private Route byId(String chain, String emitter, String sequence) {
     MessageId id = Params.messageId(chain, emitter, sequence);
-    MessageKey key = new MessageKey(id.emitterChain(), id.emitterAddress().toBytes(), id.sequence());
-    return async(() -> deps.attestations().get(key)
+    return async(() -> deps.attestations().get(id)
         .map(this::attestationResponse)
         .orElseThrow(() -> ApiError.notFound("no attestation for message " + id)));
   }
 
   private Route byDigest(String digestText) {
-    Digest digest = Digest.of(Params.digest("digest", digestText));
+    Digest digest = Digest.wrap(Params.digest("digest", digestText));
     return async(() -> deps.attestations().getByDigest(digest)
         .map(this::attestationResponse)
         .orElseThrow(() -> ApiError.notFound("no attestation with digest " + digest)));

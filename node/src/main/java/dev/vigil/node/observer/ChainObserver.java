@@ -1,7 +1,7 @@
 package dev.vigil.node.observer;
 
-import dev.vigil.consensus.attestation.Bytes32;
 import dev.vigil.consensus.observation.Observation;
+import dev.vigil.signing.Bytes32;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,8 +1,8 @@
 package dev.vigil.node.observer;
 
 import dev.vigil.consensus.attestation.Body;
-import dev.vigil.consensus.attestation.Bytes32;
 import dev.vigil.consensus.observation.Observation;
+import dev.vigil.signing.Bytes32;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.vigil.node.run;
 
 import dev.vigil.consensus.attestation.Attestation;
-import dev.vigil.consensus.attestation.Digest;
 import dev.vigil.node.metrics.NodeMetrics;
+import dev.vigil.signing.Digest;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

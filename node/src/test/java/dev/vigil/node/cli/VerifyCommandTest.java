@@ -53,7 +53,7 @@ class VerifyCommandTest {
     assertThat(r.out())
         .contains("version            1\n")
         .contains("committee index    4\n")
-        .contains("digest             0x" + vaa.digest().toHex() + "\n")
+        .contains("digest             " + vaa.digest().toHex() + "\n")
         .contains("committee          4 (19 members, quorum 13)")
         .contains("verdict            VALID\n");
     int n = Integer.parseInt(field(r.out(), "signatures"));

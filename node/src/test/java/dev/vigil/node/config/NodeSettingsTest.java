@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
-import dev.vigil.consensus.attestation.Bytes32;
+import dev.vigil.signing.Bytes32;
 import dev.vigil.node.observer.Finality;
 import java.io.IOException;
 import java.net.URI;

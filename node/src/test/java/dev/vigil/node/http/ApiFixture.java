@@ -8,12 +8,10 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.Body;
-import dev.vigil.consensus.attestation.Bytes32;
 import dev.vigil.consensus.testing.TestCommittee;
 import dev.vigil.node.metrics.NodeMetrics;
+import dev.vigil.signing.Bytes32;
 import dev.vigil.signing.Secp256k1Backends;
-import dev.vigil.storage.Digest;
-import dev.vigil.storage.MessageKey;
 import dev.vigil.storage.VigilDatabase;
 import java.io.IOException;
 import java.net.URI;
@@ -29,8 +27,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BiFunction;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -118,7 +116,7 @@ final class ApiFixture implements AutoCloseable {
 
   /** Stores the attestation the way the consensus actor does (by message key, indexed by digest). */
   Attestation store(Attestation a) {
-    db.attestations().put(key(a), Digest.of(a.digest().toBytes()), a.encode());
+    db.attestations().put(a.messageId(), a.digest(), a.encode());
     return a;
   }
 
@@ -127,10 +125,6 @@ final class ApiFixture implements AutoCloseable {
     store(a);
     hub.publish(a);
     return a;
-  }
-
-  static MessageKey key(Attestation a) {
-    return new MessageKey(a.body().emitterChain(), a.body().emitterAddress().toBytes(), a.body().sequence());
   }
 
   URI uri(String pathAndQuery) {

@@ -11,13 +11,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.AttestationCodec;
 import dev.vigil.consensus.attestation.Body;
-import dev.vigil.consensus.attestation.Bytes32;
-import dev.vigil.node.metrics.SampleActivity;
 import dev.vigil.node.metrics.PrometheusText;
+import dev.vigil.node.metrics.SampleActivity;
+import dev.vigil.signing.Bytes32;
+import dev.vigil.signing.Digest;
 import dev.vigil.signing.Hex;
 import dev.vigil.storage.ChainCursor;
-import dev.vigil.storage.Digest;
-import dev.vigil.storage.MessageKey;
+import dev.vigil.signing.MessageId;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -74,7 +74,7 @@ class HttpApiIT {
       var first = dev.vigil.consensus.observation.SignedObservation.of(3, 2, one, node.committee.sign(2, one.digest()).signature(), Bytes32.ZERO);
       var second = dev.vigil.consensus.observation.SignedObservation.of(3, 2, two, node.committee.sign(2, two.digest()).signature(), Bytes32.ZERO);
       var member = node.committee.committee().member(2);
-      node.db.evidence().append(new MessageKey(CHAIN, EMITTER.toBytes(), 9), member,
+      node.db.evidence().append(new MessageId(CHAIN, EMITTER, 9), member,
           dev.vigil.consensus.wire.WireCodec.encodeEquivocation(first, second));
 
       JsonNode got = json(node.get("/v1/evidence"));
@@ -115,7 +115,7 @@ class HttpApiIT {
     assertThat(j.path("emitterChain").asInt()).isEqualTo(2);
     assertThat(j.path("emitterAddress").asText()).isEqualTo("0x" + E64);
     assertThat(j.path("sequence").asText()).isEqualTo("7");
-    assertThat(j.path("digest").asText()).isEqualTo("0x" + first.digest().toHex());
+    assertThat(j.path("digest").asText()).isEqualTo(first.digest().toHex());
     assertThat(j.path("version").asInt()).isEqualTo(1);
     assertThat(j.path("committeeIndex").asLong()).isEqualTo(3);
     assertThat(j.path("signerIndices").toString()).isEqualTo("[0,1,2]");
@@ -151,7 +151,7 @@ class HttpApiIT {
     };
     HttpResponse<String> r = api.get("/v1/attestations/2/" + emitter + "/7");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    assertThat(json(r).path("digest").asText()).isEqualTo("0x" + first.digest().toHex());
+    assertThat(json(r).path("digest").asText()).isEqualTo(first.digest().toHex());
   }
 
   @Test
@@ -167,7 +167,7 @@ class HttpApiIT {
   @ParameterizedTest(name = "digest {0}")
   @ValueSource(strings = {"plain", "0x"})
   void attestationByDigestIsTheSameJson(String form) {
-    String d = (form.equals("0x") ? "0x" : "") + first.digest().toHex();
+    String d = form.equals("0x") ? first.digest().toHex() : Hex.encode(first.digest().toBytes());
     HttpResponse<String> byDigest = api.get("/v1/attestations/by-digest/" + d);
     HttpResponse<String> byId = api.get("/v1/attestations/2/" + E64 + "/7");
     assertThat(byDigest.statusCode()).as(byDigest.body()).isEqualTo(200);
@@ -263,8 +263,8 @@ class HttpApiIT {
 
   @Test
   void storedBytesThatDoNotDecodeAre500WithoutAStackTrace() {
-    MessageKey key = new MessageKey(CHAIN, EMITTER.toBytes(), 99);
-    api.db.attestations().put(key, Digest.of(new byte[32]), new byte[] {9, 9, 9});
+    MessageId key = new MessageId(CHAIN, EMITTER, 99);
+    api.db.attestations().put(key, Digest.wrap(new byte[32]), new byte[] {9, 9, 9});
     JsonNode e = assertError(api.get("/v1/attestations/2/" + E64 + "/99"), 500, "corrupt attestation");
     assertThat(e.path("detail").asText()).contains("2/" + E64 + "/99").contains("WRONG_VERSION");
   }
@@ -371,6 +371,6 @@ class HttpApiIT {
     Bytes32 other = Bytes32.fromHex("ff".repeat(32));
     Attestation a = api.store(api.committee.attestQuorum(api.body(CHAIN, other, 7, 10)));
     JsonNode j = json(api.get("/v1/attestations/2/" + other.toHex() + "/7"));
-    assertThat(j.path("digest").asText()).isEqualTo("0x" + a.digest().toHex()).isNotEqualTo("0x" + first.digest().toHex());
+    assertThat(j.path("digest").asText()).isEqualTo(a.digest().toHex()).isNotEqualTo(first.digest().toHex());
   }
 }

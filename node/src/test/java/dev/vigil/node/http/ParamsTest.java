@@ -3,7 +3,7 @@ package dev.vigil.node.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.vigil.consensus.attestation.MessageId;
+import dev.vigil.signing.MessageId;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

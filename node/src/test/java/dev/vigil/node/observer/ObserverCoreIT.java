@@ -3,12 +3,13 @@ package dev.vigil.node.observer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.consensus.observation.Observation;
-import dev.vigil.testing.evm.Anvil;
 import dev.vigil.evm.EvmClient;
+import dev.vigil.signing.Address;
+import dev.vigil.signing.Bytes32;
+import dev.vigil.storage.VigilDatabase;
+import dev.vigil.testing.evm.Anvil;
 import dev.vigil.testing.evm.EvmToolchain;
 import dev.vigil.testing.evm.LocalChain;
-import dev.vigil.signing.Address;
-import dev.vigil.storage.VigilDatabase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -134,7 +135,7 @@ class ObserverCoreIT {
     chain.anvil().reorg(1); // the block holding the transaction is replaced by an empty one
     chain.anvil().mine(8);
     assertThat(payloads(drain(core))).doesNotContain("doomed").isEmpty();
-    assertThat(core.reobserve(dev.vigil.consensus.attestation.Bytes32.fromHex(doomed.txHash())))
+    assertThat(core.reobserve(Bytes32.fromHex(doomed.txHash())))
         .as("a peer's request for the dropped transaction yields nothing").isEmpty();
   }
 
@@ -143,7 +144,7 @@ class ObserverCoreIT {
     ObserverCore core = observer(new MemoryCursors(), 0);
     EvmClient sender = chain.client(1);
     EvmClient.Published p = sender.publishMessage(chain.coreAddress(), 9, "again".getBytes(StandardCharsets.UTF_8), 1);
-    var tx = dev.vigil.consensus.attestation.Bytes32.fromHex(p.txHash());
+    var tx = Bytes32.fromHex(p.txHash());
     assertThat(core.reobserve(tx)).as("not final yet").isEmpty();
     chain.anvil().mine(5);
     assertThat(payloads(core.reobserve(tx))).containsExactly("again");

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.AttestationVerifier;
 import dev.vigil.consensus.attestation.Body;
-import dev.vigil.consensus.attestation.Bytes32;
+import dev.vigil.signing.Bytes32;
 import dev.vigil.consensus.attestation.CommitteeHistory;
 import dev.vigil.consensus.attestation.RejectReason;
 import dev.vigil.consensus.attestation.Verdict;

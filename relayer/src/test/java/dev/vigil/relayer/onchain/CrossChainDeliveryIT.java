@@ -12,9 +12,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.consensus.attestation.AttestationVerifier;
 import dev.vigil.consensus.attestation.Body;
-import dev.vigil.consensus.attestation.Bytes32;
+import dev.vigil.signing.Bytes32;
 import dev.vigil.consensus.attestation.CommitteeHistory;
-import dev.vigil.consensus.attestation.Digest;
+import dev.vigil.signing.Digest;
 import dev.vigil.consensus.testing.TestCommittee;
 import dev.vigil.node.observer.ChainReader;
 import dev.vigil.node.observer.ObservedMessage;

@@ -9,7 +9,7 @@ import dev.vigil.testing.evm.LocalChain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.consensus.attestation.Body;
-import dev.vigil.consensus.attestation.Bytes32;
+import dev.vigil.signing.Bytes32;
 import dev.vigil.consensus.testing.TestCommittee;
 import dev.vigil.signing.Secp256k1Backends;
 import java.time.Duration;

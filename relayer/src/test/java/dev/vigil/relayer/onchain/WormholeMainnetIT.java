@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.consensus.attestation.AttestationCodec;
 import dev.vigil.consensus.attestation.AttestationVerifier;
-import dev.vigil.consensus.attestation.Bytes32;
+import dev.vigil.signing.Bytes32;
 import dev.vigil.consensus.attestation.Committee;
 import dev.vigil.consensus.attestation.CommitteeHistory;
 import dev.vigil.consensus.attestation.RejectReason;

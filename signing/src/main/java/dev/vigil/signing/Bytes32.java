@@ -1,10 +1,11 @@
-package dev.vigil.consensus.attestation;
+package dev.vigil.signing;
 
-import dev.vigil.signing.Address;
-import dev.vigil.signing.Hex;
 import java.util.Arrays;
 
-/** An immutable 32-byte value, e.g. an emitter address. Equality is by content. */
+/**
+ * An immutable 32-byte value, e.g. an emitter address or a transaction hash. Equality is by
+ * content. (A digest to sign is a {@link Digest}, a type of its own.)
+ */
 public final class Bytes32 implements Comparable<Bytes32> {
   public static final int LENGTH = 32;
   public static final Bytes32 ZERO = new Bytes32(new byte[LENGTH]);
@@ -24,7 +25,8 @@ public final class Bytes32 implements Comparable<Bytes32> {
     return new Bytes32(bytes.clone());
   }
 
-  static Bytes32 copyOf(byte[] src, int offset) {
+  /** The 32 bytes of {@code src} at {@code offset} (how decoders read a field in place). */
+  public static Bytes32 copyOf(byte[] src, int offset) {
     return new Bytes32(Arrays.copyOfRange(src, offset, offset + LENGTH));
   }
 
@@ -42,7 +44,8 @@ public final class Bytes32 implements Comparable<Bytes32> {
     return bytes.clone();
   }
 
-  void copyTo(byte[] dst, int offset) {
+  /** Writes the 32 bytes into {@code dst} at {@code offset} (how encoders fill a buffer). */
+  public void copyTo(byte[] dst, int offset) {
     System.arraycopy(bytes, 0, dst, offset, LENGTH);
   }
 

@@ -1,12 +1,11 @@
-package dev.vigil.consensus.attestation;
+package dev.vigil.signing;
 
-import dev.vigil.signing.Hex;
-import dev.vigil.signing.Keccak256;
 import java.util.Arrays;
 
 /**
- * The 32-byte digest guardians sign: keccak256(keccak256(body)). A type of its own so that a
- * digest is never confused with an emitter address or a raw hash.
+ * The 32-byte digest a guardian signs (for attestation v1: keccak256(keccak256(body)), computed by
+ * the attestation format). A type of its own so that a digest is never confused with an emitter
+ * address or a raw hash. Printed one way everywhere: {@code 0x} and 64 lowercase hex digits.
  */
 public final class Digest implements Comparable<Digest> {
   public static final int LENGTH = 32;
@@ -17,7 +16,7 @@ public final class Digest implements Comparable<Digest> {
     this.bytes = bytes;
   }
 
-  /** Wraps an already computed digest (e.g. read from storage or the wire). */
+  /** Copies an already computed digest (e.g. read from storage or the wire). */
   public static Digest wrap(byte[] digest32) {
     if (digest32 == null || digest32.length != LENGTH) {
       throw new IllegalArgumentException(
@@ -26,17 +25,9 @@ public final class Digest implements Comparable<Digest> {
     return new Digest(digest32.clone());
   }
 
+  /** Parses 64 hex digits, with or without 0x. */
   public static Digest fromHex(String hex) {
     return wrap(Hex.decode(hex));
-  }
-
-  /** keccak256(keccak256(body)), the Wormhole VAA v1 digest. */
-  public static Digest ofBody(byte[] body) {
-    return ofBody(body, 0, body.length);
-  }
-
-  static Digest ofBody(byte[] buf, int offset, int length) {
-    return new Digest(Keccak256.hash(Keccak256.hash(buf, offset, length)));
   }
 
   /** A copy of the 32 bytes, as handed to a signer or to signature recovery. */
@@ -44,8 +35,9 @@ public final class Digest implements Comparable<Digest> {
     return bytes.clone();
   }
 
+  /** {@code 0x} and 64 lowercase hex digits: the one printed form, in logs, alerts and the API. */
   public String toHex() {
-    return Hex.encode(bytes);
+    return Hex.encode0x(bytes);
   }
 
   @Override

@@ -1,5 +1,6 @@
-package dev.vigil.consensus.attestation;
+package dev.vigil.signing;
 
+import java.nio.ByteBuffer;
 import java.util.Comparator;
 import java.util.Objects;
 
@@ -7,8 +8,12 @@ import java.util.Objects;
  * A message's identity: (emitterChain u16, emitterAddress bytes32, sequence u64). The sequence is
  * unsigned; it is held in a long and printed and compared as unsigned.
  *
- * <p>{@link #encode()} is the canonical 42-byte big-endian form (chain | address | sequence). Its
- * unsigned byte order equals {@link #compareTo} order, so it works as a sorted storage key.
+ * <p>{@link #encode()} is the canonical 42-byte big-endian form (chain | address | sequence), the
+ * key of every store kept by message. Its unsigned byte order equals {@link #compareTo} order, so
+ * keys sort by chain, then emitter, then sequence.
+ *
+ * <p>Here, beside {@link Digest}, because the double-sign guard (storage), the attestation format
+ * (consensus) and the relayer, which may not depend on storage, all name messages by it.
  */
 public record MessageId(int emitterChain, Bytes32 emitterAddress, long sequence)
     implements Comparable<MessageId> {
@@ -20,15 +25,15 @@ public record MessageId(int emitterChain, Bytes32 emitterAddress, long sequence)
           .thenComparing(MessageId::sequence, Long::compareUnsigned);
 
   public MessageId {
-    Unsigned.checkU16("emitterChain", emitterChain);
+    if (emitterChain < 0 || emitterChain > 0xFFFF) {
+      throw new IllegalArgumentException("emitterChain must fit in u16 (0..65535), got " + emitterChain);
+    }
     Objects.requireNonNull(emitterAddress, "emitterAddress");
   }
 
   public byte[] encode() {
     byte[] out = new byte[ENCODED_LENGTH];
-    Unsigned.putU16(out, 0, emitterChain);
-    emitterAddress.copyTo(out, 2);
-    Unsigned.putU64(out, 34, sequence);
+    ByteBuffer.wrap(out).putShort((short) emitterChain).put(emitterAddress.toBytes()).putLong(sequence);
     return out;
   }
 
@@ -38,7 +43,10 @@ public record MessageId(int emitterChain, Bytes32 emitterAddress, long sequence)
       throw new IllegalArgumentException(
           "an encoded message id is 42 bytes, got " + (encoded == null ? "null" : encoded.length));
     }
-    return new MessageId(Unsigned.u16(encoded, 0), Bytes32.copyOf(encoded, 2), Unsigned.u64(encoded, 34));
+    ByteBuffer buf = ByteBuffer.wrap(encoded);
+    int chain = buf.getShort() & 0xFFFF;
+    Bytes32 emitter = Bytes32.copyOf(encoded, 2);
+    return new MessageId(chain, emitter, buf.getLong(2 + Bytes32.LENGTH));
   }
 
   /**
