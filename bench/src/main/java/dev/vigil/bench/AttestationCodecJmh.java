@@ -30,7 +30,8 @@ public class AttestationCodecJmh {
   public void setUp() {
     attestation = TypicalMessage.attestation();
     encoded = AttestationCodec.encode(attestation);
-    if (!(AttestationCodec.decode(encoded) instanceof DecodeResult.Ok<Attestation> ok) || !ok.value().equals(attestation)) {
+    if (!(AttestationCodec.decode(encoded) instanceof DecodeResult.Ok<Attestation> ok)
+        || !ok.value().equals(attestation)) {
       throw new IllegalStateException("the attestation does not survive encode and decode");
     }
   }

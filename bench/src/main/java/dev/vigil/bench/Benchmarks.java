@@ -8,7 +8,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
-/** The benchmarks `vigil bench` knows, all in this module; adding one is one entry in {@link #all()}. */
+/**
+ * The benchmarks `vigil bench` knows, all in this module; adding one is one entry in {@link
+ * #all()}.
+ */
 final class Benchmarks {
   /**
    * @param iterations operations per measurement, for signing
@@ -16,10 +19,25 @@ final class Benchmarks {
    * @param timePerCase how long each storage case runs at most
    * @param jmh what the JMH microbenchmarks run and how long
    */
-  record Settings(Set<String> selected, int iterations, Path dir, Duration timePerCase, boolean listOnly, Flood flood,
-      int consensusMessages, JmhBenchmarks.Settings jmh) {
-    Settings(Set<String> selected, int iterations, Path dir, Duration timePerCase, boolean listOnly) {
-      this(selected, iterations, dir, timePerCase, listOnly, Flood.defaults(), ConsensusBenchmark.DEFAULT_MESSAGES,
+  record Settings(
+      Set<String> selected,
+      int iterations,
+      Path dir,
+      Duration timePerCase,
+      boolean listOnly,
+      Flood flood,
+      int consensusMessages,
+      JmhBenchmarks.Settings jmh) {
+    Settings(
+        Set<String> selected, int iterations, Path dir, Duration timePerCase, boolean listOnly) {
+      this(
+          selected,
+          iterations,
+          dir,
+          timePerCase,
+          listOnly,
+          Flood.defaults(),
+          ConsensusBenchmark.DEFAULT_MESSAGES,
           JmhBenchmarks.Settings.defaults(dir));
     }
   }
@@ -44,16 +62,37 @@ final class Benchmarks {
 
   static List<Benchmark> all() {
     return List.of(
-        new Benchmark("signing", "secp256k1 sign and recover per backend",
+        new Benchmark(
+            "signing",
+            "secp256k1 sign and recover per backend",
             (s, out) -> out.print(SigningBenchmark.run(s.iterations()))),
-        new Benchmark("storage", "RocksDB writes and reads, synced and not, and the node's stores",
-            (s, out) -> out.print(StorageBenchmark.run(s.dir(), s.timePerCase(), StorageBenchmark.DEFAULT_MAX_OPS_PER_CASE))),
-        new Benchmark("consensus", "a local committee attesting over a Pekko cluster",
+        new Benchmark(
+            "storage",
+            "RocksDB writes and reads, synced and not, and the node's stores",
+            (s, out) ->
+                out.print(
+                    StorageBenchmark.run(
+                        s.dir(), s.timePerCase(), StorageBenchmark.DEFAULT_MAX_OPS_PER_CASE))),
+        new Benchmark(
+            "consensus",
+            "a local committee attesting over a Pekko cluster",
             (s, out) -> out.print(ConsensusBenchmark.run(s.consensusMessages()))),
-        new Benchmark("flood", "honest throughput and memory while one member floods the others",
-            (s, out) -> out.print(FloodBenchmark.run(new FloodBenchmark.Settings(s.flood().messages(), s.flood().rate(),
-                s.flood().rounds(), s.flood().outsider(), ConfigFactory.empty()), Secp256k1Backends.preferred()))),
-        new Benchmark("jmh", "JMH microbenchmarks: attestation codec, keccak256, secp256k1 per backend, storage",
+        new Benchmark(
+            "flood",
+            "honest throughput and memory while one member floods the others",
+            (s, out) ->
+                out.print(
+                    FloodBenchmark.run(
+                        new FloodBenchmark.Settings(
+                            s.flood().messages(),
+                            s.flood().rate(),
+                            s.flood().rounds(),
+                            s.flood().outsider(),
+                            ConfigFactory.empty()),
+                        Secp256k1Backends.preferred()))),
+        new Benchmark(
+            "jmh",
+            "JMH microbenchmarks: attestation codec, keccak256, secp256k1 per backend, storage",
             (s, out) -> {
               out.println(s.jmh().describe() + "; benchmarks matching '" + s.jmh().include() + "'");
               out.flush();

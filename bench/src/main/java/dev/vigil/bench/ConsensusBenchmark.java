@@ -10,11 +10,11 @@ import dev.vigil.consensus.testing.LocalCommittee;
 import dev.vigil.consensus.testing.Observations;
 import dev.vigil.signing.Keccak256;
 import dev.vigil.signing.LocalKeySigner;
+import dev.vigil.signing.MessageId;
 import dev.vigil.signing.PrivateKey;
 import dev.vigil.signing.Secp256k1;
 import dev.vigil.signing.Secp256k1Backends;
 import dev.vigil.signing.Signature;
-import dev.vigil.signing.MessageId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -64,7 +64,10 @@ public final class ConsensusBenchmark {
 
   public static void main(String[] args) throws Exception {
     int messages = args.length > 0 ? Integer.parseInt(args[0]) : DEFAULT_MESSAGES;
-    int[] sizes = args.length > 1 ? Arrays.stream(args).skip(1).mapToInt(Integer::parseInt).toArray() : new int[] {4, 7};
+    int[] sizes =
+        args.length > 1
+            ? Arrays.stream(args).skip(1).mapToInt(Integer::parseInt).toArray()
+            : new int[] {4, 7};
     System.out.println(run(messages, sizes, Secp256k1Backends.preferred()));
     System.exit(0);
   }
@@ -78,10 +81,26 @@ public final class ConsensusBenchmark {
   public static String run(int messages, int[] sizes, Secp256k1 backend) throws Exception {
     StringBuilder out = new StringBuilder();
     int cores = Runtime.getRuntime().availableProcessors();
-    out.append(String.format(Locale.ROOT, "Vigil consensus benchmark: %d messages per committee, at most %s in flight, crypto backend %s, %d cores%n",
-        messages, WINDOW > 0 ? String.valueOf(WINDOW) : "all", backend.name(), cores));
-    out.append(String.format(Locale.ROOT, "%-4s %10s %9s %9s %15s %7s %13s %10s%n", "n", "attest/s", "p50 ms", "p99 ms", "crypto bound/s",
-        "ratio", "crypto us/msg", "cpu ratio"));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "Vigil consensus benchmark: %d messages per committee, at most %s in flight, crypto backend %s, %d cores%n",
+            messages,
+            WINDOW > 0 ? String.valueOf(WINDOW) : "all",
+            backend.name(),
+            cores));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%-4s %10s %9s %9s %15s %7s %13s %10s%n",
+            "n",
+            "attest/s",
+            "p50 ms",
+            "p99 ms",
+            "crypto bound/s",
+            "ratio",
+            "crypto us/msg",
+            "cpu ratio"));
     for (int n : sizes) {
       // The bound is measured just before and just after the committee run and averaged, so that
       // both see the same machine (other load on shared cores moves both alike).
@@ -91,13 +110,27 @@ public final class ConsensusBenchmark {
       double bound = (before.rate + after.rate) / 2;
       double unitCpu = (before.unitCpuNanos + after.unitCpuNanos) / 2;
       double needed = unitCpu * n * messages; // CPU the crypto alone needs for the whole run
-      out.append(String.format(Locale.ROOT, "%-4d %10.1f %9.1f %9.1f %15.1f %6.0f%% %13.0f %9.0f%%%n", n, r.rate, r.p50, r.p99, bound,
-          100 * r.rate / bound, unitCpu * n / 1000, 100 * needed / r.cpuNanos));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%-4d %10.1f %9.1f %9.1f %15.1f %6.0f%% %13.0f %9.0f%%%n",
+              n,
+              r.rate,
+              r.p50,
+              r.p99,
+              bound,
+              100 * r.rate / bound,
+              unitCpu * n / 1000,
+              100 * needed / r.cpuNanos));
     }
-    out.append("attest/s: messages attested by every member per second (wall clock); latency: observation handed to a member until that member\n");
-    out.append("  holds the attestation, the next observation fed as soon as fewer are in flight. crypto bound: the rate if each member only did one sign and\n");
-    out.append("  quorum-1 recoveries per message, on all cores; ratio = attest/s / bound. crypto us/msg: CPU time of that work for one\n");
-    out.append("  message across the committee; cpu ratio: that CPU over the CPU the whole run used (the same ratio, immune to other\n");
+    out.append(
+        "attest/s: messages attested by every member per second (wall clock); latency: observation handed to a member until that member\n");
+    out.append(
+        "  holds the attestation, the next observation fed as soon as fewer are in flight. crypto bound: the rate if each member only did one sign and\n");
+    out.append(
+        "  quorum-1 recoveries per message, on all cores; ratio = attest/s / bound. crypto us/msg: CPU time of that work for one\n");
+    out.append(
+        "  message across the committee; cpu ratio: that CPU over the CPU the whole run used (the same ratio, immune to other\n");
     out.append("  processes taking the cores).\n");
     return out.toString();
   }
@@ -145,18 +178,25 @@ public final class ConsensusBenchmark {
 
   private static void printTop(String title, Map<String, Long> before, Map<String, Long> after) {
     System.err.println(title);
-    after.entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
-        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(15)
-        .forEach(e -> System.err.printf(Locale.ROOT, "  %8d %s%n", e.getValue() / 1_000_000, e.getKey()));
+    after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(15)
+        .forEach(
+            e ->
+                System.err.printf(Locale.ROOT, "  %8d %s%n", e.getValue() / 1_000_000, e.getKey()));
   }
 
   private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   static Result runCommittee(int n, int messages, Secp256k1 backend) throws Exception {
     Path dir = Files.createTempDirectory("vigil-bench-" + n + "-");
-    try (LocalCommittee c = LocalCommittee.create(n, dir, ConfigFactory.empty(), backend, 1000 + n)) {
+    try (LocalCommittee c =
+        LocalCommittee.create(n, dir, ConfigFactory.empty(), backend, 1000 + n)) {
       c.startAll();
       c.awaitConnected(Duration.ofSeconds(120));
       Map<MessageId, long[]> attestedAt = new ConcurrentHashMap<>();
@@ -166,21 +206,36 @@ public final class ConsensusBenchmark {
       for (int i = 0; i < n; i++) {
         int member = i;
         var system = c.node(i).system();
-        ActorRef<Attestation> sub = system.systemActorOf(Behaviors.receive(Attestation.class).onAnyMessage(a -> {
-          long[] t = attestedAt.computeIfAbsent(a.messageId(), k -> new long[n]);
-          t[member] = System.nanoTime();
-          count.incrementAndGet();
-          if (holders.computeIfAbsent(a.messageId(), k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet() == n) {
-            complete.incrementAndGet();
-          }
-          return Behaviors.same();
-        }).build(), "bench-subscriber", Props.empty());
+        ActorRef<Attestation> sub =
+            system.systemActorOf(
+                Behaviors.receive(Attestation.class)
+                    .onAnyMessage(
+                        a -> {
+                          long[] t = attestedAt.computeIfAbsent(a.messageId(), k -> new long[n]);
+                          t[member] = System.nanoTime();
+                          count.incrementAndGet();
+                          if (holders
+                                  .computeIfAbsent(
+                                      a.messageId(),
+                                      k -> new java.util.concurrent.atomic.AtomicInteger())
+                                  .incrementAndGet()
+                              == n) {
+                            complete.incrementAndGet();
+                          }
+                          return Behaviors.same();
+                        })
+                    .build(),
+                "bench-subscriber",
+                Props.empty());
         system.tell(new ConsensusActor.Subscribe(sub));
       }
-      // Warm-up (JIT, connections), then the measured run, each with its own emitter. Three times as
+      // Warm-up (JIT, connections), then the measured run, each with its own emitter. Three times
+      // as
       // long as the run: C2 keeps compiling the node's code for a long while (4 members, 2 cores,
-      // 20000 messages: its threads took ~16% of the run's CPU after a warm-up of a fifth of the run,
-      // ~9% after one as long, ~5% after three times), and that is start-up cost, not steady throughput.
+      // 20000 messages: its threads took ~16% of the run's CPU after a warm-up of a fifth of the
+      // run,
+      // ~9% after one as long, ~5% after three times), and that is start-up cost, not steady
+      // throughput.
       int warmUp = Integer.getInteger("vigil.bench.warmup", Math.max(1000, 3 * messages));
       feedAndWait(c, Observations.generate(warmUp, 7 + n, 64), count, complete, n);
       attestedAt.clear();
@@ -196,15 +251,34 @@ public final class ConsensusBenchmark {
       long[] fedAt = feedAndWait(c, obs, count, complete, n);
       long cpu = processCpuNanos() - cpu0;
       if (Boolean.getBoolean("vigil.bench.threads")) {
-        printTop("CPU ms by thread group during the run (n=" + n + ", " + startedAt + " to " + java.time.Instant.now() + "):", threads0,
+        printTop(
+            "CPU ms by thread group during the run (n="
+                + n
+                + ", "
+                + startedAt
+                + " to "
+                + java.time.Instant.now()
+                + "):",
+            threads0,
             cpuByThreadGroup());
         for (int i = 0; i < n; i++) {
           var a = c.stats(i).aggregation();
-          System.err.printf(Locale.ROOT, "member %d (warm-up and run): attested %d, from peers %d, late %d, duplicates %d, accepted %s%n", i,
-              a.attested(), a.attestedFromPeers(), a.late(), a.duplicates(), a.acceptedBySigner());
+          System.err.printf(
+              Locale.ROOT,
+              "member %d (warm-up and run): attested %d, from peers %d, late %d, duplicates %d, accepted %s%n",
+              i,
+              a.attested(),
+              a.attestedFromPeers(),
+              a.late(),
+              a.duplicates(),
+              a.acceptedBySigner());
         }
-        printTop("CPU ms by OS thread name (with GC, JIT and RocksDB threads; names cut at 15 characters), process total "
-            + cpu / 1_000_000 + " ms:", os0, cpuByOsThreadGroup());
+        printTop(
+            "CPU ms by OS thread name (with GC, JIT and RocksDB threads; names cut at 15 characters), process total "
+                + cpu / 1_000_000
+                + " ms:",
+            os0,
+            cpuByOsThreadGroup());
       }
       long end = attestedAt.values().stream().flatMapToLong(Arrays::stream).max().orElse(start);
       List<Long> lat = new ArrayList<>();
@@ -217,30 +291,41 @@ public final class ConsensusBenchmark {
       if (s.aggregation().invalidSignatures() + s.aggregation().invalidAttestations() > 0) {
         throw new IllegalStateException("honest benchmark committee saw invalid signatures: " + s);
       }
-      return new Result(messages / ((end - start) / 1e9), lat.get(lat.size() / 2) / 1e6, lat.get((int) (lat.size() * 0.99)) / 1e6, cpu);
+      return new Result(
+          messages / ((end - start) / 1e9),
+          lat.get(lat.size() / 2) / 1e6,
+          lat.get((int) (lat.size() * 0.99)) / 1e6,
+          cpu);
     } finally {
       deleteTree(dir);
     }
   }
 
-  private static long[] feedAndWait(LocalCommittee c, List<Observation> obs, AtomicLong count, AtomicLong complete, int n)
+  private static long[] feedAndWait(
+      LocalCommittee c, List<Observation> obs, AtomicLong count, AtomicLong complete, int n)
       throws InterruptedException {
     long[] fedAt = new long[obs.size()];
     for (int k = 0; k < obs.size(); k++) {
-      while (WINDOW > 0 && k - complete.get() >= WINDOW) java.util.concurrent.locks.LockSupport.parkNanos(500_000);
+      while (WINDOW > 0 && k - complete.get() >= WINDOW)
+        java.util.concurrent.locks.LockSupport.parkNanos(500_000);
       fedAt[k] = System.nanoTime();
       for (int i = 0; i < n; i++) c.observe(i, obs.get(k));
     }
     long expected = (long) obs.size() * n;
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     while (count.get() < expected) {
-      if (System.nanoTime() > deadline) throw new IllegalStateException("only " + count.get() + " of " + expected + " attestations in 10 min");
+      if (System.nanoTime() > deadline)
+        throw new IllegalStateException(
+            "only " + count.get() + " of " + expected + " attestations in 10 min");
       Thread.sleep(20);
     }
     return fedAt;
   }
 
-  /** Messages per second if each member only signed once and recovered quorum-1 signatures, on all cores. */
+  /**
+   * Messages per second if each member only signed once and recovered quorum-1 signatures, on all
+   * cores.
+   */
   static Bound cryptoBound(int n, Secp256k1 backend, int threads) throws InterruptedException {
     int recoveries = Committee.quorum(n) - 1;
     var signer = new LocalKeySigner(PrivateKey.fromBytes(Keccak256.hash(new byte[] {1})), backend);
@@ -253,17 +338,19 @@ public final class ConsensusBenchmark {
     long t0 = System.nanoTime();
     for (int t = 0; t < threads; t++) {
       int seed = t + 10;
-      Thread.ofPlatform().start(() -> {
-        long c0 = threadBean.getCurrentThreadCpuTime();
-        long k = 0;
-        while (System.nanoTime() - t0 < durationNanos) {
-          unitsOfWork(signer, backend, recoveries, 20, seed * 1_000_003 + (int) k);
-          k += 20;
-        }
-        units.addAndGet(k);
-        cpuNanos.addAndGet(threadBean.getCurrentThreadCpuTime() - c0);
-        done.countDown();
-      });
+      Thread.ofPlatform()
+          .start(
+              () -> {
+                long c0 = threadBean.getCurrentThreadCpuTime();
+                long k = 0;
+                while (System.nanoTime() - t0 < durationNanos) {
+                  unitsOfWork(signer, backend, recoveries, 20, seed * 1_000_003 + (int) k);
+                  k += 20;
+                }
+                units.addAndGet(k);
+                cpuNanos.addAndGet(threadBean.getCurrentThreadCpuTime() - c0);
+                done.countDown();
+              });
     }
     done.await();
     double seconds = (System.nanoTime() - t0) / 1e9;
@@ -271,12 +358,14 @@ public final class ConsensusBenchmark {
     return new Bound(units.get() / seconds / n, (double) cpuNanos.get() / units.get());
   }
 
-  private static void unitsOfWork(LocalKeySigner signer, Secp256k1 backend, int recoveries, int units, int seed) {
+  private static void unitsOfWork(
+      LocalKeySigner signer, Secp256k1 backend, int recoveries, int units, int seed) {
     for (int u = 0; u < units; u++) {
       byte[] digest = Keccak256.hash(ByteBuffer.allocate(8).putInt(seed).putInt(u).array());
       Signature sig = signer.sign(digest);
       for (int r = 0; r < recoveries; r++) {
-        if (backend.recoverAddress(digest, sig) == null) throw new IllegalStateException("recovery failed");
+        if (backend.recoverAddress(digest, sig) == null)
+          throw new IllegalStateException("recovery failed");
       }
     }
   }

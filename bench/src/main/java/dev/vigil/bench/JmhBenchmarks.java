@@ -31,40 +31,52 @@ final class JmhBenchmarks {
    * @param time of each warm-up and measurement iteration
    * @param dir where the storage benchmark creates (and deletes) its database
    */
-  record Settings(String include, int forks, int warmupIterations, int iterations, Duration time, Path dir) {
+  record Settings(
+      String include, int forks, int warmupIterations, int iterations, Duration time, Path dir) {
     static final int DEFAULT_FORKS = 1;
     static final int DEFAULT_WARMUP_ITERATIONS = 2;
     static final int DEFAULT_ITERATIONS = 3;
     static final Duration DEFAULT_TIME = Duration.ofSeconds(1);
 
     static Settings defaults(Path dir) {
-      return new Settings(".*", DEFAULT_FORKS, DEFAULT_WARMUP_ITERATIONS, DEFAULT_ITERATIONS, DEFAULT_TIME, dir);
+      return new Settings(
+          ".*", DEFAULT_FORKS, DEFAULT_WARMUP_ITERATIONS, DEFAULT_ITERATIONS, DEFAULT_TIME, dir);
     }
 
     String describe() {
-      return String.format(Locale.ROOT, "%d fork%s, %d warm-up and %d measured iterations of %d ms each",
-          forks, forks == 1 ? "" : "s", warmupIterations, iterations, time.toMillis());
+      return String.format(
+          Locale.ROOT,
+          "%d fork%s, %d warm-up and %d measured iterations of %d ms each",
+          forks,
+          forks == 1 ? "" : "s",
+          warmupIterations,
+          iterations,
+          time.toMillis());
     }
   }
 
   private JmhBenchmarks() {}
 
-  /** @throws RunnerException when a benchmark fails or none matches {@link Settings#include} (JMH says which) */
+  /**
+   * @throws RunnerException when a benchmark fails or none matches {@link Settings#include} (JMH
+   *     says which)
+   */
   static String run(Settings s) throws RunnerException {
     TimeValue time = TimeValue.milliseconds(s.time().toMillis());
-    Options options = new OptionsBuilder()
-        .include(s.include())
-        .forks(s.forks())
-        .warmupIterations(s.warmupIterations())
-        .warmupTime(time)
-        .measurementIterations(s.iterations())
-        .measurementTime(time)
-        .param("backend", backends())
-        .param("dir", s.dir().toAbsolutePath().normalize().toString())
-        .jvmArgsAppend(forkArgs())
-        .shouldFailOnError(true)
-        .verbosity(VerboseMode.SILENT)
-        .build();
+    Options options =
+        new OptionsBuilder()
+            .include(s.include())
+            .forks(s.forks())
+            .warmupIterations(s.warmupIterations())
+            .warmupTime(time)
+            .measurementIterations(s.iterations())
+            .measurementTime(time)
+            .param("backend", backends())
+            .param("dir", s.dir().toAbsolutePath().normalize().toString())
+            .jvmArgsAppend(forkArgs())
+            .shouldFailOnError(true)
+            .verbosity(VerboseMode.SILENT)
+            .build();
     Collection<RunResult> results = new Runner(options).run();
     ByteArrayOutputStream table = new ByteArrayOutputStream();
     try (PrintStream out = new PrintStream(table, true, StandardCharsets.UTF_8)) {

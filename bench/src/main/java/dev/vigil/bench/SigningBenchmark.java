@@ -37,16 +37,18 @@ public final class SigningBenchmark {
   record Result(String backend, double signMicros, double recoverMicros) {}
 
   /**
-   * Signs {@code iterations} distinct digests with one key and recovers the signer's address from each
-   * signature, per backend, after a warm-up of the same size (at least 1,000 operations).
+   * Signs {@code iterations} distinct digests with one key and recovers the signer's address from
+   * each signature, per backend, after a warm-up of the same size (at least 1,000 operations).
    */
   public static String run(int iterations) {
     return run(iterations, Math.max(iterations, 1_000));
   }
 
   static String run(int iterations, int warmup) {
-    if (iterations < 1) throw new IllegalArgumentException("iterations must be at least 1, got " + iterations);
-    PrivateKey key = PrivateKey.fromBytes(Keccak256.hash("vigil bench key".getBytes(StandardCharsets.US_ASCII)));
+    if (iterations < 1)
+      throw new IllegalArgumentException("iterations must be at least 1, got " + iterations);
+    PrivateKey key =
+        PrivateKey.fromBytes(Keccak256.hash("vigil bench key".getBytes(StandardCharsets.US_ASCII)));
     Random rnd = new Random(42);
     byte[][] digests = new byte[iterations][32];
     for (byte[] d : digests) rnd.nextBytes(d);
@@ -59,24 +61,57 @@ public final class SigningBenchmark {
     for (Secp256k1 b : backends) results.add(measure(b, key, digests, warmup));
 
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "secp256k1 backends: %,d operations each after %,d warm-up, one key, distinct digests%n",
-        iterations, warmup));
-    out.append(String.format(Locale.ROOT, "java %s, %d CPUs%n", Runtime.version(), Runtime.getRuntime().availableProcessors()));
-    out.append(String.format(Locale.ROOT, "%-13s %12s %12s %15s %15s%n", "backend", "sign µs/op", "sign ops/s", "recover µs/op", "recover ops/s"));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "secp256k1 backends: %,d operations each after %,d warm-up, one key, distinct digests%n",
+            iterations,
+            warmup));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "java %s, %d CPUs%n",
+            Runtime.version(),
+            Runtime.getRuntime().availableProcessors()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%-13s %12s %12s %15s %15s%n",
+            "backend",
+            "sign µs/op",
+            "sign ops/s",
+            "recover µs/op",
+            "recover ops/s"));
     for (Result r : results) {
-      out.append(String.format(Locale.ROOT, "%-13s %12.1f %12.0f %15.1f %15.0f%n",
-          r.backend(), r.signMicros(), 1e6 / r.signMicros(), r.recoverMicros(), 1e6 / r.recoverMicros()));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%-13s %12.1f %12.0f %15.1f %15.0f%n",
+              r.backend(),
+              r.signMicros(),
+              1e6 / r.signMicros(),
+              r.recoverMicros(),
+              1e6 / r.recoverMicros()));
     }
     if (results.size() == 2) {
       Result bc = results.get(0);
       Result nat = results.get(1);
-      out.append(String.format(Locale.ROOT, "native vs bouncycastle: sign %.1fx, recover %.1fx faster%n",
-          bc.signMicros() / nat.signMicros(), bc.recoverMicros() / nat.recoverMicros()));
-      out.append("native signs with ").append(Secp256k1Backends.nativeSigningPath().orElse("?")).append('\n');
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "native vs bouncycastle: sign %.1fx, recover %.1fx faster%n",
+              bc.signMicros() / nat.signMicros(),
+              bc.recoverMicros() / nat.recoverMicros()));
+      out.append("native signs with ")
+          .append(Secp256k1Backends.nativeSigningPath().orElse("?"))
+          .append('\n');
     } else {
-      out.append("native: unavailable (").append(Secp256k1Backends.nativeLoadFailure().orElse("?")).append(")\n");
+      out.append("native: unavailable (")
+          .append(Secp256k1Backends.nativeLoadFailure().orElse("?"))
+          .append(")\n");
     }
-    out.append("(recover = public-key recovery + keccak256 to the address, as attestation checks do)\n");
+    out.append(
+        "(recover = public-key recovery + keccak256 to the address, as attestation checks do)\n");
     return out.toString();
   }
 
@@ -86,7 +121,8 @@ public final class SigningBenchmark {
     for (int i = 0; i < warmup; i++) {
       byte[] d = digests[i % digests.length];
       if (!expected.equals(backend.recoverAddress(d, backend.sign(d, key)))) {
-        throw new IllegalStateException(backend.name() + " signature does not recover to its signer");
+        throw new IllegalStateException(
+            backend.name() + " signature does not recover to its signer");
       }
     }
     long t0 = System.nanoTime();
@@ -98,7 +134,10 @@ public final class SigningBenchmark {
     }
     long t2 = System.nanoTime();
     // also keeps the JIT from discarding the work
-    if (mismatches != 0) throw new IllegalStateException(backend.name() + ": " + mismatches + " signatures did not recover");
-    return new Result(backend.name(), (t1 - t0) / 1e3 / digests.length, (t2 - t1) / 1e3 / digests.length);
+    if (mismatches != 0)
+      throw new IllegalStateException(
+          backend.name() + ": " + mismatches + " signatures did not recover");
+    return new Result(
+        backend.name(), (t1 - t0) / 1e3 / digests.length, (t2 - t1) / 1e3 / digests.length);
   }
 }

@@ -50,20 +50,24 @@ public final class StorageBenchmark {
     int maxOps = DEFAULT_MAX_OPS_PER_CASE;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
-      if (i + 1 >= args.length) throw new IllegalArgumentException("option " + a + " needs a value");
+      if (i + 1 >= args.length)
+        throw new IllegalArgumentException("option " + a + " needs a value");
       switch (a) {
         case "--dir" -> dir = Path.of(args[++i]);
-        case "--seconds-per-case" -> perCase = Duration.ofMillis((long) (Double.parseDouble(args[++i]) * 1000));
+        case "--seconds-per-case" ->
+            perCase = Duration.ofMillis((long) (Double.parseDouble(args[++i]) * 1000));
         case "--max-ops" -> maxOps = Integer.parseInt(args[++i]);
-        default -> throw new IllegalArgumentException("unknown option " + a + "; expected --dir, --seconds-per-case or --max-ops");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown option " + a + "; expected --dir, --seconds-per-case or --max-ops");
       }
     }
     System.out.print(run(dir, perCase, maxOps));
   }
 
   /**
-   * Runs every case in a fresh directory under {@code baseDir} (deleted afterwards), each for at most
-   * {@code timePerCase} or {@code maxOpsPerCase} operations, and returns the report.
+   * Runs every case in a fresh directory under {@code baseDir} (deleted afterwards), each for at
+   * most {@code timePerCase} or {@code maxOpsPerCase} operations, and returns the report.
    */
   public static String run(Path baseDir, Duration timePerCase, int maxOpsPerCase) {
     Path work;
@@ -123,67 +127,142 @@ public final class StorageBenchmark {
     String runAll() {
       StringBuilder header = new StringBuilder();
       header.append("Vigil storage benchmark\n");
-      header.append("  dir:        ").append(work).append(" (").append(fileSystem(work)).append(")\n");
-      header.append("  java:       ").append(Runtime.version()).append(", ").append(Runtime.getRuntime().availableProcessors()).append(" cpus\n");
-      header.append("  per case:   up to ").append(timePerCase.toMillis()).append(" ms or ").append(maxOps).append(" ops\n");
-      header.append("  values:     signing record 42 B key -> 32 B digest; attestation 42 B key -> ")
-          .append(32 + ATTESTATION_BYTES).append(" B (digest + ").append(ATTESTATION_BYTES).append(" B) plus a 32 B -> 42 B digest index\n\n");
+      header
+          .append("  dir:        ")
+          .append(work)
+          .append(" (")
+          .append(fileSystem(work))
+          .append(")\n");
+      header
+          .append("  java:       ")
+          .append(Runtime.version())
+          .append(", ")
+          .append(Runtime.getRuntime().availableProcessors())
+          .append(" cpus\n");
+      header
+          .append("  per case:   up to ")
+          .append(timePerCase.toMillis())
+          .append(" ms or ")
+          .append(maxOps)
+          .append(" ops\n");
+      header
+          .append("  values:     signing record 42 B key -> 32 B digest; attestation 42 B key -> ")
+          .append(32 + ATTESTATION_BYTES)
+          .append(" B (digest + ")
+          .append(ATTESTATION_BYTES)
+          .append(" B) plus a 32 B -> 42 B digest index\n\n");
 
       engineCases();
       storeCases();
 
       StringBuilder out = new StringBuilder(header);
-      out.append(String.format(Locale.ROOT, "%-62s %8s %11s %10s%n", "case", "ops", "ops/s", "us/op"));
+      out.append(
+          String.format(Locale.ROOT, "%-62s %8s %11s %10s%n", "case", "ops", "ops/s", "us/op"));
       for (Result r : results) {
-        out.append(String.format(Locale.ROOT, "%-62s %8d %11.0f %10.1f%n", r.name(), r.ops(), r.opsPerSecond(), r.microsPerOp()));
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "%-62s %8d %11.0f %10.1f%n",
+                r.name(),
+                r.ops(),
+                r.opsPerSecond(),
+                r.microsPerOp()));
       }
       return out.toString();
     }
 
     /** The raw KV layer with the node's key and value shapes. */
     private void engineCases() {
-      try (KvStore kv = KvStore.open(work.resolve("kv"), 1, List.of("records", "attestations", "by_digest"))) {
+      try (KvStore kv =
+          KvStore.open(work.resolve("kv"), 1, List.of("records", "attestations", "by_digest"))) {
         KvColumn<byte[], byte[]> records = kv.column("records", KvCodecs.bytes(), KvCodecs.bytes());
-        KvColumn<byte[], byte[]> atts = kv.column("attestations", KvCodecs.bytes(), KvCodecs.bytes());
-        KvColumn<byte[], byte[]> byDigest = kv.column("by_digest", KvCodecs.bytes(), KvCodecs.bytes());
+        KvColumn<byte[], byte[]> atts =
+            kv.column("attestations", KvCodecs.bytes(), KvCodecs.bytes());
+        KvColumn<byte[], byte[]> byDigest =
+            kv.column("by_digest", KvCodecs.bytes(), KvCodecs.bytes());
         byte[] value = new byte[32 + ATTESTATION_BYTES];
         System.arraycopy(attestation, 0, value, 32, ATTESTATION_BYTES);
         long[] next = {0};
 
-        measure("kv put signing record, unsynced", 1, i -> records.put(key(next[0]++).encode(), digest(i).toBytes(), Durability.UNSYNCED));
-        measure("kv put signing record, synced", 1, i -> records.put(key(next[0]++).encode(), digest(i).toBytes(), Durability.SYNCED));
+        measure(
+            "kv put signing record, unsynced",
+            1,
+            i -> records.put(key(next[0]++).encode(), digest(i).toBytes(), Durability.UNSYNCED));
+        measure(
+            "kv put signing record, synced",
+            1,
+            i -> records.put(key(next[0]++).encode(), digest(i).toBytes(), Durability.SYNCED));
         long firstAttestation = next[0];
-        measure("kv put attestation + index (1 batch), unsynced", 1, i -> putAttestation(kv, atts, byDigest, next[0]++, value, Durability.UNSYNCED));
-        measure("kv put attestation + index (1 batch), synced", 1, i -> putAttestation(kv, atts, byDigest, next[0]++, value, Durability.SYNCED));
-        measureBatched("kv batches of " + BATCH + " attestations + index, unsynced", kv, atts, byDigest, next, value, Durability.UNSYNCED);
-        measureBatched("kv batches of " + BATCH + " attestations + index, synced", kv, atts, byDigest, next, value, Durability.SYNCED);
+        measure(
+            "kv put attestation + index (1 batch), unsynced",
+            1,
+            i -> putAttestation(kv, atts, byDigest, next[0]++, value, Durability.UNSYNCED));
+        measure(
+            "kv put attestation + index (1 batch), synced",
+            1,
+            i -> putAttestation(kv, atts, byDigest, next[0]++, value, Durability.SYNCED));
+        measureBatched(
+            "kv batches of " + BATCH + " attestations + index, unsynced",
+            kv,
+            atts,
+            byDigest,
+            next,
+            value,
+            Durability.UNSYNCED);
+        measureBatched(
+            "kv batches of " + BATCH + " attestations + index, synced",
+            kv,
+            atts,
+            byDigest,
+            next,
+            value,
+            Durability.SYNCED);
         long end = next[0];
         SplittableRandom random = new SplittableRandom(2);
-        measure("kv get attestation by key (random of " + (end - firstAttestation) + ")", 1, i -> {
-          if (atts.get(key(random.nextLong(firstAttestation, end)).encode()).isEmpty()) throw new IllegalStateException("missing key");
-        });
+        measure(
+            "kv get attestation by key (random of " + (end - firstAttestation) + ")",
+            1,
+            i -> {
+              if (atts.get(key(random.nextLong(firstAttestation, end)).encode()).isEmpty())
+                throw new IllegalStateException("missing key");
+            });
       }
     }
 
-    private void putAttestation(KvStore kv, KvColumn<byte[], byte[]> atts, KvColumn<byte[], byte[]> byDigest, long n, byte[] value, Durability d) {
+    private void putAttestation(
+        KvStore kv,
+        KvColumn<byte[], byte[]> atts,
+        KvColumn<byte[], byte[]> byDigest,
+        long n,
+        byte[] value,
+        Durability d) {
       byte[] k = key(n).encode();
       byte[] dg = digest(n).toBytes();
       kv.write(d, b -> b.put(atts, k, value).put(byDigest, dg, k));
     }
 
-    private void measureBatched(String name, KvStore kv, KvColumn<byte[], byte[]> atts, KvColumn<byte[], byte[]> byDigest, long[] next, byte[] value, Durability d) {
+    private void measureBatched(
+        String name,
+        KvStore kv,
+        KvColumn<byte[], byte[]> atts,
+        KvColumn<byte[], byte[]> byDigest,
+        long[] next,
+        byte[] value,
+        Durability d) {
       // Counted per attestation, so the rate compares with the single-write cases.
       long deadline = System.nanoTime() + timePerCase.toNanos();
       long ops = 0;
       long start = System.nanoTime();
       while (ops < maxOps && System.nanoTime() < deadline) {
-        kv.write(d, b -> {
-          for (int j = 0; j < BATCH; j++) {
-            long n = next[0]++;
-            byte[] k = key(n).encode();
-            b.put(atts, k, value).put(byDigest, digest(n).toBytes(), k);
-          }
-        });
+        kv.write(
+            d,
+            b -> {
+              for (int j = 0; j < BATCH; j++) {
+                long n = next[0]++;
+                byte[] k = key(n).encode();
+                b.put(atts, k, value).put(byDigest, digest(n).toBytes(), k);
+              }
+            });
         ops += BATCH;
       }
       results.add(new Result(name, ops, System.nanoTime() - start));
@@ -193,19 +272,34 @@ public final class StorageBenchmark {
     private void storeCases() {
       try (VigilDatabase db = VigilDatabase.open(work.resolve("vigil"))) {
         AtomicLong next = new AtomicLong();
-        measure("SigningRecordStore.checkAndRecord (new key, synced), 1 thread", 1,
+        measure(
+            "SigningRecordStore.checkAndRecord (new key, synced), 1 thread",
+            1,
             i -> db.signingRecords().checkAndRecord(key(next.getAndIncrement()), digest(i)));
-        measure("SigningRecordStore.checkAndRecord (new key, synced), 4 threads", 4,
+        measure(
+            "SigningRecordStore.checkAndRecord (new key, synced), 4 threads",
+            4,
             i -> db.signingRecords().checkAndRecord(key(next.getAndIncrement()), digest(i)));
         long recorded = next.get();
-        measure("SigningRecordStore.checkAndRecord (same digest, no write)", 1,
+        measure(
+            "SigningRecordStore.checkAndRecord (same digest, no write)",
+            1,
             i -> db.signingRecords().checkAndRecord(key(i % recorded), digest(0)));
-        measure("AttestationStore.put (" + ATTESTATION_BYTES + " B, unsynced)", 1,
+        measure(
+            "AttestationStore.put (" + ATTESTATION_BYTES + " B, unsynced)",
+            1,
             i -> db.attestations().put(key(i), digest(i), attestation));
-        Signer signer = new LocalKeySigner(
-            PrivateKey.fromBytes(Keccak256.hash("vigil benchmark key".getBytes(StandardCharsets.UTF_8))), Secp256k1Backends.preferred());
+        Signer signer =
+            new LocalKeySigner(
+                PrivateKey.fromBytes(
+                    Keccak256.hash("vigil benchmark key".getBytes(StandardCharsets.UTF_8))),
+                Secp256k1Backends.preferred());
         GuardedSigner guard = new GuardedSigner(signer, db.signingRecords());
-        measure("GuardedSigner.sign (new key: synced record + " + Secp256k1Backends.preferred().name() + " sign)", 1,
+        measure(
+            "GuardedSigner.sign (new key: synced record + "
+                + Secp256k1Backends.preferred().name()
+                + " sign)",
+            1,
             i -> guard.sign(key(next.getAndIncrement()), digest(i)));
       }
     }
@@ -215,24 +309,27 @@ public final class StorageBenchmark {
       AtomicLong counter = new AtomicLong();
       AtomicLong done = new AtomicLong();
       List<Throwable> failures = new ArrayList<>();
-      Runnable worker = () -> {
-        try {
-          for (long i; (i = counter.getAndIncrement()) < maxOps && System.nanoTime() < deadline; ) {
-            op.run(i);
-            done.incrementAndGet();
-          }
-        } catch (Exception e) {
-          synchronized (failures) {
-            failures.add(e);
-          }
-        }
-      };
+      Runnable worker =
+          () -> {
+            try {
+              for (long i;
+                  (i = counter.getAndIncrement()) < maxOps && System.nanoTime() < deadline; ) {
+                op.run(i);
+                done.incrementAndGet();
+              }
+            } catch (Exception e) {
+              synchronized (failures) {
+                failures.add(e);
+              }
+            }
+          };
       long start = System.nanoTime();
       if (threads == 1) {
         worker.run();
       } else {
         List<Thread> ts = new ArrayList<>();
-        for (int t = 0; t < threads; t++) ts.add(Thread.ofPlatform().name("bench-" + t).start(worker));
+        for (int t = 0; t < threads; t++)
+          ts.add(Thread.ofPlatform().name("bench-" + t).start(worker));
         for (Thread t : ts) {
           try {
             t.join();
@@ -243,7 +340,9 @@ public final class StorageBenchmark {
         }
       }
       long nanos = System.nanoTime() - start;
-      if (!failures.isEmpty()) throw new IllegalStateException("benchmark case '" + name + "' failed: " + failures.getFirst(), failures.getFirst());
+      if (!failures.isEmpty())
+        throw new IllegalStateException(
+            "benchmark case '" + name + "' failed: " + failures.getFirst(), failures.getFirst());
       results.add(new Result(name, done.get(), nanos));
     }
   }

@@ -63,7 +63,8 @@ public class StorageJmh {
     emitter[31] = 1;
     byte[] attestation = new byte[StorageBenchmark.ATTESTATION_BYTES];
     new SplittableRandom(1).nextBytes(attestation);
-    for (long i = 0; i < STORED_ATTESTATIONS; i++) db.attestations().put(key(i), digest(i), attestation);
+    for (long i = 0; i < STORED_ATTESTATIONS; i++)
+      db.attestations().put(key(i), digest(i), attestation);
   }
 
   @TearDown

@@ -2,8 +2,8 @@ package dev.vigil.bench;
 
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.Body;
-import dev.vigil.signing.Bytes32;
 import dev.vigil.consensus.attestation.GuardianSignature;
+import dev.vigil.signing.Bytes32;
 import dev.vigil.signing.Keccak256;
 import dev.vigil.signing.PrivateKey;
 import dev.vigil.signing.Secp256k1;

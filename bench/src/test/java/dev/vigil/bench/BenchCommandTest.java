@@ -29,7 +29,14 @@ class BenchCommandTest {
 
   @Test
   void theStorageBenchmarkMeasuresTheGivenDirectoryAndCleansUp(@TempDir Path dir) throws Exception {
-    CommandRun r = CommandRun.of(BenchMain.commandLine(), "--storage", "--dir", dir.toString(), "--seconds-per-case", "0.05");
+    CommandRun r =
+        CommandRun.of(
+            BenchMain.commandLine(),
+            "--storage",
+            "--dir",
+            dir.toString(),
+            "--seconds-per-case",
+            "0.05");
     assertThat(r.exit()).as(r.toString()).isZero();
     assertThat(r.out())
         .contains("== storage: RocksDB writes and reads")
@@ -48,7 +55,8 @@ class BenchCommandTest {
   void listNamesEveryBenchmark() {
     CommandRun r = CommandRun.of(BenchMain.commandLine(), "--list");
     assertThat(r.exit()).isZero();
-    assertThat(r.out().lines().map(l -> l.split(" ")[0])).containsExactly("--signing", "--storage", "--consensus", "--flood", "--jmh");
+    assertThat(r.out().lines().map(l -> l.split(" ")[0]))
+        .containsExactly("--signing", "--storage", "--consensus", "--flood", "--jmh");
   }
 
   @Test
@@ -62,12 +70,21 @@ class BenchCommandTest {
   @Test
   void theConsensusBenchmarkPrintsRateLatencyAndRatioForBothCommitteesAndReturns() {
     // Run in this JVM: the benchmark must return (not exit) so that the next one can run.
-    CommandRun r = CommandRun.of(BenchMain.commandLine(), "--consensus", "--consensus-messages", "300");
+    CommandRun r =
+        CommandRun.of(BenchMain.commandLine(), "--consensus", "--consensus-messages", "300");
     assertThat(r.exit()).as(r.toString()).isZero();
-    assertThat(r.out()).contains("300 messages per committee").contains("crypto bound/s").contains("ratio");
-    assertThat(r.out().lines().filter(l -> l.matches("^[47] +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9]+% .*"))).hasSize(2);
+    assertThat(r.out())
+        .contains("300 messages per committee")
+        .contains("crypto bound/s")
+        .contains("ratio");
+    assertThat(
+            r.out()
+                .lines()
+                .filter(l -> l.matches("^[47] +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9]+% .*")))
+        .hasSize(2);
 
-    CommandRun bad = CommandRun.of(BenchMain.commandLine(), "--consensus", "--consensus-messages", "0");
+    CommandRun bad =
+        CommandRun.of(BenchMain.commandLine(), "--consensus", "--consensus-messages", "0");
     assertThat(bad.exit()).isEqualTo(2);
     assertThat(bad.err()).contains("--consensus-messages must be at least 1, got 0");
   }
@@ -81,22 +98,38 @@ class BenchCommandTest {
 
   @Test
   void aFailingBenchmarkIsReportedAndTheOthersStillRun() {
-    List<Benchmarks.Benchmark> registry = List.of(
-        new Benchmarks.Benchmark("broken", "throws", (s, out) -> {
-          throw new IllegalStateException("boom");
-        }),
-        new Benchmarks.Benchmark("fine", "works", (s, out) -> out.println("figure 42")));
+    List<Benchmarks.Benchmark> registry =
+        List.of(
+            new Benchmarks.Benchmark(
+                "broken",
+                "throws",
+                (s, out) -> {
+                  throw new IllegalStateException("boom");
+                }),
+            new Benchmarks.Benchmark("fine", "works", (s, out) -> out.println("figure 42")));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int all = Benchmarks.run(new Benchmarks.Settings(Set.of(), 1, Path.of("."), Duration.ofMillis(1), false), registry,
-        new PrintWriter(out, true), new PrintWriter(err, true));
+    int all =
+        Benchmarks.run(
+            new Benchmarks.Settings(Set.of(), 1, Path.of("."), Duration.ofMillis(1), false),
+            registry,
+            new PrintWriter(out, true),
+            new PrintWriter(err, true));
     assertThat(all).isEqualTo(1);
-    assertThat(out.toString()).contains("== broken: throws").contains("== fine: works").contains("figure 42");
-    assertThat(err.toString()).contains("the broken benchmark failed: java.lang.IllegalStateException: boom");
+    assertThat(out.toString())
+        .contains("== broken: throws")
+        .contains("== fine: works")
+        .contains("figure 42");
+    assertThat(err.toString())
+        .contains("the broken benchmark failed: java.lang.IllegalStateException: boom");
 
     StringWriter selectedOut = new StringWriter();
-    int selected = Benchmarks.run(new Benchmarks.Settings(Set.of("fine"), 1, Path.of("."), Duration.ofMillis(1), false), registry,
-        new PrintWriter(selectedOut, true), new PrintWriter(new StringWriter()));
+    int selected =
+        Benchmarks.run(
+            new Benchmarks.Settings(Set.of("fine"), 1, Path.of("."), Duration.ofMillis(1), false),
+            registry,
+            new PrintWriter(selectedOut, true),
+            new PrintWriter(new StringWriter()));
     assertThat(selected).isZero();
     assertThat(selectedOut.toString()).contains("figure 42").doesNotContain("== broken");
   }

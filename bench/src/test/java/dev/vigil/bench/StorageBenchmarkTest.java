@@ -25,7 +25,8 @@ class StorageBenchmarkTest {
         .contains("GuardedSigner.sign")
         .contains("ops/s")
         .contains(Files.getFileStore(dir).type());
-    assertThat(report.lines().filter(l -> l.matches(".*\\s\\d+\\s+\\d+\\s+\\d+\\.\\d")).count()).isEqualTo(12);
+    assertThat(report.lines().filter(l -> l.matches(".*\\s\\d+\\s+\\d+\\s+\\d+\\.\\d")).count())
+        .isEqualTo(12);
     try (Stream<Path> left = Files.list(dir)) {
       assertThat(left).as("benchmark dir deleted").isEmpty();
     }

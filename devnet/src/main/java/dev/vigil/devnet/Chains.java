@@ -1,10 +1,10 @@
 package dev.vigil.devnet;
 
-import dev.vigil.signing.Bytes32;
 import dev.vigil.evm.EvmClient;
 import dev.vigil.evm.MessageReceiverContract;
 import dev.vigil.relayer.RelayerSettings;
 import dev.vigil.signing.Address;
+import dev.vigil.signing.Bytes32;
 import dev.vigil.testing.evm.Anvil;
 import dev.vigil.testing.evm.EvmToolchain;
 import dev.vigil.testing.evm.LocalChain;
@@ -30,7 +30,8 @@ final class Chains implements AutoCloseable {
    * @param port chain index → the port its anvil listens on; called right before that anvil starts
    * @param say where each chain's addresses are reported
    */
-  static Chains start(EvmToolchain toolchain, List<Address> committee, IntUnaryOperator port, Devnet.Say say) {
+  static Chains start(
+      EvmToolchain toolchain, List<Address> committee, IntUnaryOperator port, Devnet.Say say) {
     Chains c = new Chains();
     try {
       c.startAll(toolchain, committee, port, say);
@@ -41,15 +42,24 @@ final class Chains implements AutoCloseable {
     }
   }
 
-  private void startAll(EvmToolchain toolchain, List<Address> committee, IntUnaryOperator port, Devnet.Say say) {
+  private void startAll(
+      EvmToolchain toolchain, List<Address> committee, IntUnaryOperator port, Devnet.Say say) {
     for (int c = 0; c < 2; c++) {
       // 0.5 s blocks; safe = head - 1, finalized = head - 2
-      Anvil.Options o = Anvil.Options.defaults(31337 + c).withPort(port.applyAsInt(c)).withBlockTime(Duration.ofMillis(500))
-          .withSlotsInAnEpoch(1);
+      Anvil.Options o =
+          Anvil.Options.defaults(31337 + c)
+              .withPort(port.applyAsInt(c))
+              .withBlockTime(Duration.ofMillis(500))
+              .withSlotsInAnEpoch(1);
       chains.add(LocalChain.start(toolchain, o, c + 1, 0, committee));
       receivers.add(chains.get(c).deployReceiver());
-      say.say("chain %s (id %d): %s, VigilCore %s, MessageReceiver %s", NAMES[c], c + 1, chains.get(c).rpcUrl(),
-          chains.get(c).coreAddress(), receivers.get(c).address());
+      say.say(
+          "chain %s (id %d): %s, VigilCore %s, MessageReceiver %s",
+          NAMES[c],
+          c + 1,
+          chains.get(c).rpcUrl(),
+          chains.get(c).coreAddress(),
+          receivers.get(c).address());
     }
     for (int c = 0; c < 2; c++) {
       // one client per sending account: it owns the account's nonce sequence
@@ -82,12 +92,16 @@ final class Chains implements AutoCloseable {
 
   /** Traffic from each chain's sender goes to the other chain's receiver. */
   List<RelayerSettings.Route> routes() {
-    return List.of(new RelayerSettings.Route(Devnet.CHAIN_A, emitters[0], destination(1)),
+    return List.of(
+        new RelayerSettings.Route(Devnet.CHAIN_A, emitters[0], destination(1)),
         new RelayerSettings.Route(Devnet.CHAIN_B, emitters[1], destination(0)));
   }
 
   private RelayerSettings.Destination destination(int c) {
-    return new RelayerSettings.Destination(NAMES[c], URI.create(chains.get(c).rpcUrl()), chains.get(c).anvil().evmChainId(),
+    return new RelayerSettings.Destination(
+        NAMES[c],
+        URI.create(chains.get(c).rpcUrl()),
+        chains.get(c).anvil().evmChainId(),
         receivers.get(c).address());
   }
 

@@ -1,33 +1,26 @@
 package dev.vigil.devnet;
 
-import dev.vigil.signing.Bytes32;
-import dev.vigil.signing.MessageId;
-import dev.vigil.evm.EvmClient;
 import dev.vigil.evm.MessageReceiverContract;
 import dev.vigil.relayer.Delivery;
 import dev.vigil.relayer.Relayer;
 import dev.vigil.relayer.RelayerListener;
 import dev.vigil.relayer.RelayerSettings;
 import dev.vigil.signing.Address;
+import dev.vigil.signing.Bytes32;
+import dev.vigil.signing.MessageId;
 import dev.vigil.signing.keystore.DevKeys;
 import dev.vigil.testing.disk.DataDirSetup;
 import dev.vigil.testing.evm.Anvil;
 import dev.vigil.testing.evm.EvmToolchain;
-import dev.vigil.signing.Bytes32;
-import dev.vigil.signing.MessageId;
-import dev.vigil.testing.evm.LocalChain;
 import dev.vigil.testing.net.FaultyRpcProxy;
 import dev.vigil.testing.net.LinkProxy;
 import dev.vigil.testing.process.NodeProcess;
 import dev.vigil.testing.process.Ports;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -39,15 +32,17 @@ import java.util.stream.IntStream;
  * cross-chain traffic both ways, with progress printed as messages are published, attested and
  * delivered. Everything it starts is stopped by {@link #close()}.
  *
- * <p>With free ports, every port it hands out (anvil, RPC proxies, guardians' cluster and HTTP ports)
- * comes from one {@link Ports}: below the ephemeral range, distinct, and held until its user binds it.
+ * <p>With free ports, every port it hands out (anvil, RPC proxies, guardians' cluster and HTTP
+ * ports) comes from one {@link Ports}: below the ephemeral range, distinct, and held until its user
+ * binds it.
  */
 public final class Devnet implements AutoCloseable {
   /** Vigil chain ids and EVM chain ids of the two chains. */
   public static final int CHAIN_A = 1;
+
   public static final int CHAIN_B = 2;
 
-  /** Progress lines, {@code [devnet   12s] ...}. */
+  /** Progress lines, {@code [devnet 12s] ...}. */
   @FunctionalInterface
   interface Say {
     void say(String fmt, Object... args);
@@ -57,11 +52,13 @@ public final class Devnet implements AutoCloseable {
   private final Ports ports = new Ports();
   private final List<NodeProcess> guardians = new ArrayList<>();
   private final List<URI> apis = new ArrayList<>();
-  private final List<List<FaultyRpcProxy>> proxies = new ArrayList<>(); // [guardian][chain], with rpcProxies only
+  private final List<List<FaultyRpcProxy>> proxies =
+      new ArrayList<>(); // [guardian][chain], with rpcProxies only
   private final Latencies latencies = new Latencies();
   private final List<NodeProcess.Exit> unexpectedExits = new ArrayList<>();
   private final long startNanos = System.nanoTime();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Readiness readiness = new Readiness(http);
   private final DataDirSetup dataDirs;
   private Chains chains;
@@ -99,18 +96,23 @@ public final class Devnet implements AutoCloseable {
     say("preparing the EVM toolchain (first run installs it from npm and compiles the contracts)");
     EvmToolchain toolchain = EvmToolchain.locate();
     GuardianFiles files = GuardianFiles.create(options.workDir());
-    List<Address> committee = IntStream.range(0, options.nodes()).mapToObj(DevKeys::address).toList();
+    List<Address> committee =
+        IntStream.range(0, options.nodes()).mapToObj(DevKeys::address).toList();
     int[] anvilPorts = {ports.pick(options.anvilPortA(), 0), ports.pick(options.anvilPortB(), 0)};
     chains = Chains.start(toolchain, committee, c -> ports.release(anvilPorts[c]), this::say);
     traffic = new Traffic(chains, latencies, options.rate(), options.out(), this::printProgress);
     startGuardians(files, committee);
     awaitReady(Duration.ofMinutes(3));
-    relayer = new Relayer(RelayerSettings.of(apis, chains.routes(), Anvil.DEV_KEY_2), new RelayerListener() {
-      @Override
-      public void onDelivered(Delivery d) {
-        latencies.delivered(d.messageId(), d.latency(), System.nanoTime());
-      }
-    }).start();
+    relayer =
+        new Relayer(
+                RelayerSettings.of(apis, chains.routes(), Anvil.DEV_KEY_2),
+                new RelayerListener() {
+                  @Override
+                  public void onDelivered(Delivery d) {
+                    latencies.delivered(d.messageId(), d.latency(), System.nanoTime());
+                  }
+                })
+            .start();
     say("relayer following %d guardians' attestation streams", apis.size());
   }
 
@@ -122,8 +124,10 @@ public final class Devnet implements AutoCloseable {
       clusterPorts[i] = ports.pick(options.clusterBasePort(), i);
       httpPorts[i] = ports.pick(options.httpBasePort(), i);
     }
-    // every guardian is a seed, so that a restarted first seed finds the running cluster through any of the others
-    List<String> seeds = IntStream.range(0, n).mapToObj(i -> clusterHost(i) + ":" + clusterPorts[i]).toList();
+    // every guardian is a seed, so that a restarted first seed finds the running cluster through
+    // any of the others
+    List<String> seeds =
+        IntStream.range(0, n).mapToObj(i -> clusterHost(i) + ":" + clusterPorts[i]).toList();
     if (options.linkProxies()) {
       // each on 127.0.X.Y, the guardian's own port stays held on 127.0.0.1 until it starts
       links = Links.start(clusterPorts);
@@ -131,23 +135,48 @@ public final class Devnet implements AutoCloseable {
     }
     for (int i = 0; i < n; i++) {
       if (options.rpcProxies()) {
-        proxies.add(List.of(FaultyRpcProxy.start(chains.chain(0).rpcUrl(), ports.release(ports.reserve())),
-            FaultyRpcProxy.start(chains.chain(1).rpcUrl(), ports.release(ports.reserve()))));
+        proxies.add(
+            List.of(
+                FaultyRpcProxy.start(chains.chain(0).rpcUrl(), ports.release(ports.reserve())),
+                FaultyRpcProxy.start(chains.chain(1).rpcUrl(), ports.release(ports.reserve()))));
       }
       List<NodeFile.Chain> watched = new ArrayList<>();
       for (int c = 0; c < 2; c++) {
         String rpc = options.rpcProxies() ? proxies.get(i).get(c).url() : chains.chain(c).rpcUrl();
         // alpha uses anvil's finality tags; beta is run as a chain without them
-        watched.add(new NodeFile.Chain(Chains.NAMES[c], c + 1, rpc, chains.chain(c).coreAddress(), c == 0 ? 0 : 2));
+        watched.add(
+            new NodeFile.Chain(
+                Chains.NAMES[c], c + 1, rpc, chains.chain(c).coreAddress(), c == 0 ? 0 : 2));
       }
-      NodeFile.Cluster cluster = new NodeFile.Cluster(clusterHost(i), clusterPorts[i], options.linkProxies() ? "127.0.0.1" : null, seeds,
-          options.tls() ? files.writeTls(i) : null);
-      Path conf = files.writeNodeFile(new NodeFile(i, dataDir(i), files.writeKey(i), files.passwordFile(), committee, watched, cluster,
-          httpPorts[i]));
+      NodeFile.Cluster cluster =
+          new NodeFile.Cluster(
+              clusterHost(i),
+              clusterPorts[i],
+              options.linkProxies() ? "127.0.0.1" : null,
+              seeds,
+              options.tls() ? files.writeTls(i) : null);
+      Path conf =
+          files.writeNodeFile(
+              new NodeFile(
+                  i,
+                  dataDir(i),
+                  files.writeKey(i),
+                  files.passwordFile(),
+                  committee,
+                  watched,
+                  cluster,
+                  httpPorts[i]));
       dataDirs.prepare(i, dataDir(i));
       List<String> jvm = new ArrayList<>(List.of("-Xmx384m", "-XX:+UseSerialGC"));
-      if (options.linkProxies()) jvm.add("-Djdk.net.hosts.file=" + files.writeHostsFile(i, links.hostsFile(i)));
-      NodeProcess p = new NodeProcess("guardian-" + i, List.of("run", "--config", conf.toString(), "--unsafe-allow-dev-keys"), files.logFile(i), Map.of(), jvm);
+      if (options.linkProxies())
+        jvm.add("-Djdk.net.hosts.file=" + files.writeHostsFile(i, links.hostsFile(i)));
+      NodeProcess p =
+          new NodeProcess(
+              "guardian-" + i,
+              List.of("run", "--config", conf.toString(), "--unsafe-allow-dev-keys"),
+              files.logFile(i),
+              Map.of(),
+              jvm);
       int index = i;
       p.onUnexpectedExit(exit -> exited(index, exit));
       guardians.add(p);
@@ -155,9 +184,18 @@ public final class Devnet implements AutoCloseable {
       ports.release(clusterPorts[i]);
       ports.release(httpPorts[i]);
       p.start();
-      say("guardian %d (%s): cluster %s:%d%s%s, API %s, log %s", i, committee.get(i), clusterHost(i), clusterPorts[i],
+      say(
+          "guardian %d (%s): cluster %s:%d%s%s, API %s, log %s",
+          i,
+          committee.get(i),
+          clusterHost(i),
+          clusterPorts[i],
           options.tls() ? " (mutual TLS)" : " (plain TCP)",
-          options.linkProxies() ? " (listening on 127.0.0.1, peers connect through link proxies)" : "", apis.get(i), p.logFile());
+          options.linkProxies()
+              ? " (listening on 127.0.0.1, peers connect through link proxies)"
+              : "",
+          apis.get(i),
+          p.logFile());
     }
   }
 
@@ -165,11 +203,15 @@ public final class Devnet implements AutoCloseable {
     synchronized (unexpectedExits) {
       unexpectedExits.add(exit);
     }
-    say("guardian %d exited by itself with exit code %d (not stopped by the devnet); last lines of %s:%n%s", i, exit.exitCode(),
-        exit.logFile(), exit.logTail());
+    say(
+        "guardian %d exited by itself with exit code %d (not stopped by the devnet); last lines of %s:%n%s",
+        i, exit.exitCode(), exit.logFile(), exit.logTail());
   }
 
-  /** The host guardian {@code i} advertises: a name each peer resolves to its own link proxy, with linkProxies. */
+  /**
+   * The host guardian {@code i} advertises: a name each peer resolves to its own link proxy, with
+   * linkProxies.
+   */
   private String clusterHost(int i) {
     return options.linkProxies() ? Links.hostName(i) : "127.0.0.1";
   }
@@ -182,15 +224,18 @@ public final class Devnet implements AutoCloseable {
   /**
    * Waits until every guardian answers /readyz with 200.
    *
-   * @throws IllegalStateException naming a guardian that is not running (with its exit code and last
-   *     log lines), or that was not ready within {@code timeout}
+   * @throws IllegalStateException naming a guardian that is not running (with its exit code and
+   *     last log lines), or that was not ready within {@code timeout}
    */
   public void awaitReady(Duration timeout) {
     readiness.await(guardians, apis, timeout);
     say("all %d guardians ready", guardians.size());
   }
 
-  /** Guardian runs that ended without the devnet (or its user, through {@link #guardian}) stopping them, in order. */
+  /**
+   * Guardian runs that ended without the devnet (or its user, through {@link #guardian}) stopping
+   * them, in order.
+   */
   public List<NodeProcess.Exit> unexpectedExits() {
     synchronized (unexpectedExits) {
       return List.copyOf(unexpectedExits);
@@ -199,13 +244,17 @@ public final class Devnet implements AutoCloseable {
 
   /**
    * Publishes {@code count} messages (or until {@code duration} passes, whichever is first; null:
-   * no time bound), alternating chains, at the configured rate, printing progress every {@code every}.
+   * no time bound), alternating chains, at the configured rate, printing progress every {@code
+   * every}.
    */
   public void runTraffic(long count, Duration duration, Duration every) {
     runTraffic(count, duration, () -> false, every);
   }
 
-  /** Like {@link #runTraffic(long, Duration, Duration)}, also ending as soon as {@code stop} says so. */
+  /**
+   * Like {@link #runTraffic(long, Duration, Duration)}, also ending as soon as {@code stop} says
+   * so.
+   */
   public void runTraffic(long count, Duration duration, BooleanSupplier stop, Duration every) {
     traffic.run(count, duration == null ? Duration.ofNanos(Long.MAX_VALUE) : duration, stop, every);
   }
@@ -243,13 +292,18 @@ public final class Devnet implements AutoCloseable {
 
   /** The proxy of the link from guardian {@code from} to guardian {@code to}; needs linkProxies. */
   public LinkProxy link(int from, int to) {
-    if (!options.linkProxies()) throw new IllegalStateException("this devnet was started without link proxies");
+    if (!options.linkProxies())
+      throw new IllegalStateException("this devnet was started without link proxies");
     return links.link(from, to);
   }
 
-  /** Guardian {@code g}'s RPC proxy in front of chain index {@code c} (0 alpha, 1 beta); needs rpcProxies. */
+  /**
+   * Guardian {@code g}'s RPC proxy in front of chain index {@code c} (0 alpha, 1 beta); needs
+   * rpcProxies.
+   */
   public FaultyRpcProxy rpcProxy(int g, int c) {
-    if (!options.rpcProxies()) throw new IllegalStateException("this devnet was started without RPC proxies");
+    if (!options.rpcProxies())
+      throw new IllegalStateException("this devnet was started without RPC proxies");
     return proxies.get(g).get(c);
   }
 
@@ -292,8 +346,12 @@ public final class Devnet implements AutoCloseable {
   }
 
   public void printUrls() {
-    for (int i = 0; i < apis.size(); i++) say("guardian %d API: %s/v1/status  (stream: %s/v1/attestations/stream)", i, apis.get(i), apis.get(i));
-    for (int c = 0; c < chains.size(); c++) say("chain %s RPC: %s", Chains.NAMES[c], chains.chain(c).rpcUrl());
+    for (int i = 0; i < apis.size(); i++)
+      say(
+          "guardian %d API: %s/v1/status  (stream: %s/v1/attestations/stream)",
+          i, apis.get(i), apis.get(i));
+    for (int c = 0; c < chains.size(); c++)
+      say("chain %s RPC: %s", Chains.NAMES[c], chains.chain(c).rpcUrl());
   }
 
   private void say(String fmt, Object... args) {

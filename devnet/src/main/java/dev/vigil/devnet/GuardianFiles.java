@@ -6,11 +6,11 @@ import dev.vigil.signing.LocalKeySigner;
 import dev.vigil.signing.PrivateKey;
 import dev.vigil.signing.Secp256k1Backends;
 import dev.vigil.signing.keystore.DevKeys;
-import java.security.KeyPair;
-import java.time.Instant;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Instant;
 import java.util.Comparator;
 
 /**
@@ -45,12 +45,16 @@ final class GuardianFiles {
       Files.createDirectories(keyFile.getParent());
       DevKeys.writeKeyFile(i, keyFile, PASSWORD.toCharArray());
     } catch (IOException e) {
-      throw new IllegalStateException("cannot write guardian " + i + "'s key file " + keyFile + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot write guardian " + i + "'s key file " + keyFile + ": " + e.getMessage(), e);
     }
     return keyFile;
   }
 
-  /** Writes guardian {@code i}'s cluster TLS key and a certificate bound to its dev key, as vigil keygen does. */
+  /**
+   * Writes guardian {@code i}'s cluster TLS key and a certificate bound to its dev key, as vigil
+   * keygen does.
+   */
   NodeFile.Tls writeTls(int i) {
     Path keyFile = workDir.resolve("keys/guardian-" + i + ".tls.key").toAbsolutePath();
     Path certFile = workDir.resolve("keys/guardian-" + i + ".tls.crt").toAbsolutePath();
@@ -58,10 +62,18 @@ final class GuardianFiles {
     try {
       Files.createDirectories(keyFile.getParent());
       KeyPair tls = GuardianCertificates.newTlsKeyPair();
-      TlsIdentity.write(tls, GuardianCertificates.issue(tls, new LocalKeySigner(key, Secp256k1Backends.preferred()), Instant.now(),
-          GuardianCertificates.DEFAULT_VALIDITY), keyFile, certFile);
+      TlsIdentity.write(
+          tls,
+          GuardianCertificates.issue(
+              tls,
+              new LocalKeySigner(key, Secp256k1Backends.preferred()),
+              Instant.now(),
+              GuardianCertificates.DEFAULT_VALIDITY),
+          keyFile,
+          certFile);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot write guardian " + i + "'s TLS files " + keyFile + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot write guardian " + i + "'s TLS files " + keyFile + ": " + e.getMessage(), e);
     } finally {
       key.destroy();
     }
@@ -103,7 +115,8 @@ final class GuardianFiles {
       }
       Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot prepare the devnet work dir " + dir + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot prepare the devnet work dir " + dir + ": " + e.getMessage(), e);
     }
   }
 }

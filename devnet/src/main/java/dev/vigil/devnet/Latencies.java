@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Latencies {
   private final Map<MessageId, Long> publishedAt = new ConcurrentHashMap<>();
-  private final Map<MessageId, long[]> deliveredAt = new ConcurrentHashMap<>(); // {attestedAtNanos, deliveredAtNanos}
+  private final Map<MessageId, long[]> deliveredAt =
+      new ConcurrentHashMap<>(); // {attestedAtNanos, deliveredAtNanos}
   private final AtomicLong publishErrors = new AtomicLong();
 
   void published(MessageId id, long atNanos) {
@@ -54,30 +55,42 @@ final class Latencies {
   /** Publish → first sight of the attestation by the relayer, for every delivered message. */
   Map<MessageId, Duration> attestLatencies() {
     Map<MessageId, Duration> out = new HashMap<>();
-    deliveredAt.forEach((id, t) -> {
-      Long p = publishedAt.get(id);
-      if (p != null) out.put(id, Duration.ofNanos(t[0] - p));
-    });
+    deliveredAt.forEach(
+        (id, t) -> {
+          Long p = publishedAt.get(id);
+          if (p != null) out.put(id, Duration.ofNanos(t[0] - p));
+        });
     return out;
   }
 
-  /** {@code published N (alpha→beta A, beta→alpha B) | attested+delivered D | publish→attest p50 .. p99 .. | ...} */
+  /**
+   * {@code published N (alpha→beta A, beta→alpha B) | attested+delivered D | publish→attest p50 ..
+   * p99 .. | ...}
+   */
   String progressLine() {
     long pub = publishedAt.size();
     long ab = publishedAt.keySet().stream().filter(m -> m.emitterChain() == Devnet.CHAIN_A).count();
     List<Double> toAttest = new ArrayList<>();
     List<Double> toDeliver = new ArrayList<>();
-    deliveredAt.forEach((id, t) -> {
-      Long p = publishedAt.get(id);
-      if (p != null) {
-        toAttest.add((t[0] - p) / 1e9);
-        toDeliver.add((t[1] - t[0]) / 1e9);
-      }
-    });
+    deliveredAt.forEach(
+        (id, t) -> {
+          Long p = publishedAt.get(id);
+          if (p != null) {
+            toAttest.add((t[0] - p) / 1e9);
+            toDeliver.add((t[1] - t[0]) / 1e9);
+          }
+        });
     return String.format(
         "published %d (alpha→beta %d, beta→alpha %d) | attested+delivered %d | publish→attest p50 %s p99 %s | attest→deliver p50 %s p99 %s%s",
-        pub, ab, pub - ab, toAttest.size(), percentile(toAttest, 50), percentile(toAttest, 99), percentile(toDeliver, 50),
-        percentile(toDeliver, 99), publishErrors.get() > 0 ? " | publish errors " + publishErrors.get() : "");
+        pub,
+        ab,
+        pub - ab,
+        toAttest.size(),
+        percentile(toAttest, 50),
+        percentile(toAttest, 99),
+        percentile(toDeliver, 50),
+        percentile(toDeliver, 99),
+        publishErrors.get() > 0 ? " | publish errors " + publishErrors.get() : "");
   }
 
   static String percentile(List<Double> xs, int p) {

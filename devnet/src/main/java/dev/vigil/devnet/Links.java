@@ -17,7 +17,9 @@ final class Links implements AutoCloseable {
     links = new LinkProxy[n][n];
   }
 
-  /** @param clusterPorts each guardian's cluster port, where it listens on 127.0.0.1 */
+  /**
+   * @param clusterPorts each guardian's cluster port, where it listens on 127.0.0.1
+   */
   static Links start(int[] clusterPorts) {
     int n = clusterPorts.length;
     Links l = new Links(n);
@@ -25,9 +27,13 @@ final class Links implements AutoCloseable {
       for (int from = 0; from < n; from++) {
         for (int to = 0; to < n; to++) {
           if (from == to) continue;
-          // the whole of 127.0.0.0/8 is loopback on Linux, so each link gets its own address on the peer's own port
-          l.links[from][to] = LinkProxy.start(from + "->" + to, address(from, to, clusterPorts[to]),
-              new InetSocketAddress(InetAddress.getLoopbackAddress(), clusterPorts[to]));
+          // the whole of 127.0.0.0/8 is loopback on Linux, so each link gets its own address on the
+          // peer's own port
+          l.links[from][to] =
+              LinkProxy.start(
+                  from + "->" + to,
+                  address(from, to, clusterPorts[to]),
+                  new InetSocketAddress(InetAddress.getLoopbackAddress(), clusterPorts[to]));
         }
       }
       return l;
@@ -42,10 +48,14 @@ final class Links implements AutoCloseable {
     return "guardian-" + i;
   }
 
-  /** Guardian {@code from}'s proxy towards {@code to}: 127.0.(from+1).(to+1), on {@code to}'s cluster port. */
+  /**
+   * Guardian {@code from}'s proxy towards {@code to}: 127.0.(from+1).(to+1), on {@code to}'s
+   * cluster port.
+   */
   static InetSocketAddress address(int from, int to, int port) {
     try {
-      return new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, (byte) (from + 1), (byte) (to + 1)}), port);
+      return new InetSocketAddress(
+          InetAddress.getByAddress(new byte[] {127, 0, (byte) (from + 1), (byte) (to + 1)}), port);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -56,26 +66,36 @@ final class Links implements AutoCloseable {
   }
 
   LinkProxy link(int from, int to) {
-    if (from == to) throw new IllegalArgumentException("no link from guardian " + from + " to itself");
+    if (from == to)
+      throw new IllegalArgumentException("no link from guardian " + from + " to itself");
     return links[from][to];
   }
 
   /**
-   * Guardian {@code i}'s hosts file (the JDK reads it instead of /etc/hosts when given as
-   * {@code -Djdk.net.hosts.file}): every peer's name maps to the proxy of the link from {@code i} to
-   * that peer, its own name to where it listens.
+   * Guardian {@code i}'s hosts file (the JDK reads it instead of /etc/hosts when given as {@code
+   * -Djdk.net.hosts.file}): every peer's name maps to the proxy of the link from {@code i} to that
+   * peer, its own name to where it listens.
    */
   String hostsFile(int i) {
-    StringBuilder b = new StringBuilder("# Written by `vigil devnet` for guardian " + i + ": peers through link proxies.\n");
+    StringBuilder b =
+        new StringBuilder(
+            "# Written by `vigil devnet` for guardian " + i + ": peers through link proxies.\n");
     String self = "localhost " + hostName(i);
     try {
-      self += " " + InetAddress.getLocalHost().getHostName(); // the JDK asks for it, e.g. for log context
+      self +=
+          " "
+              + InetAddress.getLocalHost()
+                  .getHostName(); // the JDK asks for it, e.g. for log context
     } catch (IOException e) {
       // without a resolvable host name there is nothing to add
     }
     b.append("127.0.0.1 ").append(self).append('\n');
     for (int to = 0; to < links.length; to++) {
-      if (to != i) b.append(links[i][to].address().getAddress().getHostAddress()).append(' ').append(hostName(to)).append('\n');
+      if (to != i)
+        b.append(links[i][to].address().getAddress().getHostAddress())
+            .append(' ')
+            .append(hostName(to))
+            .append('\n');
     }
     return b.toString();
   }

@@ -10,9 +10,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Waits for guardians to answer /readyz with 200. A guardian that is not running (it exited at start,
- * or was never started) fails the wait at once, naming it with its exit code and last log lines: a
- * devnet is ready only when every guardian is.
+ * Waits for guardians to answer /readyz with 200. A guardian that is not running (it exited at
+ * start, or was never started) fails the wait at once, naming it with its exit code and last log
+ * lines: a devnet is ready only when every guardian is.
  */
 final class Readiness {
   static final int LOG_TAIL_LINES = 20;
@@ -24,7 +24,8 @@ final class Readiness {
   }
 
   /**
-   * @param guardians guardian i runs as {@code guardians.get(i)} and serves its API at {@code apis.get(i)}
+   * @param guardians guardian i runs as {@code guardians.get(i)} and serves its API at {@code
+   *     apis.get(i)}
    * @throws IllegalStateException naming the first guardian that exited or was not ready in time
    */
   void await(List<NodeProcess> guardians, List<URI> apis, Duration timeout) {
@@ -33,13 +34,28 @@ final class Readiness {
       NodeProcess g = guardians.get(i);
       while (!ready(apis.get(i))) {
         if (!g.isAlive()) {
-          String code = g.exitCode().isPresent() ? "exit code " + g.exitCode().getAsInt() : "never started";
-          throw new IllegalStateException("guardian " + i + " exited at start (" + code + "); last lines of " + g.logFile() + ":\n"
-              + g.logTail(LOG_TAIL_LINES));
+          String code =
+              g.exitCode().isPresent() ? "exit code " + g.exitCode().getAsInt() : "never started";
+          throw new IllegalStateException(
+              "guardian "
+                  + i
+                  + " exited at start ("
+                  + code
+                  + "); last lines of "
+                  + g.logFile()
+                  + ":\n"
+                  + g.logTail(LOG_TAIL_LINES));
         }
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("guardian " + i + " was not ready after " + timeout.toSeconds() + " s; last lines of "
-              + g.logFile() + ":\n" + g.logTail(LOG_TAIL_LINES));
+          throw new IllegalStateException(
+              "guardian "
+                  + i
+                  + " was not ready after "
+                  + timeout.toSeconds()
+                  + " s; last lines of "
+                  + g.logFile()
+                  + ":\n"
+                  + g.logTail(LOG_TAIL_LINES));
         }
         sleep(Duration.ofMillis(250));
       }
@@ -48,8 +64,13 @@ final class Readiness {
 
   private boolean ready(URI api) {
     try {
-      HttpResponse<Void> r = http.send(HttpRequest.newBuilder(api.resolve("/readyz")).timeout(Duration.ofSeconds(3)).GET().build(),
-          HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> r =
+          http.send(
+              HttpRequest.newBuilder(api.resolve("/readyz"))
+                  .timeout(Duration.ofSeconds(3))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
       return r.statusCode() == 200;
     } catch (IOException e) {
       return false;

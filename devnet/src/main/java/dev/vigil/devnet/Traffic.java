@@ -1,7 +1,7 @@
 package dev.vigil.devnet;
 
-import dev.vigil.signing.MessageId;
 import dev.vigil.evm.EvmClient;
+import dev.vigil.signing.MessageId;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * Publishes messages at a steady rate, alternating chains, on a small pool (a slow RPC answer must not
- * slow the rate), and records each publish in {@link Latencies}. Every run is bounded in count and time.
+ * Publishes messages at a steady rate, alternating chains, on a small pool (a slow RPC answer must
+ * not slow the rate), and records each publish in {@link Latencies}. Every run is bounded in count
+ * and time.
  */
 final class Traffic implements AutoCloseable {
   private final Chains chains;
@@ -20,7 +21,8 @@ final class Traffic implements AutoCloseable {
   private final double rate;
   private final PrintStream out;
   private final Runnable progress;
-  private final ExecutorService publishers = Executors.newFixedThreadPool(8, Thread.ofPlatform().daemon().name("publish-", 0).factory());
+  private final ExecutorService publishers =
+      Executors.newFixedThreadPool(8, Thread.ofPlatform().daemon().name("publish-", 0).factory());
   private long sent; // messages handed to the publishers so far, across runs; also the next nonce
 
   Traffic(Chains chains, Latencies latencies, double rate, PrintStream out, Runnable progress) {
@@ -48,7 +50,9 @@ final class Traffic implements AutoCloseable {
         }
         sleep(Duration.ofMillis(Math.min(50, Math.max(1, (due - System.nanoTime()) / 1_000_000))));
       }
-      if (System.nanoTime() - start > duration.toNanos() || stop.getAsBoolean() || publishers.isShutdown()) break;
+      if (System.nanoTime() - start > duration.toNanos()
+          || stop.getAsBoolean()
+          || publishers.isShutdown()) break;
       int c = (int) (sent % 2);
       long seq = sent++;
       publishers.submit(() -> publish(c, seq));
@@ -56,10 +60,13 @@ final class Traffic implements AutoCloseable {
   }
 
   private void publish(int c, long n) {
-    byte[] payload = ("devnet message " + n + " from " + Chains.NAMES[c] + " to " + Chains.NAMES[1 - c]).getBytes(StandardCharsets.UTF_8);
+    byte[] payload =
+        ("devnet message " + n + " from " + Chains.NAMES[c] + " to " + Chains.NAMES[1 - c])
+            .getBytes(StandardCharsets.UTF_8);
     try {
       long t = System.nanoTime();
-      EvmClient.Published p = chains.sender(c).publishMessage(chains.chain(c).coreAddress(), n, payload, 1);
+      EvmClient.Published p =
+          chains.sender(c).publishMessage(chains.chain(c).coreAddress(), n, payload, 1);
       latencies.published(new MessageId(c + 1, chains.emitter(c), p.sequence()), t);
     } catch (RuntimeException e) {
       latencies.publishFailed();

@@ -18,20 +18,47 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A devnet guardian's node file, rendered from typed fields, reads back through the node's own loader with every value in place. */
+/**
+ * A devnet guardian's node file, rendered from typed fields, reads back through the node's own
+ * loader with every value in place.
+ */
 class NodeFileTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final List<Address> committee = IntStream.range(0, 4).mapToObj(DevKeys::address).toList();
 
   @Test
   void aGuardianBehindLinkProxiesReadsBackWithItsChainsClusterAndHttpPort() {
-    NodeFile file = new NodeFile(2, dir.resolve("data/guardian-2"), dir.resolve("keys/guardian-2.json"), dir.resolve("password.txt"),
-        committee, List.of(new NodeFile.Chain("alpha", 1, "http://127.0.0.1:23001", "0x5fbdb2315678afecb367f032d93f642f64180aa3", 0),
-            new NodeFile.Chain("beta", 2, "http://127.0.0.1:23002", "0x5fbdb2315678afecb367f032d93f642f64180aa3", 2)),
-        new NodeFile.Cluster("guardian-2", 24002, "127.0.0.1", List.of("guardian-0:24000", "guardian-1:24001", "guardian-2:24002",
-            "guardian-3:24003")), 25002);
+    NodeFile file =
+        new NodeFile(
+            2,
+            dir.resolve("data/guardian-2"),
+            dir.resolve("keys/guardian-2.json"),
+            dir.resolve("password.txt"),
+            committee,
+            List.of(
+                new NodeFile.Chain(
+                    "alpha",
+                    1,
+                    "http://127.0.0.1:23001",
+                    "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+                    0),
+                new NodeFile.Chain(
+                    "beta",
+                    2,
+                    "http://127.0.0.1:23002",
+                    "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+                    2)),
+            new NodeFile.Cluster(
+                "guardian-2",
+                24002,
+                "127.0.0.1",
+                List.of(
+                    "guardian-0:24000",
+                    "guardian-1:24001",
+                    "guardian-2:24002",
+                    "guardian-3:24003")),
+            25002);
     Path conf = dir.resolve("guardian-2.conf");
     file.write(conf);
 
@@ -41,7 +68,8 @@ class NodeFileTest {
     assertThat(s.dataDir()).isEqualTo(dir.resolve("data/guardian-2"));
     assertThat(s.committee().members()).containsExactlyElementsOf(committee);
     assertThat(s.chains()).extracting(ChainSettings::id).containsExactly(1, 2);
-    assertThat(s.chain(1).orElseThrow().rpcUrls()).containsExactly(URI.create("http://127.0.0.1:23001"));
+    assertThat(s.chain(1).orElseThrow().rpcUrls())
+        .containsExactly(URI.create("http://127.0.0.1:23001"));
     assertThat(s.chain(1).orElseThrow().finality()).isEqualTo(new Finality.Tags());
     assertThat(s.chain(2).orElseThrow().finality()).isEqualTo(new Finality.Confirmations(2));
     assertThat(s.chain(2).orElseThrow().pollInterval()).isEqualTo(Duration.ofMillis(250));
@@ -49,17 +77,32 @@ class NodeFileTest {
     assertThat(c.host()).isEqualTo("guardian-2");
     assertThat(c.port()).isEqualTo(24002);
     assertThat(c.bindHost()).isEqualTo(Optional.of("127.0.0.1"));
-    assertThat(c.seedNodes()).extracting(Object::toString)
-        .containsExactly("guardian-0:24000", "guardian-1:24001", "guardian-2:24002", "guardian-3:24003");
+    assertThat(c.seedNodes())
+        .extracting(Object::toString)
+        .containsExactly(
+            "guardian-0:24000", "guardian-1:24001", "guardian-2:24002", "guardian-3:24003");
     assertThat(s.http().port()).isEqualTo(25002);
     assertThat(s.config().getString("vigil.consensus.retry-max")).isEqualTo("5s");
   }
 
   @Test
   void aGuardianWithoutProxiesHasNoBindHost() {
-    NodeFile file = new NodeFile(0, dir.resolve("data"), dir.resolve("key.json"), dir.resolve("pw"), committee, List.of(
-        new NodeFile.Chain("alpha", 1, "http://127.0.0.1:8545", "0x5fbdb2315678afecb367f032d93f642f64180aa3", 0)),
-        new NodeFile.Cluster("127.0.0.1", 7101, null, List.of("127.0.0.1:7101")), 7201);
+    NodeFile file =
+        new NodeFile(
+            0,
+            dir.resolve("data"),
+            dir.resolve("key.json"),
+            dir.resolve("pw"),
+            committee,
+            List.of(
+                new NodeFile.Chain(
+                    "alpha",
+                    1,
+                    "http://127.0.0.1:8545",
+                    "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+                    0)),
+            new NodeFile.Cluster("127.0.0.1", 7101, null, List.of("127.0.0.1:7101")),
+            7201);
 
     assertThat(file.render()).doesNotContain("bind-host");
   }
@@ -67,9 +110,22 @@ class NodeFileTest {
   @Test
   void pathsWithQuotesAndBackslashesAreQuotedOnce() {
     Path odd = dir.resolve("a \"quoted\" dir\\x");
-    NodeFile file = new NodeFile(1, odd, dir.resolve("key.json"), dir.resolve("pw"), committee, List.of(
-        new NodeFile.Chain("alpha", 1, "http://127.0.0.1:8545", "0x5fbdb2315678afecb367f032d93f642f64180aa3", 0)),
-        new NodeFile.Cluster("127.0.0.1", 7101, null, List.of("127.0.0.1:7101")), 7201);
+    NodeFile file =
+        new NodeFile(
+            1,
+            odd,
+            dir.resolve("key.json"),
+            dir.resolve("pw"),
+            committee,
+            List.of(
+                new NodeFile.Chain(
+                    "alpha",
+                    1,
+                    "http://127.0.0.1:8545",
+                    "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+                    0)),
+            new NodeFile.Cluster("127.0.0.1", 7101, null, List.of("127.0.0.1:7101")),
+            7201);
     Path conf = dir.resolve("g.conf");
     file.write(conf);
 

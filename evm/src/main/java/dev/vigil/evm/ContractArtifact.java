@@ -12,12 +12,14 @@ public record ContractArtifact(String name, String bytecode) {
       JsonNode root = new ObjectMapper().readTree(json.toFile());
       JsonNode code = root.path("bytecode").path("object");
       if (!code.isTextual() || code.asText().length() < 4) {
-        throw new IllegalStateException(json + " has no bytecode.object; rebuild the contracts (forge build)");
+        throw new IllegalStateException(
+            json + " has no bytecode.object; rebuild the contracts (forge build)");
       }
       String name = json.getFileName().toString().replaceFirst("\\.json$", "");
       return new ContractArtifact(name, code.asText());
     } catch (IOException e) {
-      throw new IllegalStateException("cannot read contract artifact " + json + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot read contract artifact " + json + ": " + e.getMessage(), e);
     }
   }
 }

@@ -10,17 +10,17 @@ import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.protocol.core.Response;
 
 /**
- * A contract call or transaction that reverted, with the contract's reason string (e.g.
- * {@code "message already executed"}). {@link #txHash()} is present when the revert was mined (the
+ * A contract call or transaction that reverted, with the contract's reason string (e.g. {@code
+ * "message already executed"}). {@link #txHash()} is present when the revert was mined (the
  * transaction was sent and paid for) and empty when a call or gas estimate refused it first.
  *
  * <p>What the node and web3j give (anvil 1.7, web3j 4.14): eth_call and eth_estimateGas answer a
  * revert with JSON-RPC error 3, message "execution reverted: &lt;reason&gt;" and the ABI-encoded
- * {@code Error(string)} as data (JSON-quoted in web3j's {@code Error.getData()});
- * {@code EthCall.getRevertReason()} returns the whole message, so the data is decoded here. A mined
- * failed transaction has receipt status 0x0 and no revert reason in the receipt; web3j's
- * {@code RevertReasonExtractor} would replay it on the state after its block, so
- * {@link EvmClient} replays it on the state before instead.
+ * {@code Error(string)} as data (JSON-quoted in web3j's {@code Error.getData()}); {@code
+ * EthCall.getRevertReason()} returns the whole message, so the data is decoded here. A mined failed
+ * transaction has receipt status 0x0 and no revert reason in the receipt; web3j's {@code
+ * RevertReasonExtractor} would replay it on the state after its block, so {@link EvmClient} replays
+ * it on the state before instead.
  */
 public final class ContractRevertException extends IllegalStateException {
   private static final String ERROR_SELECTOR = "08c379a0"; // Error(string)
@@ -31,7 +31,11 @@ public final class ContractRevertException extends IllegalStateException {
   private final String txHash;
 
   ContractRevertException(String function, String reason, String txHash) {
-    super(function + " reverted: " + reason + (txHash == null ? " (refused before sending)" : " in mined tx " + txHash));
+    super(
+        function
+            + " reverted: "
+            + reason
+            + (txHash == null ? " (refused before sending)" : " in mined tx " + txHash));
     this.function = function;
     this.reason = reason;
     this.txHash = txHash;
@@ -42,7 +46,10 @@ public final class ContractRevertException extends IllegalStateException {
     return function;
   }
 
-  /** The revert reason string as the contract gave it; see {@link #decodeRevertData} for other kinds. */
+  /**
+   * The revert reason string as the contract gave it; see {@link #decodeRevertData} for other
+   * kinds.
+   */
   public String reason() {
     return reason;
   }
@@ -58,16 +65,17 @@ public final class ContractRevertException extends IllegalStateException {
 
   /**
    * The revert in a JSON-RPC error answer (eth_call, eth_estimateGas), or empty if the error is not
-   * a revert. Nodes answer a revert with code 3 and the revert data; web3j's own
-   * {@code EthCall.getRevertReason()} gives only the node's message ("execution reverted: …"), so
-   * the data is decoded here.
+   * a revert. Nodes answer a revert with code 3 and the revert data; web3j's own {@code
+   * EthCall.getRevertReason()} gives only the node's message ("execution reverted: …"), so the data
+   * is decoded here.
    */
   static Optional<String> revertReason(Response.Error error) {
     if (error == null) return Optional.empty();
     String data = error.getData();
     if (data != null) {
       data = data.strip();
-      if (data.startsWith("\"") && data.endsWith("\"") && data.length() >= 2) data = data.substring(1, data.length() - 1);
+      if (data.startsWith("\"") && data.endsWith("\"") && data.length() >= 2)
+        data = data.substring(1, data.length() - 1);
       if (data.startsWith("0x")) return Optional.of(decodeRevertData(data));
     }
     String message = error.getMessage();
@@ -78,19 +86,24 @@ public final class ContractRevertException extends IllegalStateException {
     return Optional.empty();
   }
 
-  /** Error(string) → its string; Panic(uint256) → "panic 0x…"; empty → "(no reason)"; else the raw data. */
+  /**
+   * Error(string) → its string; Panic(uint256) → "panic 0x…"; empty → "(no reason)"; else the raw
+   * data.
+   */
   @SuppressWarnings({"rawtypes", "unchecked"})
   static String decodeRevertData(String hex) {
     String h = hex.startsWith("0x") ? hex.substring(2) : hex;
     if (h.isEmpty()) return "(no reason)";
     try {
       if (h.startsWith(ERROR_SELECTOR)) {
-        List<Type> v = FunctionReturnDecoder.decode(h.substring(8),
-            (List) List.of(new TypeReference<Utf8String>() {}));
+        List<Type> v =
+            FunctionReturnDecoder.decode(
+                h.substring(8), (List) List.of(new TypeReference<Utf8String>() {}));
         if (v.size() == 1) return ((Utf8String) v.get(0)).getValue();
       } else if (h.startsWith(PANIC_SELECTOR)) {
-        List<Type> v = FunctionReturnDecoder.decode(h.substring(8),
-            (List) List.of(new TypeReference<Uint256>() {}));
+        List<Type> v =
+            FunctionReturnDecoder.decode(
+                h.substring(8), (List) List.of(new TypeReference<Uint256>() {}));
         if (v.size() == 1) return "panic 0x" + ((Uint256) v.get(0)).getValue().toString(16);
       }
     } catch (RuntimeException malformed) {

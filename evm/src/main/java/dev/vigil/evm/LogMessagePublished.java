@@ -27,7 +27,8 @@ public final class LogMessagePublished {
               new TypeReference<Uint8>() {}));
   public static final String TOPIC = EventEncoder.encode(EVENT);
 
-  public record Decoded(byte[] sender32, long sequence, long nonce, byte[] payload, int consistencyLevel) {}
+  public record Decoded(
+      byte[] sender32, long sequence, long nonce, byte[] payload, int consistencyLevel) {}
 
   private LogMessagePublished() {}
 
@@ -36,18 +37,24 @@ public final class LogMessagePublished {
   public static Decoded decode(Log log) {
     List<String> topics = log.getTopics();
     if (topics == null || topics.size() != 2 || !TOPIC.equalsIgnoreCase(topics.get(0))) {
-      throw new MalformedRpcDataException("log " + where(log) + " is not LogMessagePublished (topics " + topics + ")");
+      throw new MalformedRpcDataException(
+          "log " + where(log) + " is not LogMessagePublished (topics " + topics + ")");
     }
     List<Type> values;
     Address sender;
     try {
       values = FunctionReturnDecoder.decode(log.getData(), EVENT.getNonIndexedParameters());
-      sender = (Address) FunctionReturnDecoder.decodeIndexedValue(topics.get(1), new TypeReference<Address>() {});
+      sender =
+          (Address)
+              FunctionReturnDecoder.decodeIndexedValue(
+                  topics.get(1), new TypeReference<Address>() {});
     } catch (RuntimeException e) {
-      throw new MalformedRpcDataException("log " + where(log) + " has undecodable data: " + e.getMessage());
+      throw new MalformedRpcDataException(
+          "log " + where(log) + " has undecodable data: " + e.getMessage());
     }
     if (values.size() != 4) {
-      throw new MalformedRpcDataException("log " + where(log) + " decoded to " + values.size() + " fields, expected 4");
+      throw new MalformedRpcDataException(
+          "log " + where(log) + " decoded to " + values.size() + " fields, expected 4");
     }
     byte[] sender32 = new byte[32];
     byte[] s20 = org.web3j.utils.Numeric.hexStringToByteArray(sender.getValue());

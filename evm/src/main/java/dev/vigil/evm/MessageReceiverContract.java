@@ -22,17 +22,20 @@ import org.web3j.tx.Contract;
 
 /**
  * Typed access to the example destination application (contracts/src/MessageReceiver.sol): it
- * executes each attested message from a registered emitter once. Reverts raise
- * {@link ContractRevertException} with the contract's reason, e.g. "message already executed",
- * "emitter not registered", or VigilCore's verification reason ("no quorum", "VM signature invalid").
+ * executes each attested message from a registered emitter once. Reverts raise {@link
+ * ContractRevertException} with the contract's reason, e.g. "message already executed", "emitter
+ * not registered", or VigilCore's verification reason ("no quorum", "VM signature invalid").
  */
 public final class MessageReceiverContract {
-  static final Event MESSAGE_RECEIVED = new Event("MessageReceived", List.of(
-      new TypeReference<org.web3j.abi.datatypes.generated.Bytes32>(true) {},
-      new TypeReference<Uint16>(true) {},
-      new TypeReference<org.web3j.abi.datatypes.generated.Bytes32>(true) {},
-      new TypeReference<Uint64>() {},
-      new TypeReference<DynamicBytes>() {}));
+  static final Event MESSAGE_RECEIVED =
+      new Event(
+          "MessageReceived",
+          List.of(
+              new TypeReference<org.web3j.abi.datatypes.generated.Bytes32>(true) {},
+              new TypeReference<Uint16>(true) {},
+              new TypeReference<org.web3j.abi.datatypes.generated.Bytes32>(true) {},
+              new TypeReference<Uint64>() {},
+              new TypeReference<DynamicBytes>() {}));
   static final String MESSAGE_RECEIVED_TOPIC = EventEncoder.encode(MESSAGE_RECEIVED);
 
   private final EvmClient client;
@@ -47,10 +50,14 @@ public final class MessageReceiverContract {
     return new MessageReceiverContract(client, address);
   }
 
-  /** Deploys a receiver that verifies with the VigilCore at {@code coreAddress}; the client's account owns it. */
-  public static MessageReceiverContract deploy(EvmClient client, ContractArtifact artifact, String coreAddress) {
-    return new MessageReceiverContract(client,
-        client.deploy(artifact, List.of(new org.web3j.abi.datatypes.Address(coreAddress))));
+  /**
+   * Deploys a receiver that verifies with the VigilCore at {@code coreAddress}; the client's
+   * account owns it.
+   */
+  public static MessageReceiverContract deploy(
+      EvmClient client, ContractArtifact artifact, String coreAddress) {
+    return new MessageReceiverContract(
+        client, client.deploy(artifact, List.of(new org.web3j.abi.datatypes.Address(coreAddress))));
   }
 
   public String address() {
@@ -63,8 +70,14 @@ public final class MessageReceiverContract {
   }
 
   /** The message a MessageReceived event reports, and the transaction that executed it. */
-  public record Received(Digest digest, int emitterChain, Bytes32 emitterAddress, long sequence, byte[] payload,
-      String txHash, long gasUsed) {
+  public record Received(
+      Digest digest,
+      int emitterChain,
+      Bytes32 emitterAddress,
+      long sequence,
+      byte[] payload,
+      String txHash,
+      long gasUsed) {
     public Received {
       payload = payload.clone();
     }
@@ -77,13 +90,19 @@ public final class MessageReceiverContract {
 
   /** Accepts {@code emitter} as the one emitter of {@code chain} (owner only). */
   public TransactionReceipt registerEmitter(int chain, Bytes32 emitter) {
-    return client.execute(address, new Function("registerEmitter",
-        List.of(new Uint16(chain), new org.web3j.abi.datatypes.generated.Bytes32(emitter.toBytes())), List.of()));
+    return client.execute(
+        address,
+        new Function(
+            "registerEmitter",
+            List.of(
+                new Uint16(chain),
+                new org.web3j.abi.datatypes.generated.Bytes32(emitter.toBytes())),
+            List.of()));
   }
 
   /**
-   * {@code receiveMessage(bytes)}: verifies through VigilCore.parseAndVerifyVM and executes. The gas
-   * is estimated first, so a message that would revert (replay, bad attestation, unregistered
+   * {@code receiveMessage(bytes)}: verifies through VigilCore.parseAndVerifyVM and executes. The
+   * gas is estimated first, so a message that would revert (replay, bad attestation, unregistered
    * emitter) is refused without sending a transaction.
    */
   public Received receiveMessage(byte[] attestation) {
@@ -98,35 +117,54 @@ public final class MessageReceiverContract {
     return received(client.execute(address, receiveMessageCall(attestation), gasLimit));
   }
 
-  /** {@code receiveMessageWithCommittee(bytes, address[])}: the cheaper path with the members passed in. */
+  /**
+   * {@code receiveMessageWithCommittee(bytes, address[])}: the cheaper path with the members passed
+   * in.
+   */
   public Received receiveMessageWithCommittee(byte[] attestation, List<Address> members) {
-    return received(client.execute(address, new Function("receiveMessageWithCommittee",
-        List.of(new DynamicBytes(attestation), VigilCoreContract.addresses(members)), List.of())));
+    return received(
+        client.execute(
+            address,
+            new Function(
+                "receiveMessageWithCommittee",
+                List.of(new DynamicBytes(attestation), VigilCoreContract.addresses(members)),
+                List.of())));
   }
 
   /** The payload of an executed message; empty if the digest was not executed. */
   public byte[] payloadOf(Digest digest) {
-    return ((DynamicBytes) call("payloadOf", List.of(bytes32(digest)), new TypeReference<DynamicBytes>() {})).getValue();
+    return ((DynamicBytes)
+            call("payloadOf", List.of(bytes32(digest)), new TypeReference<DynamicBytes>() {}))
+        .getValue();
   }
 
   public boolean isExecuted(Digest digest) {
-    return ((Bool) call("isExecuted", List.of(bytes32(digest)), new TypeReference<Bool>() {})).getValue();
+    return ((Bool) call("isExecuted", List.of(bytes32(digest)), new TypeReference<Bool>() {}))
+        .getValue();
   }
 
   /** The emitter registered for {@code chain}, zero if none. */
   public Bytes32 registeredEmitter(int chain) {
-    return Bytes32.wrap(((org.web3j.abi.datatypes.generated.Bytes32) call("registeredEmitters",
-        List.of(new Uint16(chain)), new TypeReference<org.web3j.abi.datatypes.generated.Bytes32>() {})).getValue());
+    return Bytes32.wrap(
+        ((org.web3j.abi.datatypes.generated.Bytes32)
+                call(
+                    "registeredEmitters",
+                    List.of(new Uint16(chain)),
+                    new TypeReference<org.web3j.abi.datatypes.generated.Bytes32>() {}))
+            .getValue());
   }
 
   public long receivedCount() {
-    return ((Uint256) call("receivedCount", List.of(), new TypeReference<Uint256>() {})).getValue().longValueExact();
+    return ((Uint256) call("receivedCount", List.of(), new TypeReference<Uint256>() {}))
+        .getValue()
+        .longValueExact();
   }
 
   /** The VigilCore this receiver verifies with. */
   public String core() {
-    return ((org.web3j.abi.datatypes.Address) call("core", List.of(),
-        new TypeReference<org.web3j.abi.datatypes.Address>() {})).getValue();
+    return ((org.web3j.abi.datatypes.Address)
+            call("core", List.of(), new TypeReference<org.web3j.abi.datatypes.Address>() {}))
+        .getValue();
   }
 
   private static Function receiveMessageCall(byte[] attestation) {
@@ -135,19 +173,26 @@ public final class MessageReceiverContract {
 
   private Received received(TransactionReceipt r) {
     for (Log log : r.getLogs()) {
-      if (address.equalsIgnoreCase(log.getAddress()) && !log.getTopics().isEmpty()
+      if (address.equalsIgnoreCase(log.getAddress())
+          && !log.getTopics().isEmpty()
           && MESSAGE_RECEIVED_TOPIC.equalsIgnoreCase(log.getTopics().get(0))) {
         var v = Contract.staticExtractEventParameters(MESSAGE_RECEIVED, log);
         return new Received(
-            Digest.wrap(((org.web3j.abi.datatypes.generated.Bytes32) v.getIndexedValues().get(0)).getValue()),
+            Digest.wrap(
+                ((org.web3j.abi.datatypes.generated.Bytes32) v.getIndexedValues().get(0))
+                    .getValue()),
             ((Uint16) v.getIndexedValues().get(1)).getValue().intValueExact(),
-            Bytes32.wrap(((org.web3j.abi.datatypes.generated.Bytes32) v.getIndexedValues().get(2)).getValue()),
+            Bytes32.wrap(
+                ((org.web3j.abi.datatypes.generated.Bytes32) v.getIndexedValues().get(2))
+                    .getValue()),
             ((Uint64) v.getNonIndexedValues().get(0)).getValue().longValue(),
             ((DynamicBytes) v.getNonIndexedValues().get(1)).getValue(),
-            r.getTransactionHash(), r.getGasUsed().longValueExact());
+            r.getTransactionHash(),
+            r.getGasUsed().longValueExact());
       }
     }
-    throw new IllegalStateException("tx " + r.getTransactionHash() + " to " + address + " emitted no MessageReceived");
+    throw new IllegalStateException(
+        "tx " + r.getTransactionHash() + " to " + address + " emitted no MessageReceived");
   }
 
   @SuppressWarnings("rawtypes")

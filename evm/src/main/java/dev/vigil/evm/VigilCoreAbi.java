@@ -12,10 +12,10 @@ import org.web3j.abi.datatypes.generated.Uint8;
 import org.web3j.abi.datatypes.reflection.Parameterized;
 
 /**
- * IVigilCore's structs as web3j ABI types, for web3j's decoder. web3j builds them by reflection from
- * the constructor's parameter types, which must follow the Solidity field order exactly; the nested
- * classes are public because of that reflection, the holder is not API. A struct array needs its
- * element type named with {@link Parameterized}: generics are erased.
+ * IVigilCore's structs as web3j ABI types, for web3j's decoder. web3j builds them by reflection
+ * from the constructor's parameter types, which must follow the Solidity field order exactly; the
+ * nested classes are public because of that reflection, the holder is not API. A struct array needs
+ * its element type named with {@link Parameterized}: generics are erased.
  */
 final class VigilCoreAbi {
   private VigilCoreAbi() {}
@@ -38,8 +38,8 @@ final class VigilCoreAbi {
 
   /**
    * {@code IVigilCore.VM(uint8 version, uint32 timestamp, uint32 nonce, uint16 emitterChainId,
-   * bytes32 emitterAddress, uint64 sequence, uint8 consistencyLevel, bytes payload,
-   * uint32 guardianSetIndex, Signature[] signatures, bytes32 hash)}.
+   * bytes32 emitterAddress, uint64 sequence, uint8 consistencyLevel, bytes payload, uint32
+   * guardianSetIndex, Signature[] signatures, bytes32 hash)}.
    */
   public static final class VmStruct extends DynamicStruct {
     public final Uint8 version;
@@ -54,11 +54,30 @@ final class VigilCoreAbi {
     public final DynamicArray<SignatureStruct> signatures;
     public final Bytes32 hash;
 
-    public VmStruct(Uint8 version, Uint32 timestamp, Uint32 nonce, Uint16 emitterChainId, Bytes32 emitterAddress,
-        Uint64 sequence, Uint8 consistencyLevel, DynamicBytes payload, Uint32 guardianSetIndex,
-        @Parameterized(type = SignatureStruct.class) DynamicArray<SignatureStruct> signatures, Bytes32 hash) {
-      super(version, timestamp, nonce, emitterChainId, emitterAddress, sequence, consistencyLevel, payload,
-          guardianSetIndex, signatures, hash);
+    public VmStruct(
+        Uint8 version,
+        Uint32 timestamp,
+        Uint32 nonce,
+        Uint16 emitterChainId,
+        Bytes32 emitterAddress,
+        Uint64 sequence,
+        Uint8 consistencyLevel,
+        DynamicBytes payload,
+        Uint32 guardianSetIndex,
+        @Parameterized(type = SignatureStruct.class) DynamicArray<SignatureStruct> signatures,
+        Bytes32 hash) {
+      super(
+          version,
+          timestamp,
+          nonce,
+          emitterChainId,
+          emitterAddress,
+          sequence,
+          consistencyLevel,
+          payload,
+          guardianSetIndex,
+          signatures,
+          hash);
       this.version = version;
       this.timestamp = timestamp;
       this.nonce = nonce;

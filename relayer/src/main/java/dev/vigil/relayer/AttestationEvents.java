@@ -47,7 +47,8 @@ final class AttestationEvents {
       case DecodeResult.Ok<Attestation> ok -> {
         String id = ok.value().messageId().toString();
         if (event.id().isPresent() && !event.id().get().equals(id)) {
-          yield new Bad("event id " + event.id().get() + " is not the attestation's message id " + id);
+          yield new Bad(
+              "event id " + event.id().get() + " is not the attestation's message id " + id);
         }
         yield new Ok(new Received(ok.value(), raw));
       }

@@ -3,7 +3,10 @@ package dev.vigil.relayer;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 
-/** Exponential backoff with jitter: the n-th delay is drawn from [d/2, d] with d = min(max, initial * 2^(n-1)). */
+/**
+ * Exponential backoff with jitter: the n-th delay is drawn from [d/2, d] with d = min(max, initial
+ * * 2^(n-1)).
+ */
 final class Backoff {
   private final Duration initial;
   private final Duration max;

@@ -15,7 +15,12 @@ import java.util.Objects;
  * @param latency from the moment the relayer first saw the attestation to its receipt
  * @param attempts attempts it took (1 if the first one went through)
  */
-public record Delivery(MessageId messageId, Digest digest, String destination, String txHash, Duration latency,
+public record Delivery(
+    MessageId messageId,
+    Digest digest,
+    String destination,
+    String txHash,
+    Duration latency,
     int attempts) {
   public Delivery {
     Objects.requireNonNull(messageId, "messageId");

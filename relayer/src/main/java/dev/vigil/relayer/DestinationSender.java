@@ -1,8 +1,8 @@
 package dev.vigil.relayer;
 
-import dev.vigil.evm.ContractRevertException;
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.Verdict;
+import dev.vigil.evm.ContractRevertException;
 import dev.vigil.evm.EvmClient;
 import dev.vigil.evm.MessageReceiverContract;
 import dev.vigil.signing.Digest;
@@ -54,23 +54,40 @@ import org.web3j.protocol.http.HttpService;
  * reused by the next send instead of leaving a gap that would hold up every later transaction.
  * Receipts of all transactions in flight are polled from the same loop, once per new block.
  *
- * <p>Each attestation: if the receiver says it is executed already, nothing is sent; else
- * {@code receiveMessage} (gas estimated first, so a replay is refused before sending). A failure
- * (RPC down, a revert other than "message already executed") is retried with exponential backoff
- * and jitter until the give-up time; attestations that wait for a retry do not hold up the others.
+ * <p>Each attestation: if the receiver says it is executed already, nothing is sent; else {@code
+ * receiveMessage} (gas estimated first, so a replay is refused before sending). A failure (RPC
+ * down, a revert other than "message already executed") is retried with exponential backoff and
+ * jitter until the give-up time; attestations that wait for a retry do not hold up the others.
  */
 final class DestinationSender implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DestinationSender.class);
   static final String ALREADY_EXECUTED = "message already executed";
+
   /** How far back a delivery whose answer was lost is looked for in the receiver's logs. */
   private static final long LOOKBACK_BLOCKS = 10_000;
-  private static final String MESSAGE_RECEIVED_TOPIC = EventEncoder.encode(new Event("MessageReceived", List.of(
-      new TypeReference<Bytes32>(true) {}, new TypeReference<Uint16>(true) {}, new TypeReference<Bytes32>(true) {},
-      new TypeReference<Uint64>() {}, new TypeReference<DynamicBytes>() {})));
-  /** How often receipts are looked for while transactions are in flight (one eth_blockNumber if no new block). */
+
+  private static final String MESSAGE_RECEIVED_TOPIC =
+      EventEncoder.encode(
+          new Event(
+              "MessageReceived",
+              List.of(
+                  new TypeReference<Bytes32>(true) {},
+                  new TypeReference<Uint16>(true) {},
+                  new TypeReference<Bytes32>(true) {},
+                  new TypeReference<Uint64>() {},
+                  new TypeReference<DynamicBytes>() {})));
+
+  /**
+   * How often receipts are looked for while transactions are in flight (one eth_blockNumber if no
+   * new block).
+   */
   private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-  /** A transaction this long without a receipt is looked up: still in the node's pool, or dropped? */
+
+  /**
+   * A transaction this long without a receipt is looked up: still in the node's pool, or dropped?
+   */
   static final long PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(60);
+
   /** The gas price is read again after this long (base fees move per block). */
   private static final long GAS_PRICE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -83,8 +100,11 @@ final class DestinationSender implements AutoCloseable {
     int attempts;
     long dueNanos;
     String lastError;
-    boolean mayHaveSent; // a send failed in a way that leaves unknown whether the transaction went out
-    Sent doubtful; // a transaction whose send answer was lost: looked up before anything is sent again
+    boolean
+        mayHaveSent; // a send failed in a way that leaves unknown whether the transaction went out
+    Sent doubtful; // a transaction whose send answer was lost: looked up before anything is sent
+
+    // again
 
     Pending(AttestationEvents.Received received, long firstSeenNanos) {
       this.received = received;
@@ -117,7 +137,8 @@ final class DestinationSender implements AutoCloseable {
   private final RandomGenerator random;
   private final Semaphore slots;
   private final LinkedBlockingQueue<Pending> incoming = new LinkedBlockingQueue<>();
-  private final PriorityQueue<Pending> waiting = new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos, b.dueNanos));
+  private final PriorityQueue<Pending> waiting =
+      new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos, b.dueNanos));
   private final Map<String, Sent> sent = new LinkedHashMap<>(); // by tx hash, in nonce order
   private final OkHttpClient okHttp;
   private final ScheduledExecutorService web3jExecutor;
@@ -139,27 +160,36 @@ final class DestinationSender implements AutoCloseable {
   final AtomicLong gaveUp = new AtomicLong();
   final LatencyStats latency = new LatencyStats(1024);
 
-  DestinationSender(RelayerSettings.Destination destination, RelayerSettings settings, RelayerListener listener,
+  DestinationSender(
+      RelayerSettings.Destination destination,
+      RelayerSettings settings,
+      RelayerListener listener,
       RandomGenerator random) {
     this.destination = destination;
     this.settings = settings;
     this.listener = listener;
     this.random = random;
     this.slots = new Semaphore(settings.maxInFlight());
-    this.okHttp = new OkHttpClient.Builder()
-        .connectTimeout(settings.rpcTimeout())
-        .readTimeout(settings.rpcTimeout())
-        .writeTimeout(settings.rpcTimeout())
-        .build();
-    this.web3jExecutor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "relayer-web3j-" + destination.name());
-      t.setDaemon(true);
-      return t;
-    });
-    this.web3j = Web3j.build(new HttpService(destination.rpcUrl().toString(), okHttp), 500, web3jExecutor);
+    this.okHttp =
+        new OkHttpClient.Builder()
+            .connectTimeout(settings.rpcTimeout())
+            .readTimeout(settings.rpcTimeout())
+            .writeTimeout(settings.rpcTimeout())
+            .build();
+    this.web3jExecutor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "relayer-web3j-" + destination.name());
+              t.setDaemon(true);
+              return t;
+            });
+    this.web3j =
+        Web3j.build(new HttpService(destination.rpcUrl().toString(), okHttp), 500, web3jExecutor);
     this.client = new EvmClient(web3j, settings.sender(), destination.evmChainId());
     this.receiver = MessageReceiverContract.at(client, destination.receiver());
-    this.committees = new InstalledCommittees(destination.name(), client, receiver, settings.retryInitial(), settings.retryMax());
+    this.committees =
+        new InstalledCommittees(
+            destination.name(), client, receiver, settings.retryInitial(), settings.retryMax());
     this.thread = new Thread(this::run, "relayer-send-" + destination.name());
   }
 
@@ -171,7 +201,10 @@ final class DestinationSender implements AutoCloseable {
     return destination.name();
   }
 
-  /** Whether {@code a} carries a quorum of the committee it names as installed on this destination (waits while it cannot ask). */
+  /**
+   * Whether {@code a} carries a quorum of the committee it names as installed on this destination
+   * (waits while it cannot ask).
+   */
   Verdict verify(Attestation a) throws InterruptedException {
     return committees.verify(a);
   }
@@ -190,7 +223,10 @@ final class DestinationSender implements AutoCloseable {
     while (running) {
       try {
         long now = System.nanoTime();
-        long untilPoll = sent.isEmpty() ? TimeUnit.SECONDS.toNanos(1) : Math.max(0, lastPollNanos + POLL_NANOS - now);
+        long untilPoll =
+            sent.isEmpty()
+                ? TimeUnit.SECONDS.toNanos(1)
+                : Math.max(0, lastPollNanos + POLL_NANOS - now);
         if (sent.size() < settings.maxPendingTransactions()) {
           Pending p = next(untilPoll);
           if (p != null) attempt(p);
@@ -207,7 +243,10 @@ final class DestinationSender implements AutoCloseable {
     }
   }
 
-  /** The next attestation to try: a due retry, else a new one, waiting up to {@code maxWaitNanos} for one. */
+  /**
+   * The next attestation to try: a due retry, else a new one, waiting up to {@code maxWaitNanos}
+   * for one.
+   */
   private Pending next(long maxWaitNanos) throws InterruptedException {
     Pending head = waiting.peek();
     long now = System.nanoTime();
@@ -216,16 +255,23 @@ final class DestinationSender implements AutoCloseable {
     return wait <= 0 ? incoming.poll() : incoming.poll(wait, TimeUnit.NANOSECONDS);
   }
 
-  /** Checks, estimates and sends {@code p}'s transaction with the next nonce; its receipt is awaited by {@link #pollReceipts}. */
+  /**
+   * Checks, estimates and sends {@code p}'s transaction with the next nonce; its receipt is awaited
+   * by {@link #pollReceipts}.
+   */
   private void attempt(Pending p) {
     p.attempts++;
     boolean sending = false;
     try {
       if (p.doubtful != null) {
         Sent d = p.doubtful;
-        // the node may have taken it: a receipt, or a place in its pool, means nothing is sent again
-        Optional<TransactionReceipt> r = web3j.ethGetTransactionReceipt(d.tx.hash()).send().getTransactionReceipt();
-        boolean pooled = r.isEmpty() && web3j.ethGetTransactionByHash(d.tx.hash()).send().getTransaction().isPresent();
+        // the node may have taken it: a receipt, or a place in its pool, means nothing is sent
+        // again
+        Optional<TransactionReceipt> r =
+            web3j.ethGetTransactionReceipt(d.tx.hash()).send().getTransactionReceipt();
+        boolean pooled =
+            r.isEmpty()
+                && web3j.ethGetTransactionByHash(d.tx.hash()).send().getTransaction().isPresent();
         p.doubtful = null;
         if (r.isPresent()) {
           mined(d, r.get());
@@ -243,16 +289,20 @@ final class DestinationSender implements AutoCloseable {
         else done(p, false);
         return;
       }
-      Function call = new Function("receiveMessage", List.of(new DynamicBytes(p.received.raw())), List.of());
-      BigInteger gasLimit = client.gasLimitFor(destination.receiver(), call); // a replay is refused here
+      Function call =
+          new Function("receiveMessage", List.of(new DynamicBytes(p.received.raw())), List.of());
+      BigInteger gasLimit =
+          client.gasLimitFor(destination.receiver(), call); // a replay is refused here
       String data = FunctionEncoder.encode(call);
       if (nextNonce == null) nextNonce = client.pendingNonce();
-      EvmClient.SignedTransaction tx = client.sign(nextNonce, gasPrice(), gasLimit, destination.receiver(), data);
+      EvmClient.SignedTransaction tx =
+          client.sign(nextNonce, gasPrice(), gasLimit, destination.receiver(), data);
       sending = true;
       p.doubtful = new Sent(p, tx, data, gasLimit, System.nanoTime());
       EthSendTransaction answer = web3j.ethSendRawTransaction(tx.raw()).send();
       // "already known": this very transaction is in the pool already (an earlier answer was lost)
-      if (answer.hasError() && !String.valueOf(answer.getError().getMessage()).contains("already known")) {
+      if (answer.hasError()
+          && !String.valueOf(answer.getError().getMessage()).contains("already known")) {
         // not taken ("nonce too low", "replacement transaction underpriced", ...): the nonce is
         // read again, so the next send reuses it if it is still free. Still doubtful: the HTTP
         // client retries a POST whose connection dropped, so "nonce too low" may be the answer to
@@ -293,18 +343,20 @@ final class DestinationSender implements AutoCloseable {
 
   /**
    * Looks for the receipts of every transaction in flight, if a block came since the last look. A
-   * transaction long without a receipt that the node no longer knows was dropped from its pool:
-   * its attestation is retried (with the nonce read again, which fills the hole it left).
+   * transaction long without a receipt that the node no longer knows was dropped from its pool: its
+   * attestation is retried (with the nonce read again, which fills the hole it left).
    */
   private void pollReceipts() {
     try {
       BigInteger head = web3j.ethBlockNumber().send().getBlockNumber();
       long now = System.nanoTime();
-      boolean patienceOver = sent.values().stream().anyMatch(s -> now - s.checkedNanos > PATIENCE_NANOS);
+      boolean patienceOver =
+          sent.values().stream().anyMatch(s -> now - s.checkedNanos > PATIENCE_NANOS);
       if (head.equals(lastPolledHead) && !patienceOver) return;
       for (Iterator<Sent> it = sent.values().iterator(); it.hasNext(); ) {
         Sent s = it.next();
-        Optional<TransactionReceipt> r = web3j.ethGetTransactionReceipt(s.tx.hash()).send().getTransactionReceipt();
+        Optional<TransactionReceipt> r =
+            web3j.ethGetTransactionReceipt(s.tx.hash()).send().getTransactionReceipt();
         if (r.isPresent()) {
           it.remove();
           mined(s, r.get());
@@ -314,7 +366,13 @@ final class DestinationSender implements AutoCloseable {
           } else {
             it.remove();
             nextNonce = null;
-            failed(s.p, "transaction " + s.tx.hash() + " (nonce " + s.tx.nonce() + ") was dropped without a receipt");
+            failed(
+                s.p,
+                "transaction "
+                    + s.tx.hash()
+                    + " (nonce "
+                    + s.tx.nonce()
+                    + ") was dropped without a receipt");
           }
         }
       }
@@ -355,13 +413,24 @@ final class DestinationSender implements AutoCloseable {
     delivered.incrementAndGet();
     this.latency.record(latency);
     if (p.attempts > 1) {
-      log.info("delivered {} to {} after {} attempts (tx {})", p.id, destination.name(), p.attempts, txHash);
+      log.info(
+          "delivered {} to {} after {} attempts (tx {})",
+          p.id,
+          destination.name(),
+          p.attempts,
+          txHash);
     } else {
-      log.debug("delivered {} to {} (tx {}, {} ms)", p.id, destination.name(), txHash, latency.toMillis());
+      log.debug(
+          "delivered {} to {} (tx {}, {} ms)",
+          p.id,
+          destination.name(),
+          txHash,
+          latency.toMillis());
     }
     done(p, true);
     try {
-      listener.onDelivered(new Delivery(p.id, p.digest, destination.name(), txHash, latency, p.attempts));
+      listener.onDelivered(
+          new Delivery(p.id, p.digest, destination.name(), txHash, latency, p.attempts));
     } catch (RuntimeException e) {
       log.warn("relayer listener failed on delivery of {}: {}", p.id, e.toString());
     }
@@ -382,8 +451,14 @@ final class DestinationSender implements AutoCloseable {
     long deadline = p.firstSeenNanos + settings.giveUpAfter().toNanos();
     if (now - deadline >= 0) {
       gaveUp.incrementAndGet();
-      log.error("gave up delivering {} (digest {}) to {} after {} attempts over {} s: {}", p.id, p.digest.toHex(),
-          destination.name(), p.attempts, Duration.ofNanos(now - p.firstSeenNanos).toSeconds(), error);
+      log.error(
+          "gave up delivering {} (digest {}) to {} after {} attempts over {} s: {}",
+          p.id,
+          p.digest.toHex(),
+          destination.name(),
+          p.attempts,
+          Duration.ofNanos(now - p.firstSeenNanos).toSeconds(),
+          error);
       slots.release();
       try {
         listener.onGaveUp(p.id, p.digest, destination.name(), p.attempts, error);
@@ -392,12 +467,22 @@ final class DestinationSender implements AutoCloseable {
       }
       return;
     }
-    Duration delay = Backoff.delay(settings.retryInitial(), settings.retryMax(), p.attempts, random);
+    Duration delay =
+        Backoff.delay(settings.retryInitial(), settings.retryMax(), p.attempts, random);
     if (p.attempts == 1) {
-      log.warn("delivery of {} to {} failed: {}; retrying with backoff for up to {} s", p.id, destination.name(), error,
+      log.warn(
+          "delivery of {} to {} failed: {}; retrying with backoff for up to {} s",
+          p.id,
+          destination.name(),
+          error,
           settings.giveUpAfter().toSeconds());
     } else {
-      log.debug("delivery of {} to {} failed again (attempt {}): {}", p.id, destination.name(), p.attempts, error);
+      log.debug(
+          "delivery of {} to {} failed again (attempt {}): {}",
+          p.id,
+          destination.name(),
+          p.attempts,
+          error);
     }
     // one last attempt at the deadline rather than none after it
     p.dueNanos = deadline - (now + delay.toNanos()) < 0 ? deadline : now + delay.toNanos();
@@ -412,21 +497,29 @@ final class DestinationSender implements AutoCloseable {
     try {
       BigInteger head = web3j.ethBlockNumber().send().getBlockNumber();
       BigInteger from = head.subtract(BigInteger.valueOf(LOOKBACK_BLOCKS)).max(BigInteger.ZERO);
-      EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(from), DefaultBlockParameterName.LATEST,
-          destination.receiver());
+      EthFilter filter =
+          new EthFilter(
+              DefaultBlockParameter.valueOf(from),
+              DefaultBlockParameterName.LATEST,
+              destination.receiver());
       filter.addSingleTopic(MESSAGE_RECEIVED_TOPIC);
       filter.addSingleTopic(digest.toHex());
       EthLog logs = web3j.ethGetLogs(filter).send();
       if (logs.hasError() || logs.getLogs() == null) return Optional.empty();
       for (EthLog.LogResult<?> result : logs.getLogs()) {
         if (!(result.get() instanceof Log l)) continue;
-        Optional<Transaction> tx = web3j.ethGetTransactionByHash(l.getTransactionHash()).send().getTransaction();
+        Optional<Transaction> tx =
+            web3j.ethGetTransactionByHash(l.getTransactionHash()).send().getTransaction();
         if (tx.isPresent() && settings.senderAddress().equalsIgnoreCase(tx.get().getFrom())) {
           return Optional.of(l.getTransactionHash());
         }
       }
     } catch (IOException | RuntimeException e) {
-      log.debug("could not tell who executed {} on {}: {}", digest.toHex(), destination.name(), e.toString());
+      log.debug(
+          "could not tell who executed {} on {}: {}",
+          digest.toHex(),
+          destination.name(),
+          e.toString());
     }
     return Optional.empty();
   }
@@ -440,7 +533,8 @@ final class DestinationSender implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (thread.isAlive()) log.warn("relayer sender for {} did not stop in time", destination.name());
+    if (thread.isAlive())
+      log.warn("relayer sender for {} did not stop in time", destination.name());
     web3j.shutdown();
     okHttp.dispatcher().executorService().shutdown();
     okHttp.connectionPool().evictAll();

@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The committees installed on one destination chain, read from its VigilCore (through the
- * receiver's {@code core()}) and kept: a committee index's members never change once installed.
- * The relayer checks every attestation against them before it takes the attestation's digest, so a
- * bad copy from one stream cannot claim the digest and keep the honest copies from being delivered.
+ * receiver's {@code core()}) and kept: a committee index's members never change once installed. The
+ * relayer checks every attestation against them before it takes the attestation's digest, so a bad
+ * copy from one stream cannot claim the digest and keep the honest copies from being delivered.
  */
 final class InstalledCommittees {
   private static final Logger log = LoggerFactory.getLogger(InstalledCommittees.class);
@@ -35,26 +35,34 @@ final class InstalledCommittees {
   private final Duration retryInitial;
   private final Duration retryMax;
   private final Map<Long, Committee> installed = new ConcurrentHashMap<>();
-  private final AttestationVerifier verifier = new AttestationVerifier(new CommitteeSource() {
-    // only verifySignatures is used: the committee is passed in, expiry is the destination's to judge
-    @Override
-    public long currentIndex() {
-      return 0;
-    }
+  private final AttestationVerifier verifier =
+      new AttestationVerifier(
+          new CommitteeSource() {
+            // only verifySignatures is used: the committee is passed in, expiry is the
+            // destination's to judge
+            @Override
+            public long currentIndex() {
+              return 0;
+            }
 
-    @Override
-    public Optional<Committee> committee(long index) {
-      return Optional.empty();
-    }
+            @Override
+            public Optional<Committee> committee(long index) {
+              return Optional.empty();
+            }
 
-    @Override
-    public Optional<Instant> replacedAt(long index) {
-      return Optional.empty();
-    }
-  });
+            @Override
+            public Optional<Instant> replacedAt(long index) {
+              return Optional.empty();
+            }
+          });
   private volatile VigilCoreContract core;
 
-  InstalledCommittees(String destination, EvmClient client, MessageReceiverContract receiver, Duration retryInitial, Duration retryMax) {
+  InstalledCommittees(
+      String destination,
+      EvmClient client,
+      MessageReceiverContract receiver,
+      Duration retryInitial,
+      Duration retryMax) {
     this.destination = destination;
     this.client = client;
     this.receiver = receiver;
@@ -70,7 +78,9 @@ final class InstalledCommittees {
   Verdict verify(Attestation a) throws InterruptedException {
     Committee c = committee(a.committeeIndex());
     if (c == null) {
-      return Verdict.rejected(RejectReason.UNKNOWN_COMMITTEE, "committee " + a.committeeIndex() + " is not installed on " + destination);
+      return Verdict.rejected(
+          RejectReason.UNKNOWN_COMMITTEE,
+          "committee " + a.committeeIndex() + " is not installed on " + destination);
     }
     return verifier.verifySignatures(c, a.digest(), a.signatures());
   }
@@ -87,8 +97,14 @@ final class InstalledCommittees {
         installed.put(index, c);
         return c;
       } catch (RuntimeException e) {
-        Duration wait = Backoff.delay(retryInitial, retryMax, attempt + 1, ThreadLocalRandom.current());
-        if (attempt == 0) log.warn("cannot read committee {} from {} to check attestations ({}); retrying", index, destination, e.getMessage());
+        Duration wait =
+            Backoff.delay(retryInitial, retryMax, attempt + 1, ThreadLocalRandom.current());
+        if (attempt == 0)
+          log.warn(
+              "cannot read committee {} from {} to check attestations ({}); retrying",
+              index,
+              destination,
+              e.getMessage());
         Thread.sleep(wait.toMillis());
       }
     }

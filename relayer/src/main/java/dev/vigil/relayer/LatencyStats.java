@@ -30,8 +30,12 @@ final class LatencyStats {
     if (count == 0) return RelayerSnapshot.Latency.NONE;
     long[] sorted = Arrays.copyOf(recent, filled);
     Arrays.sort(sorted);
-    return new RelayerSnapshot.Latency(count, Duration.ofNanos(sumNanos / count), Duration.ofNanos(maxNanos),
-        Duration.ofNanos(percentile(sorted, 0.50)), Duration.ofNanos(percentile(sorted, 0.99)));
+    return new RelayerSnapshot.Latency(
+        count,
+        Duration.ofNanos(sumNanos / count),
+        Duration.ofNanos(maxNanos),
+        Duration.ofNanos(percentile(sorted, 0.50)),
+        Duration.ofNanos(percentile(sorted, 0.99)));
   }
 
   /** Nearest-rank percentile of a sorted, non-empty array. */

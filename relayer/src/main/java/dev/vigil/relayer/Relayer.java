@@ -1,8 +1,6 @@
 package dev.vigil.relayer;
 
 import dev.vigil.consensus.attestation.Attestation;
-import dev.vigil.signing.Bytes32;
-import dev.vigil.signing.Digest;
 import dev.vigil.consensus.attestation.Verdict;
 import dev.vigil.signing.Bytes32;
 import dev.vigil.signing.Digest;
@@ -47,14 +45,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class Relayer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Relayer.class);
-  /** A gap in an emitter's sequences older than this many messages is not replayed again on reconnection. */
+
+  /**
+   * A gap in an emitter's sequences older than this many messages is not replayed again on
+   * reconnection.
+   */
   static final long RESUME_WINDOW = 10_000;
+
   private static final int SEEN_CAPACITY = 200_000;
 
   private record EmitterKey(int chain, Bytes32 emitter) {}
 
   /** What a route needs at run time: its sender and how far its emitter's stream got. */
-  private record RouteState(RelayerSettings.Route route, DestinationSender sender, EmitterProgress progress) {}
+  private record RouteState(
+      RelayerSettings.Route route, DestinationSender sender, EmitterProgress progress) {}
 
   private final RelayerSettings settings;
   private final Map<EmitterKey, RouteState> routes = new LinkedHashMap<>();
@@ -66,8 +70,14 @@ public final class Relayer implements AutoCloseable {
   private final AtomicLong seenCount = new AtomicLong();
   private final AtomicLong skippedNoRoute = new AtomicLong();
   private final AtomicLong malformed = new AtomicLong();
-  /** When an invalid copy was last logged: one WARN per 10 s at most, a hostile stream could send many. */
-  private final AtomicLong invalidLoggedAt = new AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(10));
+
+  /**
+   * When an invalid copy was last logged: one WARN per 10 s at most, a hostile stream could send
+   * many.
+   */
+  private final AtomicLong invalidLoggedAt =
+      new AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(10));
+
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final HttpClient http;
@@ -85,44 +95,75 @@ public final class Relayer implements AutoCloseable {
       senders.put(d.name(), new DestinationSender(d, settings, listener, random));
     }
     for (RelayerSettings.Route r : settings.routes()) {
-      routes.put(new EmitterKey(r.emitterChain(), r.emitter()),
-          new RouteState(r, senders.get(r.destination().name()), new EmitterProgress(0, RESUME_WINDOW)));
+      routes.put(
+          new EmitterKey(r.emitterChain(), r.emitter()),
+          new RouteState(
+              r, senders.get(r.destination().name()), new EmitterProgress(0, RESUME_WINDOW)));
     }
-    http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(settings.rpcTimeout())
-        .build();
+    http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(settings.rpcTimeout())
+            .build();
     for (URI node : settings.nodes()) {
       StreamFollower.SourceCounters counters = new StreamFollower.SourceCounters();
       sources.put(node, counters);
       URI all = URI.create(node + "/v1/attestations/stream");
-      followers.add(new StreamFollower(node + " (all)", http, () -> all, live(), backoff(random), settings.rpcTimeout(),
-          counters));
+      followers.add(
+          new StreamFollower(
+              node + " (all)",
+              http,
+              () -> all,
+              live(),
+              backoff(random),
+              settings.rpcTimeout(),
+              counters));
       for (RouteState r : routes.values()) {
-        String query = "?chain=" + r.route().emitterChain() + "&emitter=0x" + r.route().emitter().toHex() + "&from=";
-        followers.add(new StreamFollower(node + " (" + r.route() + ")", http,
-            () -> URI.create(node + "/v1/attestations/stream" + query + r.progress().next()), routed(r),
-            backoff(random), settings.rpcTimeout(), counters));
+        String query =
+            "?chain="
+                + r.route().emitterChain()
+                + "&emitter=0x"
+                + r.route().emitter().toHex()
+                + "&from=";
+        followers.add(
+            new StreamFollower(
+                node + " (" + r.route() + ")",
+                http,
+                () -> URI.create(node + "/v1/attestations/stream" + query + r.progress().next()),
+                routed(r),
+                backoff(random),
+                settings.rpcTimeout(),
+                counters));
       }
     }
-    watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "relayer-watchdog");
-      t.setDaemon(true);
-      return t;
-    });
+    watchdog =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "relayer-watchdog");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Opens the streams and starts the senders. */
   public Relayer start() {
     if (closed.get()) throw new IllegalStateException("the relayer is closed");
-    if (!started.compareAndSet(false, true)) throw new IllegalStateException("the relayer is started already");
+    if (!started.compareAndSet(false, true))
+      throw new IllegalStateException("the relayer is started already");
     senders.values().forEach(DestinationSender::start);
-    for (StreamFollower f : followers) followerThreads.add(Thread.ofVirtual().name("relayer-stream " + f.name()).start(f));
+    for (StreamFollower f : followers)
+      followerThreads.add(Thread.ofVirtual().name("relayer-stream " + f.name()).start(f));
     Duration idle = settings.streamIdleTimeout();
     long every = Math.max(100, Math.min(1000, idle.toMillis() / 4));
-    watchdog.scheduleWithFixedDelay(() -> followers.forEach(f -> f.closeIfIdle(idle)), every, every, TimeUnit.MILLISECONDS);
-    log.info("relayer started: following {} node(s) {}, {} route(s) {}, sending from {}", settings.nodes().size(),
-        settings.nodes(), settings.routes().size(), settings.routes(), settings.senderAddress());
+    watchdog.scheduleWithFixedDelay(
+        () -> followers.forEach(f -> f.closeIfIdle(idle)), every, every, TimeUnit.MILLISECONDS);
+    log.info(
+        "relayer started: following {} node(s) {}, {} route(s) {}, sending from {}",
+        settings.nodes().size(),
+        settings.nodes(),
+        settings.routes().size(),
+        settings.routes(),
+        settings.senderAddress());
     return this;
   }
 
@@ -130,17 +171,22 @@ public final class Relayer implements AutoCloseable {
     return new Backoff(settings.reconnectInitial(), settings.reconnectMax(), random);
   }
 
-  /** The live stream of everything: counts what has no route; routed attestations come by their own streams. */
+  /**
+   * The live stream of everything: counts what has no route; routed attestations come by their own
+   * streams.
+   */
   private StreamFollower.Sink live() {
     return new StreamFollower.Sink() {
       @Override
       public void accept(AttestationEvents.Received received) {
         Attestation a = received.attestation();
-        if (routes.containsKey(new EmitterKey(a.body().emitterChain(), a.body().emitterAddress()))) return;
+        if (routes.containsKey(new EmitterKey(a.body().emitterChain(), a.body().emitterAddress())))
+          return;
         if (!seen.claim(a.digest())) return;
         seenCount.incrementAndGet();
         skippedNoRoute.incrementAndGet();
-        log.debug("no route for {} (emitter chain {}); skipped", a.messageId(), a.body().emitterChain());
+        log.debug(
+            "no route for {} (emitter chain {}); skipped", a.messageId(), a.body().emitterChain());
       }
 
       @Override
@@ -150,13 +196,16 @@ public final class Relayer implements AutoCloseable {
     };
   }
 
-  /** One route's stream: each new attestation goes to the route's sender, waiting while it is full. */
+  /**
+   * One route's stream: each new attestation goes to the route's sender, waiting while it is full.
+   */
   private StreamFollower.Sink routed(RouteState r) {
     return new StreamFollower.Sink() {
       @Override
       public void accept(AttestationEvents.Received received) throws InterruptedException {
         Attestation a = received.attestation();
-        if (a.body().emitterChain() != r.route().emitterChain() || !a.body().emitterAddress().equals(r.route().emitter())) {
+        if (a.body().emitterChain() != r.route().emitterChain()
+            || !a.body().emitterAddress().equals(r.route().emitter())) {
           malformed("the stream of " + r.route() + " sent " + a.messageId());
           return;
         }
@@ -168,9 +217,16 @@ public final class Relayer implements AutoCloseable {
           malformed.incrementAndGet();
           long now = System.nanoTime();
           long last = invalidLoggedAt.get();
-          if (now - last >= TimeUnit.SECONDS.toNanos(10) && invalidLoggedAt.compareAndSet(last, now)) {
-            log.warn("{} from the stream of {} does not verify against the committee installed on {} ({}); skipped, another copy may be valid"
-                + " ({} malformed or invalid so far)", a.messageId(), r.route(), r.sender().name(), v, malformed.get());
+          if (now - last >= TimeUnit.SECONDS.toNanos(10)
+              && invalidLoggedAt.compareAndSet(last, now)) {
+            log.warn(
+                "{} from the stream of {} does not verify against the committee installed on {} ({}); skipped, another copy may be valid"
+                    + " ({} malformed or invalid so far)",
+                a.messageId(),
+                r.route(),
+                r.sender().name(),
+                v,
+                malformed.get());
           }
           return;
         }
@@ -200,8 +256,15 @@ public final class Relayer implements AutoCloseable {
     List<RelayerSnapshot.DestinationStats> dests = new ArrayList<>();
     long delivered = 0, already = 0, failed = 0, gaveUp = 0, inFlight = 0;
     for (DestinationSender s : senders.values()) {
-      RelayerSnapshot.DestinationStats d = new RelayerSnapshot.DestinationStats(s.name(), s.delivered.get(),
-          s.alreadyExecuted.get(), s.failedAttempts.get(), s.gaveUp.get(), s.inFlight(), s.latency.snapshot());
+      RelayerSnapshot.DestinationStats d =
+          new RelayerSnapshot.DestinationStats(
+              s.name(),
+              s.delivered.get(),
+              s.alreadyExecuted.get(),
+              s.failedAttempts.get(),
+              s.gaveUp.get(),
+              s.inFlight(),
+              s.latency.snapshot());
       dests.add(d);
       delivered += d.delivered();
       already += d.alreadyExecuted();
@@ -211,13 +274,27 @@ public final class Relayer implements AutoCloseable {
     }
     int perNode = 1 + routes.size();
     List<RelayerSnapshot.SourceStats> srcs = new ArrayList<>();
-    sources.forEach((node, c) -> srcs.add(
-        new RelayerSnapshot.SourceStats(node, c.open.get(), perNode, c.connects.get(), c.events.get())));
-    return new RelayerSnapshot(seenCount.get(), delivered, already, skippedNoRoute.get(), failed, gaveUp, malformed.get(),
-        inFlight, dests, srcs);
+    sources.forEach(
+        (node, c) ->
+            srcs.add(
+                new RelayerSnapshot.SourceStats(
+                    node, c.open.get(), perNode, c.connects.get(), c.events.get())));
+    return new RelayerSnapshot(
+        seenCount.get(),
+        delivered,
+        already,
+        skippedNoRoute.get(),
+        failed,
+        gaveUp,
+        malformed.get(),
+        inFlight,
+        dests,
+        srcs);
   }
 
-  /** Stops following and sending; attestations still in flight are dropped (a restart replays them). */
+  /**
+   * Stops following and sending; attestations still in flight are dropped (a restart replays them).
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) return;

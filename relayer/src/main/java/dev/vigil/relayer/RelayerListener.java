@@ -9,11 +9,12 @@ import dev.vigil.signing.MessageId;
  */
 @FunctionalInterface
 public interface RelayerListener {
-  RelayerListener NONE = d -> { };
+  RelayerListener NONE = d -> {};
 
   /** This relayer's transaction executed the message. */
   void onDelivered(Delivery delivery);
 
   /** The message could not be delivered before the give-up time; {@code lastError} says why. */
-  default void onGaveUp(MessageId messageId, Digest digest, String destination, int attempts, String lastError) {}
+  default void onGaveUp(
+      MessageId messageId, Digest digest, String destination, int attempts, String lastError) {}
 }

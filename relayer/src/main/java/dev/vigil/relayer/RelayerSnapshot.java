@@ -10,32 +10,51 @@ import java.util.List;
  *
  * @param seen distinct attestations received (routed or not)
  * @param delivered executed on their destination by this relayer's transaction
- * @param alreadyExecuted found executed on their destination already (by another relayer), nothing sent
- * @param skippedNoRoute attestations of an emitter without a route (seen on the nodes' live streams)
- * @param failedAttempts delivery attempts that failed and were retried or given up (RPC errors, reverts)
+ * @param alreadyExecuted found executed on their destination already (by another relayer), nothing
+ *     sent
+ * @param skippedNoRoute attestations of an emitter without a route (seen on the nodes' live
+ *     streams)
+ * @param failedAttempts delivery attempts that failed and were retried or given up (RPC errors,
+ *     reverts)
  * @param gaveUp attestations not delivered before the give-up time
  * @param malformed stream events that were not a decodable attestation
  * @param inFlight accepted and not yet delivered or given up
  * @param destinations per destination, in route order
  * @param sources per followed node, in settings order
  */
-public record RelayerSnapshot(long seen, long delivered, long alreadyExecuted, long skippedNoRoute, long failedAttempts,
-    long gaveUp, long malformed, long inFlight, List<DestinationStats> destinations, List<SourceStats> sources) {
+public record RelayerSnapshot(
+    long seen,
+    long delivered,
+    long alreadyExecuted,
+    long skippedNoRoute,
+    long failedAttempts,
+    long gaveUp,
+    long malformed,
+    long inFlight,
+    List<DestinationStats> destinations,
+    List<SourceStats> sources) {
   public RelayerSnapshot {
     destinations = List.copyOf(destinations);
     sources = List.copyOf(sources);
   }
 
   /** Counters of one destination; {@code latency} covers its deliveries (first seen to receipt). */
-  public record DestinationStats(String name, long delivered, long alreadyExecuted, long failedAttempts, long gaveUp,
-      long inFlight, Latency latency) {}
+  public record DestinationStats(
+      String name,
+      long delivered,
+      long alreadyExecuted,
+      long failedAttempts,
+      long gaveUp,
+      long inFlight,
+      Latency latency) {}
 
   /**
-   * A latency summary. Percentiles are over the most recent deliveries (a bounded window);
-   * count, mean and max over all.
+   * A latency summary. Percentiles are over the most recent deliveries (a bounded window); count,
+   * mean and max over all.
    */
   public record Latency(long count, Duration mean, Duration max, Duration p50, Duration p99) {
-    public static final Latency NONE = new Latency(0, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+    public static final Latency NONE =
+        new Latency(0, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
   }
 
   /**
@@ -53,9 +72,24 @@ public record RelayerSnapshot(long seen, long delivered, long alreadyExecuted, l
     }
   }
 
-  /** e.g. {@code seen 20, delivered 18, already executed 2, no route 0, failed attempts 3, gave up 0, in flight 0}. */
+  /**
+   * e.g. {@code seen 20, delivered 18, already executed 2, no route 0, failed attempts 3, gave up
+   * 0, in flight 0}.
+   */
   public String summary() {
-    return "seen " + seen + ", delivered " + delivered + ", already executed " + alreadyExecuted + ", no route "
-        + skippedNoRoute + ", failed attempts " + failedAttempts + ", gave up " + gaveUp + ", in flight " + inFlight;
+    return "seen "
+        + seen
+        + ", delivered "
+        + delivered
+        + ", already executed "
+        + alreadyExecuted
+        + ", no route "
+        + skippedNoRoute
+        + ", failed attempts "
+        + failedAttempts
+        + ", gave up "
+        + gaveUp
+        + ", in flight "
+        + inFlight;
   }
 }

@@ -13,12 +13,13 @@ final class SeenDigests {
   private final Map<Digest, Boolean> seen;
 
   SeenDigests(int capacity) {
-    seen = new LinkedHashMap<>(1024, 0.75f, false) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<Digest, Boolean> eldest) {
-        return size() > capacity;
-      }
-    };
+    seen =
+        new LinkedHashMap<>(1024, 0.75f, false) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Digest, Boolean> eldest) {
+            return size() > capacity;
+          }
+        };
   }
 
   /** True if {@code d} was not seen before (and is now). */

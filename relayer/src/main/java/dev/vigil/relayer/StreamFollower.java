@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows one attestation stream of one node: opens it, hands each attestation to a sink, and when
  * the stream ends or breaks (node down, "dropped" for reading too slowly, silent past the idle
- * timeout) opens it again after a backoff with jitter. The URL is asked for again on each
- * opening, so a resumable stream starts where the relayer got to. One thread runs {@link #run}.
+ * timeout) opens it again after a backoff with jitter. The URL is asked for again on each opening,
+ * so a resumable stream starts where the relayer got to. One thread runs {@link #run}.
  */
 final class StreamFollower implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(StreamFollower.class);
@@ -50,9 +50,18 @@ final class StreamFollower implements Runnable {
   private volatile Stream<String> current;
   private volatile long lastActivityNanos = System.nanoTime();
   private volatile Thread thread;
-  private String failing; // the failure that began the current episode (logged once); only the run thread uses it
+  private String
+      failing; // the failure that began the current episode (logged once); only the run thread uses
 
-  StreamFollower(String name, HttpClient http, Supplier<URI> uri, Sink sink, Backoff backoff, Duration connectTimeout,
+  // it
+
+  StreamFollower(
+      String name,
+      HttpClient http,
+      Supplier<URI> uri,
+      Sink sink,
+      Backoff backoff,
+      Duration connectTimeout,
       SourceCounters counters) {
     this.name = name;
     this.http = http;
@@ -77,7 +86,10 @@ final class StreamFollower implements Runnable {
       } catch (InterruptedException e) {
         break;
       } catch (IOException | RuntimeException e) {
-        failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        failure =
+            e.getMessage() == null
+                ? e.getClass().getSimpleName()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
       }
       if (!running) break;
       Duration wait = backoff.next();
@@ -85,7 +97,12 @@ final class StreamFollower implements Runnable {
         failing = failure;
         log.warn("attestation stream {}: {}; reopening with backoff", name, failure);
       } else {
-        log.debug("attestation stream {} (attempt {}): {}; next in {} ms", name, backoff.failures(), failure, wait.toMillis());
+        log.debug(
+            "attestation stream {} (attempt {}): {}; next in {} ms",
+            name,
+            backoff.failures(),
+            failure,
+            wait.toMillis());
       }
       try {
         Thread.sleep(wait);
@@ -98,17 +115,23 @@ final class StreamFollower implements Runnable {
   /** One opening of the stream, read to its end; returns why it ended. */
   private String follow() throws IOException, InterruptedException {
     URI target = uri.get();
-    HttpRequest request = HttpRequest.newBuilder(target)
-        .version(HttpClient.Version.HTTP_1_1)
-        .header("Accept", "text/event-stream")
-        .timeout(connectTimeout) // until the response headers; the body is watched by the idle timeout
-        .GET()
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(target)
+            .version(HttpClient.Version.HTTP_1_1)
+            .header("Accept", "text/event-stream")
+            .timeout(connectTimeout) // until the response headers; the body is watched by the idle
+            // timeout
+            .GET()
+            .build();
     HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
     try (Stream<String> lines = response.body()) {
       if (response.statusCode() != 200) {
         String body = lines.limit(5).collect(Collectors.joining(" "));
-        return "HTTP " + response.statusCode() + " from " + target + (body.isBlank() ? "" : ": " + shorten(body));
+        return "HTTP "
+            + response.statusCode()
+            + " from "
+            + target
+            + (body.isBlank() ? "" : ": " + shorten(body));
       }
       current = lines;
       if (!running) return "stopped";
@@ -146,7 +169,8 @@ final class StreamFollower implements Runnable {
         if (event.isEmpty()) continue;
         SseParser.Event e = event.get();
         if (e.type().isPresent()) {
-          if (e.type().get().equals("dropped")) return "the node dropped this stream (it was read too slowly): " + shorten(e.data());
+          if (e.type().get().equals("dropped"))
+            return "the node dropped this stream (it was read too slowly): " + shorten(e.data());
           log.debug("attestation stream {}: event of type {} ignored", name, e.type().get());
           continue;
         }
@@ -156,7 +180,11 @@ final class StreamFollower implements Runnable {
         switch (AttestationEvents.parse(e)) {
           case AttestationEvents.Ok ok -> sink.accept(ok.received());
           case AttestationEvents.Bad bad -> {
-            log.warn("attestation stream {}: event {} skipped: {}", name, e.id().orElse("(no id)"), bad.reason());
+            log.warn(
+                "attestation stream {}: event {} skipped: {}",
+                name,
+                e.id().orElse("(no id)"),
+                bad.reason());
             sink.malformed(bad.reason());
           }
         }
@@ -168,11 +196,17 @@ final class StreamFollower implements Runnable {
     return running ? "the node ended the stream" : "stopped";
   }
 
-  /** Called periodically: a stream silent for longer than {@code idle} is closed, so {@link #run} reopens it. */
+  /**
+   * Called periodically: a stream silent for longer than {@code idle} is closed, so {@link #run}
+   * reopens it.
+   */
   void closeIfIdle(Duration idle) {
     Stream<String> s = current;
     if (s != null && System.nanoTime() - lastActivityNanos > idle.toNanos()) {
-      log.warn("attestation stream {} sent nothing for {} ms (not even a keep-alive); reopening", name, idle.toMillis());
+      log.warn(
+          "attestation stream {} sent nothing for {} ms (not even a keep-alive); reopening",
+          name,
+          idle.toMillis());
       lastActivityNanos = System.nanoTime();
       s.close();
     }

@@ -18,20 +18,36 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** What the relayer takes from one stream event, and what it refuses (without throwing). */
 class AttestationEventsTest {
-  static final TestCommittee COMMITTEE = TestCommittee.create(new Random(5), 0, 4, Secp256k1Backends.preferred());
-  static final Attestation A = COMMITTEE.attestQuorum(
-      new Body(1_700_000_000L, 1, 2, Bytes32.fromHex("ab".repeat(32)), 9, 200, new byte[] {1, 2, 3}));
+  static final TestCommittee COMMITTEE =
+      TestCommittee.create(new Random(5), 0, 4, Secp256k1Backends.preferred());
+  static final Attestation A =
+      COMMITTEE.attestQuorum(
+          new Body(
+              1_700_000_000L,
+              1,
+              2,
+              Bytes32.fromHex("ab".repeat(32)),
+              9,
+              200,
+              new byte[] {1, 2, 3}));
   static final String ID = A.messageId().toString();
   static final String HEX = Hex.encode0x(A.encode());
 
   @Test
   void takesTheExactBytesTheNodeStored() {
-    var r = AttestationEvents.parse(new SseParser.Event(Optional.of(ID), Optional.empty(),
-        "{\"id\":\"" + ID + "\",\"sequence\":\"9\",\"hex\":\"" + HEX + "\"}"));
-    assertThat(r).isInstanceOfSatisfying(AttestationEvents.Ok.class, ok -> {
-      assertThat(ok.received().raw()).isEqualTo(A.encode());
-      assertThat(ok.received().attestation().digest()).isEqualTo(A.digest());
-    });
+    var r =
+        AttestationEvents.parse(
+            new SseParser.Event(
+                Optional.of(ID),
+                Optional.empty(),
+                "{\"id\":\"" + ID + "\",\"sequence\":\"9\",\"hex\":\"" + HEX + "\"}"));
+    assertThat(r)
+        .isInstanceOfSatisfying(
+            AttestationEvents.Ok.class,
+            ok -> {
+              assertThat(ok.received().raw()).isEqualTo(A.encode());
+              assertThat(ok.received().attestation().digest()).isEqualTo(A.digest());
+            });
   }
 
   static Stream<Arguments> refused() {
@@ -44,8 +60,15 @@ class AttestationEventsTest {
         Arguments.of("hex not hex", ID, "{\"hex\":\"0xzz\"}", "\"hex\" is not hex"),
         Arguments.of("hex odd length", ID, "{\"hex\":\"0xabc\"}", "\"hex\" is not hex"),
         Arguments.of("hex not an attestation", ID, "{\"hex\":\"0x0102\"}", "is not an attestation"),
-        Arguments.of("truncated attestation", ID, "{\"hex\":\"" + truncated + "\"}", "is not an attestation"),
-        Arguments.of("event id of another message", "2/" + "cd".repeat(32) + "/9", "{\"hex\":\"" + HEX + "\"}",
+        Arguments.of(
+            "truncated attestation",
+            ID,
+            "{\"hex\":\"" + truncated + "\"}",
+            "is not an attestation"),
+        Arguments.of(
+            "event id of another message",
+            "2/" + "cd".repeat(32) + "/9",
+            "{\"hex\":\"" + HEX + "\"}",
             "is not the attestation's message id"));
   }
 
@@ -53,6 +76,8 @@ class AttestationEventsTest {
   @MethodSource("refused")
   void refusesWithAReason(String name, String id, String data, String reason) {
     var r = AttestationEvents.parse(new SseParser.Event(Optional.of(id), Optional.empty(), data));
-    assertThat(r).isInstanceOfSatisfying(AttestationEvents.Bad.class, bad -> assertThat(bad.reason()).contains(reason));
+    assertThat(r)
+        .isInstanceOfSatisfying(
+            AttestationEvents.Bad.class, bad -> assertThat(bad.reason()).contains(reason));
   }
 }

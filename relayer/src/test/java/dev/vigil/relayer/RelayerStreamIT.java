@@ -36,12 +36,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One route's stream follower against a scripted server on 127.0.0.1 that writes the API's event
- * format (as pekko-http renders AttestationStream's events: {@code data:}, {@code event:},
- * {@code id:} lines), for what the real API cannot be made to do on cue: drop a reader that fell
- * behind, refuse with 503, send garbage, end a stream after a gap.
+ * format (as pekko-http renders AttestationStream's events: {@code data:}, {@code event:}, {@code
+ * id:} lines), for what the real API cannot be made to do on cue: drop a reader that fell behind,
+ * refuse with 503, send garbage, end a stream after a gap.
  */
 class RelayerStreamIT {
-  static final TestCommittee COMMITTEE = TestCommittee.create(new Random(9), 0, 4, Secp256k1Backends.preferred());
+  static final TestCommittee COMMITTEE =
+      TestCommittee.create(new Random(9), 0, 4, Secp256k1Backends.preferred());
   static final Bytes32 EMITTER = Bytes32.fromHex("00".repeat(12) + "11".repeat(20));
 
   HttpServer server;
@@ -64,16 +65,18 @@ class RelayerStreamIT {
   void startServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    server.createContext("/", ex -> {
-      requests.add(ex.getRequestURI());
-      try (ex) {
-        Script s = scripts.poll();
-        if (s == null) s = this::holdOpen;
-        s.answer(ex);
-      } catch (InterruptedException | IOException e) {
-        // the test is over or the client went away
-      }
-    });
+    server.createContext(
+        "/",
+        ex -> {
+          requests.add(ex.getRequestURI());
+          try (ex) {
+            Script s = scripts.poll();
+            if (s == null) s = this::holdOpen;
+            s.answer(ex);
+          } catch (InterruptedException | IOException e) {
+            // the test is over or the client went away
+          }
+        });
     server.start();
   }
 
@@ -87,30 +90,49 @@ class RelayerStreamIT {
   }
 
   void follow() {
-    URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/attestations/stream?chain=2&emitter=0x"
-        + EMITTER.toHex() + "&from=");
-    StreamFollower.Sink sink = new StreamFollower.Sink() {
-      @Override
-      public void accept(AttestationEvents.Received r) {
-        accepted.add(r.attestation().body().sequence());
-        progress.received(r.attestation().body().sequence());
-      }
+    URI base =
+        URI.create(
+            "http://127.0.0.1:"
+                + server.getAddress().getPort()
+                + "/v1/attestations/stream?chain=2&emitter=0x"
+                + EMITTER.toHex()
+                + "&from=");
+    StreamFollower.Sink sink =
+        new StreamFollower.Sink() {
+          @Override
+          public void accept(AttestationEvents.Received r) {
+            accepted.add(r.attestation().body().sequence());
+            progress.received(r.attestation().body().sequence());
+          }
 
-      @Override
-      public void malformed(String reason) {
-        malformed.incrementAndGet();
-      }
-    };
-    follower = new StreamFollower("scripted", http, () -> URI.create(base.toString() + progress.next()), sink,
-        new Backoff(Duration.ofMillis(20), Duration.ofMillis(100), new Random(1)), Duration.ofSeconds(5),
-        new StreamFollower.SourceCounters());
+          @Override
+          public void malformed(String reason) {
+            malformed.incrementAndGet();
+          }
+        };
+    follower =
+        new StreamFollower(
+            "scripted",
+            http,
+            () -> URI.create(base.toString() + progress.next()),
+            sink,
+            new Backoff(Duration.ofMillis(20), Duration.ofMillis(100), new Random(1)),
+            Duration.ofSeconds(5),
+            new StreamFollower.SourceCounters());
     thread = Thread.ofVirtual().start(follower);
   }
 
   @Test
   void aDroppedStreamIsReopenedFromTheFirstSequenceNotYetReceived() {
-    scripts.add(ex -> stream(ex, event(0) + ": comment\n\n" + event(1)
-        + "data:{\"error\":\"dropped\",\"detail\":\"this stream fell 4 attestations behind\"}\nevent:dropped\n\n" + event(9)));
+    scripts.add(
+        ex ->
+            stream(
+                ex,
+                event(0)
+                    + ": comment\n\n"
+                    + event(1)
+                    + "data:{\"error\":\"dropped\",\"detail\":\"this stream fell 4 attestations behind\"}\nevent:dropped\n\n"
+                    + event(9)));
     scripts.add(ex -> stream(ex, event(2) + event(3)));
     follow();
 
@@ -138,18 +160,31 @@ class RelayerStreamIT {
     ListAppender<ILoggingEvent> logs = RelayerIT.capture(StreamFollower.class);
     try {
       for (int i = 0; i < 3; i++) {
-        scripts.add(ex -> reply(ex, 503, "{\"error\":\"too many streams\",\"detail\":\"this node serves at most 1\"}"));
+        scripts.add(
+            ex ->
+                reply(
+                    ex,
+                    503,
+                    "{\"error\":\"too many streams\",\"detail\":\"this node serves at most 1\"}"));
       }
-      scripts.add(ex -> {
-        stream(ex, event(0), false);
-        holdOpen(ex);
-      });
+      scripts.add(
+          ex -> {
+            stream(ex, event(0), false);
+            holdOpen(ex);
+          });
       follow();
 
       await(() -> accepted.size() == 1);
-      List<String> warnings = logs.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage).toList();
-      assertThat(warnings).singleElement().satisfies(w -> assertThat(w).contains("HTTP 503", "too many streams"));
-      assertThat(logs.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("open again"));
+      List<String> warnings =
+          logs.list.stream()
+              .filter(e -> e.getLevel() == Level.WARN)
+              .map(ILoggingEvent::getFormattedMessage)
+              .toList();
+      assertThat(warnings)
+          .singleElement()
+          .satisfies(w -> assertThat(w).contains("HTTP 503", "too many streams"));
+      assertThat(logs.list)
+          .anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("open again"));
     } finally {
       RelayerIT.release(logs, StreamFollower.class);
     }
@@ -157,11 +192,16 @@ class RelayerStreamIT {
 
   @Test
   void eventsThatAreNotAttestationsAreSkippedAndTheStreamGoesOn() {
-    scripts.add(ex -> {
-      // held open: the attestation after the bad events must come on this same stream, without a reconnect
-      stream(ex, "data:{not json\nid:x\n\n" + "data:{\"hex\":\"0x0102\"}\n\n" + "data:\n\n" + event(0), false);
-      holdOpen(ex);
-    });
+    scripts.add(
+        ex -> {
+          // held open: the attestation after the bad events must come on this same stream, without
+          // a reconnect
+          stream(
+              ex,
+              "data:{not json\nid:x\n\n" + "data:{\"hex\":\"0x0102\"}\n\n" + "data:\n\n" + event(0),
+              false);
+          holdOpen(ex);
+        });
     follow();
 
     await(() -> accepted.size() == 1);
@@ -173,8 +213,17 @@ class RelayerStreamIT {
 
   /** An attestation event as the API renders it. */
   static String event(long sequence) {
-    Attestation a = COMMITTEE.attestQuorum(new Body(1_700_000_000L, 0, 2, EMITTER, sequence, 200, new byte[] {(byte) sequence}));
-    String json = "{\"id\":\"" + a.messageId() + "\",\"sequence\":\"" + sequence + "\",\"hex\":\"" + Hex.encode0x(a.encode()) + "\"}";
+    Attestation a =
+        COMMITTEE.attestQuorum(
+            new Body(1_700_000_000L, 0, 2, EMITTER, sequence, 200, new byte[] {(byte) sequence}));
+    String json =
+        "{\"id\":\""
+            + a.messageId()
+            + "\",\"sequence\":\""
+            + sequence
+            + "\",\"hex\":\""
+            + Hex.encode0x(a.encode())
+            + "\"}";
     return "data:" + json + "\nid:" + a.messageId() + "\n\n";
   }
 

@@ -21,17 +21,21 @@ final class SilentNode implements AutoCloseable {
 
   SilentNode() throws IOException {
     server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
-    acceptor = Thread.ofVirtual().name("silent-node").start(() -> {
-      while (!server.isClosed()) {
-        try {
-          Socket s = server.accept();
-          open.add(s);
-          Thread.ofVirtual().start(() -> answer(s));
-        } catch (IOException closed) {
-          return;
-        }
-      }
-    });
+    acceptor =
+        Thread.ofVirtual()
+            .name("silent-node")
+            .start(
+                () -> {
+                  while (!server.isClosed()) {
+                    try {
+                      Socket s = server.accept();
+                      open.add(s);
+                      Thread.ofVirtual().start(() -> answer(s));
+                    } catch (IOException closed) {
+                      return;
+                    }
+                  }
+                });
   }
 
   private static void answer(Socket s) {
@@ -43,8 +47,10 @@ final class SilentNode implements AutoCloseable {
         if (c < 0) return;
         matched = (c == "\r\n\r\n".charAt(matched)) ? matched + 1 : (c == '\r' ? 1 : 0);
       }
-      s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\r\n"
-          .getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write(
+              "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
       s.getOutputStream().flush();
     } catch (IOException e) {
       // the client went away

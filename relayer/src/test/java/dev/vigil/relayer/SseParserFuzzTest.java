@@ -22,10 +22,11 @@ class SseParserFuzzTest {
       String line = data.consumeString(64).replace("\r", "").replace("\n", "");
       Optional<SseParser.Event> event = parser.line(line);
       if (!line.isEmpty()) assertThat(event).as("dispatched by non-blank line %s", line).isEmpty();
-      event.ifPresent(e -> {
-        e.id().ifPresent(id -> assertThat(id).isNotEmpty().doesNotContain("\0"));
-        e.type().ifPresent(t -> assertThat(t).isNotEmpty().isNotEqualTo("message"));
-      });
+      event.ifPresent(
+          e -> {
+            e.id().ifPresent(id -> assertThat(id).isNotEmpty().doesNotContain("\0"));
+            e.type().ifPresent(t -> assertThat(t).isNotEmpty().isNotEqualTo("message"));
+          });
     }
     // part 2: round trip of one event
     String id = noLineBreaks(data.consumeString(32)).replace("\0", "");
@@ -43,7 +44,8 @@ class SseParserFuzzTest {
     SseParser.Event e = fresh.line("").orElseThrow();
     assertThat(e.data()).isEqualTo(String.join("\n", dataLines));
     assertThat(e.id()).isEqualTo(Optional.of(id).filter(s -> !s.isEmpty()));
-    assertThat(e.type()).isEqualTo(Optional.of(type).filter(s -> !s.isEmpty() && !s.equals("message")));
+    assertThat(e.type())
+        .isEqualTo(Optional.of(type).filter(s -> !s.isEmpty() && !s.equals("message")));
   }
 
   private static String noLineBreaks(String s) {

@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 
 /**
- * The part of a guardian node a relayer talks to, over real parts: the node's HTTP API on
- * 127.0.0.1 serving a RocksDB attestation store in a temp dir, and the hub the consensus actor
- * publishes new attestations to. Its API can be stopped and started again on the same port.
+ * The part of a guardian node a relayer talks to, over real parts: the node's HTTP API on 127.0.0.1
+ * serving a RocksDB attestation store in a temp dir, and the hub the consensus actor publishes new
+ * attestations to. Its API can be stopped and started again on the same port.
  */
 final class TestNode implements AutoCloseable {
   private final ActorSystem<?> system;
@@ -34,16 +34,33 @@ final class TestNode implements AutoCloseable {
     this.committee = committee;
     this.db = VigilDatabase.open(dir);
     // keep-alives often, so that the relayer's idle timeout can be short in tests
-    this.settings = HttpApiSettings.defaults().withHost("127.0.0.1").withPort(0).withStreamKeepAlive(Duration.ofSeconds(1));
+    this.settings =
+        HttpApiSettings.defaults()
+            .withHost("127.0.0.1")
+            .withPort(0)
+            .withStreamKeepAlive(Duration.ofSeconds(1));
     startApi();
   }
 
   /** Starts the API (again), on the port it had before if it ran already. */
   void startApi() {
     try {
-      api = HttpApi.start(system, settings, new HttpApi.Dependencies(db.attestations(), db.evidence(), committee::committee,
-          () -> CompletableFuture.failedFuture(new UnsupportedOperationException("no status in relayer tests")),
-          hub, metrics, Readiness.builder().build())).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      api =
+          HttpApi.start(
+                  system,
+                  settings,
+                  new HttpApi.Dependencies(
+                      db.attestations(),
+                      db.evidence(),
+                      committee::committee,
+                      () ->
+                          CompletableFuture.failedFuture(
+                              new UnsupportedOperationException("no status in relayer tests")),
+                      hub,
+                      metrics,
+                      Readiness.builder().build()))
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("the node's API did not start", e);
     }

@@ -23,7 +23,8 @@ public final class Address implements Comparable<Address> {
   public static Address fromHex(String hex) {
     byte[] b = Hex.decode(hex);
     if (b.length != LENGTH) {
-      throw new IllegalArgumentException("an address is 20 bytes (40 hex digits), got " + b.length + " bytes: " + hex);
+      throw new IllegalArgumentException(
+          "an address is 20 bytes (40 hex digits), got " + b.length + " bytes: " + hex);
     }
     Address a = new Address(b);
     String digits = hex.strip().replaceFirst("^0[xX]", "");
@@ -36,7 +37,8 @@ public final class Address implements Comparable<Address> {
 
   public static Address fromPublicKey(byte[] uncompressed64) {
     if (uncompressed64.length != 64) {
-      throw new IllegalArgumentException("public key must be 64 bytes (x || y), got " + uncompressed64.length);
+      throw new IllegalArgumentException(
+          "public key must be 64 bytes (x || y), got " + uncompressed64.length);
     }
     byte[] h = Keccak256.hash(uncompressed64);
     return new Address(Arrays.copyOfRange(h, 12, 32));

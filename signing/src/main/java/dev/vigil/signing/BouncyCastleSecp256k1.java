@@ -48,7 +48,8 @@ final class BouncyCastleSecp256k1 implements Secp256k1 {
 
   @Override
   public byte[] publicKey(PrivateKey key) {
-    ECPoint q = new FixedPointCombMultiplier().multiply(CURVE.getG(), key.toBigInteger()).normalize();
+    ECPoint q =
+        new FixedPointCombMultiplier().multiply(CURVE.getG(), key.toBigInteger()).normalize();
     return encode(q);
   }
 
@@ -57,7 +58,8 @@ final class BouncyCastleSecp256k1 implements Secp256k1 {
     Secp256k1.checkDigest(digest32);
     BigInteger r = sig.rInt();
     BigInteger s = sig.sInt();
-    if (r.signum() <= 0 || r.compareTo(N) >= 0 || s.signum() <= 0 || s.compareTo(N) >= 0) return null;
+    if (r.signum() <= 0 || r.compareTo(N) >= 0 || s.signum() <= 0 || s.compareTo(N) >= 0)
+      return null;
     if (r.compareTo(P) >= 0) return null;
     ECPoint rPoint;
     try {

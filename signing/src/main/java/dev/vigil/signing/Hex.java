@@ -22,7 +22,8 @@ public final class Hex {
     String s = hex.strip();
     if (s.startsWith("0x") || s.startsWith("0X")) s = s.substring(2);
     if ((s.length() & 1) != 0) {
-      throw new IllegalArgumentException("hex string has an odd number of digits (" + s.length() + ")");
+      throw new IllegalArgumentException(
+          "hex string has an odd number of digits (" + s.length() + ")");
     }
     try {
       return HEX.parseHex(s);

@@ -18,17 +18,21 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * libsecp256k1's recoverable ECDSA signing, called through JNA in the .so that secp256k1-kmp bundles.
- * secp256k1-kmp's JNI layer only wraps plain {@code secp256k1_ecdsa_sign}, which leaves the recovery
- * id to be found by a public-key recovery that costs about as much as the signature; the library
- * itself exports {@code secp256k1_ecdsa_sign_recoverable}, which hands the recovery id out for free.
+ * libsecp256k1's recoverable ECDSA signing, called through JNA in the .so that secp256k1-kmp
+ * bundles. secp256k1-kmp's JNI layer only wraps plain {@code secp256k1_ecdsa_sign}, which leaves
+ * the recovery id to be found by a public-key recovery that costs about as much as the signature;
+ * the library itself exports {@code secp256k1_ecdsa_sign_recoverable}, which hands the recovery id
+ * out for free.
  *
- * <p>The .so is extracted a second time, to a private file, and opened by JNA as an independent copy
- * next to the JNI one. That is safe: libsecp256k1 keeps no global state besides contexts, and each
- * copy only ever sees its own contexts (see {@link #RTLD_NOW_LOCAL}).
+ * <p>The .so is extracted a second time, to a private file, and opened by JNA as an independent
+ * copy next to the JNI one. That is safe: libsecp256k1 keeps no global state besides contexts, and
+ * each copy only ever sees its own contexts (see {@link #RTLD_NOW_LOCAL}).
  */
 final class JnaRecoverableSigner {
-  /** The directory that secp256k1-kmp's own loader honours; one knob for both copies (e.g. noexec /tmp). */
+  /**
+   * The directory that secp256k1-kmp's own loader honours; one knob for both copies (e.g. noexec
+   * /tmp).
+   */
   static final String TMPDIR_PROPERTY = "fr.acinq.secp256k1.tmpdir";
 
   /**
@@ -40,10 +44,10 @@ final class JnaRecoverableSigner {
   private static final int SECP256K1_CONTEXT_NONE = 1;
 
   /**
-   * dlopen flags: RTLD_NOW (2) so a missing symbol fails here and not on first use, and RTLD_LOCAL (0)
-   * rather than JNA's default RTLD_GLOBAL. The JNI copy calls its own exported functions through the
-   * PLT with lazy binding; were our copy global, those calls could bind to our copy's functions and
-   * mix the two libraries' contexts.
+   * dlopen flags: RTLD_NOW (2) so a missing symbol fails here and not on first use, and RTLD_LOCAL
+   * (0) rather than JNA's default RTLD_GLOBAL. The JNI copy calls its own exported functions
+   * through the PLT with lazy binding; were our copy global, those calls could bind to our copy's
+   * functions and mix the two libraries' contexts.
    */
   private static final int RTLD_NOW_LOCAL = 2;
 
@@ -57,10 +61,10 @@ final class JnaRecoverableSigner {
   private static final int SCRATCH_BYTES = 208;
 
   /**
-   * The one context, created and randomized once, never destroyed (it lives as long as the process).
-   * libsecp256k1's secp256k1.h: "A constructed context can safely be used from multiple threads
-   * simultaneously, but API calls that take a non-const pointer to a context need exclusive access
-   * to it. In particular this is the case for secp256k1_context_destroy [...] and
+   * The one context, created and randomized once, never destroyed (it lives as long as the
+   * process). libsecp256k1's secp256k1.h: "A constructed context can safely be used from multiple
+   * threads simultaneously, but API calls that take a non-const pointer to a context need exclusive
+   * access to it. In particular this is the case for secp256k1_context_destroy [...] and
    * secp256k1_context_randomize. Regarding randomization, either do it once at creation time (in
    * which case you do not need any locking for the other calls), or use a read-write lock." Signing
    * and serializing take a const context, so no lock is needed.
@@ -102,7 +106,9 @@ final class JnaRecoverableSigner {
     private static final long serialVersionUID = 1L;
 
     UnavailableException(Throwable cause) {
-      super("recoverable signing through JNA is unavailable: " + Secp256k1Backends.describe(cause), cause);
+      super(
+          "recoverable signing through JNA is unavailable: " + Secp256k1Backends.describe(cause),
+          cause);
     }
   }
 
@@ -125,7 +131,9 @@ final class JnaRecoverableSigner {
       Throwable failure = null;
       try {
         signer = load();
-      } catch (Throwable t) { // UnsatisfiedLinkError, NoClassDefFoundError from JNA: all mean "not available"
+      } catch (
+          Throwable
+              t) { // UnsatisfiedLinkError, NoClassDefFoundError from JNA: all mean "not available"
         if (t instanceof VirtualMachineError vme) throw vme;
         failure = t;
       }
@@ -138,8 +146,9 @@ final class JnaRecoverableSigner {
     Path dir = Path.of(System.getProperty(TMPDIR_PROPERTY, System.getProperty("java.io.tmpdir")));
     Path file = extract(resourcePath(), dir);
     try {
-      NativeLibrary lib = NativeLibrary.getInstance(file.toAbsolutePath().toString(),
-          Map.of(Library.OPTION_OPEN_FLAGS, RTLD_NOW_LOCAL));
+      NativeLibrary lib =
+          NativeLibrary.getInstance(
+              file.toAbsolutePath().toString(), Map.of(Library.OPTION_OPEN_FLAGS, RTLD_NOW_LOCAL));
       Native.register(Functions.class, lib);
     } finally {
       // The mapping outlives the file; unlinking now leaves nothing behind even if the JVM dies.
@@ -167,16 +176,27 @@ final class JnaRecoverableSigner {
 
   /** Copies the resource to a new file in {@code dir} that only its owner can read or write. */
   static Path extract(String resource, Path dir) throws IOException {
-    Path file = Files.createTempFile(dir, "vigil-secp256k1-", ".so",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Path file =
+        Files.createTempFile(
+            dir,
+            "vigil-secp256k1-",
+            ".so",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     file.toFile().deleteOnExit(); // in case loading never gets to unlink it
-    try (InputStream in = JnaRecoverableSigner.class.getClassLoader().getResourceAsStream(resource)) {
+    try (InputStream in =
+        JnaRecoverableSigner.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("resource " + resource + " is not on the classpath"
-            + " (it comes with fr.acinq.secp256k1:secp256k1-kmp-jni-jvm-linux)");
+        throw new IllegalStateException(
+            "resource "
+                + resource
+                + " is not on the classpath"
+                + " (it comes with fr.acinq.secp256k1:secp256k1-kmp-jni-jvm-linux)");
       }
-      // into the file just created: Files.copy(REPLACE_EXISTING) would recreate it with umask permissions
-      try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      // into the file just created: Files.copy(REPLACE_EXISTING) would recreate it with umask
+      // permissions
+      try (OutputStream out =
+          Files.newOutputStream(
+              file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         in.transferTo(out);
       }
     } catch (IOException | RuntimeException e) {
@@ -190,21 +210,25 @@ final class JnaRecoverableSigner {
   static String resourcePath() {
     String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
     if (!os.startsWith("linux")) {
-      throw new IllegalStateException("only the Linux libsecp256k1 is bundled, this is " + System.getProperty("os.name"));
+      throw new IllegalStateException(
+          "only the Linux libsecp256k1 is bundled, this is " + System.getProperty("os.name"));
     }
-    String arch = switch (System.getProperty("os.arch", "")) {
-      case "amd64", "x86_64" -> "x86_64";
-      case "aarch64", "arm64" -> "aarch64";
-      default -> throw new IllegalStateException("no bundled libsecp256k1 for CPU architecture " + System.getProperty("os.arch"));
-    };
+    String arch =
+        switch (System.getProperty("os.arch", "")) {
+          case "amd64", "x86_64" -> "x86_64";
+          case "aarch64", "arm64" -> "aarch64";
+          default ->
+              throw new IllegalStateException(
+                  "no bundled libsecp256k1 for CPU architecture " + System.getProperty("os.arch"));
+        };
     return "fr/acinq/secp256k1/jni/native/linux-" + arch + "/libsecp256k1-jni.so";
   }
 
   /**
    * Signs with RFC 6979 nonces (NULL nonce function = libsecp256k1's default, no extra data).
    *
-   * @param seckey32 a valid secp256k1 private key (in range; {@link PrivateKey} guarantees it); this
-   *     method does not keep or wipe the caller's array, only its own native copy
+   * @param seckey32 a valid secp256k1 private key (in range; {@link PrivateKey} guarantees it);
+   *     this method does not keep or wipe the caller's array, only its own native copy
    * @return 65 bytes: r (32) || s (32, always low-S) || recovery id (0..3, consistent with that s)
    */
   byte[] sign(byte[] digest32, byte[] seckey32) {

@@ -26,14 +26,18 @@ public record MessageId(int emitterChain, Bytes32 emitterAddress, long sequence)
 
   public MessageId {
     if (emitterChain < 0 || emitterChain > 0xFFFF) {
-      throw new IllegalArgumentException("emitterChain must fit in u16 (0..65535), got " + emitterChain);
+      throw new IllegalArgumentException(
+          "emitterChain must fit in u16 (0..65535), got " + emitterChain);
     }
     Objects.requireNonNull(emitterAddress, "emitterAddress");
   }
 
   public byte[] encode() {
     byte[] out = new byte[ENCODED_LENGTH];
-    ByteBuffer.wrap(out).putShort((short) emitterChain).put(emitterAddress.toBytes()).putLong(sequence);
+    ByteBuffer.wrap(out)
+        .putShort((short) emitterChain)
+        .put(emitterAddress.toBytes())
+        .putLong(sequence);
     return out;
   }
 
@@ -50,8 +54,8 @@ public record MessageId(int emitterChain, Bytes32 emitterAddress, long sequence)
   }
 
   /**
-   * Parses the {@link #toString()} form {@code chain/emitterHex/sequence} (the form of the HTTP
-   * API path); throws IllegalArgumentException naming the bad part.
+   * Parses the {@link #toString()} form {@code chain/emitterHex/sequence} (the form of the HTTP API
+   * path); throws IllegalArgumentException naming the bad part.
    */
   public static MessageId parse(String text) {
     String[] parts = text == null ? new String[0] : text.split("/", -1);
@@ -71,7 +75,8 @@ public record MessageId(int emitterChain, Bytes32 emitterAddress, long sequence)
     try {
       emitter = Bytes32.fromHex(parts[1]);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("message id emitter must be 64 hex digits: " + e.getMessage());
+      throw new IllegalArgumentException(
+          "message id emitter must be 64 hex digits: " + e.getMessage());
     }
     long seq;
     try {
@@ -87,7 +92,9 @@ public record MessageId(int emitterChain, Bytes32 emitterAddress, long sequence)
     return ORDER.compare(this, o);
   }
 
-  /** {@code chain/emitterHex/sequence}, e.g. {@code 2/0000…ab/17}, as Wormhole prints message ids. */
+  /**
+   * {@code chain/emitterHex/sequence}, e.g. {@code 2/0000…ab/17}, as Wormhole prints message ids.
+   */
   @Override
   public String toString() {
     return emitterChain + "/" + emitterAddress.toHex() + "/" + Long.toUnsignedString(sequence);

@@ -24,6 +24,7 @@ final class NativeSecp256k1 implements Secp256k1 {
   private static final BigInteger N = Signature.N;
   private static final BigInteger P =
       new BigInteger("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F", 16);
+
   /** Below this r, the nonce point's x may have been r + n (recovery id 2 or 3). */
   private static final BigInteger OVERFLOW_LIMIT = P.subtract(N);
 
@@ -31,7 +32,9 @@ final class NativeSecp256k1 implements Secp256k1 {
   enum SignPath {
     /** secp256k1_ecdsa_sign_recoverable through JNA: one native call gives r, s and v. */
     RECOVERABLE("secp256k1_ecdsa_sign_recoverable via JNA"),
-    /** secp256k1_ecdsa_sign through JNI, then v from a public-key recovery against the signer's key. */
+    /**
+     * secp256k1_ecdsa_sign through JNI, then v from a public-key recovery against the signer's key.
+     */
     SIGN_THEN_RECOVER("secp256k1_ecdsa_sign via JNI + recovery to find v");
 
     final String description;
@@ -42,11 +45,14 @@ final class NativeSecp256k1 implements Secp256k1 {
   }
 
   private final fr.acinq.secp256k1.Secp256k1 lib;
+
   /** Null when signing goes through {@link SignPath#SIGN_THEN_RECOVER}. */
   private final JnaRecoverableSigner recoverable;
+
   private final Secp256k1 fallback;
 
-  private NativeSecp256k1(fr.acinq.secp256k1.Secp256k1 lib, JnaRecoverableSigner recoverable, Secp256k1 fallback) {
+  private NativeSecp256k1(
+      fr.acinq.secp256k1.Secp256k1 lib, JnaRecoverableSigner recoverable, Secp256k1 fallback) {
     this.lib = lib;
     this.recoverable = recoverable;
     this.fallback = fallback;
@@ -54,8 +60,9 @@ final class NativeSecp256k1 implements Secp256k1 {
 
   /**
    * Loads libsecp256k1 and checks it against the reference backend on one signature and one
-   * recovery, so that a broken native build is never used. Signs through JNA's recoverable path when
-   * it loads and passes the same check, else through sign-then-recover; logs once at INFO which.
+   * recovery, so that a broken native build is never used. Signs through JNA's recoverable path
+   * when it loads and passes the same check, else through sign-then-recover; logs once at INFO
+   * which.
    *
    * <p>Throws whatever made loading fail (an Error such as UnsatisfiedLinkError or
    * ExceptionInInitializerError, or an IllegalStateException from the self-test).
@@ -83,14 +90,17 @@ final class NativeSecp256k1 implements Secp256k1 {
       whyNot = Secp256k1Backends.describe(e.getCause());
     } catch (LinkageError e) { // JNA's classes are not on the classpath
       whyNot = Secp256k1Backends.describe(e);
-    } catch (IllegalStateException e) { // the self-test: loaded, but gives other bytes than the reference
+    } catch (
+        IllegalStateException
+            e) { // the self-test: loaded, but gives other bytes than the reference
       whyNot = Secp256k1Backends.describe(e);
       wrongBytes = true;
     }
     NativeSecp256k1 n = new NativeSecp256k1(lib, null, reference);
     selfTest(n, reference);
-    String message = "native libsecp256k1 signs with {} (same signatures, one extra recovery per signature);"
-        + " recoverable signing through JNA is unavailable: {}";
+    String message =
+        "native libsecp256k1 signs with {} (same signatures, one extra recovery per signature);"
+            + " recoverable signing through JNA is unavailable: {}";
     // a library that loads but signs differently is a defect worth a warning; a missing JNA is not
     if (wrongBytes) LOG.warn(message, SignPath.SIGN_THEN_RECOVER.description, whyNot);
     else LOG.info(message, SignPath.SIGN_THEN_RECOVER.description, whyNot);
@@ -104,11 +114,14 @@ final class NativeSecp256k1 implements Secp256k1 {
     Signature expected = reference.sign(digest, k);
     Signature actual = n.sign(digest, k);
     if (!expected.equals(actual)) {
-      throw new IllegalStateException("self-test failed: native signature (" + n.signPath().description
-          + ") differs from Bouncy Castle's");
+      throw new IllegalStateException(
+          "self-test failed: native signature ("
+              + n.signPath().description
+              + ") differs from Bouncy Castle's");
     }
     if (!Arrays.equals(reference.publicKey(k), n.recoverPublicKey(digest, actual))) {
-      throw new IllegalStateException("self-test failed: native recovery differs from Bouncy Castle's");
+      throw new IllegalStateException(
+          "self-test failed: native recovery differs from Bouncy Castle's");
     }
   }
 
@@ -138,16 +151,18 @@ final class NativeSecp256k1 implements Secp256k1 {
   }
 
   /**
-   * r || s || recovery id from secp256k1_ecdsa_sign_recoverable as a {@link Signature}. Recovery ids
-   * 2 and 3 mean x(kG) >= n (probability ~2^-128): Bouncy Castle then retries with the next RFC 6979
-   * nonce and libsecp256k1 does not, so the reference signs instead and both backends still give the
-   * same bytes.
+   * r || s || recovery id from secp256k1_ecdsa_sign_recoverable as a {@link Signature}. Recovery
+   * ids 2 and 3 mean x(kG) >= n (probability ~2^-128): Bouncy Castle then retries with the next RFC
+   * 6979 nonce and libsecp256k1 does not, so the reference signs instead and both backends still
+   * give the same bytes.
    */
   static Signature fromRecoverable(byte[] compact65, Supplier<Signature> reference) {
     int recId = compact65[64];
-    if (recId < 0 || recId > 3) throw new IllegalStateException("libsecp256k1 returned recovery id " + recId);
+    if (recId < 0 || recId > 3)
+      throw new IllegalStateException("libsecp256k1 returned recovery id " + recId);
     if (recId > 1) return reference.get();
-    return Signature.of(Arrays.copyOfRange(compact65, 0, 32), Arrays.copyOfRange(compact65, 32, 64), recId);
+    return Signature.of(
+        Arrays.copyOfRange(compact65, 0, 32), Arrays.copyOfRange(compact65, 32, 64), recId);
   }
 
   private Signature signThenRecover(byte[] digest32, PrivateKey key) {
@@ -182,10 +197,12 @@ final class NativeSecp256k1 implements Secp256k1 {
   @Override
   public byte[] recoverPublicKey(byte[] digest32, Signature sig) {
     Secp256k1.checkDigest(digest32);
-    // Same range rules as the Bouncy Castle backend, checked here so that no hostile value reaches C.
+    // Same range rules as the Bouncy Castle backend, checked here so that no hostile value reaches
+    // C.
     BigInteger r = sig.rInt();
     BigInteger s = sig.sInt();
-    if (r.signum() <= 0 || r.compareTo(N) >= 0 || s.signum() <= 0 || s.compareTo(N) >= 0) return null;
+    if (r.signum() <= 0 || r.compareTo(N) >= 0 || s.signum() <= 0 || s.compareTo(N) >= 0)
+      return null;
     byte[] compact = new byte[64];
     System.arraycopy(sig.r(), 0, compact, 0, 32);
     System.arraycopy(sig.s(), 0, compact, 32, 32);
@@ -212,7 +229,8 @@ final class NativeSecp256k1 implements Secp256k1 {
 
   private static byte[] strip04(byte[] uncompressed65) {
     if (uncompressed65.length != 65 || uncompressed65[0] != 0x04) {
-      throw new IllegalStateException("libsecp256k1 returned a " + uncompressed65.length + "-byte public key");
+      throw new IllegalStateException(
+          "libsecp256k1 returned a " + uncompressed65.length + "-byte public key");
     }
     return Arrays.copyOfRange(uncompressed65, 1, 65);
   }

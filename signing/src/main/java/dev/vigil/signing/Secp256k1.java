@@ -33,7 +33,8 @@ public interface Secp256k1 {
 
   static void checkDigest(byte[] digest32) {
     if (digest32 == null || digest32.length != 32) {
-      throw new IllegalArgumentException("a digest is 32 bytes, got " + (digest32 == null ? "null" : digest32.length));
+      throw new IllegalArgumentException(
+          "a digest is 32 bytes, got " + (digest32 == null ? "null" : digest32.length));
     }
   }
 }

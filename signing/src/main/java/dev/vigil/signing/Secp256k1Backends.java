@@ -9,11 +9,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Chooses a secp256k1 backend: native libsecp256k1 when it loads, else Bouncy Castle (same bytes,
- * slower). The system property {@value #PROPERTY} = {@code native} | {@code bouncycastle} forces one.
+ * slower). The system property {@value #PROPERTY} = {@code native} | {@code bouncycastle} forces
+ * one.
  */
 public final class Secp256k1Backends {
   /** System property that forces a backend: {@code native} or {@code bouncycastle}. */
   public static final String PROPERTY = "vigil.secp256k1";
+
   public static final String NATIVE = "native";
   public static final String BOUNCY_CASTLE_NAME = "bouncycastle";
 
@@ -49,7 +51,9 @@ public final class Secp256k1Backends {
    * recovery to find v), or empty when the native library could not load. For benchmarks and logs.
    */
   public static Optional<String> nativeSigningPath() {
-    return NativeHolder.LOAD.backend() instanceof NativeSecp256k1 n ? Optional.of(n.signPath().description) : Optional.empty();
+    return NativeHolder.LOAD.backend() instanceof NativeSecp256k1 n
+        ? Optional.of(n.signPath().description)
+        : Optional.empty();
   }
 
   /** Why the native library could not load, or empty when it did. */
@@ -77,7 +81,9 @@ public final class Secp256k1Backends {
 
   record NativeLoad(Secp256k1 backend, String failure) {}
 
-  /** Selection rules, apart from the process-wide state so they can be tested with a failed load. */
+  /**
+   * Selection rules, apart from the process-wide state so they can be tested with a failed load.
+   */
   static final class Chooser {
     private final Supplier<NativeLoad> nativeLoad;
     private final Logger log;
@@ -98,7 +104,9 @@ public final class Secp256k1Backends {
                 + " signatures, but signature recovery is ~5x and signing ~2x slower. The library is extracted to"
                 + " java.io.tmpdir (-Dfr.acinq.secp256k1.tmpdir=DIR picks another, e.g. when /tmp is noexec);"
                 + " -D{}={} chooses Bouncy Castle explicitly without this warning.",
-            load.failure(), PROPERTY, BOUNCY_CASTLE_NAME);
+            load.failure(),
+            PROPERTY,
+            BOUNCY_CASTLE_NAME);
       }
       return BOUNCY_CASTLE;
     }
@@ -108,17 +116,27 @@ public final class Secp256k1Backends {
       switch (n) {
         case BOUNCY_CASTLE_NAME:
           return BOUNCY_CASTLE;
-        case NATIVE: {
-          NativeLoad load = nativeLoad.get();
-          if (load.backend() == null) {
-            throw new IllegalStateException(
-                what + " asks for the native secp256k1 backend, but native libsecp256k1 could not load: " + load.failure());
+        case NATIVE:
+          {
+            NativeLoad load = nativeLoad.get();
+            if (load.backend() == null) {
+              throw new IllegalStateException(
+                  what
+                      + " asks for the native secp256k1 backend, but native libsecp256k1 could not load: "
+                      + load.failure());
+            }
+            return load.backend();
           }
-          return load.backend();
-        }
         default:
           throw new IllegalArgumentException(
-              "unknown secp256k1 backend '" + name + "' in " + what + ": expected " + NATIVE + " or " + BOUNCY_CASTLE_NAME);
+              "unknown secp256k1 backend '"
+                  + name
+                  + "' in "
+                  + what
+                  + ": expected "
+                  + NATIVE
+                  + " or "
+                  + BOUNCY_CASTLE_NAME);
       }
     }
   }
@@ -130,8 +148,10 @@ public final class Secp256k1Backends {
     private static NativeLoad load() {
       try {
         return new NativeLoad(NativeSecp256k1.load(BOUNCY_CASTLE), null);
-      } catch (Throwable t) { // UnsatisfiedLinkError and friends are Errors; all mean "not available"
-        if (t instanceof VirtualMachineError vme) throw vme; // out of memory is not "no native library"
+      } catch (
+          Throwable t) { // UnsatisfiedLinkError and friends are Errors; all mean "not available"
+        if (t instanceof VirtualMachineError vme)
+          throw vme; // out of memory is not "no native library"
         return new NativeLoad(null, describe(t));
       }
     }
@@ -141,9 +161,11 @@ public final class Secp256k1Backends {
     StringBuilder sb = new StringBuilder();
     String previous = null;
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c.getMessage() == null && c.getCause() != null) continue; // wrappers such as ExceptionInInitializerError
+      if (c.getMessage() == null && c.getCause() != null)
+        continue; // wrappers such as ExceptionInInitializerError
       String entry = c.getClass().getName() + (c.getMessage() != null ? ": " + c.getMessage() : "");
-      if (entry.equals(previous)) continue; // JNA rethrows its UnsatisfiedLinkError wrapped in an identical one
+      if (entry.equals(previous))
+        continue; // JNA rethrows its UnsatisfiedLinkError wrapped in an identical one
       previous = entry;
       if (sb.length() > 0) sb.append("; caused by ");
       sb.append(c.getClass().getName());

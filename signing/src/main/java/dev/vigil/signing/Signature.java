@@ -26,7 +26,8 @@ public final class Signature {
 
   public static Signature of(byte[] r, byte[] s, int v) {
     if (r.length != 32 || s.length != 32) {
-      throw new IllegalArgumentException("r and s must be 32 bytes each, got " + r.length + " and " + s.length);
+      throw new IllegalArgumentException(
+          "r and s must be 32 bytes each, got " + r.length + " and " + s.length);
     }
     if (v != 0 && v != 1) {
       throw new IllegalArgumentException("recovery id v must be 0 or 1, got " + v);
@@ -45,9 +46,13 @@ public final class Signature {
 
   public static Signature fromBytes(byte[] b, int offset) {
     if (b.length - offset < LENGTH) {
-      throw new IllegalArgumentException("a signature is 65 bytes, got " + Math.max(0, b.length - offset));
+      throw new IllegalArgumentException(
+          "a signature is 65 bytes, got " + Math.max(0, b.length - offset));
     }
-    return of(Arrays.copyOfRange(b, offset, offset + 32), Arrays.copyOfRange(b, offset + 32, offset + 64), b[offset + 64] & 0xff);
+    return of(
+        Arrays.copyOfRange(b, offset, offset + 32),
+        Arrays.copyOfRange(b, offset + 32, offset + 64),
+        b[offset + 64] & 0xff);
   }
 
   public byte[] toBytes() {

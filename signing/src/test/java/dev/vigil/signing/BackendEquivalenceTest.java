@@ -10,11 +10,11 @@ import java.util.stream.Stream;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.math.ec.ECPoint;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** The native and Bouncy Castle backends must give the same bytes for every input. */
 class BackendEquivalenceTest {
@@ -45,7 +45,8 @@ class BackendEquivalenceTest {
       assertThat(sn.isCanonical()).as(where).isTrue();
 
       Address signer = nat.address(kn);
-      // key derivation is also covered by every signature above (native finds v from the public key)
+      // key derivation is also covered by every signature above (native finds v from the public
+      // key)
       if (i % 10 == 0) assertThat(bc.address(kb)).as(where).isEqualTo(signer);
       assertThat(nat.recoverAddress(digest, sn)).as(where).isEqualTo(signer);
 
@@ -79,14 +80,18 @@ class BackendEquivalenceTest {
       var futures = new java.util.ArrayList<java.util.concurrent.Future<Integer>>();
       for (int t = 0; t < threads; t++) {
         int tt = t;
-        futures.add(pool.submit(() -> {
-          int mismatches = 0;
-          for (int i = 0; i < perThread; i++) {
-            Signature s = nat.sign(digests[tt][i], keys[tt]);
-            if (!s.equals(expected[tt][i]) || !bc.address(keys[tt]).equals(nat.recoverAddress(digests[tt][i], s))) mismatches++;
-          }
-          return mismatches;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  int mismatches = 0;
+                  for (int i = 0; i < perThread; i++) {
+                    Signature s = nat.sign(digests[tt][i], keys[tt]);
+                    if (!s.equals(expected[tt][i])
+                        || !bc.address(keys[tt]).equals(nat.recoverAddress(digests[tt][i], s)))
+                      mismatches++;
+                  }
+                  return mismatches;
+                }));
       }
       for (var f : futures) assertThat(f.get(60, java.util.concurrent.TimeUnit.SECONDS)).isZero();
     } finally {
@@ -113,12 +118,13 @@ class BackendEquivalenceTest {
   @ParameterizedTest(name = "private key {0}")
   @ValueSource(strings = {"1", "2", "n-1", "n-2", "2^255"})
   void extremeKeysSignIdentically(String which) {
-    BigInteger d = switch (which) {
-      case "n-1" -> N.subtract(BigInteger.ONE);
-      case "n-2" -> N.subtract(BigInteger.TWO);
-      case "2^255" -> BigInteger.ONE.shiftLeft(255);
-      default -> new BigInteger(which);
-    };
+    BigInteger d =
+        switch (which) {
+          case "n-1" -> N.subtract(BigInteger.ONE);
+          case "n-2" -> N.subtract(BigInteger.TWO);
+          case "2^255" -> BigInteger.ONE.shiftLeft(255);
+          default -> new BigInteger(which);
+        };
     PrivateKey k = PrivateKey.fromBytes(Signature.to32(d));
     byte[] digest = Keccak256.hash(new byte[] {1, 2, 3});
     Signature sn = nat.sign(digest, k);
@@ -127,7 +133,11 @@ class BackendEquivalenceTest {
     assertThat(bc.recoverAddress(digest, sn)).isEqualTo(bc.address(k));
   }
 
-  enum Expect { NO_KEY, SIGNER, OTHER_KEY }
+  enum Expect {
+    NO_KEY,
+    SIGNER,
+    OTHER_KEY
+  }
 
   static Stream<Arguments> hostileRecoveries() {
     PrivateKey k = PrivateKey.fromBytes(Keccak256.hash("edge".getBytes()));
@@ -148,27 +158,56 @@ class BackendEquivalenceTest {
 
     return Stream.of(
         Arguments.of("the signature as made", digest, good, Expect.SIGNER),
-        Arguments.of("high-S twin (n - s, v flipped)", digest, Signature.of(r, N.subtract(s), v ^ 1), Expect.SIGNER),
-        Arguments.of("high-S, v not flipped", digest, Signature.of(r, N.subtract(s), v), Expect.OTHER_KEY),
+        Arguments.of(
+            "high-S twin (n - s, v flipped)",
+            digest,
+            Signature.of(r, N.subtract(s), v ^ 1),
+            Expect.SIGNER),
+        Arguments.of(
+            "high-S, v not flipped", digest, Signature.of(r, N.subtract(s), v), Expect.OTHER_KEY),
         Arguments.of("v flipped", digest, Signature.of(r, s, v ^ 1), Expect.OTHER_KEY),
         Arguments.of("r = 0", digest, Signature.of(BigInteger.ZERO, s, v), Expect.NO_KEY),
         Arguments.of("s = 0", digest, Signature.of(r, BigInteger.ZERO, v), Expect.NO_KEY),
         Arguments.of("r = n", digest, Signature.of(N, s, v), Expect.NO_KEY),
-        Arguments.of("r = n + 1 (still below p)", digest, Signature.of(N.add(BigInteger.ONE), s, v), Expect.NO_KEY),
+        Arguments.of(
+            "r = n + 1 (still below p)",
+            digest,
+            Signature.of(N.add(BigInteger.ONE), s, v),
+            Expect.NO_KEY),
         Arguments.of("r = 2^256 - 1", digest, Signature.of(max, s, v), Expect.NO_KEY),
         Arguments.of("s = n", digest, Signature.of(r, N, v), Expect.NO_KEY),
         Arguments.of("s = 2^256 - 1", digest, Signature.of(r, max, v), Expect.NO_KEY),
-        Arguments.of("r is no x coordinate on the curve", digest, Signature.of(firstNonX(), s, v), Expect.NO_KEY),
-        Arguments.of("recovered point at infinity", Signature.to32(BigInteger.valueOf(35)),
-            Signature.of(rInf, BigInteger.valueOf(5), vInf), Expect.NO_KEY),
-        Arguments.of("digest all zeros", zeros, Secp256k1Backends.bouncyCastle().sign(zeros, k), Expect.SIGNER),
-        Arguments.of("digest all 0xff (above n)", ones, Secp256k1Backends.bouncyCastle().sign(ones, k), Expect.SIGNER),
-        Arguments.of("r = 1, s = 1", digest, Signature.of(BigInteger.ONE, BigInteger.ONE, 0), Expect.OTHER_KEY));
+        Arguments.of(
+            "r is no x coordinate on the curve",
+            digest,
+            Signature.of(firstNonX(), s, v),
+            Expect.NO_KEY),
+        Arguments.of(
+            "recovered point at infinity",
+            Signature.to32(BigInteger.valueOf(35)),
+            Signature.of(rInf, BigInteger.valueOf(5), vInf),
+            Expect.NO_KEY),
+        Arguments.of(
+            "digest all zeros",
+            zeros,
+            Secp256k1Backends.bouncyCastle().sign(zeros, k),
+            Expect.SIGNER),
+        Arguments.of(
+            "digest all 0xff (above n)",
+            ones,
+            Secp256k1Backends.bouncyCastle().sign(ones, k),
+            Expect.SIGNER),
+        Arguments.of(
+            "r = 1, s = 1",
+            digest,
+            Signature.of(BigInteger.ONE, BigInteger.ONE, 0),
+            Expect.OTHER_KEY));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("hostileRecoveries")
-  void hostileSignaturesRecoverIdenticallyAndNeverThrow(String name, byte[] digest, Signature sig, Expect expect) {
+  void hostileSignaturesRecoverIdenticallyAndNeverThrow(
+      String name, byte[] digest, Signature sig, Expect expect) {
     PrivateKey k = PrivateKey.fromBytes(Keccak256.hash("edge".getBytes()));
     byte[] fromNative = nat.recoverPublicKey(digest, sig);
     byte[] fromBc = bc.recoverPublicKey(digest, sig);
@@ -176,7 +215,8 @@ class BackendEquivalenceTest {
     switch (expect) {
       case NO_KEY -> assertThat(nat.recoverAddress(digest, sig)).isNull();
       case SIGNER -> assertThat(nat.recoverAddress(digest, sig)).isEqualTo(bc.address(k));
-      case OTHER_KEY -> assertThat(nat.recoverAddress(digest, sig)).isNotNull().isNotEqualTo(bc.address(k));
+      case OTHER_KEY ->
+          assertThat(nat.recoverAddress(digest, sig)).isNotNull().isNotEqualTo(bc.address(k));
     }
   }
 
@@ -188,7 +228,8 @@ class BackendEquivalenceTest {
         .hasMessageContaining("must be 0 or 1, got " + v);
     byte[] wire = new byte[65];
     wire[64] = (byte) v;
-    assertThatThrownBy(() -> Signature.fromBytes(wire)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Signature.fromBytes(wire))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @ParameterizedTest(name = "{0}-byte digest")
@@ -197,8 +238,10 @@ class BackendEquivalenceTest {
     PrivateKey k = PrivateKey.fromBytes(Keccak256.hash(new byte[1]));
     Signature sig = bc.sign(new byte[32], k);
     for (Secp256k1 b : new Secp256k1[] {nat, bc}) {
-      assertThatThrownBy(() -> b.sign(new byte[length], k)).hasMessageContaining("a digest is 32 bytes, got " + length);
-      assertThatThrownBy(() -> b.recoverPublicKey(new byte[length], sig)).hasMessageContaining("got " + length);
+      assertThatThrownBy(() -> b.sign(new byte[length], k))
+          .hasMessageContaining("a digest is 32 bytes, got " + length);
+      assertThatThrownBy(() -> b.recoverPublicKey(new byte[length], sig))
+          .hasMessageContaining("got " + length);
     }
   }
 

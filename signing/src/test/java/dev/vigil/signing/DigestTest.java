@@ -18,12 +18,15 @@ class DigestTest {
 
   @Test
   void parsesWithOrWithoutThePrefixToTheSameDigest() {
-    assertThat(Digest.fromHex("0x" + HEX)).isEqualTo(Digest.fromHex(HEX)).isEqualTo(Digest.wrap(Hex.decode(HEX)));
+    assertThat(Digest.fromHex("0x" + HEX))
+        .isEqualTo(Digest.fromHex(HEX))
+        .isEqualTo(Digest.wrap(Hex.decode(HEX)));
   }
 
   @Test
   void aDigestIsExactly32BytesAndCannotBeChangedFromOutside() {
-    assertThatThrownBy(() -> Digest.wrap(new byte[31])).hasMessageContaining("a digest is 32 bytes, got 31");
+    assertThatThrownBy(() -> Digest.wrap(new byte[31]))
+        .hasMessageContaining("a digest is 32 bytes, got 31");
     assertThatThrownBy(() -> Digest.wrap(null)).hasMessageContaining("got null");
     byte[] raw = new byte[32];
     Digest d = Digest.wrap(raw);

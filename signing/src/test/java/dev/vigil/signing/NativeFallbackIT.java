@@ -26,8 +26,13 @@ class NativeFallbackIT {
       byte[] digest = Keccak256.hash(new byte[] {1});
       PrivateKey k = PrivateKey.fromBytes(Keccak256.hash(new byte[] {2}));
       boolean recovers = b.address(k).equals(b.recoverAddress(digest, b.sign(digest, k)));
-      System.out.println("backend=" + b.name() + " recovers=" + recovers
-          + " signs-with=" + Secp256k1Backends.nativeSigningPath().orElse("-"));
+      System.out.println(
+          "backend="
+              + b.name()
+              + " recovers="
+              + recovers
+              + " signs-with="
+              + Secp256k1Backends.nativeSigningPath().orElse("-"));
     }
   }
 
@@ -48,8 +53,10 @@ class NativeFallbackIT {
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Probe.class.getName()));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     try {
-      if (!p.waitFor(60, TimeUnit.SECONDS)) throw new AssertionError("probe JVM did not finish in 60 s");
-      return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+      if (!p.waitFor(60, TimeUnit.SECONDS))
+        throw new AssertionError("probe JVM did not finish in 60 s");
+      return new Run(
+          p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     } finally {
       p.destroyForcibly();
     }
@@ -60,21 +67,26 @@ class NativeFallbackIT {
     Run r = runProbe();
     assertThat(r.exit()).as(r.output()).isZero();
     assertThat(r.output()).contains("backend=bouncycastle recovers=true");
-    assertThat(r.output().split("native libsecp256k1 could not load", -1)).as(r.output()).hasSize(2);
+    assertThat(r.output().split("native libsecp256k1 could not load", -1))
+        .as(r.output())
+        .hasSize(2);
   }
 
   @Test
   void forcingNativeWhenItCannotLoadStopsTheProcessWithTheReason() throws Exception {
     Run r = runProbe("-Dvigil.secp256k1=native");
     assertThat(r.exit()).as(r.output()).isNotZero();
-    assertThat(r.output()).contains("system property vigil.secp256k1 asks for the native secp256k1 backend")
+    assertThat(r.output())
+        .contains("system property vigil.secp256k1 asks for the native secp256k1 backend")
         .contains("could not load");
   }
 
   @Test
   void forcingBouncyCastleDoesNotWarn() throws Exception {
     Run r = runProbe("-Dvigil.secp256k1=bouncycastle");
-    assertThat(r.output()).contains("backend=bouncycastle recovers=true").doesNotContain("could not load");
+    assertThat(r.output())
+        .contains("backend=bouncycastle recovers=true")
+        .doesNotContain("could not load");
   }
 
   @Test
@@ -83,20 +95,25 @@ class NativeFallbackIT {
     Run r = runJava(List.of("-Djna.nosys=true", "-Djna.tmpdir=/dev/null/vigil-no-such-dir"));
     assertThat(r.exit()).as(r.output()).isZero();
     assertThat(r.output())
-        .contains("backend=native recovers=true signs-with=secp256k1_ecdsa_sign via JNI + recovery to find v")
+        .contains(
+            "backend=native recovers=true signs-with=secp256k1_ecdsa_sign via JNI + recovery to find v")
         .contains("recoverable signing through JNA is unavailable")
         .doesNotContain("could not load");
   }
 
   @Test
-  void withTheNativeLibraryAndJnaTheNativeBackendSignsRecoverablyAndLeavesNoCopyBehind(@TempDir Path tmp) throws Exception {
+  void withTheNativeLibraryAndJnaTheNativeBackendSignsRecoverablyAndLeavesNoCopyBehind(
+      @TempDir Path tmp) throws Exception {
     Run r = runJava(List.of("-D" + JnaRecoverableSigner.TMPDIR_PROPERTY + "=" + tmp));
     assertThat(r.exit()).as(r.output()).isZero();
     assertThat(r.output())
-        .contains("backend=native recovers=true signs-with=secp256k1_ecdsa_sign_recoverable via JNA")
-        .contains("INFO dev.vigil.signing.NativeSecp256k1 -- native libsecp256k1 signs with secp256k1_ecdsa_sign_recoverable via JNA");
+        .contains(
+            "backend=native recovers=true signs-with=secp256k1_ecdsa_sign_recoverable via JNA")
+        .contains(
+            "INFO dev.vigil.signing.NativeSecp256k1 -- native libsecp256k1 signs with secp256k1_ecdsa_sign_recoverable via JNA");
     try (var files = Files.list(tmp)) {
-      assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.startsWith("vigil-secp256k1-"));
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .noneMatch(n -> n.startsWith("vigil-secp256k1-"));
     }
   }
 }

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Both ways the native backend can sign, on the real library: recoverable signing through JNA (the
- * default) and JNI signing plus a recovery (when JNA cannot load). Each must give Bouncy Castle's bytes.
+ * default) and JNI signing plus a recovery (when JNA cannot load). Each must give Bouncy Castle's
+ * bytes.
  */
 class NativeSignPathTest {
   private static final long SEED = 0x5EED_0002L;
@@ -38,7 +39,8 @@ class NativeSignPathTest {
   void theProcessBackendSignsThroughRecoverableSigningAndSaysSo() {
     NativeSecp256k1 nat = (NativeSecp256k1) Secp256k1Backends.nativeLibsecp256k1();
     assertThat(nat.signPath()).isEqualTo(SignPath.RECOVERABLE);
-    assertThat(Secp256k1Backends.nativeSigningPath()).contains("secp256k1_ecdsa_sign_recoverable via JNA");
+    assertThat(Secp256k1Backends.nativeSigningPath())
+        .contains("secp256k1_ecdsa_sign_recoverable via JNA");
   }
 
   @Test
@@ -99,14 +101,18 @@ class NativeSignPathTest {
       for (int t = 0; t < threads; t++) {
         int tt = t;
         // every thread signs its own key's digests, all at once, on the one shared context
-        futures.add(pool.submit(() -> {
-          Signature[] got = new Signature[perThread];
-          for (int i = 0; i < perThread; i++) got[i] = nat.sign(digests[tt][i], keys[tt]);
-          return got;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  Signature[] got = new Signature[perThread];
+                  for (int i = 0; i < perThread; i++) got[i] = nat.sign(digests[tt][i], keys[tt]);
+                  return got;
+                }));
       }
       for (int t = 0; t < threads; t++) {
-        assertThat(futures.get(t).get(120, TimeUnit.SECONDS)).as("thread " + t).containsExactly(expected[t]);
+        assertThat(futures.get(t).get(120, TimeUnit.SECONDS))
+            .as("thread " + t)
+            .containsExactly(expected[t]);
       }
     } finally {
       pool.shutdownNow();
@@ -142,7 +148,8 @@ class NativeSignPathTest {
     compact[63] = 1;
     compact[64] = (byte) recId;
     Signature reference = BC.sign(digest, k);
-    assertThat(NativeSecp256k1.fromRecoverable(compact, () -> BC.sign(digest, k))).isEqualTo(reference);
+    assertThat(NativeSecp256k1.fromRecoverable(compact, () -> BC.sign(digest, k)))
+        .isEqualTo(reference);
   }
 
   @ParameterizedTest(name = "recovery id {0}")
@@ -152,7 +159,12 @@ class NativeSignPathTest {
     compact[31] = 5;
     compact[63] = 9;
     compact[64] = (byte) recId;
-    Signature s = NativeSecp256k1.fromRecoverable(compact, () -> { throw new AssertionError("reference was asked"); });
+    Signature s =
+        NativeSecp256k1.fromRecoverable(
+            compact,
+            () -> {
+              throw new AssertionError("reference was asked");
+            });
     assertThat(s).isEqualTo(Signature.of(BigInteger.valueOf(5), BigInteger.valueOf(9), recId));
   }
 
@@ -169,7 +181,8 @@ class NativeSignPathTest {
   void theLibraryCopyIsOwnerOnlyAndByteForByteTheBundledOne(@TempDir Path dir) throws Exception {
     String resource = JnaRecoverableSigner.resourcePath();
     Path copy = JnaRecoverableSigner.extract(resource, dir);
-    assertThat(Files.getPosixFilePermissions(copy)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.getPosixFilePermissions(copy))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     try (InputStream in = getClass().getClassLoader().getResourceAsStream(resource)) {
       assertThat(in).as(resource).isNotNull();
       assertThat(Files.readAllBytes(copy)).isEqualTo(in.readAllBytes());

@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 
 class Secp256k1BackendsTest {
-  private static final String WHY = "java.lang.UnsatisfiedLinkError: /tmp/secp256k1-jni.so: failed to map segment";
+  private static final String WHY =
+      "java.lang.UnsatisfiedLinkError: /tmp/secp256k1-jni.so: failed to map segment";
   private final Secp256k1 loaded = Secp256k1Backends.nativeLibsecp256k1();
 
   @Test
@@ -41,7 +42,8 @@ class Secp256k1BackendsTest {
     log.addAppender(events);
     Chooser chooser = new Chooser(() -> new NativeLoad(null, WHY), log);
 
-    for (int i = 0; i < 3; i++) assertThat(chooser.preferred(null).name()).isEqualTo("bouncycastle");
+    for (int i = 0; i < 3; i++)
+      assertThat(chooser.preferred(null).name()).isEqualTo("bouncycastle");
 
     assertThat(events.list).hasSize(1);
     ILoggingEvent warn = events.list.get(0);
@@ -59,7 +61,12 @@ class Secp256k1BackendsTest {
     ListAppender<ILoggingEvent> events = new ListAppender<>();
     events.start();
     log.addAppender(events);
-    Chooser chooser = new Chooser(() -> { throw new AssertionError("native was loaded"); }, log);
+    Chooser chooser =
+        new Chooser(
+            () -> {
+              throw new AssertionError("native was loaded");
+            },
+            log);
     assertThat(chooser.preferred("bouncycastle").name()).isEqualTo("bouncycastle");
     assertThat(events.list).isEmpty();
   }
@@ -67,13 +74,15 @@ class Secp256k1BackendsTest {
   @ParameterizedTest(name = "''{0}''")
   @ValueSource(strings = {"native", "NATIVE", " Native "})
   void forcingNativeUsesIt(String value) {
-    Chooser chooser = new Chooser(() -> new NativeLoad(loaded, null), (Logger) LoggerFactory.getLogger("test"));
+    Chooser chooser =
+        new Chooser(() -> new NativeLoad(loaded, null), (Logger) LoggerFactory.getLogger("test"));
     assertThat(chooser.preferred(value)).isSameAs(loaded);
   }
 
   @Test
   void forcingNativeWhenItCannotLoadFailsWithTheReason() {
-    Chooser chooser = new Chooser(() -> new NativeLoad(null, WHY), (Logger) LoggerFactory.getLogger("test"));
+    Chooser chooser =
+        new Chooser(() -> new NativeLoad(null, WHY), (Logger) LoggerFactory.getLogger("test"));
     assertThatThrownBy(() -> chooser.preferred("native"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("system property vigil.secp256k1")
@@ -83,7 +92,8 @@ class Secp256k1BackendsTest {
   @ParameterizedTest(name = "''{0}''")
   @ValueSource(strings = {"openssl", "bc", "libsecp256k1", "native,", "bouncy castle"})
   void unknownBackendNamesFailNamingTheValueAndTheChoices(String value) {
-    Chooser chooser = new Chooser(() -> new NativeLoad(loaded, null), (Logger) LoggerFactory.getLogger("test"));
+    Chooser chooser =
+        new Chooser(() -> new NativeLoad(loaded, null), (Logger) LoggerFactory.getLogger("test"));
     assertThatThrownBy(() -> chooser.preferred(value))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unknown secp256k1 backend '" + value + "'")
@@ -95,6 +105,7 @@ class Secp256k1BackendsTest {
   void byNameGivesBothBackends() {
     assertThat(Secp256k1Backends.byName("native")).isSameAs(loaded);
     assertThat(Secp256k1Backends.byName("bouncycastle")).isSameAs(Secp256k1Backends.bouncyCastle());
-    assertThatThrownBy(() -> Secp256k1Backends.byName("x")).hasMessageContaining("unknown secp256k1 backend 'x'");
+    assertThatThrownBy(() -> Secp256k1Backends.byName("x"))
+        .hasMessageContaining("unknown secp256k1 backend 'x'");
   }
 }

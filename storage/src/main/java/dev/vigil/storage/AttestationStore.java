@@ -33,7 +33,8 @@ public final class AttestationStore {
   AttestationStore(KvStore kv) {
     this.kv = kv;
     this.byKey = kv.column(VigilDatabase.ATTESTATIONS, Codecs.MESSAGE_KEY, Codecs.ATTESTATION);
-    this.byDigest = kv.column(VigilDatabase.ATTESTATIONS_BY_DIGEST, Codecs.DIGEST, Codecs.MESSAGE_KEY);
+    this.byDigest =
+        kv.column(VigilDatabase.ATTESTATIONS_BY_DIGEST, Codecs.DIGEST, Codecs.MESSAGE_KEY);
   }
 
   /** One attestation to store: its message key, digest, and encoded bytes (opaque here). */
@@ -65,17 +66,23 @@ public final class AttestationStore {
     try {
       // The digest each key has once the entries before it are written (the store's, at first).
       Map<MessageId, Optional<Digest>> current = new HashMap<>();
-      for (Entry e : entries) current.computeIfAbsent(e.key(), k -> byKey.get(k).map(AttestationValue::digest));
-      kv.write(Durability.UNSYNCED, batch -> {
-        for (int i = 0; i < entries.size(); i++) {
-          Entry e = entries.get(i);
-          current.get(e.key()).filter(d -> !d.equals(e.digest())).ifPresent(d -> batch.delete(byDigest, d));
-          current.put(e.key(), Optional.of(e.digest()));
-          batch.put(byKey, e.key(), values.get(i));
-          batch.put(byDigest, e.digest(), e.key());
-        }
-        alsoInBatch.accept(batch);
-      });
+      for (Entry e : entries)
+        current.computeIfAbsent(e.key(), k -> byKey.get(k).map(AttestationValue::digest));
+      kv.write(
+          Durability.UNSYNCED,
+          batch -> {
+            for (int i = 0; i < entries.size(); i++) {
+              Entry e = entries.get(i);
+              current
+                  .get(e.key())
+                  .filter(d -> !d.equals(e.digest()))
+                  .ifPresent(d -> batch.delete(byDigest, d));
+              current.put(e.key(), Optional.of(e.digest()));
+              batch.put(byKey, e.key(), values.get(i));
+              batch.put(byDigest, e.digest(), e.key());
+            }
+            alsoInBatch.accept(batch);
+          });
     } finally {
       writes.unlock();
     }
@@ -104,9 +111,13 @@ public final class AttestationStore {
     return byKey.count(KvRange.all());
   }
 
-  /** Visits attestations in key order (chain, emitter, sequence) until {@code visitor} returns false. */
+  /**
+   * Visits attestations in key order (chain, emitter, sequence) until {@code visitor} returns
+   * false.
+   */
   public void forEach(Predicate<StoredAttestation> visitor) {
-    byKey.forEach(KvRange.all(), (k, v) -> visitor.test(new StoredAttestation(k, v.digest(), v.bytes())));
+    byKey.forEach(
+        KvRange.all(), (k, v) -> visitor.test(new StoredAttestation(k, v.digest(), v.bytes())));
   }
 
   /** Up to {@code limit} attestations at or after {@code from}, in key order. */
@@ -114,21 +125,29 @@ public final class AttestationStore {
     return collect(KvRange.from(from.encode()), limit);
   }
 
-  /** Up to {@code limit} attestations of one emitter with sequence at or after {@code fromSequence}. */
-  public List<StoredAttestation> listEmitter(int emitterChain, Bytes32 emitterAddress, long fromSequence, int limit) {
-    KvRange range = KvRange.prefix(emitterPrefix(emitterChain, emitterAddress))
-        .startingAt(new MessageId(emitterChain, emitterAddress, fromSequence).encode());
+  /**
+   * Up to {@code limit} attestations of one emitter with sequence at or after {@code fromSequence}.
+   */
+  public List<StoredAttestation> listEmitter(
+      int emitterChain, Bytes32 emitterAddress, long fromSequence, int limit) {
+    KvRange range =
+        KvRange.prefix(emitterPrefix(emitterChain, emitterAddress))
+            .startingAt(new MessageId(emitterChain, emitterAddress, fromSequence).encode());
     return collect(range, limit);
   }
 
   /** Key prefix of every message from one emitter: chain u16 | emitter 32 B. */
   static byte[] emitterPrefix(int emitterChain, Bytes32 emitterAddress) {
-    return Arrays.copyOf(new MessageId(emitterChain, emitterAddress, 0).encode(), 2 + Bytes32.LENGTH);
+    return Arrays.copyOf(
+        new MessageId(emitterChain, emitterAddress, 0).encode(), 2 + Bytes32.LENGTH);
   }
 
   private List<StoredAttestation> collect(KvRange range, int limit) {
     List<StoredAttestation> out = new ArrayList<>();
-    byKey.list(range, limit).forEach(e -> out.add(new StoredAttestation(e.key(), e.value().digest(), e.value().bytes())));
+    byKey
+        .list(range, limit)
+        .forEach(
+            e -> out.add(new StoredAttestation(e.key(), e.value().digest(), e.value().bytes())));
     return out;
   }
 }

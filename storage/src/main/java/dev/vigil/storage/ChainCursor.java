@@ -6,9 +6,11 @@ import java.util.Arrays;
 /** Where an observer stopped on a chain: the last block it processed, by number and hash. */
 public record ChainCursor(long blockNumber, byte[] blockHash) {
   public ChainCursor {
-    if (blockNumber < 0) throw new IllegalArgumentException("block number must be >= 0, got " + blockNumber);
+    if (blockNumber < 0)
+      throw new IllegalArgumentException("block number must be >= 0, got " + blockNumber);
     if (blockHash == null || blockHash.length != 32) {
-      throw new IllegalArgumentException("block hash must be 32 bytes, got " + (blockHash == null ? "null" : blockHash.length));
+      throw new IllegalArgumentException(
+          "block hash must be 32 bytes, got " + (blockHash == null ? "null" : blockHash.length));
     }
     blockHash = blockHash.clone();
   }
@@ -20,7 +22,9 @@ public record ChainCursor(long blockNumber, byte[] blockHash) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ChainCursor c && blockNumber == c.blockNumber && Arrays.equals(blockHash, c.blockHash);
+    return o instanceof ChainCursor c
+        && blockNumber == c.blockNumber
+        && Arrays.equals(blockHash, c.blockHash);
   }
 
   @Override

@@ -39,10 +39,12 @@ public final class CursorStore {
   /** Every chain's cursor, by chain id. */
   public Map<Long, ChainCursor> all() {
     Map<Long, ChainCursor> out = new TreeMap<>();
-    cursors.forEach(KvRange.all(), (k, v) -> {
-      out.put(k, v);
-      return true;
-    });
+    cursors.forEach(
+        KvRange.all(),
+        (k, v) -> {
+          out.put(k, v);
+          return true;
+        });
     return out;
   }
 }

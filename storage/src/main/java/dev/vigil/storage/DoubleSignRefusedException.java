@@ -13,8 +13,14 @@ public final class DoubleSignRefusedException extends Exception {
   private final Digest refused;
 
   public DoubleSignRefusedException(MessageId key, Digest signed, Digest refused) {
-    super("refused to sign message " + key + " with digest " + refused.toHex()
-        + ": digest " + signed.toHex() + " was already signed for it");
+    super(
+        "refused to sign message "
+            + key
+            + " with digest "
+            + refused.toHex()
+            + ": digest "
+            + signed.toHex()
+            + " was already signed for it");
     this.key = key;
     this.signed = signed;
     this.refused = refused;

@@ -22,16 +22,28 @@ public record EvidenceRecord(MessageId key, Address signer, int index, byte[] ev
   @Override
   public boolean equals(Object o) {
     return o instanceof EvidenceRecord e
-        && key.equals(e.key) && signer.equals(e.signer) && index == e.index && Arrays.equals(evidence, e.evidence);
+        && key.equals(e.key)
+        && signer.equals(e.signer)
+        && index == e.index
+        && Arrays.equals(evidence, e.evidence);
   }
 
   @Override
   public int hashCode() {
-    return ((31 * key.hashCode() + signer.hashCode()) * 31 + index) * 31 + Arrays.hashCode(evidence);
+    return ((31 * key.hashCode() + signer.hashCode()) * 31 + index) * 31
+        + Arrays.hashCode(evidence);
   }
 
   @Override
   public String toString() {
-    return "EvidenceRecord[" + key + ", " + signer + ", #" + index + ", " + evidence.length + " bytes]";
+    return "EvidenceRecord["
+        + key
+        + ", "
+        + signer
+        + ", #"
+        + index
+        + ", "
+        + evidence.length
+        + " bytes]";
   }
 }

@@ -38,7 +38,8 @@ public final class EvidenceStore {
    * same bytes are already kept or the per-signer cap is reached.
    */
   public boolean append(MessageId key, Address signer, byte[] bytes) {
-    if (bytes == null || bytes.length == 0) throw new IllegalArgumentException("evidence for " + key + " is empty");
+    if (bytes == null || bytes.length == 0)
+      throw new IllegalArgumentException("evidence for " + key + " is empty");
     appends.lock();
     try {
       List<EvidenceRecord> existing = get(key, signer);
@@ -46,7 +47,11 @@ public final class EvidenceStore {
         if (Arrays.equals(r.evidence(), bytes)) return false;
       }
       if (existing.size() >= MAX_PER_SIGNER) {
-        log.warn("Evidence against {} for {} is capped at {} pieces; dropping another", signer, key, MAX_PER_SIGNER);
+        log.warn(
+            "Evidence against {} for {} is capped at {} pieces; dropping another",
+            signer,
+            key,
+            MAX_PER_SIGNER);
         return false;
       }
       evidence.put(new EvidenceKey(key, signer, existing.size()), bytes.clone(), Durability.SYNCED);
@@ -58,7 +63,8 @@ public final class EvidenceStore {
 
   /** Evidence against one signer for one message, in the order it was kept. */
   public List<EvidenceRecord> get(MessageId key, Address signer) {
-    return collect(KvRange.prefix(Codecs.concat(key.encode(), signer.toBytes())), Integer.MAX_VALUE);
+    return collect(
+        KvRange.prefix(Codecs.concat(key.encode(), signer.toBytes())), Integer.MAX_VALUE);
   }
 
   /** Evidence against any signer for one message. */
@@ -68,7 +74,9 @@ public final class EvidenceStore {
 
   /** Visits all evidence in key order until {@code visitor} returns false. */
   public void forEach(Predicate<EvidenceRecord> visitor) {
-    evidence.forEach(KvRange.all(), (k, v) -> visitor.test(new EvidenceRecord(k.key(), k.signer(), k.index(), v)));
+    evidence.forEach(
+        KvRange.all(),
+        (k, v) -> visitor.test(new EvidenceRecord(k.key(), k.signer(), k.index(), v)));
   }
 
   public long count() {
@@ -77,10 +85,12 @@ public final class EvidenceStore {
 
   private List<EvidenceRecord> collect(KvRange range, int limit) {
     List<EvidenceRecord> out = new ArrayList<>();
-    evidence.forEach(range, (k, v) -> {
-      out.add(new EvidenceRecord(k.key(), k.signer(), k.index(), v));
-      return out.size() < limit;
-    });
+    evidence.forEach(
+        range,
+        (k, v) -> {
+          out.add(new EvidenceRecord(k.key(), k.signer(), k.index(), v));
+          return out.size() < limit;
+        });
     return out;
   }
 }

@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Signs message digests only through the double-sign guard: the digest is recorded for its message
  * key with a synced write before the signature is made, and a second, different digest for the same
- * key is refused, across crashes and restarts. {@link #signAll} guards a whole batch with one synced
- * write (group commit), so that a busy guardian pays one fsync per batch, not per signature. It deliberately does not implement {@link Signer}: a
- * raw digest without its message key could not be guarded.
+ * key is refused, across crashes and restarts. {@link #signAll} guards a whole batch with one
+ * synced write (group commit), so that a busy guardian pays one fsync per batch, not per signature.
+ * It deliberately does not implement {@link Signer}: a raw digest without its message key could not
+ * be guarded.
  */
 public final class GuardedSigner {
   private static final Logger log = LoggerFactory.getLogger(GuardedSigner.class);
@@ -53,7 +54,8 @@ public final class GuardedSigner {
    * The outcome of one item of {@link #signAll}: a signature, or a refusal naming the digest on
    * record (exactly one of {@code signature} and {@code refusal} is set).
    */
-  public record Result(MessageId key, Digest digest, Signature signature, DoubleSignRefusedException refusal) {
+  public record Result(
+      MessageId key, Digest digest, Signature signature, DoubleSignRefusedException refusal) {
     public boolean signed() {
       return signature != null;
     }
@@ -74,8 +76,17 @@ public final class GuardedSigner {
       if (c.decision().allowsSigning()) {
         out.add(new Result(c.key(), c.proposed(), signer.sign(c.proposed().toBytes()), null));
       } else {
-        log.warn("Refused to sign {} with digest {}: digest {} was already signed", c.key(), c.proposed(), c.recorded());
-        out.add(new Result(c.key(), c.proposed(), null, new DoubleSignRefusedException(c.key(), c.recorded(), c.proposed())));
+        log.warn(
+            "Refused to sign {} with digest {}: digest {} was already signed",
+            c.key(),
+            c.proposed(),
+            c.recorded());
+        out.add(
+            new Result(
+                c.key(),
+                c.proposed(),
+                null,
+                new DoubleSignRefusedException(c.key(), c.recorded(), c.proposed())));
       }
     }
     return out;

@@ -16,7 +16,9 @@ public record PendingObservation(MessageId key, byte[] observation) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof PendingObservation p && key.equals(p.key) && Arrays.equals(observation, p.observation);
+    return o instanceof PendingObservation p
+        && key.equals(p.key)
+        && Arrays.equals(observation, p.observation);
   }
 
   @Override

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * This guardian's own observations that have no quorum yet, as opaque bytes, so a restarted node can
- * re-broadcast them. Unsynced: the signing record, not this, is what keeps signing safe.
+ * This guardian's own observations that have no quorum yet, as opaque bytes, so a restarted node
+ * can re-broadcast them. Unsynced: the signing record, not this, is what keeps signing safe.
  */
 public final class PendingOwnStore {
   private final KvColumn<MessageId, byte[]> pending;

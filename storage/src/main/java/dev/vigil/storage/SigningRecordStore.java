@@ -43,7 +43,10 @@ public final class SigningRecordStore {
    */
   public record Check(MessageId key, Digest proposed, Digest recorded, SigningDecision decision) {}
 
-  /** Decides whether {@code digest} may be signed for {@code key} and, if it is new, records it (synced). */
+  /**
+   * Decides whether {@code digest} may be signed for {@code key} and, if it is new, records it
+   * (synced).
+   */
   public Check checkAndRecord(MessageId key, Digest digest) {
     return checkAndRecordAll(List.of(new Proposal(key, digest))).getFirst();
   }
@@ -72,7 +75,8 @@ public final class SigningRecordStore {
         stripes[i].lock();
         held.add(stripes[i]);
       }
-      Map<MessageId, Digest> decided = new HashMap<>(); // the digest on record after each key's first proposal
+      Map<MessageId, Digest> decided =
+          new HashMap<>(); // the digest on record after each key's first proposal
       List<Check> out = new ArrayList<>(proposals.size());
       Map<MessageId, Digest> toWrite = new LinkedHashMap<>();
       for (Proposal p : proposals) {

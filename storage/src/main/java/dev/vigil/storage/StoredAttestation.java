@@ -17,7 +17,10 @@ public record StoredAttestation(MessageId key, Digest digest, byte[] bytes) {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof StoredAttestation a && key.equals(a.key) && digest.equals(a.digest) && Arrays.equals(bytes, a.bytes);
+    return o instanceof StoredAttestation a
+        && key.equals(a.key)
+        && digest.equals(a.digest)
+        && Arrays.equals(bytes, a.bytes);
   }
 
   @Override

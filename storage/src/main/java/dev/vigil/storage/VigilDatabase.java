@@ -23,7 +23,8 @@ public final class VigilDatabase implements AutoCloseable {
   static final String CURSORS = "cursors";
   static final String EVIDENCE = "evidence";
   static final List<String> COLUMNS =
-      List.of(ATTESTATIONS, ATTESTATIONS_BY_DIGEST, SIGNING_RECORDS, PENDING_OWN, CURSORS, EVIDENCE);
+      List.of(
+          ATTESTATIONS, ATTESTATIONS_BY_DIGEST, SIGNING_RECORDS, PENDING_OWN, CURSORS, EVIDENCE);
 
   private final KvStore kv;
   private final AttestationStore attestations;
@@ -84,15 +85,17 @@ public final class VigilDatabase implements AutoCloseable {
     kv.sync();
   }
 
-  /** Whether writes work now and, if not, why and since when (see {@link KvStore#writeHealth()}). */
+  /**
+   * Whether writes work now and, if not, why and since when (see {@link KvStore#writeHealth()}).
+   */
   public WriteHealth writeHealth() {
     return kv.writeHealth();
   }
 
   /**
    * Retries a failing data dir once its backoff has passed (reopening the engine if the dir takes
-   * writes again); a no-op while writes work. Returns whether writes work now. Call it from a timer:
-   * writes try it too, but a quiet node may not write for a while.
+   * writes again); a no-op while writes work. Returns whether writes work now. Call it from a
+   * timer: writes try it too, but a quiet node may not write for a while.
    */
   public boolean recoverIfFailing() {
     return kv.recoverIfFailing();

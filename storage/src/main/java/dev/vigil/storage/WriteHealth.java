@@ -7,5 +7,10 @@ package dev.vigil.storage;
  *
  * @param failingSinceMillis wall-clock time of the episode's first failed write, 0 when writable
  */
-public record WriteHealth(boolean writable, String cause, long failingSinceMillis, long failedWritesInEpisode,
-    long failedWritesTotal, long recoveries) {}
+public record WriteHealth(
+    boolean writable,
+    String cause,
+    long failingSinceMillis,
+    long failedWritesInEpisode,
+    long failedWritesTotal,
+    long recoveries) {}

@@ -58,7 +58,11 @@ public final class CrashSigningChild {
     String mode = args[1];
     Random random = new Random(Long.parseLong(args[2]));
     // One write() per line, so a kill never interleaves half lines with other output.
-    PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false, StandardCharsets.US_ASCII);
+    PrintStream out =
+        new PrintStream(
+            new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
+            false,
+            StandardCharsets.US_ASCII);
     Signer signer = TestData.signer(SIGNER_LABEL);
     try (VigilDatabase db = VigilDatabase.open(dir)) {
       GuardedSigner guard = new GuardedSigner(signer, db.signingRecords());
@@ -71,10 +75,20 @@ public final class CrashSigningChild {
           int size = 1 + random.nextInt(MAX_BATCH);
           for (int i = 0; i < size; i++, op++) {
             int n = random.nextInt(KEYS);
-            batch.add(new SigningRecordStore.Proposal(messageKey(n), candidate(n, random.nextInt(DIGESTS_PER_KEY))));
+            batch.add(
+                new SigningRecordStore.Proposal(
+                    messageKey(n), candidate(n, random.nextInt(DIGESTS_PER_KEY))));
           }
           for (GuardedSigner.Result r : guard.signAll(batch)) {
-            if (r.signed()) out.println("S " + r.key() + " " + r.digest().toHex() + " " + Hex.encode0x(r.signature().toBytes()) + " .");
+            if (r.signed())
+              out.println(
+                  "S "
+                      + r.key()
+                      + " "
+                      + r.digest().toHex()
+                      + " "
+                      + Hex.encode0x(r.signature().toBytes())
+                      + " .");
             else out.println("R " + r.key() + " " + r.digest().toHex() + " .");
             out.flush();
           }
@@ -95,7 +109,8 @@ public final class CrashSigningChild {
             continue;
           }
         } else if (mode.equals("write-behind")) {
-          Optional<Digest> recorded = Optional.ofNullable(notYetSaved.get(key)).or(() -> db.signingRecords().get(key));
+          Optional<Digest> recorded =
+              Optional.ofNullable(notYetSaved.get(key)).or(() -> db.signingRecords().get(key));
           if (!SigningDecision.decide(recorded, digest).allowsSigning()) {
             out.println("R " + key + " " + digest.toHex() + " .");
             out.flush();

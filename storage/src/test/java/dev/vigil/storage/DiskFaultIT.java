@@ -57,7 +57,8 @@ class DiskFaultIT {
    * Signs and stores an attestation for messages [from, to), then syncs as the node does after a
    * round of attestation writes; returns what was signed.
    */
-  private static Map<MessageId, Digest> signAndStore(VigilDatabase db, GuardedSigner guard, int from, int to) throws Exception {
+  private static Map<MessageId, Digest> signAndStore(
+      VigilDatabase db, GuardedSigner guard, int from, int to) throws Exception {
     Map<MessageId, Digest> out = new LinkedHashMap<>();
     for (int i = from; i < to; i++) {
       guard.sign(k(i), d(i));
@@ -69,15 +70,19 @@ class DiskFaultIT {
   }
 
   /** Every signing record, and an attestation for each message below {@code attestedBelow}. */
-  private static void assertIntact(VigilDatabase db, Map<MessageId, Digest> signed, int attestedBelow) {
-    signed.forEach((key, digest) -> {
-      assertThat(db.signingRecords().get(key)).as("signing record of %s", key).contains(digest);
-      if (key.sequence() < attestedBelow) assertThat(db.attestations().get(key)).as("attestation of %s", key).isPresent();
-    });
+  private static void assertIntact(
+      VigilDatabase db, Map<MessageId, Digest> signed, int attestedBelow) {
+    signed.forEach(
+        (key, digest) -> {
+          assertThat(db.signingRecords().get(key)).as("signing record of %s", key).contains(digest);
+          if (key.sequence() < attestedBelow)
+            assertThat(db.attestations().get(key)).as("attestation of %s", key).isPresent();
+        });
   }
 
   @Test
-  void aFullDiskFailsWritesWithTheCauseSignsNothingAndTheDatabaseResumesByItselfOnceSpaceIsFreed() throws Exception {
+  void aFullDiskFailsWritesWithTheCauseSignsNothingAndTheDatabaseResumesByItselfOnceSpaceIsFreed()
+      throws Exception {
     Path data = disk.mountPoint.resolve("data");
     CountingSigner signer = new CountingSigner(KEY);
     Map<MessageId, Digest> signed;
@@ -86,7 +91,8 @@ class DiskFaultIT {
       signed = signAndStore(db, guard, 0, BEFORE);
 
       assertThat(disk.fill()).isPositive();
-      // The last partly filled block may still take a few records; the first that needs a new block fails.
+      // The last partly filled block may still take a few records; the first that needs a new block
+      // fails.
       StorageException failure = null;
       int i = BEFORE;
       for (; i < BEFORE + 5_000 && failure == null; i++) {
@@ -96,17 +102,23 @@ class DiskFaultIT {
           signed.put(k(i), d(i));
         } catch (StorageException e) {
           failure = e;
-          assertThat(signer.calls.get()).as("signer calls when the record write failed").isEqualTo(calls);
+          assertThat(signer.calls.get())
+              .as("signer calls when the record write failed")
+              .isEqualTo(calls);
         }
       }
       assertThat(failure).as("a write on the full disk").isNotNull();
-      assertThat(failure.getMessage()).contains("No space left on device").contains(data.toString());
+      assertThat(failure.getMessage())
+          .contains("No space left on device")
+          .contains(data.toString());
 
       int calls = signer.calls.get();
       int next = i;
-      assertThatThrownBy(() -> guard.sign(k(next), d(next))).isInstanceOf(StorageException.class)
+      assertThatThrownBy(() -> guard.sign(k(next), d(next)))
+          .isInstanceOf(StorageException.class)
           .hasMessageContaining("No space left on device");
-      assertThatThrownBy(() -> db.attestations().put(k(next), d(next), new byte[100])).isInstanceOf(StorageException.class)
+      assertThatThrownBy(() -> db.attestations().put(k(next), d(next), new byte[100]))
+          .isInstanceOf(StorageException.class)
           .hasMessageContaining("No space left on device");
       assertThat(signer.calls.get()).as("nothing signed while the disk is full").isEqualTo(calls);
       WriteHealth h = db.writeHealth();
@@ -117,13 +129,16 @@ class DiskFaultIT {
       disk.unfill();
       long t0 = System.nanoTime();
       awaitSign(guard, next);
-      System.out.printf("full disk: writes resumed %d ms after the ballast was deleted%n", (System.nanoTime() - t0) / 1_000_000);
+      System.out.printf(
+          "full disk: writes resumed %d ms after the ballast was deleted%n",
+          (System.nanoTime() - t0) / 1_000_000);
       signed.put(k(next), d(next));
       signed.putAll(signAndStore(db, guard, next + 1, next + 10));
       assertThat(db.writeHealth().writable()).isTrue();
       assertThat(db.writeHealth().recoveries()).isEqualTo(1);
       assertIntact(db, signed, BEFORE);
-      for (int j = next + 1; j < next + 10; j++) assertThat(db.attestations().contains(k(j))).isTrue();
+      for (int j = next + 1; j < next + 10; j++)
+        assertThat(db.attestations().contains(k(j))).isTrue();
     }
     try (VigilDatabase db = VigilDatabase.open(data)) {
       assertIntact(db, signed, BEFORE);
@@ -132,7 +147,9 @@ class DiskFaultIT {
   }
 
   @Test
-  void aDiskTurnedReadOnlyFailsWritesWithTheCauseSignsNothingAndAfterRepairEverythingWrittenBeforeIsThere() throws Exception {
+  void
+      aDiskTurnedReadOnlyFailsWritesWithTheCauseSignsNothingAndAfterRepairEverythingWrittenBeforeIsThere()
+          throws Exception {
     Path data = disk.mountPoint.resolve("data");
     CountingSigner signer = new CountingSigner(KEY);
     Map<MessageId, Digest> signed;
@@ -142,9 +159,12 @@ class DiskFaultIT {
 
       disk.breakReadOnly();
       int calls = signer.calls.get();
-      assertThatThrownBy(() -> guard.sign(k(BEFORE), d(BEFORE))).isInstanceOf(StorageException.class)
-          .hasMessageContaining("Read-only file system").hasMessageContaining(data.toString());
-      assertThatThrownBy(() -> db.attestations().put(k(BEFORE), d(BEFORE), new byte[100])).isInstanceOf(StorageException.class)
+      assertThatThrownBy(() -> guard.sign(k(BEFORE), d(BEFORE)))
+          .isInstanceOf(StorageException.class)
+          .hasMessageContaining("Read-only file system")
+          .hasMessageContaining(data.toString());
+      assertThatThrownBy(() -> db.attestations().put(k(BEFORE), d(BEFORE), new byte[100]))
+          .isInstanceOf(StorageException.class)
           .hasMessageContaining("Read-only file system");
       assertThat(signer.calls.get()).as("nothing signed on a read-only disk").isEqualTo(calls);
       assertThat(db.writeHealth().cause()).contains("Read-only file system");
@@ -154,14 +174,19 @@ class DiskFaultIT {
       Thread.sleep(500);
       assertThat(db.recoverIfFailing()).isFalse();
       assertThat(db.writeHealth().cause()).contains("Read-only file system");
-      assertThatThrownBy(() -> guard.sign(k(BEFORE), d(BEFORE))).isInstanceOf(StorageException.class);
+      assertThatThrownBy(() -> guard.sign(k(BEFORE), d(BEFORE)))
+          .isInstanceOf(StorageException.class);
       assertThat(signer.calls.get()).isEqualTo(calls);
       assertThat(db.signingRecords().get(k(BEFORE))).isEmpty();
     }
-    // A restart on the still read-only disk refuses with the cause instead of running without storage.
-    assertThatThrownBy(() -> VigilDatabase.open(data)).isInstanceOf(StorageException.class)
-        .hasMessageContaining(data.toString()).hasMessageContaining("Read-only file system");
-    // An ext4 error is only cleared by unmount, fsck and mount: the node stops, the operator repairs.
+    // A restart on the still read-only disk refuses with the cause instead of running without
+    // storage.
+    assertThatThrownBy(() -> VigilDatabase.open(data))
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining(data.toString())
+        .hasMessageContaining("Read-only file system");
+    // An ext4 error is only cleared by unmount, fsck and mount: the node stops, the operator
+    // repairs.
     disk.repairReadOnly();
     try (VigilDatabase db = VigilDatabase.open(data)) {
       assertIntact(db, signed, BEFORE);
@@ -179,7 +204,9 @@ class DiskFaultIT {
         guard.sign(k(i), d(i));
         return;
       } catch (StorageException e) {
-        if (System.nanoTime() > deadline) throw new AssertionError("no write accepted within " + RECOVERY_BOUND_MS + " ms of healing", e);
+        if (System.nanoTime() > deadline)
+          throw new AssertionError(
+              "no write accepted within " + RECOVERY_BOUND_MS + " ms of healing", e);
         Thread.sleep(50);
       }
     }

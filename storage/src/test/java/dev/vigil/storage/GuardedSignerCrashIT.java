@@ -94,9 +94,12 @@ class GuardedSignerCrashIT {
         if (l.signed()) signed++;
       }
       List<String> violations = check(data, round.lines(), everSigned);
-      assertThat(violations).as("guard violations after kill #%d (child stderr: %s)", rounds, stderr()).isEmpty();
+      assertThat(violations)
+          .as("guard violations after kill #%d (child stderr: %s)", rounds, stderr())
+          .isEmpty();
     }
-    System.out.printf("%s: %d kills, %d signatures (%d re-signed the same digest), %d conflicts refused, %d message keys signed%n",
+    System.out.printf(
+        "%s: %d kills, %d signatures (%d re-signed the same digest), %d conflicts refused, %d message keys signed%n",
         mode, rounds, signed, reSignedSame, refused, everSigned.size());
     // The run exercised what it claims to: many kills mid-stream, and both kinds of repeat.
     assertThat(rounds).isGreaterThanOrEqualTo(MIN_ROUNDS);
@@ -122,38 +125,61 @@ class GuardedSignerCrashIT {
       rounds++;
       violations.addAll(check(data, r.lines(), everSigned));
     }
-    System.out.printf("write-behind guard caught after %d kill(s): %d violations, e.g. %s%n",
+    System.out.printf(
+        "write-behind guard caught after %d kill(s): %d violations, e.g. %s%n",
         rounds, violations.size(), violations.isEmpty() ? "-" : violations.getFirst());
     assertThat(violations).as("a write-behind guard must be caught").isNotEmpty();
     assertThat(violations).anyMatch(v -> v.contains("has no signing record"));
   }
 
-  private Round runAndKill(Path data, String mode, long seed, Random random, boolean tryToOpenWhileRunning) throws Exception {
-    String java = ProcessHandle.current().info().command().orElseThrow(() -> new IllegalStateException("cannot find the java binary"));
-    ProcessBuilder pb = new ProcessBuilder(
-        java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED",
-        "-Dlogback.configurationFile=logback-crash-child.xml",
-        "-cp", System.getProperty("java.class.path"),
-        CrashSigningChild.class.getName(), data.toString(), mode, Long.toString(seed));
+  private Round runAndKill(
+      Path data, String mode, long seed, Random random, boolean tryToOpenWhileRunning)
+      throws Exception {
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElseThrow(() -> new IllegalStateException("cannot find the java binary"));
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            java,
+            "-Xmx256m",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "--enable-native-access=ALL-UNNAMED",
+            "-Dlogback.configurationFile=logback-crash-child.xml",
+            "-cp",
+            System.getProperty("java.class.path"),
+            CrashSigningChild.class.getName(),
+            data.toString(),
+            mode,
+            Long.toString(seed));
     pb.redirectError(ProcessBuilder.Redirect.appendTo(tmp.resolve("child-stderr.log").toFile()));
     Process p = pb.start();
     started.add(p);
     p.getOutputStream().close();
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread reader = Thread.ofPlatform().daemon().start(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
-        for (String l; (l = in.readLine()) != null; ) lines.add(l);
-      } catch (IOException e) {
-        lines.add("IOERROR " + e);
-      } finally {
-        lines.add(EOF);
-      }
-    });
+    Thread reader =
+        Thread.ofPlatform()
+            .daemon()
+            .start(
+                () -> {
+                  try (BufferedReader in =
+                      new BufferedReader(
+                          new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
+                    for (String l; (l = in.readLine()) != null; ) lines.add(l);
+                  } catch (IOException e) {
+                    lines.add("IOERROR " + e);
+                  } finally {
+                    lines.add(EOF);
+                  }
+                });
 
     String first = lines.poll(30, TimeUnit.SECONDS);
     if (!"READY".equals(first)) {
       p.destroyForcibly();
-      throw new AssertionError("child did not start (first line " + first + "); stderr: " + stderr());
+      throw new AssertionError(
+          "child did not start (first line " + first + "); stderr: " + stderr());
     }
     if (tryToOpenWhileRunning) {
       assertThatThrownBy(() -> VigilDatabase.open(data))
@@ -197,7 +223,11 @@ class GuardedSignerCrashIT {
     String[] f = l.split(" ");
     try {
       if (f.length == 5 && f[0].equals("S") && f[4].equals(".")) {
-        return new Line(true, MessageId.parse(f[1]), Digest.fromHex(f[2]), Signature.fromBytes(Hex.decode(f[3])));
+        return new Line(
+            true,
+            MessageId.parse(f[1]),
+            Digest.fromHex(f[2]),
+            Signature.fromBytes(Hex.decode(f[3])));
       }
       if (f.length == 4 && f[0].equals("R") && f[3].equals(".")) {
         return new Line(false, MessageId.parse(f[1]), Digest.fromHex(f[2]), null);
@@ -209,31 +239,47 @@ class GuardedSignerCrashIT {
   }
 
   /** Every way the printed lines and the data dir disagree with the guard's promise. */
-  static List<String> checkLines(List<Line> lines, Map<MessageId, Digest> records, Map<MessageId, Digest> everSigned) {
+  static List<String> checkLines(
+      List<Line> lines, Map<MessageId, Digest> records, Map<MessageId, Digest> everSigned) {
     List<String> violations = new ArrayList<>();
     for (Line l : lines) {
       Digest record = records.get(l.key());
       if (l.signed()) {
-        if (!SIGNER.equals(Secp256k1Backends.preferred().recoverAddress(l.digest().toBytes(), l.signature()))) {
+        if (!SIGNER.equals(
+            Secp256k1Backends.preferred().recoverAddress(l.digest().toBytes(), l.signature()))) {
           violations.add("signature printed for " + l.key() + " does not verify");
         }
         if (record == null) {
-          violations.add("printed signature for " + l.key() + " over " + l.digest() + " has no signing record");
+          violations.add(
+              "printed signature for "
+                  + l.key()
+                  + " over "
+                  + l.digest()
+                  + " has no signing record");
         } else if (!record.equals(l.digest())) {
-          violations.add("printed signature for " + l.key() + " over " + l.digest() + " but the record holds " + record);
+          violations.add(
+              "printed signature for "
+                  + l.key()
+                  + " over "
+                  + l.digest()
+                  + " but the record holds "
+                  + record);
         }
         Digest before = everSigned.putIfAbsent(l.key(), l.digest());
         if (before != null && !before.equals(l.digest())) {
-          violations.add(l.key() + " was signed over two digests: " + before + " and " + l.digest());
+          violations.add(
+              l.key() + " was signed over two digests: " + before + " and " + l.digest());
         }
       } else if (record == null || record.equals(l.digest())) {
-        violations.add("refused " + l.digest() + " for " + l.key() + " but the record holds " + record);
+        violations.add(
+            "refused " + l.digest() + " for " + l.key() + " but the record holds " + record);
       }
     }
     return violations;
   }
 
-  private static List<String> check(Path data, List<Line> lines, Map<MessageId, Digest> everSigned) {
+  private static List<String> check(
+      Path data, List<Line> lines, Map<MessageId, Digest> everSigned) {
     Map<MessageId, Digest> records = new HashMap<>();
     try (VigilDatabase db = VigilDatabase.open(data)) {
       db.signingRecords().forEach((k, d) -> records.put(k, d) == null);

@@ -57,7 +57,8 @@ class GuardedSignerTest {
     try (VigilDatabase db = VigilDatabase.open(dir)) {
       GuardedSigner guard = new GuardedSigner(KEY, db.signingRecords());
       Signature sig = guard.sign(key(2, 1, 1), digest("a"));
-      assertThat(Secp256k1Backends.preferred().recoverAddress(digest("a").toBytes(), sig)).isEqualTo(KEY.address());
+      assertThat(Secp256k1Backends.preferred().recoverAddress(digest("a").toBytes(), sig))
+          .isEqualTo(KEY.address());
       assertThat(db.signingRecords().get(key(2, 1, 1))).contains(digest("a"));
       assertThat(guard.address()).isEqualTo(KEY.address());
     }
@@ -82,11 +83,13 @@ class GuardedSignerTest {
       MessageId k = key(2, 1, 1);
       guard.sign(k, digest("a"));
       assertThatThrownBy(() -> guard.sign(k, digest("b")))
-          .isInstanceOfSatisfying(DoubleSignRefusedException.class, e -> {
-            assertThat(e.key()).isEqualTo(k);
-            assertThat(e.signedDigest()).isEqualTo(digest("a"));
-            assertThat(e.refusedDigest()).isEqualTo(digest("b"));
-          })
+          .isInstanceOfSatisfying(
+              DoubleSignRefusedException.class,
+              e -> {
+                assertThat(e.key()).isEqualTo(k);
+                assertThat(e.signedDigest()).isEqualTo(digest("a"));
+                assertThat(e.refusedDigest()).isEqualTo(digest("b"));
+              })
           .hasMessageContaining(k.toString())
           .hasMessageContaining(digest("a").toHex())
           .hasMessageContaining(digest("b").toHex());
@@ -106,7 +109,8 @@ class GuardedSignerTest {
     }
     try (VigilDatabase db = VigilDatabase.open(dir)) {
       GuardedSigner guard = new GuardedSigner(KEY, db.signingRecords());
-      assertThatThrownBy(() -> guard.sign(k, digest("b"))).isInstanceOf(DoubleSignRefusedException.class);
+      assertThatThrownBy(() -> guard.sign(k, digest("b")))
+          .isInstanceOf(DoubleSignRefusedException.class);
       assertThat(guard.sign(k, digest("a"))).isNotNull();
     }
   }
@@ -117,10 +121,12 @@ class GuardedSignerTest {
       MessageId k = key(2, 1, 1);
       long syncsBefore = db.walSyncCount();
       List<String> seenBySigner = new ArrayList<>();
-      Signer checking = lookingBeforeEachSignature(() -> {
-        seenBySigner.add(db.signingRecords().get(k).map(Digest::toHex).orElse("no record"));
-        seenBySigner.add(db.walSyncCount() > syncsBefore ? "synced" : "not synced");
-      });
+      Signer checking =
+          lookingBeforeEachSignature(
+              () -> {
+                seenBySigner.add(db.signingRecords().get(k).map(Digest::toHex).orElse("no record"));
+                seenBySigner.add(db.walSyncCount() > syncsBefore ? "synced" : "not synced");
+              });
       new GuardedSigner(checking, db.signingRecords()).sign(k, digest("a"));
       assertThat(seenBySigner).containsExactly(digest("a").toHex(), "synced");
     }
@@ -130,7 +136,8 @@ class GuardedSignerTest {
   void aCorruptedRecordFailsClosed() throws Exception {
     MessageId k = key(2, 1, 1);
     try (KvStore kv = KvStore.open(dir, VigilDatabase.SCHEMA_VERSION, VigilDatabase.COLUMNS)) {
-      kv.column(VigilDatabase.SIGNING_RECORDS, KvCodecs.bytes(), KvCodecs.bytes()).put(k.encode(), new byte[31]);
+      kv.column(VigilDatabase.SIGNING_RECORDS, KvCodecs.bytes(), KvCodecs.bytes())
+          .put(k.encode(), new byte[31]);
     }
     try (VigilDatabase db = VigilDatabase.open(dir)) {
       CountingSigner signer = new CountingSigner(KEY);
@@ -148,19 +155,28 @@ class GuardedSignerTest {
       CountingSigner signer = new CountingSigner(KEY);
       GuardedSigner guard = new GuardedSigner(signer, db.signingRecords());
       guard.sign(key(2, 1, 1), digest("a"));
-      List<GuardedSigner.Result> results = guard.signAll(List.of(
-          new SigningRecordStore.Proposal(key(2, 1, 1), digest("b")), // conflicts with the record
-          new SigningRecordStore.Proposal(key(2, 1, 2), digest("x")), // new
-          new SigningRecordStore.Proposal(key(2, 1, 1), digest("a")), // the same digest again
-          new SigningRecordStore.Proposal(key(2, 1, 3), digest("y")), // new
-          new SigningRecordStore.Proposal(key(2, 1, 3), digest("z")))); // conflicts with the item before
-      assertThat(results).extracting(GuardedSigner.Result::signed).containsExactly(false, true, true, true, false);
+      List<GuardedSigner.Result> results =
+          guard.signAll(
+              List.of(
+                  new SigningRecordStore.Proposal(
+                      key(2, 1, 1), digest("b")), // conflicts with the record
+                  new SigningRecordStore.Proposal(key(2, 1, 2), digest("x")), // new
+                  new SigningRecordStore.Proposal(
+                      key(2, 1, 1), digest("a")), // the same digest again
+                  new SigningRecordStore.Proposal(key(2, 1, 3), digest("y")), // new
+                  new SigningRecordStore.Proposal(
+                      key(2, 1, 3), digest("z")))); // conflicts with the item before
+      assertThat(results)
+          .extracting(GuardedSigner.Result::signed)
+          .containsExactly(false, true, true, true, false);
       assertThat(results.get(0).refusal().signedDigest()).isEqualTo(digest("a"));
       assertThat(results.get(0).refusal().refusedDigest()).isEqualTo(digest("b"));
       assertThat(results.get(4).refusal().signedDigest()).isEqualTo(digest("y"));
       for (int i : new int[] {1, 2, 3}) {
         GuardedSigner.Result r = results.get(i);
-        assertThat(Secp256k1Backends.preferred().recoverAddress(r.digest().toBytes(), r.signature())).isEqualTo(KEY.address());
+        assertThat(
+                Secp256k1Backends.preferred().recoverAddress(r.digest().toBytes(), r.signature()))
+            .isEqualTo(KEY.address());
       }
       assertThat(signer.calls).as("one earlier signature and three in the batch").hasValue(4);
       assertThat(db.signingRecords().get(key(2, 1, 1))).contains(digest("a"));
@@ -169,7 +185,8 @@ class GuardedSignerTest {
     }
     try (VigilDatabase db = VigilDatabase.open(dir)) { // the batch's records hold across a restart
       GuardedSigner guard = new GuardedSigner(KEY, db.signingRecords());
-      assertThatThrownBy(() -> guard.sign(key(2, 1, 3), digest("z"))).isInstanceOf(DoubleSignRefusedException.class);
+      assertThatThrownBy(() -> guard.sign(key(2, 1, 3), digest("z")))
+          .isInstanceOf(DoubleSignRefusedException.class);
     }
   }
 
@@ -179,13 +196,18 @@ class GuardedSignerTest {
       List<MessageId> keys = List.of(key(2, 1, 1), key(2, 1, 2), key(2, 1, 3), key(5, 9, 4));
       long syncsBefore = db.walSyncCount();
       List<String> seenBySigner = new ArrayList<>();
-      Signer checking = lookingBeforeEachSignature(() -> {
-        long recorded = keys.stream().filter(k -> db.signingRecords().get(k).isPresent()).count();
-        seenBySigner.add(recorded + " records, " + (db.walSyncCount() - syncsBefore) + " sync");
-      });
+      Signer checking =
+          lookingBeforeEachSignature(
+              () -> {
+                long recorded =
+                    keys.stream().filter(k -> db.signingRecords().get(k).isPresent()).count();
+                seenBySigner.add(
+                    recorded + " records, " + (db.walSyncCount() - syncsBefore) + " sync");
+              });
       List<SigningRecordStore.Proposal> batch = new ArrayList<>();
       for (MessageId k : keys) batch.add(new SigningRecordStore.Proposal(k, digest("d " + k)));
-      List<GuardedSigner.Result> results = new GuardedSigner(checking, db.signingRecords()).signAll(batch);
+      List<GuardedSigner.Result> results =
+          new GuardedSigner(checking, db.signingRecords()).signAll(batch);
       assertThat(results).allMatch(GuardedSigner.Result::signed);
       assertThat(seenBySigner).containsOnly("4 records, 1 sync").hasSize(4);
     }
@@ -195,18 +217,24 @@ class GuardedSignerTest {
   void aBatchWithAnUnreadableRecordSignsNothingAndRecordsNothing() throws Exception {
     MessageId corrupted = key(2, 1, 9);
     try (KvStore kv = KvStore.open(dir, VigilDatabase.SCHEMA_VERSION, VigilDatabase.COLUMNS)) {
-      kv.column(VigilDatabase.SIGNING_RECORDS, KvCodecs.bytes(), KvCodecs.bytes()).put(corrupted.encode(), new byte[31]);
+      kv.column(VigilDatabase.SIGNING_RECORDS, KvCodecs.bytes(), KvCodecs.bytes())
+          .put(corrupted.encode(), new byte[31]);
     }
     try (VigilDatabase db = VigilDatabase.open(dir)) {
       CountingSigner signer = new CountingSigner(KEY);
       GuardedSigner guard = new GuardedSigner(signer, db.signingRecords());
-      assertThatThrownBy(() -> guard.signAll(List.of(
-          new SigningRecordStore.Proposal(key(2, 1, 1), digest("a")),
-          new SigningRecordStore.Proposal(corrupted, digest("b")))))
+      assertThatThrownBy(
+              () ->
+                  guard.signAll(
+                      List.of(
+                          new SigningRecordStore.Proposal(key(2, 1, 1), digest("a")),
+                          new SigningRecordStore.Proposal(corrupted, digest("b")))))
           .isInstanceOf(StorageException.class)
           .hasMessageContaining("column signing_records");
       assertThat(signer.calls).hasValue(0);
-      assertThat(db.signingRecords().get(key(2, 1, 1))).as("nothing of the batch was recorded").isEmpty();
+      assertThat(db.signingRecords().get(key(2, 1, 1)))
+          .as("nothing of the batch was recorded")
+          .isEmpty();
     }
   }
 
@@ -225,27 +253,34 @@ class GuardedSignerTest {
         List<Future<?>> futures = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
           Digest d = digest("round " + round + " digest " + (t % distinctDigests));
-          futures.add(pool.submit(() -> {
-            start.await();
-            try {
-              Signature sig = guard.sign(k, d);
-              assertThat(Secp256k1Backends.preferred().recoverAddress(d.toBytes(), sig)).isEqualTo(KEY.address());
-              signedDigests.add(d);
-            } catch (DoubleSignRefusedException e) {
-              refused.incrementAndGet();
-            }
-            return null;
-          }));
+          futures.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    try {
+                      Signature sig = guard.sign(k, d);
+                      assertThat(Secp256k1Backends.preferred().recoverAddress(d.toBytes(), sig))
+                          .isEqualTo(KEY.address());
+                      signedDigests.add(d);
+                    } catch (DoubleSignRefusedException e) {
+                      refused.incrementAndGet();
+                    }
+                    return null;
+                  }));
         }
         for (Future<?> f : futures) f.get();
         assertThat(signedDigests).as("round %d", round).hasSize(1);
         assertThat(db.signingRecords().get(k)).contains(signedDigests.iterator().next());
-        assertThat(refused).as("threads with a losing digest").hasValue(threads - threads / distinctDigests);
+        assertThat(refused)
+            .as("threads with a losing digest")
+            .hasValue(threads - threads / distinctDigests);
       }
     }
   }
 
-  /** KEY, running {@code look} just before it makes each signature (to see what is on disk then). */
+  /**
+   * KEY, running {@code look} just before it makes each signature (to see what is on disk then).
+   */
   private static Signer lookingBeforeEachSignature(Runnable look) {
     return new Signer() {
       @Override

@@ -13,10 +13,10 @@ import java.util.concurrent.TimeUnit;
  * A real small ext4 file system on a loop device, mounted on a directory, for disk-fault tests
  * (needs root, loop devices and e2fsprogs; {@link #unavailable} says why not otherwise).
  *
- * <p>Full: a ballast file written until the kernel answers ENOSPC; healed by deleting it. Read-only:
- * an ext4 error with errors=remount-ro, the way a disk goes read-only under a running process in
- * production (a plain "mount -o remount,ro" is refused while the database holds its log open);
- * healed the only way Linux allows: unmount once the process let go, e2fsck, mount again.
+ * <p>Full: a ballast file written until the kernel answers ENOSPC; healed by deleting it.
+ * Read-only: an ext4 error with errors=remount-ro, the way a disk goes read-only under a running
+ * process in production (a plain "mount -o remount,ro" is refused while the database holds its log
+ * open); healed the only way Linux allows: unmount once the process let go, e2fsck, mount again.
  */
 final class LoopDisk implements AutoCloseable {
   final Path image;
@@ -31,11 +31,14 @@ final class LoopDisk implements AutoCloseable {
 
   /** Why this machine cannot run such a test, or null if it can. */
   static String unavailable() {
-    if (!"root".equals(System.getProperty("user.name"))) return "not root (mounting needs CAP_SYS_ADMIN)";
+    if (!"root".equals(System.getProperty("user.name")))
+      return "not root (mounting needs CAP_SYS_ADMIN)";
     for (String tool : List.of("/usr/sbin/mkfs.ext4", "/usr/sbin/e2fsck", "/usr/bin/mount")) {
-      if (!Files.isExecutable(Path.of(tool)) && !Files.isExecutable(Path.of(tool.replace("/usr", "")))) return tool + " missing";
+      if (!Files.isExecutable(Path.of(tool))
+          && !Files.isExecutable(Path.of(tool.replace("/usr", "")))) return tool + " missing";
     }
-    if (!Files.exists(Path.of("/dev/loop-control"))) return "no /dev/loop-control (no loop devices)";
+    if (!Files.exists(Path.of("/dev/loop-control")))
+      return "no /dev/loop-control (no loop devices)";
     return null;
   }
 
@@ -83,11 +86,14 @@ final class LoopDisk implements AutoCloseable {
   /** An ext4 error: the kernel makes the file system read-only under every open file. */
   void breakReadOnly() throws IOException {
     String dev = source();
-    Path trigger = Path.of("/sys/fs/ext4", Path.of(dev).getFileName().toString(), "trigger_fs_error");
+    Path trigger =
+        Path.of("/sys/fs/ext4", Path.of(dev).getFileName().toString(), "trigger_fs_error");
     Files.writeString(trigger, "vigil disk-fault test", StandardCharsets.US_ASCII);
   }
 
-  /** After {@link #breakReadOnly}: unmount (nothing may hold a file), check and repair, mount again. */
+  /**
+   * After {@link #breakReadOnly}: unmount (nothing may hold a file), check and repair, mount again.
+   */
   void repairReadOnly() throws IOException {
     run("umount", mountPoint.toString());
     fsck();
@@ -115,7 +121,9 @@ final class LoopDisk implements AutoCloseable {
   static String run(String... cmd) throws IOException {
     StringBuilder out = new StringBuilder();
     int rc = exec(out, cmd);
-    if (rc != 0) throw new IOException(String.join(" ", cmd) + " exited with " + rc + ": " + out.toString().trim());
+    if (rc != 0)
+      throw new IOException(
+          String.join(" ", cmd) + " exited with " + rc + ": " + out.toString().trim());
     return out.toString();
   }
 

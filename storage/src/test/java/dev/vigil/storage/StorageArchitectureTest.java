@@ -14,20 +14,33 @@ class StorageArchitectureTest {
 
   @BeforeAll
   static void importClasses() {
-    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.vigil.storage");
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.vigil.storage");
   }
 
   @Test
   void storageDependsNeitherOnPekkoNorOnConsensus() {
-    noClasses().that().resideInAPackage("dev.vigil.storage..")
-        .should().dependOnClassesThat().resideInAnyPackage("org.apache.pekko..", "dev.vigil.consensus..", "dev.vigil.node..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.vigil.storage..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.apache.pekko..", "dev.vigil.consensus..", "dev.vigil.node..")
         .check(classes);
   }
 
   @Test
   void onlyTheKvLayerTouchesRocksDb() {
-    noClasses().that().resideInAPackage("dev.vigil.storage..").and().resideOutsideOfPackage("dev.vigil.storage.kv")
-        .should().dependOnClassesThat().resideInAPackage("org.rocksdb..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.vigil.storage..")
+        .and()
+        .resideOutsideOfPackage("dev.vigil.storage.kv")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.rocksdb..")
         .check(classes);
   }
 }

@@ -11,7 +11,9 @@ import dev.vigil.signing.Signer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** Message keys, digests and a signer for storage tests, all derived from labels (no randomness). */
+/**
+ * Message keys, digests and a signer for storage tests, all derived from labels (no randomness).
+ */
 final class TestData {
   private TestData() {}
 
@@ -33,6 +35,8 @@ final class TestData {
   }
 
   static Signer signer(String label) {
-    return new LocalKeySigner(PrivateKey.fromBytes(Keccak256.hash(label.getBytes(StandardCharsets.UTF_8))), Secp256k1Backends.preferred());
+    return new LocalKeySigner(
+        PrivateKey.fromBytes(Keccak256.hash(label.getBytes(StandardCharsets.UTF_8))),
+        Secp256k1Backends.preferred());
   }
 }

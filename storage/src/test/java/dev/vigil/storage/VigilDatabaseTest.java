@@ -62,10 +62,13 @@ class VigilDatabaseTest {
     try (VigilDatabase db = VigilDatabase.open(dir)) {
       db.attestations().put(a, digest("old a"), bytes("old", 10));
       db.pendingOwn().put(b, bytes("pending b", 20));
-      db.attestations().putAll(List.of(
-          new AttestationStore.Entry(a, digest("new a"), bytes("new a", 12)),
-          new AttestationStore.Entry(b, digest("b1"), bytes("b1", 14)),
-          new AttestationStore.Entry(b, digest("b2"), bytes("b2", 16))), batch -> db.pendingOwn().remove(batch, b));
+      db.attestations()
+          .putAll(
+              List.of(
+                  new AttestationStore.Entry(a, digest("new a"), bytes("new a", 12)),
+                  new AttestationStore.Entry(b, digest("b1"), bytes("b1", 14)),
+                  new AttestationStore.Entry(b, digest("b2"), bytes("b2", 16))),
+              batch -> db.pendingOwn().remove(batch, b));
       assertThat(db.attestations().get(a).orElseThrow().bytes()).isEqualTo(bytes("new a", 12));
       assertThat(db.attestations().get(b).orElseThrow().digest()).isEqualTo(digest("b2"));
       // Every replaced digest, from the store or from earlier in the same round, leaves the index.
@@ -75,23 +78,32 @@ class VigilDatabaseTest {
       assertThat(db.attestations().keyOf(digest("new a"))).contains(a);
       assertThat(db.pendingOwn().get(b)).isEmpty();
       assertThat(db.attestations().count()).isEqualTo(2);
-      assertThatThrownBy(() -> new AttestationStore.Entry(a, digest("x"), new byte[0])).hasMessageContaining("empty");
+      assertThatThrownBy(() -> new AttestationStore.Entry(a, digest("x"), new byte[0]))
+          .hasMessageContaining("empty");
     }
   }
 
   @Test
   void attestationsListInKeyOrderAndByEmitter() {
     try (VigilDatabase db = VigilDatabase.open(dir)) {
-      List<MessageId> keys = List.of(key(2, 1, 0), key(2, 1, 1), key(2, 1, 5), key(2, 2, 0), key(5, 1, 3));
-      for (MessageId k : keys.reversed()) db.attestations().put(k, digest(k.toString()), bytes(k.toString(), 40));
-      assertThat(db.attestations().list(key(0, 0, 0), 100)).extracting(StoredAttestation::key).containsExactlyElementsOf(keys);
-      assertThat(db.attestations().list(key(2, 1, 1), 2)).extracting(StoredAttestation::key).containsExactly(key(2, 1, 1), key(2, 1, 5));
+      List<MessageId> keys =
+          List.of(key(2, 1, 0), key(2, 1, 1), key(2, 1, 5), key(2, 2, 0), key(5, 1, 3));
+      for (MessageId k : keys.reversed())
+        db.attestations().put(k, digest(k.toString()), bytes(k.toString(), 40));
+      assertThat(db.attestations().list(key(0, 0, 0), 100))
+          .extracting(StoredAttestation::key)
+          .containsExactlyElementsOf(keys);
+      assertThat(db.attestations().list(key(2, 1, 1), 2))
+          .extracting(StoredAttestation::key)
+          .containsExactly(key(2, 1, 1), key(2, 1, 5));
       assertThat(db.attestations().listEmitter(2, key(2, 1, 0).emitterAddress(), 1, 100))
-          .extracting(StoredAttestation::key).containsExactly(key(2, 1, 1), key(2, 1, 5));
+          .extracting(StoredAttestation::key)
+          .containsExactly(key(2, 1, 1), key(2, 1, 5));
       List<MessageId> seen = new ArrayList<>();
       db.attestations().forEach(a -> seen.add(a.key()) && seen.size() < 3);
       assertThat(seen).containsExactlyElementsOf(keys.subList(0, 3));
-      assertThatThrownBy(() -> db.attestations().put(key(1, 1, 1), digest("x"), new byte[0])).hasMessageContaining("empty");
+      assertThatThrownBy(() -> db.attestations().put(key(1, 1, 1), digest("x"), new byte[0]))
+          .hasMessageContaining("empty");
     }
   }
 
@@ -122,7 +134,9 @@ class VigilDatabaseTest {
       assertThat(afterNew).isGreaterThan(before);
       db.signingRecords().checkAndRecord(key(1, 1, 1), digest("a"));
       db.signingRecords().checkAndRecord(key(1, 1, 1), digest("b"));
-      assertThat(db.walSyncCount()).as("same and refused digests write nothing").isEqualTo(afterNew);
+      assertThat(db.walSyncCount())
+          .as("same and refused digests write nothing")
+          .isEqualTo(afterNew);
     }
   }
 
@@ -135,8 +149,10 @@ class VigilDatabaseTest {
       db.pendingOwn().remove(key(2, 1, 2));
     }
     try (VigilDatabase db = VigilDatabase.open(dir)) {
-      assertThat(db.pendingOwn().all()).containsExactly(
-          new PendingObservation(key(2, 1, 1), bytes("obs1", 100)), new PendingObservation(key(2, 1, 3), bytes("obs3", 100)));
+      assertThat(db.pendingOwn().all())
+          .containsExactly(
+              new PendingObservation(key(2, 1, 1), bytes("obs1", 100)),
+              new PendingObservation(key(2, 1, 3), bytes("obs3", 100)));
       assertThat(db.pendingOwn().get(key(2, 1, 3)).orElseThrow()).isEqualTo(bytes("obs3", 100));
       assertThat(db.pendingOwn().get(key(2, 1, 2))).isEmpty();
       assertThat(db.pendingOwn().count()).isEqualTo(2);
@@ -151,7 +167,8 @@ class VigilDatabaseTest {
       db.cursors().put(1, new ChainCursor(99, bytes("h99", 32)));
       db.cursors().put(1, c1);
       db.cursors().put(31337, c2);
-      assertThatThrownBy(() -> db.cursors().put(-1, c1)).hasMessageContaining("chain id must be >= 0");
+      assertThatThrownBy(() -> db.cursors().put(-1, c1))
+          .hasMessageContaining("chain id must be >= 0");
     }
     try (VigilDatabase db = VigilDatabase.open(dir)) {
       assertThat(db.cursors().get(1)).contains(c1);
@@ -166,16 +183,23 @@ class VigilDatabaseTest {
     try (VigilDatabase db = VigilDatabase.open(dir)) {
       assertThat(db.evidence().append(k, ALICE, bytes("e0", 200))).isTrue();
       assertThat(db.evidence().append(k, ALICE, bytes("e1", 200))).isTrue();
-      assertThat(db.evidence().append(k, ALICE, bytes("e0", 200))).as("identical evidence is kept once").isFalse();
+      assertThat(db.evidence().append(k, ALICE, bytes("e0", 200)))
+          .as("identical evidence is kept once")
+          .isFalse();
       assertThat(db.evidence().append(k, BOB, bytes("b0", 200))).isTrue();
       assertThat(db.evidence().append(key(2, 1, 2), ALICE, bytes("other", 200))).isTrue();
     }
     try (VigilDatabase db = VigilDatabase.open(dir)) {
-      assertThat(db.evidence().get(k, ALICE)).containsExactly(
-          new EvidenceRecord(k, ALICE, 0, bytes("e0", 200)), new EvidenceRecord(k, ALICE, 1, bytes("e1", 200)));
-      assertThat(db.evidence().forMessage(k)).extracting(EvidenceRecord::signer).containsExactly(ALICE, ALICE, BOB);
+      assertThat(db.evidence().get(k, ALICE))
+          .containsExactly(
+              new EvidenceRecord(k, ALICE, 0, bytes("e0", 200)),
+              new EvidenceRecord(k, ALICE, 1, bytes("e1", 200)));
+      assertThat(db.evidence().forMessage(k))
+          .extracting(EvidenceRecord::signer)
+          .containsExactly(ALICE, ALICE, BOB);
       assertThat(db.evidence().count()).isEqualTo(4);
-      for (int i = 2; i < EvidenceStore.MAX_PER_SIGNER; i++) assertThat(db.evidence().append(k, ALICE, bytes("e" + i, 20))).isTrue();
+      for (int i = 2; i < EvidenceStore.MAX_PER_SIGNER; i++)
+        assertThat(db.evidence().append(k, ALICE, bytes("e" + i, 20))).isTrue();
       assertThat(db.evidence().append(k, ALICE, bytes("one too many", 20))).isFalse();
       assertThat(db.evidence().get(k, ALICE)).hasSize(EvidenceStore.MAX_PER_SIGNER);
     }
@@ -186,18 +210,25 @@ class VigilDatabaseTest {
     MessageId k = key(2, 1, 1);
     ChainCursor c = new ChainCursor(10, bytes("h10", 32));
     try (VigilDatabase db = VigilDatabase.open(dir)) {
-      assertThatThrownBy(() -> db.write(Durability.SYNCED, batch -> {
-        db.pendingOwn().put(batch, k, bytes("obs", 50));
-        db.cursors().put(batch, 1, c);
-        throw new IllegalStateException("observer failed half-way");
-      })).hasMessage("observer failed half-way");
+      assertThatThrownBy(
+              () ->
+                  db.write(
+                      Durability.SYNCED,
+                      batch -> {
+                        db.pendingOwn().put(batch, k, bytes("obs", 50));
+                        db.cursors().put(batch, 1, c);
+                        throw new IllegalStateException("observer failed half-way");
+                      }))
+          .hasMessage("observer failed half-way");
       assertThat(db.pendingOwn().get(k)).isEmpty();
       assertThat(db.cursors().get(1)).isEmpty();
 
-      db.write(Durability.SYNCED, batch -> {
-        db.pendingOwn().put(batch, k, bytes("obs", 50));
-        db.cursors().put(batch, 1, c);
-      });
+      db.write(
+          Durability.SYNCED,
+          batch -> {
+            db.pendingOwn().put(batch, k, bytes("obs", 50));
+            db.cursors().put(batch, 1, c);
+          });
     }
     try (VigilDatabase db = VigilDatabase.open(dir)) {
       assertThat(db.pendingOwn().get(k)).isPresent();
@@ -213,8 +244,11 @@ class VigilDatabaseTest {
     assertThatThrownBy(() -> VigilDatabase.open(dir))
         .isInstanceOf(StorageException.class)
         .hasMessageContaining(dir.toAbsolutePath().toString())
-        .hasMessageContaining("has schema version " + (VigilDatabase.SCHEMA_VERSION + 1)
-            + " but this Vigil expects schema version " + VigilDatabase.SCHEMA_VERSION);
+        .hasMessageContaining(
+            "has schema version "
+                + (VigilDatabase.SCHEMA_VERSION + 1)
+                + " but this Vigil expects schema version "
+                + VigilDatabase.SCHEMA_VERSION);
   }
 
   @Test

@@ -15,9 +15,9 @@ import dev.vigil.consensus.transport.PeerInbox;
 import dev.vigil.consensus.wire.PeerMessage;
 import dev.vigil.consensus.wire.WireCodec;
 import dev.vigil.signing.Address;
+import dev.vigil.signing.MessageId;
 import dev.vigil.signing.Secp256k1;
 import dev.vigil.signing.Signer;
-import dev.vigil.signing.MessageId;
 import dev.vigil.storage.VigilDatabase;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -45,14 +45,21 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 /**
  * One guardian's consensus: a thin shell around the {@link Aggregator} that performs its decisions.
  * Signing (behind the double-sign guard) and RocksDB run on the blocking dispatcher, signature
- * recovery on the crypto dispatcher, and results come back with {@code pipeToSelf}; peers are found through the Receptionist and
- * reached through their {@link PeerInbox}.
+ * recovery on the crypto dispatcher, and results come back with {@code pipeToSelf}; peers are found
+ * through the Receptionist and reached through their {@link PeerInbox}.
  */
 public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Command> {
 
   /** Everything a guardian's consensus needs from the node. */
-  public record Guardian(String nodeName, String version, Committee committee, int selfIndex, Signer signer, VigilDatabase db,
-      Secp256k1 backend, ObservationSource source) {
+  public record Guardian(
+      String nodeName,
+      String version,
+      Committee committee,
+      int selfIndex,
+      Signer signer,
+      VigilDatabase db,
+      Secp256k1 backend,
+      ObservationSource source) {
     public Guardian {
       Objects.requireNonNull(nodeName, "nodeName");
       Objects.requireNonNull(version, "version");
@@ -62,11 +69,20 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
       Objects.requireNonNull(backend, "backend");
       Objects.requireNonNull(source, "source");
       if (selfIndex < 0 || selfIndex >= committee.size()) {
-        throw new IllegalArgumentException("own index " + selfIndex + " is outside the committee of " + committee.size());
+        throw new IllegalArgumentException(
+            "own index " + selfIndex + " is outside the committee of " + committee.size());
       }
       if (!committee.member(selfIndex).equals(signer.address())) {
-        throw new IllegalArgumentException("the signer's address " + signer.address() + " is not member " + selfIndex
-            + " of committee " + committee.index() + " (" + committee.member(selfIndex) + ")");
+        throw new IllegalArgumentException(
+            "the signer's address "
+                + signer.address()
+                + " is not member "
+                + selfIndex
+                + " of committee "
+                + committee.index()
+                + " ("
+                + committee.member(selfIndex)
+                + ")");
       }
     }
   }
@@ -91,24 +107,31 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
 
   public record GetStats(ActorRef<ConsensusStats> replyTo) implements Command {}
 
-  /** Every new attestation this guardian holds (formed here or received) is sent to the subscriber. */
+  /**
+   * Every new attestation this guardian holds (formed here or received) is sent to the subscriber.
+   */
   public record Subscribe(ActorRef<Attestation> subscriber) implements Command {}
 
   /** A batch of guarded signatures came back: one outcome per observation, in order. */
   private record SignedBatch(List<ConsensusStore.SignOutcome> outcomes) implements Command {}
 
-  /** A batch could not be guarded (the records' write or a read failed): nothing in it was signed. */
-  private record SignBatchFailed(List<ConsensusStore.ToSign> items, Throwable error) implements Command {}
+  /**
+   * A batch could not be guarded (the records' write or a read failed): nothing in it was signed.
+   */
+  private record SignBatchFailed(List<ConsensusStore.ToSign> items, Throwable error)
+      implements Command {}
 
   private record Failed(String what, Throwable error) implements Command {}
 
-  private record SignaturesChecked(List<SignedObservation> items, List<Verification> results) implements Command {}
+  private record SignaturesChecked(List<SignedObservation> items, List<Verification> results)
+      implements Command {}
 
   private record VerifyFailed(List<SignedObservation> items, Throwable error) implements Command {}
 
   private record AttestationChecked(Attestation attestation, Verdict verdict) implements Command {}
 
-  private record Restored(List<Map.Entry<Observation, SignedObservation>> pending) implements Command {}
+  private record Restored(List<Map.Entry<Observation, SignedObservation>> pending)
+      implements Command {}
 
   private record Reobserved(List<Observation> observations, int requester) implements Command {}
 
@@ -116,13 +139,17 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
 
   private record EvidenceKept(boolean stored) implements Command {}
 
-
   /** A round of store writes landed: its attestations may now be served. */
   private record Written(List<Attestation> attestations) implements Command {}
 
   /** A round of store writes failed (disk full, read-only...): its writes are queued again. */
-  private record WriteFailed(List<Map.Entry<Observation, SignedObservation>> pending, List<Attestation> attestations,
-      List<MessageId> removals, String what, Throwable error) implements Command {}
+  private record WriteFailed(
+      List<Map.Entry<Observation, SignedObservation>> pending,
+      List<Attestation> attestations,
+      List<MessageId> removals,
+      String what,
+      Throwable error)
+      implements Command {}
 
   private record Tick() implements Command {}
 
@@ -161,7 +188,11 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   private long undecodableMessages, undecodableItems, evidenceStored, storeFailures;
   private boolean storeFailing; // logged once per episode of failing store calls
 
-  private ConsensusActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, ConsensusSettings settings, Guardian guardian,
+  private ConsensusActor(
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      ConsensusSettings settings,
+      Guardian guardian,
       LongSupplier clock) {
     super(ctx);
     this.settings = settings;
@@ -170,30 +201,60 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     this.self = guardian.selfIndex();
     this.clock = clock;
     this.timers = timers;
-    this.aggregator = new Aggregator(settings.aggregator(), committee, self, new SplittableRandom(self * 7919L + System.nanoTime()));
+    this.aggregator =
+        new Aggregator(
+            settings.aggregator(),
+            committee,
+            self,
+            new SplittableRandom(self * 7919L + System.nanoTime()));
     this.store = new ConsensusStore(guardian.db(), guardian.signer());
-    this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(settings.blockingDispatcher()));
-    this.crypto = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(settings.cryptoDispatcher()));
+    this.blocking =
+        ctx.getSystem()
+            .dispatchers()
+            .lookup(DispatcherSelector.fromConfig(settings.blockingDispatcher()));
+    this.crypto =
+        ctx.getSystem()
+            .dispatchers()
+            .lookup(DispatcherSelector.fromConfig(settings.cryptoDispatcher()));
     ActorRefResolver resolver = ActorRefResolver.get(ctx.getSystem());
-    this.directory = new PeerDirectory(committee, self, guardian.backend(), resolver::resolveActorRef);
-    this.reobserve = new ReobserveLimiter(settings.aggregator().resendInterval().toMillis(), settings.maxReobservePerSecond());
-    this.verification = new VerificationDispatch(settings.verifyChunkSize(),
-        settings.verifyChunksInFlight() > 0 ? settings.verifyChunksInFlight() : 2 * Runtime.getRuntime().availableProcessors());
-    this.checks = new SignatureChecks(committee, guardian.backend(), new AttestationVerifier(CommitteeHistory.of(committee),
-        guardian.backend(), Clock.systemUTC(), AttestationVerifier.DEFAULT_EXPIRY_WINDOW));
+    this.directory =
+        new PeerDirectory(committee, self, guardian.backend(), resolver::resolveActorRef);
+    this.reobserve =
+        new ReobserveLimiter(
+            settings.aggregator().resendInterval().toMillis(), settings.maxReobservePerSecond());
+    this.verification =
+        new VerificationDispatch(
+            settings.verifyChunkSize(),
+            settings.verifyChunksInFlight() > 0
+                ? settings.verifyChunksInFlight()
+                : 2 * Runtime.getRuntime().availableProcessors());
+    this.checks =
+        new SignatureChecks(
+            committee,
+            guardian.backend(),
+            new AttestationVerifier(
+                CommitteeHistory.of(committee),
+                guardian.backend(),
+                Clock.systemUTC(),
+                AttestationVerifier.DEFAULT_EXPIRY_WINDOW));
     this.writes = new WritePipeline(store, blocking);
 
-    ServiceKey<PeerMessage> key = PeerInbox.serviceKey(settings.serviceKey() + "-" + committee.index());
+    ServiceKey<PeerMessage> key =
+        PeerInbox.serviceKey(settings.serviceKey() + "-" + committee.index());
     this.inbox = ctx.spawn(PeerInbox.create(key, ctx.getSelf(), FromPeer::new), "inbox");
     this.inboxString = resolver.toSerializationFormat(inbox);
     ActorRef<Receptionist.Listing> listingAdapter =
-        ctx.messageAdapter(Receptionist.Listing.class, listing -> new PeersChanged(listing.getServiceInstances(key)));
+        ctx.messageAdapter(
+            Receptionist.Listing.class,
+            listing -> new PeersChanged(listing.getServiceInstances(key)));
     ctx.getSystem().receptionist().tell(Receptionist.subscribe(key, listingAdapter));
 
     timers.startTimerWithFixedDelay(new Tick(), settings.tickInterval());
     timers.startTimerWithFixedDelay(new HeartbeatTick(), settings.heartbeatInterval());
-    ctx.pipeToSelf(CompletableFuture.supplyAsync(store::pendingOwn, blocking),
-        (list, err) -> err != null ? new Failed("restore pending own observations", err) : new Restored(list));
+    ctx.pipeToSelf(
+        CompletableFuture.supplyAsync(store::pendingOwn, blocking),
+        (list, err) ->
+            err != null ? new Failed("restore pending own observations", err) : new Restored(list));
   }
 
   public static Behavior<Command> create(ConsensusSettings settings, Guardian guardian) {
@@ -201,8 +262,12 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   }
 
   /** With a clock of its own (tests drive time by hand). */
-  public static Behavior<Command> create(ConsensusSettings settings, Guardian guardian, LongSupplier clock) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new ConsensusActor(ctx, timers, settings, guardian, clock)));
+  public static Behavior<Command> create(
+      ConsensusSettings settings, Guardian guardian, LongSupplier clock) {
+    return Behaviors.setup(
+        ctx ->
+            Behaviors.withTimers(
+                timers -> new ConsensusActor(ctx, timers, settings, guardian, clock)));
   }
 
   @Override
@@ -211,85 +276,132 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
         .onMessage(Observe.class, this::onObserve)
         .onMessage(FromPeer.class, m -> onPeer(m.message()))
         .onMessage(SignedBatch.class, this::onSignedBatch)
-        .onMessage(SignBatchFailed.class, m -> {
-          signBatchInFlight = false;
-          storeFailed("sign " + m.items().size() + " observations", m.error());
-          List<Decision> out = new ArrayList<>();
-          for (ConsensusStore.ToSign t : m.items()) {
-            MessageId id = t.observation().messageId();
-            writes.signingFailed(id, m.error());
-            out.addAll(aggregator.onSignFailed(id)); // the observer hands it over again
-          }
-          return after(out);
-        })
-        .onMessage(Written.class, m -> {
-          if (storeFailing) {
-            storeFailing = false;
-            getContext().getLog().info("store writes work again; writes that failed meanwhile were retried");
-          }
-          for (Attestation a : m.attestations()) for (ActorRef<Attestation> s : subscribers) s.tell(a);
-          return this;
-        })
-        .onMessage(WriteFailed.class, m -> {
-          storeFailed(m.what(), m.error());
-          // Again later, in order: nothing attested here may be missing from the store once the disk is back.
-          writes.requeue(m.pending().stream().filter(e -> aggregator.isPending(e.getValue().messageId())).toList(), m.attestations(),
-              m.removals());
-          if (!timers.isTimerActive(RETRY_WRITE_TIMER)) timers.startSingleTimer(RETRY_WRITE_TIMER, new Flush(), WRITE_RETRY_DELAY);
-          return this;
-        })
+        .onMessage(
+            SignBatchFailed.class,
+            m -> {
+              signBatchInFlight = false;
+              storeFailed("sign " + m.items().size() + " observations", m.error());
+              List<Decision> out = new ArrayList<>();
+              for (ConsensusStore.ToSign t : m.items()) {
+                MessageId id = t.observation().messageId();
+                writes.signingFailed(id, m.error());
+                out.addAll(aggregator.onSignFailed(id)); // the observer hands it over again
+              }
+              return after(out);
+            })
+        .onMessage(
+            Written.class,
+            m -> {
+              if (storeFailing) {
+                storeFailing = false;
+                getContext()
+                    .getLog()
+                    .info("store writes work again; writes that failed meanwhile were retried");
+              }
+              for (Attestation a : m.attestations())
+                for (ActorRef<Attestation> s : subscribers) s.tell(a);
+              return this;
+            })
+        .onMessage(
+            WriteFailed.class,
+            m -> {
+              storeFailed(m.what(), m.error());
+              // Again later, in order: nothing attested here may be missing from the store once the
+              // disk is back.
+              writes.requeue(
+                  m.pending().stream()
+                      .filter(e -> aggregator.isPending(e.getValue().messageId()))
+                      .toList(),
+                  m.attestations(),
+                  m.removals());
+              if (!timers.isTimerActive(RETRY_WRITE_TIMER))
+                timers.startSingleTimer(RETRY_WRITE_TIMER, new Flush(), WRITE_RETRY_DELAY);
+              return this;
+            })
         .onMessage(SignaturesChecked.class, this::onSignaturesChecked)
-        .onMessage(VerifyFailed.class, m -> {
-          verification.chunkDone();
-          storeFailures++;
-          getContext().getLog().error("verifying {} peer signatures failed", m.items().size(), m.error());
-          long now = clock.getAsLong();
-          List<Decision> out = new ArrayList<>();
-          for (SignedObservation so : m.items()) out.addAll(aggregator.onVerificationSkipped(so, now));
-          return after(out);
-        })
-        .onMessage(AttestationChecked.class, m -> {
-          if (!m.verdict().isValid()) getContext().getLog().warn("dropped invalid attestation for {}: {}", m.attestation().messageId(), m.verdict());
-          return after(aggregator.onPeerAttestationVerified(m.attestation(), m.verdict().isValid(), clock.getAsLong()));
-        })
+        .onMessage(
+            VerifyFailed.class,
+            m -> {
+              verification.chunkDone();
+              storeFailures++;
+              getContext()
+                  .getLog()
+                  .error("verifying {} peer signatures failed", m.items().size(), m.error());
+              long now = clock.getAsLong();
+              List<Decision> out = new ArrayList<>();
+              for (SignedObservation so : m.items())
+                out.addAll(aggregator.onVerificationSkipped(so, now));
+              return after(out);
+            })
+        .onMessage(
+            AttestationChecked.class,
+            m -> {
+              if (!m.verdict().isValid())
+                getContext()
+                    .getLog()
+                    .warn(
+                        "dropped invalid attestation for {}: {}",
+                        m.attestation().messageId(),
+                        m.verdict());
+              return after(
+                  aggregator.onPeerAttestationVerified(
+                      m.attestation(), m.verdict().isValid(), clock.getAsLong()));
+            })
         .onMessage(Restored.class, this::onRestored)
-        .onMessage(Reobserved.class, m -> {
-          long now = clock.getAsLong();
-          List<Decision> out = new ArrayList<>();
-          for (Observation o : m.observations()) out.addAll(aggregator.onLocalObservation(o, m.requester(), now));
-          return after(out);
-        })
-        .onMessage(PeersChanged.class, m -> {
-          directory.listed(m.peers(), inbox);
-          return this;
-        })
-        .onMessage(EvidenceKept.class, m -> {
-          if (m.stored()) evidenceStored++;
-          return this;
-        })
-        .onMessage(Failed.class, m -> {
-          storeFailures++;
-          getContext().getLog().error("{} failed", m.what(), m.error());
-          return this;
-        })
-        .onMessage(Tick.class, m -> {
-          long now = clock.getAsLong();
-          reobserve.expire(now);
-          return after(aggregator.onTick(now));
-        })
-        .onMessage(Flush.class, m -> {
-          flush();
-          return this;
-        })
+        .onMessage(
+            Reobserved.class,
+            m -> {
+              long now = clock.getAsLong();
+              List<Decision> out = new ArrayList<>();
+              for (Observation o : m.observations())
+                out.addAll(aggregator.onLocalObservation(o, m.requester(), now));
+              return after(out);
+            })
+        .onMessage(
+            PeersChanged.class,
+            m -> {
+              directory.listed(m.peers(), inbox);
+              return this;
+            })
+        .onMessage(
+            EvidenceKept.class,
+            m -> {
+              if (m.stored()) evidenceStored++;
+              return this;
+            })
+        .onMessage(
+            Failed.class,
+            m -> {
+              storeFailures++;
+              getContext().getLog().error("{} failed", m.what(), m.error());
+              return this;
+            })
+        .onMessage(
+            Tick.class,
+            m -> {
+              long now = clock.getAsLong();
+              reobserve.expire(now);
+              return after(aggregator.onTick(now));
+            })
+        .onMessage(
+            Flush.class,
+            m -> {
+              flush();
+              return this;
+            })
         .onMessage(HeartbeatTick.class, m -> sendHeartbeat())
-        .onMessage(GetStats.class, m -> {
-          m.replyTo().tell(stats());
-          return this;
-        })
-        .onMessage(Subscribe.class, m -> {
-          subscribers.add(m.subscriber());
-          return this;
-        })
+        .onMessage(
+            GetStats.class,
+            m -> {
+              m.replyTo().tell(stats());
+              return this;
+            })
+        .onMessage(
+            Subscribe.class,
+            m -> {
+              subscribers.add(m.subscriber());
+              return this;
+            })
         .build();
   }
 
@@ -301,7 +413,8 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
       case PeerMessage.ObservationBatch b -> {
         undecodableItems += b.undecodable();
         List<Decision> out = new ArrayList<>();
-        for (SignedObservation so : b.observations()) out.addAll(aggregator.onPeerSignature(so, now));
+        for (SignedObservation so : b.observations())
+          out.addAll(aggregator.onPeerSignature(so, now));
         return after(out);
       }
       case PeerMessage.AttestationBatch b -> {
@@ -320,7 +433,13 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
       }
       case PeerMessage.Undecodable u -> {
         undecodableMessages++;
-        getContext().getLog().debug("dropped undecodable peer message {} ({} bytes): {}", u.manifest(), u.length(), u.reason());
+        getContext()
+            .getLog()
+            .debug(
+                "dropped undecodable peer message {} ({} bytes): {}",
+                u.manifest(),
+                u.length(),
+                u.reason());
         return this;
       }
     }
@@ -330,8 +449,11 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     List<Decision> out = aggregator.onLocalObservation(m.observation(), -1, clock.getAsLong());
     if (m.held() != null) {
       MessageId id = m.observation().messageId();
-      boolean signing = writes.isSigning(id)
-          || out.stream().anyMatch(d -> d instanceof Decision.Sign s && s.observation().messageId().equals(id));
+      boolean signing =
+          writes.isSigning(id)
+              || out.stream()
+                  .anyMatch(
+                      d -> d instanceof Decision.Sign s && s.observation().messageId().equals(id));
       if (signing) {
         writes.holdUntilSigned(id, m.held());
       } else {
@@ -360,8 +482,14 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
           holdUntilNextWrite(s.own().messageId());
         }
         case ConsensusStore.Refused r -> {
-          getContext().getLog().error("ALERT: double-sign guard refused to sign {}: {}", r.observation().messageId(), r.reason());
-          holdUntilNextWrite(r.observation().messageId()); // the guard's record of the other digest is durable
+          getContext()
+              .getLog()
+              .error(
+                  "ALERT: double-sign guard refused to sign {}: {}",
+                  r.observation().messageId(),
+                  r.reason());
+          holdUntilNextWrite(
+              r.observation().messageId()); // the guard's record of the other digest is durable
           out.addAll(aggregator.onSignRefused(r.observation()));
         }
         case ConsensusStore.AlreadyAttested a -> {
@@ -392,20 +520,32 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     long now = clock.getAsLong();
     List<Decision> out = new ArrayList<>();
     for (var e : m.pending()) out.addAll(aggregator.onRestoredOwn(e.getKey(), e.getValue(), now));
-    if (!m.pending().isEmpty()) getContext().getLog().info("re-broadcasting {} own observations pending since before the restart", m.pending().size());
+    if (!m.pending().isEmpty())
+      getContext()
+          .getLog()
+          .info(
+              "re-broadcasting {} own observations pending since before the restart",
+              m.pending().size());
     return after(out);
   }
 
   private void onRequest(PeerMessage.ObservationRequest r, long now) {
-    if (r.committeeIndex() != committee.index() || r.requesterIndex() < 0 || r.requesterIndex() >= committee.size()
+    if (r.committeeIndex() != committee.index()
+        || r.requesterIndex() < 0
+        || r.requesterIndex() >= committee.size()
         || r.requesterIndex() == self) {
       undecodableItems++;
       return;
     }
     if (!reobserve.admit(r.chain(), r.txHash(), now)) return;
     int requester = r.requesterIndex();
-    getContext().pipeToSelf(guardian.source().reobserve(r.chain(), r.txHash()).toCompletableFuture(),
-        (list, err) -> err != null ? new Failed("re-read of " + r.txHash() + " on chain " + r.chain(), err) : new Reobserved(list, requester));
+    getContext()
+        .pipeToSelf(
+            guardian.source().reobserve(r.chain(), r.txHash()).toCompletableFuture(),
+            (list, err) ->
+                err != null
+                    ? new Failed("re-read of " + r.txHash() + " on chain " + r.chain(), err)
+                    : new Reobserved(list, requester));
   }
 
   // ---------------------------------------------------------------- effects
@@ -420,15 +560,22 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   private void perform(Decision d) {
     switch (d) {
       case Decision.Sign s -> {
-        verification.promote(s.observation().messageId()); // observed here now: its waiting signatures go first
+        verification.promote(
+            s.observation().messageId()); // observed here now: its waiting signatures go first
         toSign.add(new ConsensusStore.ToSign(s.observation(), s.digest()));
       }
-      case Decision.VerifySignature v -> verification.request(v.observation(), aggregator.priorityOf(v.observation()));
+      case Decision.VerifySignature v ->
+          verification.request(v.observation(), aggregator.priorityOf(v.observation()));
       case Decision.VerifyAttestation v -> {
         Attestation a = v.attestation();
         BitSet known = v.alreadyVerified();
-        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> checks.verifyAttestation(a, known), crypto),
-            (verdict, err) -> err != null ? new Failed("verify attestation", err) : new AttestationChecked(a, verdict));
+        getContext()
+            .pipeToSelf(
+                CompletableFuture.supplyAsync(() -> checks.verifyAttestation(a, known), crypto),
+                (verdict, err) ->
+                    err != null
+                        ? new Failed("verify attestation", err)
+                        : new AttestationChecked(a, verdict));
       }
       case Decision.Broadcast b -> queueOwn(b.own());
       case Decision.Attested a -> {
@@ -443,28 +590,63 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
       case Decision.SendAttestation s -> queueAttestation(s.attestation(), s.peer());
       case Decision.Retry r -> {
         queueOwn(r.own());
-        var req = new PeerMessage.ObservationRequest(committee.index(), self, r.observation().chain(), r.observation().txHash(), inboxString);
+        var req =
+            new PeerMessage.ObservationRequest(
+                committee.index(),
+                self,
+                r.observation().chain(),
+                r.observation().txHash(),
+                inboxString);
         for (ActorRef<PeerMessage> p : directory.peers()) p.tell(req);
       }
       case Decision.GiveUp g -> {
-        getContext().getLog().warn("gave up on {} (digest {}): no quorum in {}", g.id(), g.digest(), settings.aggregator().giveUpAfter());
+        getContext()
+            .getLog()
+            .warn(
+                "gave up on {} (digest {}): no quorum in {}",
+                g.id(),
+                g.digest(),
+                settings.aggregator().giveUpAfter());
         writes.addRemoval(g.id());
         scheduleFlush();
       }
-      case Decision.Suspected s -> getContext().getLog().warn(
-          "member {} ({}): {} signatures under its index failed verification in a burst; until none fails for {} s its signatures for"
-              + " messages not observed here are dropped unchecked and the others are checked last",
-          s.signer(), committee.member(s.signer()), s.invalid(),
-          Math.round(settings.aggregator().invalidBurst() / settings.aggregator().invalidPerSecond()));
-      case Decision.Cleared c -> getContext().getLog().info(
-          "member {} ({}): no invalid signature lately, checked normally again; {} of its signatures were dropped unchecked meanwhile",
-          c.signer(), committee.member(c.signer()), c.dropped());
+      case Decision.Suspected s ->
+          getContext()
+              .getLog()
+              .warn(
+                  "member {} ({}): {} signatures under its index failed verification in a burst; until none fails for {} s its signatures for"
+                      + " messages not observed here are dropped unchecked and the others are checked last",
+                  s.signer(),
+                  committee.member(s.signer()),
+                  s.invalid(),
+                  Math.round(
+                      settings.aggregator().invalidBurst()
+                          / settings.aggregator().invalidPerSecond()));
+      case Decision.Cleared c ->
+          getContext()
+              .getLog()
+              .info(
+                  "member {} ({}): no invalid signature lately, checked normally again; {} of its signatures were dropped unchecked meanwhile",
+                  c.signer(),
+                  committee.member(c.signer()),
+                  c.dropped());
       case Decision.Evidence e -> {
         Address signer = committee.member(e.first().signerIndex());
-        getContext().getLog().warn("ALERT: member {} ({}) signed two digests for {}: {} and {}", e.first().signerIndex(), signer,
-            e.first().messageId(), e.first().digest(), e.second().digest());
-        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> store.appendEvidence(e.first(), e.second(), signer), blocking),
-            (ok, err) -> err != null ? new Failed("store evidence", err) : new EvidenceKept(ok));
+        getContext()
+            .getLog()
+            .warn(
+                "ALERT: member {} ({}) signed two digests for {}: {} and {}",
+                e.first().signerIndex(),
+                signer,
+                e.first().messageId(),
+                e.first().digest(),
+                e.second().digest());
+        getContext()
+            .pipeToSelf(
+                CompletableFuture.supplyAsync(
+                    () -> store.appendEvidence(e.first(), e.second(), signer), blocking),
+                (ok, err) ->
+                    err != null ? new Failed("store evidence", err) : new EvidenceKept(ok));
       }
     }
   }
@@ -481,8 +663,12 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     toSign.subList(0, size).clear();
     signBatchInFlight = true;
     long committeeIndex = committee.index();
-    getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> store.signAll(batch, committeeIndex, self), blocking),
-        (outcomes, err) -> err != null ? new SignBatchFailed(batch, err) : new SignedBatch(outcomes));
+    getContext()
+        .pipeToSelf(
+            CompletableFuture.supplyAsync(
+                () -> store.signAll(batch, committeeIndex, self), blocking),
+            (outcomes, err) ->
+                err != null ? new SignBatchFailed(batch, err) : new SignedBatch(outcomes));
   }
 
   /**
@@ -495,12 +681,19 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
       List<SignedObservation> skipped = verification.takeSkipped();
       if (!skipped.isEmpty()) {
         long now = clock.getAsLong();
-        for (SignedObservation so : skipped) for (Decision d : aggregator.onVerificationSkipped(so, now)) perform(d);
+        for (SignedObservation so : skipped)
+          for (Decision d : aggregator.onVerificationSkipped(so, now)) perform(d);
       }
       if (!chunk.isEmpty()) {
         verification.chunkStarted();
-        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> chunk.stream().map(checks::verify).toList(), crypto),
-            (results, err) -> err != null ? new VerifyFailed(chunk, err) : new SignaturesChecked(chunk, results));
+        getContext()
+            .pipeToSelf(
+                CompletableFuture.supplyAsync(
+                    () -> chunk.stream().map(checks::verify).toList(), crypto),
+                (results, err) ->
+                    err != null
+                        ? new VerifyFailed(chunk, err)
+                        : new SignaturesChecked(chunk, results));
       } else if (verification.stalled()) {
         return;
       }
@@ -514,13 +707,15 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
 
   private void queueAttestation(Attestation a, int peer) {
     List<ActorRef<PeerMessage>> inboxes = directory.inboxesOf(peer);
-    if (inboxes.isEmpty()) return; // that member is not in the cluster now; it observes the message itself when back
+    if (inboxes.isEmpty())
+      return; // that member is not in the cluster now; it observes the message itself when back
     outbox.addAttestation(a, inboxes);
     scheduleFlush();
   }
 
   private void scheduleFlush() {
-    if (outbox.ownCount() >= settings.batchMaxSize() || outbox.attestationCount() >= settings.batchMaxSize()
+    if (outbox.ownCount() >= settings.batchMaxSize()
+        || outbox.attestationCount() >= settings.batchMaxSize()
         || writes.queued() >= settings.batchMaxSize()) {
       timers.cancel(FLUSH_TIMER);
       flush();
@@ -533,37 +728,72 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     outbox.flush(directory.peers());
     WritePipeline.Round round = writes.start();
     if (round != null) {
-      getContext().pipeToSelf(round.done(), (ok, err) -> err != null
-          ? new WriteFailed(round.pending(), round.attestations(), round.removals(), round.what(), err)
-          : new Written(round.attestations()));
+      getContext()
+          .pipeToSelf(
+              round.done(),
+              (ok, err) ->
+                  err != null
+                      ? new WriteFailed(
+                          round.pending(),
+                          round.attestations(),
+                          round.removals(),
+                          round.what(),
+                          err)
+                      : new Written(round.attestations()));
     }
   }
 
-  /** A store call failed: counted always, logged once per episode (the database logs the cause at ERROR). */
+  /**
+   * A store call failed: counted always, logged once per episode (the database logs the cause at
+   * ERROR).
+   */
   private void storeFailed(String what, Throwable error) {
     storeFailures++;
-    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+    Throwable cause =
+        error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+            ? error.getCause()
+            : error;
     if (!(cause instanceof dev.vigil.storage.StorageException)) {
       getContext().getLog().error("{} failed", what, cause);
     } else if (!storeFailing) {
       storeFailing = true;
-      getContext().getLog().warn("{} failed: {}; retrying (until a write succeeds further store failures are logged at DEBUG)", what,
-          cause.getMessage());
+      getContext()
+          .getLog()
+          .warn(
+              "{} failed: {}; retrying (until a write succeeds further store failures are logged at DEBUG)",
+              what,
+              cause.getMessage());
     } else {
       getContext().getLog().debug("{} failed: {}", what, cause.getMessage());
     }
   }
 
   private Behavior<Command> sendHeartbeat() {
-    var info = new PeerMessage.HeartbeatInfo(guardian.nodeName(), committee.index(), self, guardian.source().heights(), guardian.version(),
-        clock.getAsLong(), inboxString);
+    var info =
+        new PeerMessage.HeartbeatInfo(
+            guardian.nodeName(),
+            committee.index(),
+            self,
+            guardian.source().heights(),
+            guardian.version(),
+            clock.getAsLong(),
+            inboxString);
     PeerMessage hb = WireCodec.heartbeat(info, guardian.signer());
     for (ActorRef<PeerMessage> p : directory.peers()) p.tell(hb);
     return this;
   }
 
   private ConsensusStats stats() {
-    return new ConsensusStats(aggregator.stats(), undecodableMessages, undecodableItems, directory.badHeartbeats(), reobserve.served(),
-        reobserve.throttled(), evidenceStored, storeFailures, directory.peers().size(), directory.heartbeats());
+    return new ConsensusStats(
+        aggregator.stats(),
+        undecodableMessages,
+        undecodableItems,
+        directory.badHeartbeats(),
+        reobserve.served(),
+        reobserve.throttled(),
+        evidenceStored,
+        storeFailures,
+        directory.peers().size(),
+        directory.heartbeats());
   }
 }

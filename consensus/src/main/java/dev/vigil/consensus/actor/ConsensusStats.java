@@ -7,11 +7,13 @@ import java.util.Map;
 /**
  * A snapshot of what one guardian's consensus actor has done and dropped.
  *
- * @param aggregation the state machine's counters (attestations, per-member participation and misbehaviour)
+ * @param aggregation the state machine's counters (attestations, per-member participation and
+ *     misbehaviour)
  * @param undecodableMessages peer messages that did not decode at all
- * @param undecodableItems entries of decoded batches that did not decode (bad body, bad signature shape)
- * @param badHeartbeats heartbeats with a wrong committee, index or signature, or stale (not newer than
- *     the member's last one, or more than a minute off this node's clock)
+ * @param undecodableItems entries of decoded batches that did not decode (bad body, bad signature
+ *     shape)
+ * @param badHeartbeats heartbeats with a wrong committee, index or signature, or stale (not newer
+ *     than the member's last one, or more than a minute off this node's clock)
  * @param requestsServed ObservationRequests answered by re-reading the chain
  * @param requestsThrottled ObservationRequests ignored because the re-read budget was spent
  * @param evidenceStored equivocation evidence records written
@@ -35,9 +37,26 @@ public record ConsensusStats(
   }
 
   /** Without a throttled-request count (the shape callers built before it was counted). */
-  public ConsensusStats(AggregationStats aggregation, long undecodableMessages, long undecodableItems, long badHeartbeats,
-      long requestsServed, long evidenceStored, long storeFailures, int peers, Map<Integer, PeerMessage.HeartbeatInfo> heartbeats) {
-    this(aggregation, undecodableMessages, undecodableItems, badHeartbeats, requestsServed, 0, evidenceStored, storeFailures, peers,
+  public ConsensusStats(
+      AggregationStats aggregation,
+      long undecodableMessages,
+      long undecodableItems,
+      long badHeartbeats,
+      long requestsServed,
+      long evidenceStored,
+      long storeFailures,
+      int peers,
+      Map<Integer, PeerMessage.HeartbeatInfo> heartbeats) {
+    this(
+        aggregation,
+        undecodableMessages,
+        undecodableItems,
+        badHeartbeats,
+        requestsServed,
+        0,
+        evidenceStored,
+        storeFailures,
+        peers,
         heartbeats);
   }
 }

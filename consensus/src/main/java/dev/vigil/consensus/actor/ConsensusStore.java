@@ -8,10 +8,10 @@ import dev.vigil.consensus.observation.SignedObservation;
 import dev.vigil.consensus.wire.WireCodec;
 import dev.vigil.signing.Address;
 import dev.vigil.signing.Digest;
+import dev.vigil.signing.MessageId;
 import dev.vigil.signing.Signer;
 import dev.vigil.storage.AttestationStore;
 import dev.vigil.storage.GuardedSigner;
-import dev.vigil.signing.MessageId;
 import dev.vigil.storage.PendingObservation;
 import dev.vigil.storage.SigningRecordStore;
 import dev.vigil.storage.StoredAttestation;
@@ -41,7 +41,9 @@ final class ConsensusStore {
   }
 
   private static Optional<Attestation> decode(StoredAttestation s) {
-    return AttestationCodec.decode(s.bytes()) instanceof DecodeResult.Ok<Attestation> ok ? Optional.of(ok.value()) : Optional.empty();
+    return AttestationCodec.decode(s.bytes()) instanceof DecodeResult.Ok<Attestation> ok
+        ? Optional.of(ok.value())
+        : Optional.empty();
   }
 
   /** An observation to sign, with its digest (computed once, by the aggregator). */
@@ -66,7 +68,8 @@ final class ConsensusStore {
    * records of all others are written in one synced batch, then each allowed one is signed. The
    * pending records are written later, in a batch. Outcomes are in the order of {@code items}.
    *
-   * @throws dev.vigil.storage.StorageException a read or the guard's write failed; nothing was signed
+   * @throws dev.vigil.storage.StorageException a read or the guard's write failed; nothing was
+   *     signed
    */
   List<SignOutcome> signAll(List<ToSign> items, long committeeIndex, int selfIndex) {
     SignOutcome[] out = new SignOutcome[items.size()];
@@ -87,9 +90,18 @@ final class ConsensusStore {
       int i = proposed.get(j);
       Observation obs = items.get(i).observation();
       GuardedSigner.Result r = results.get(j);
-      out[i] = r.signed()
-          ? new Signed(obs, SignedObservation.of(committeeIndex, selfIndex, obs.body(), items.get(i).digest(), r.signature(), obs.txHash()))
-          : new Refused(obs, r.refusal().getMessage());
+      out[i] =
+          r.signed()
+              ? new Signed(
+                  obs,
+                  SignedObservation.of(
+                      committeeIndex,
+                      selfIndex,
+                      obs.body(),
+                      items.get(i).digest(),
+                      r.signature(),
+                      obs.txHash()))
+              : new Refused(obs, r.refusal().getMessage());
     }
     return List.of(out);
   }
@@ -103,7 +115,10 @@ final class ConsensusStore {
    * with one fsync, because they are served once the round completes, and a disk that fails (turns
    * read-only) loses what was only in its page cache.
    */
-  void write(List<Map.Entry<Observation, SignedObservation>> newPending, List<Attestation> attestations, List<MessageId> done) {
+  void write(
+      List<Map.Entry<Observation, SignedObservation>> newPending,
+      List<Attestation> attestations,
+      List<MessageId> done) {
     if (newPending.isEmpty() && attestations.isEmpty() && done.isEmpty()) return;
     List<AttestationStore.Entry> entries = new ArrayList<>(attestations.size());
     Set<MessageId> attested = new HashSet<>();
@@ -112,19 +127,25 @@ final class ConsensusStore {
       entries.add(new AttestationStore.Entry(k, a.digest(), AttestationCodec.encode(a)));
       attested.add(k);
     }
-    db.attestations().putAll(entries, batch -> {
-      for (var e : newPending) {
-        MessageId k = e.getKey().messageId();
-        if (!attested.contains(k)) db.pendingOwn().put(batch, k, WireCodec.encodePendingOwn(e.getKey(), e.getValue()));
-      }
-      for (MessageId k : attested) db.pendingOwn().remove(batch, k);
-      for (MessageId id : done) db.pendingOwn().remove(batch, id);
-    });
+    db.attestations()
+        .putAll(
+            entries,
+            batch -> {
+              for (var e : newPending) {
+                MessageId k = e.getKey().messageId();
+                if (!attested.contains(k))
+                  db.pendingOwn()
+                      .put(batch, k, WireCodec.encodePendingOwn(e.getKey(), e.getValue()));
+              }
+              for (MessageId k : attested) db.pendingOwn().remove(batch, k);
+              for (MessageId id : done) db.pendingOwn().remove(batch, id);
+            });
     if (!attestations.isEmpty()) db.sync();
   }
 
   boolean appendEvidence(SignedObservation first, SignedObservation second, Address signer) {
-    return db.evidence().append(first.messageId(), signer, WireCodec.encodeEquivocation(first, second));
+    return db.evidence()
+        .append(first.messageId(), signer, WireCodec.encodeEquivocation(first, second));
   }
 
   /**

@@ -25,7 +25,8 @@ final class Outbox {
 
   /** One attestation for one member, to the inboxes that may be its (counted once). */
   void addAttestation(Attestation a, List<ActorRef<PeerMessage>> inboxes) {
-    for (ActorRef<PeerMessage> ref : inboxes) attestations.computeIfAbsent(ref, r -> new ArrayList<>()).add(a);
+    for (ActorRef<PeerMessage> ref : inboxes)
+      attestations.computeIfAbsent(ref, r -> new ArrayList<>()).add(a);
     attestationCount++;
   }
 

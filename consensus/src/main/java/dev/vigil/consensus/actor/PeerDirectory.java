@@ -19,7 +19,10 @@ import org.apache.pekko.actor.typed.ActorRef;
  * which member's, learnt from signed, fresh heartbeats. Not thread-safe: the actor's.
  */
 final class PeerDirectory {
-  /** Heartbeats further than this from our clock are dropped as stale or replayed (clocks are NTP-synced). */
+  /**
+   * Heartbeats further than this from our clock are dropped as stale or replayed (clocks are
+   * NTP-synced).
+   */
   static final long MAX_HEARTBEAT_SKEW_MILLIS = 60_000;
 
   private final Committee committee;
@@ -31,7 +34,11 @@ final class PeerDirectory {
   private final Map<Integer, PeerMessage.HeartbeatInfo> heartbeats = new HashMap<>();
   private long badHeartbeats;
 
-  PeerDirectory(Committee committee, int self, Secp256k1 backend, Function<String, ActorRef<PeerMessage>> resolve) {
+  PeerDirectory(
+      Committee committee,
+      int self,
+      Secp256k1 backend,
+      Function<String, ActorRef<PeerMessage>> resolve) {
     this.committee = committee;
     this.self = self;
     this.backend = backend;
@@ -63,7 +70,9 @@ final class PeerDirectory {
     return out;
   }
 
-  /** A peer's heartbeat: kept if signed by the member it names and fresh; counted as bad otherwise. */
+  /**
+   * A peer's heartbeat: kept if signed by the member it names and fresh; counted as bad otherwise.
+   */
   void onHeartbeat(PeerMessage.Heartbeat h, long nowMillis) {
     PeerMessage.HeartbeatInfo info = h.info();
     int i = info.signerIndex();
@@ -73,7 +82,10 @@ final class PeerDirectory {
     }
     Address a;
     try {
-      a = h.signature().isCanonical() ? backend.recoverAddress(WireCodec.heartbeatDigest(h.content()), h.signature()) : null;
+      a =
+          h.signature().isCanonical()
+              ? backend.recoverAddress(WireCodec.heartbeatDigest(h.content()), h.signature())
+              : null;
     } catch (RuntimeException e) {
       a = null;
     }
@@ -84,7 +96,8 @@ final class PeerDirectory {
     // A signed heartbeat proves liveness only when it is fresh: a replayed or delayed one must not
     // make a dead member look alive (nor move its inbox back to an old incarnation).
     PeerMessage.HeartbeatInfo last = heartbeats.get(i);
-    if ((last != null && info.timeMillis() <= last.timeMillis()) || Math.abs(nowMillis - info.timeMillis()) > MAX_HEARTBEAT_SKEW_MILLIS) {
+    if ((last != null && info.timeMillis() <= last.timeMillis())
+        || Math.abs(nowMillis - info.timeMillis()) > MAX_HEARTBEAT_SKEW_MILLIS) {
       badHeartbeats++;
       return;
     }

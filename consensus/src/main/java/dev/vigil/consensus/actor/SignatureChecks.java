@@ -47,13 +47,16 @@ final class SignatureChecks {
    * recovered again; everything else is the AttestationVerifier's full check.
    */
   Verdict verifyAttestation(Attestation a, BitSet known) {
-    if (known.isEmpty() || a.version() != Attestation.VERSION_1 || a.committeeIndex() != committee.index()
+    if (known.isEmpty()
+        || a.version() != Attestation.VERSION_1
+        || a.committeeIndex() != committee.index()
         || a.signatures().size() < committee.quorum()) {
       return verifier.verify(a);
     }
     int previous = -1;
     for (GuardianSignature gs : a.signatures()) {
-      if (gs.signerIndex() <= previous || gs.signerIndex() >= committee.size()) return verifier.verify(a); // names the reason
+      if (gs.signerIndex() <= previous || gs.signerIndex() >= committee.size())
+        return verifier.verify(a); // names the reason
       previous = gs.signerIndex();
     }
     var digest = a.digest();

@@ -9,9 +9,9 @@ import java.util.function.Function;
 
 /**
  * Which peers' signatures go to the crypto dispatcher, and when: a queue by priority, at most
- * {@code maxChunksInFlight} chunks of {@code chunkSize} out at once, so that a long queue stays here,
- * where it can be reordered and thinned, rather than there. Checks found unneeded when they come up
- * are set aside for the aggregator to hear of. Not thread-safe: the actor's.
+ * {@code maxChunksInFlight} chunks of {@code chunkSize} out at once, so that a long queue stays
+ * here, where it can be reordered and thinned, rather than there. Checks found unneeded when they
+ * come up are set aside for the aggregator to hear of. Not thread-safe: the actor's.
  */
 final class VerificationDispatch {
   private final VerificationQueue queue = new VerificationQueue();

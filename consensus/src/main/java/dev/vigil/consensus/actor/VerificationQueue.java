@@ -21,7 +21,8 @@ import java.util.Map;
  */
 final class VerificationQueue {
   private final ArrayDeque<SignedObservation> observed = new ArrayDeque<>();
-  // By message, so that a message's waiting signatures move ahead together once it is observed here.
+  // By message, so that a message's waiting signatures move ahead together once it is observed
+  // here.
   private final LinkedHashMap<MessageId, List<SignedObservation>> unseen = new LinkedHashMap<>();
   private final ArrayDeque<SignedObservation> suspect = new ArrayDeque<>();
   private int unseenCount;

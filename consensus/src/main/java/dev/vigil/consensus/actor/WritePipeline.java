@@ -28,7 +28,10 @@ final class WritePipeline {
   private CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
 
   /** One round of writes, started; {@code done} completes when it is on disk. */
-  record Round(List<Map.Entry<Observation, SignedObservation>> pending, List<Attestation> attestations, List<MessageId> removals,
+  record Round(
+      List<Map.Entry<Observation, SignedObservation>> pending,
+      List<Attestation> attestations,
+      List<MessageId> removals,
       CompletableFuture<Void> done) {
     String what() {
       return "store " + attestations.size() + " attestations, " + pending.size() + " pending";
@@ -64,7 +67,10 @@ final class WritePipeline {
     return heldWhenSigned.containsKey(id);
   }
 
-  /** {@code held} completes once the message's own signature is made and the next round after it is written. */
+  /**
+   * {@code held} completes once the message's own signature is made and the next round after it is
+   * written.
+   */
   void holdUntilSigned(MessageId id, CompletableFuture<Void> held) {
     heldWhenSigned.computeIfAbsent(id, k -> new ArrayList<>(1)).add(held);
   }
@@ -74,7 +80,10 @@ final class WritePipeline {
     heldAfterNextWrite.add(held);
   }
 
-  /** The own signature's outcome is known: its waiters are released by the next round. Whether there were any. */
+  /**
+   * The own signature's outcome is known: its waiters are released by the next round. Whether there
+   * were any.
+   */
   boolean signed(MessageId id) {
     List<CompletableFuture<Void>> held = heldWhenSigned.remove(id);
     if (held == null) return false;
@@ -90,18 +99,27 @@ final class WritePipeline {
 
   /**
    * A round failed: its writes are queued again, in order (nothing attested here may be missing
-   * from the store once the disk is back). {@code stillPending} are the pending records still worth writing.
+   * from the store once the disk is back). {@code stillPending} are the pending records still worth
+   * writing.
    */
-  void requeue(List<Map.Entry<Observation, SignedObservation>> stillPending, List<Attestation> failedAttestations,
+  void requeue(
+      List<Map.Entry<Observation, SignedObservation>> stillPending,
+      List<Attestation> failedAttestations,
       List<MessageId> failedRemovals) {
     pending.addAll(stillPending);
     attestations.addAll(0, failedAttestations);
     removals.addAll(0, failedRemovals);
   }
 
-  /** Starts a round with everything queued, after the previous one; null when there is nothing to do. */
+  /**
+   * Starts a round with everything queued, after the previous one; null when there is nothing to
+   * do.
+   */
   Round start() {
-    if (pending.isEmpty() && attestations.isEmpty() && removals.isEmpty() && heldAfterNextWrite.isEmpty()) return null;
+    if (pending.isEmpty()
+        && attestations.isEmpty()
+        && removals.isEmpty()
+        && heldAfterNextWrite.isEmpty()) return null;
     var p = pending;
     var a = attestations;
     var r = removals;
@@ -112,12 +130,16 @@ final class WritePipeline {
     heldAfterNextWrite = new ArrayList<>();
     // One write after another: a pending record never lands after the removal that follows it,
     // and a write's completion means every earlier one is on disk too.
-    CompletableFuture<Void> w = lastWrite.handle((x, e) -> null).thenRunAsync(() -> store.write(p, a, r), blocking);
+    CompletableFuture<Void> w =
+        lastWrite.handle((x, e) -> null).thenRunAsync(() -> store.write(p, a, r), blocking);
     lastWrite = w;
-    w.whenComplete((x, e) -> held.forEach(f -> {
-      if (e == null) f.complete(null);
-      else f.completeExceptionally(e);
-    }));
+    w.whenComplete(
+        (x, e) ->
+            held.forEach(
+                f -> {
+                  if (e == null) f.complete(null);
+                  else f.completeExceptionally(e);
+                }));
     return new Round(p, a, r, w);
   }
 }

@@ -82,15 +82,56 @@ public record AggregationStats(
     attestedFromPeersByChain = Map.copyOf(attestedFromPeersByChain);
   }
 
-  /** Without the flood counters (per-member lists of zeros) and the per-chain counts, the shape callers built before. */
-  public AggregationStats(long attested, long attestedFromPeers, long gaveUp, long pendingLocal, long pendingUnseen, long wrongCommittee,
-      long notMember, long invalidSignatures, long duplicates, long late, long unseenCapDropped, long invalidAttestations,
-      long conflictsWithLocal, long signRefused, List<Long> acceptedBySigner, List<Long> impersonationsBySigner,
-      List<Long> equivocationsBySigner, List<Long> capDroppedBySigner) {
-    this(attested, attestedFromPeers, gaveUp, pendingLocal, pendingUnseen, wrongCommittee, notMember, invalidSignatures, duplicates, late,
-        unseenCapDropped, invalidAttestations, conflictsWithLocal, signRefused, acceptedBySigner, impersonationsBySigner,
-        equivocationsBySigner, capDroppedBySigner, zeros(acceptedBySigner.size()), zeros(acceptedBySigner.size()),
-        zeros(acceptedBySigner.size()), zeros(acceptedBySigner.size()), zeros(acceptedBySigner.size()), List.of(), Map.of(), Map.of());
+  /**
+   * Without the flood counters (per-member lists of zeros) and the per-chain counts, the shape
+   * callers built before.
+   */
+  public AggregationStats(
+      long attested,
+      long attestedFromPeers,
+      long gaveUp,
+      long pendingLocal,
+      long pendingUnseen,
+      long wrongCommittee,
+      long notMember,
+      long invalidSignatures,
+      long duplicates,
+      long late,
+      long unseenCapDropped,
+      long invalidAttestations,
+      long conflictsWithLocal,
+      long signRefused,
+      List<Long> acceptedBySigner,
+      List<Long> impersonationsBySigner,
+      List<Long> equivocationsBySigner,
+      List<Long> capDroppedBySigner) {
+    this(
+        attested,
+        attestedFromPeers,
+        gaveUp,
+        pendingLocal,
+        pendingUnseen,
+        wrongCommittee,
+        notMember,
+        invalidSignatures,
+        duplicates,
+        late,
+        unseenCapDropped,
+        invalidAttestations,
+        conflictsWithLocal,
+        signRefused,
+        acceptedBySigner,
+        impersonationsBySigner,
+        equivocationsBySigner,
+        capDroppedBySigner,
+        zeros(acceptedBySigner.size()),
+        zeros(acceptedBySigner.size()),
+        zeros(acceptedBySigner.size()),
+        zeros(acceptedBySigner.size()),
+        zeros(acceptedBySigner.size()),
+        List.of(),
+        Map.of(),
+        Map.of());
   }
 
   private static List<Long> zeros(int n) {

@@ -1,8 +1,8 @@
 package dev.vigil.consensus.aggregation;
 
+import dev.vigil.consensus.aggregation.RecentAttestations.Done;
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.Committee;
-import dev.vigil.consensus.aggregation.RecentAttestations.Done;
 import dev.vigil.consensus.attestation.GuardianSignature;
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.consensus.observation.SignedObservation;
@@ -24,6 +24,7 @@ import java.util.random.RandomGenerator;
  * only randomness is the retry jitter from the generator it is given, so a seeded run repeats.
  *
  * <p>Rules (ARCHITECTURE.md, "Consensus protocol"):
+ *
  * <ul>
  *   <li>quorum is declared only for the digest this node observed itself;
  *   <li>a peer's signature is verified before it counts, but signatures that cannot change the
@@ -40,13 +41,14 @@ import java.util.random.RandomGenerator;
  * </ul>
  *
  * <p>The decisions are taken here; the bookkeeping behind them is in package-private helpers:
- * {@link UnseenQuota}, {@link InvalidSignatureBudget}, {@link RecentAttestations} (with the
- * delayed sends to silent peers), {@link Pending} (one message's signatures and verification
- * slots) and {@link Counters}.
+ * {@link UnseenQuota}, {@link InvalidSignatureBudget}, {@link RecentAttestations} (with the delayed
+ * sends to silent peers), {@link Pending} (one message's signatures and verification slots) and
+ * {@link Counters}.
  */
 public final class Aggregator {
   /** Signatures under one signer index for one message checked at once beyond the first. */
   static final int MAX_EXTRA_IN_FLIGHT = 3;
+
   private final AggregatorConfig config;
   private final Committee committee;
   private final int self;
@@ -60,12 +62,14 @@ public final class Aggregator {
   private final InvalidSignatureBudget budget;
   private final Counters count;
 
-  public Aggregator(AggregatorConfig config, Committee committee, int selfIndex, RandomGenerator random) {
+  public Aggregator(
+      AggregatorConfig config, Committee committee, int selfIndex, RandomGenerator random) {
     this.config = Objects.requireNonNull(config, "config");
     this.committee = Objects.requireNonNull(committee, "committee");
     this.n = committee.size();
     if (selfIndex < 0 || selfIndex >= n) {
-      throw new IllegalArgumentException("own signer index " + selfIndex + " is outside the committee of " + n);
+      throw new IllegalArgumentException(
+          "own signer index " + selfIndex + " is outside the committee of " + n);
     }
     this.self = selfIndex;
     this.quorum = committee.quorum();
@@ -99,7 +103,9 @@ public final class Aggregator {
         count.conflictsWithLocal++;
         return List.of();
       }
-      return requester >= 0 && requester != self ? List.of(new Decision.SendAttestation(d.attestation, requester)) : List.of();
+      return requester >= 0 && requester != self
+          ? List.of(new Decision.SendAttestation(d.attestation, requester))
+          : List.of();
     }
     Pending p = pending.get(id);
     if (p == null) {
@@ -165,10 +171,11 @@ public final class Aggregator {
   }
 
   /**
-   * An own observation that was still pending when the node stopped, read back from the store:
-   * it is re-broadcast at once.
+   * An own observation that was still pending when the node stopped, read back from the store: it
+   * is re-broadcast at once.
    */
-  public List<Decision> onRestoredOwn(Observation observation, SignedObservation own, long nowMillis) {
+  public List<Decision> onRestoredOwn(
+      Observation observation, SignedObservation own, long nowMillis) {
     MessageId id = own.messageId();
     if (done.contains(id) || pending.containsKey(id)) return List.of();
     Pending p = new Pending(id, n, nowMillis);
@@ -202,7 +209,8 @@ public final class Aggregator {
     }
     MessageId id = so.messageId();
     Done d = done.get(id);
-    // A suspect signer's signature for a message attested here (late, or worth an equivocation check
+    // A suspect signer's signature for a message attested here (late, or worth an equivocation
+    // check
     // otherwise) or not observed here is dropped before its body is even hashed.
     if (d != null && budget.isSuspect(signer)) return dropUnchecked(signer);
     if (d != null) {
@@ -210,11 +218,13 @@ public final class Aggregator {
       if (d.digest.equals(so.digest())) {
         count.late++;
         d.signedBy.set(signer);
-        // Soon after quorum this is the peer's first broadcast: it will reach quorum by itself. Later
+        // Soon after quorum this is the peer's first broadcast: it will reach quorum by itself.
+        // Later
         // it is a retransmission: the peer is evidently missing the attestation, so it gets it, at
         // most once per resendInterval (an unverified claim costs us one send at most).
         long interval = config.resendInterval().toMillis();
-        if (nowMillis - d.attestedMillis >= interval && nowMillis - d.lastSentMillis[signer] >= interval) {
+        if (nowMillis - d.attestedMillis >= interval
+            && nowMillis - d.lastSentMillis[signer] >= interval) {
           d.lastSentMillis[signer] = nowMillis;
           return List.of(new Decision.SendAttestation(d.attestation, signer));
         }
@@ -224,26 +234,34 @@ public final class Aggregator {
       return List.of(new Decision.VerifySignature(so));
     }
     Pending existing = pending.get(id);
-    if (budget.isSuspect(signer) && (existing == null || existing.local == null)) return dropUnchecked(signer);
-    if (existing != null && existing.local != null) so.digestIfSameBody(existing.local.body(), existing.localDigest);
-    Pending p = existing != null ? existing : pendingForPeer(id, signer, so.body().encodedLength(), nowMillis);
+    if (budget.isSuspect(signer) && (existing == null || existing.local == null))
+      return dropUnchecked(signer);
+    if (existing != null && existing.local != null)
+      so.digestIfSameBody(existing.local.body(), existing.localDigest);
+    Pending p =
+        existing != null
+            ? existing
+            : pendingForPeer(id, signer, so.body().encodedLength(), nowMillis);
     if (p == null) return List.of();
     SignedObservation prev = p.bySigner[signer];
     if (prev != null && prev.digest().equals(so.digest())) {
       count.duplicates++;
       return List.of();
     }
-    if (so.signature().equals(p.failedSignature[signer]) && so.digest().equals(p.failedDigest[signer])) {
+    if (so.signature().equals(p.failedSignature[signer])
+        && so.digest().equals(p.failedDigest[signer])) {
       count.duplicates++; // the same bytes failed here before: a replay costs nothing
       return List.of();
     }
     if (p.inFlight[signer] != null) {
-      if (p.inFlight[signer].digest().equals(so.digest()) && p.inFlight[signer].signature().equals(so.signature())) {
+      if (p.inFlight[signer].digest().equals(so.digest())
+          && p.inFlight[signer].signature().equals(so.signature())) {
         count.duplicates++;
         return List.of();
       }
       // Another signature under the same index while the first is being checked: another digest
-      // (equivocation?) or a forgery racing the real one. Check it too, but only a few such extras per
+      // (equivocation?) or a forgery racing the real one. Check it too, but only a few such extras
+      // per
       // signer at a time.
       if (p.extraInFlight[signer] >= MAX_EXTRA_IN_FLIGHT) {
         count.duplicates++;
@@ -284,21 +302,29 @@ public final class Aggregator {
     MessageId id = so.messageId();
     Done d = done.get(id);
     if (d != null) {
-      if (d.digest.equals(so.digest())) return Priority.UNNEEDED; // attested meanwhile: cannot change anything
+      if (d.digest.equals(so.digest()))
+        return Priority.UNNEEDED; // attested meanwhile: cannot change anything
       return signer < n && budget.isSuspect(signer) ? Priority.UNNEEDED : Priority.OBSERVED;
     }
     Pending p = pending.get(id);
     boolean observed = p != null && p.local != null;
     if (signer < n && budget.isSuspect(signer) && !observed) return Priority.UNNEEDED;
     // Enough other signatures for the local digest came meanwhile: this one waits as a spare.
-    if (observed && signer < n && so.equals(p.inFlight[signer]) && so.digest().equals(p.localDigest) && surplus(p, signer)) {
+    if (observed
+        && signer < n
+        && so.equals(p.inFlight[signer])
+        && so.digest().equals(p.localDigest)
+        && surplus(p, signer)) {
       return Priority.UNNEEDED;
     }
     if (signer < n && budget.isSuspect(signer)) return Priority.SUSPECT;
     return observed ? Priority.OBSERVED : Priority.UNSEEN;
   }
 
-  /** Whether the other peers' signatures held or being checked for the local digest suffice for quorum. */
+  /**
+   * Whether the other peers' signatures held or being checked for the local digest suffice for
+   * quorum.
+   */
   private boolean surplus(Pending p, int signer) {
     SignedObservation mine = p.inFlight[signer];
     p.inFlight[signer] = null; // not counting itself
@@ -321,7 +347,9 @@ public final class Aggregator {
       if (so.equals(held.inFlight[signer])) {
         held.inFlight[signer] = null;
         wasInFlight = true;
-        if (held.local != null && so.digest().equals(held.localDigest) && peerSupport(held, held.localDigest) >= peersNeeded(held)) {
+        if (held.local != null
+            && so.digest().equals(held.localDigest)
+            && peerSupport(held, held.localDigest) >= peersNeeded(held)) {
           // Surplus for the local digest: kept as a spare, checked if one of the others fails.
           spared = true;
           if (held.spare[signer] == null) held.spare[signer] = so;
@@ -329,7 +357,9 @@ public final class Aggregator {
       } else if (held.extraInFlight[signer] > 0) {
         held.extraInFlight[signer]--;
       }
-      if (held.inFlight[signer] == null && held.bySigner[signer] == null && held.extraInFlight[signer] == 0) release(held, signer);
+      if (held.inFlight[signer] == null
+          && held.bySigner[signer] == null
+          && held.extraInFlight[signer] == 0) release(held, signer);
     }
     Done d = done.get(id);
     if (spared || d != null && d.digest.equals(so.digest())) count.late++;
@@ -342,7 +372,8 @@ public final class Aggregator {
   }
 
   /** The driver checked a peer's signature that {@link #onPeerSignature} asked to verify. */
-  public List<Decision> onPeerSignatureVerified(SignedObservation so, Verification v, long nowMillis) {
+  public List<Decision> onPeerSignatureVerified(
+      SignedObservation so, Verification v, long nowMillis) {
     int signer = so.signerIndex();
     MessageId id = so.messageId();
     Pending held = pending.get(id);
@@ -350,7 +381,9 @@ public final class Aggregator {
       if (so.equals(held.inFlight[signer])) held.inFlight[signer] = null;
       else if (held.extraInFlight[signer] > 0) held.extraInFlight[signer]--;
       // The slot is released here and taken again below if the signature counts.
-      if (held.inFlight[signer] == null && held.bySigner[signer] == null && held.extraInFlight[signer] == 0) release(held, signer);
+      if (held.inFlight[signer] == null
+          && held.bySigner[signer] == null
+          && held.extraInFlight[signer] == 0) release(held, signer);
     }
     if (!v.valid()) {
       List<Decision> out = new ArrayList<>(0);
@@ -384,8 +417,14 @@ public final class Aggregator {
       for (GuardianSignature gs : d.attestation.signatures()) {
         if (gs.signerIndex() == signer) {
           count.equivocationsBySigner[signer]++;
-          SignedObservation first = SignedObservation.of(d.attestation.committeeIndex(), signer, d.attestation.body(),
-              d.digest, gs.signature(), so.txHash());
+          SignedObservation first =
+              SignedObservation.of(
+                  d.attestation.committeeIndex(),
+                  signer,
+                  d.attestation.body(),
+                  d.digest,
+                  gs.signature(),
+                  so.txHash());
           return List.of(new Decision.Evidence(first, so));
         }
       }
@@ -442,14 +481,17 @@ public final class Aggregator {
       Digest digest = attestation.digest();
       for (GuardianSignature gs : attestation.signatures()) {
         int i = gs.signerIndex();
-        if (i < n && matches(p.bySigner[i], digest) && p.bySigner[i].signature().equals(gs.signature())) known.set(i);
+        if (i < n
+            && matches(p.bySigner[i], digest)
+            && p.bySigner[i].signature().equals(gs.signature())) known.set(i);
       }
     }
     return List.of(new Decision.VerifyAttestation(attestation, known));
   }
 
   /** The driver checked a peer's attestation (valid: a quorum of this committee signed it). */
-  public List<Decision> onPeerAttestationVerified(Attestation attestation, boolean valid, long nowMillis) {
+  public List<Decision> onPeerAttestationVerified(
+      Attestation attestation, boolean valid, long nowMillis) {
     if (!valid) {
       count.invalidAttestations++;
       return List.of();
@@ -457,7 +499,9 @@ public final class Aggregator {
     return adopt(attestation, true, nowMillis);
   }
 
-  /** The store already holds an attestation for a message we were about to sign (after a restart). */
+  /**
+   * The store already holds an attestation for a message we were about to sign (after a restart).
+   */
   public List<Decision> onStoredAttestation(Attestation attestation, long nowMillis) {
     return adopt(attestation, false, nowMillis);
   }
@@ -471,21 +515,30 @@ public final class Aggregator {
     List<Decision> out = new ArrayList<>(2);
     if (p != null) {
       if (p.local == null) releaseUnseen(p);
-      else if (!p.localDigest.equals(digest)) count.conflictsWithLocal++; // the committee saw otherwise: alert
+      else if (!p.localDigest.equals(digest))
+        count.conflictsWithLocal++; // the committee saw otherwise: alert
       sendTo.or(p.requesters);
       for (GuardianSignature gs : attestation.signatures()) {
         int i = gs.signerIndex();
         if (i < n && p.bySigner[i] != null && !p.bySigner[i].digest().equals(digest)) {
           count.equivocationsBySigner[i]++;
-          out.add(new Decision.Evidence(p.bySigner[i],
-              SignedObservation.of(attestation.committeeIndex(), i, attestation.body(), digest, gs.signature(),
-                  p.bySigner[i].txHash())));
+          out.add(
+              new Decision.Evidence(
+                  p.bySigner[i],
+                  SignedObservation.of(
+                      attestation.committeeIndex(),
+                      i,
+                      attestation.body(),
+                      digest,
+                      gs.signature(),
+                      p.bySigner[i].txHash())));
         }
       }
     }
     count.attestedByPeers(attestation.messageId().emitterChain());
     Done d = new Done(attestation, digest, n, nowMillis);
-    for (GuardianSignature gs : attestation.signatures()) if (gs.signerIndex() < n) d.signedBy.set(gs.signerIndex());
+    for (GuardianSignature gs : attestation.signatures())
+      if (gs.signerIndex() < n) d.signedBy.set(gs.signerIndex());
     sendTo.clear(self);
     sendTo.stream().forEach(i -> d.lastSentMillis[i] = nowMillis);
     done.put(id, d);
@@ -540,7 +593,10 @@ public final class Aggregator {
     return pending.containsKey(id);
   }
 
-  /** Whether too many of this signer's signatures turned out invalid lately (see {@link #priorityOf}). */
+  /**
+   * Whether too many of this signer's signatures turned out invalid lately (see {@link
+   * #priorityOf}).
+   */
   public boolean isSuspect(int signer) {
     return signer >= 0 && signer < n && budget.isSuspect(signer);
   }
@@ -558,7 +614,8 @@ public final class Aggregator {
     List<GuardianSignature> sigs = new ArrayList<>(quorum);
     for (int i = 0; i < n; i++) {
       SignedObservation so = p.bySigner[i];
-      if (so != null && so.digest().equals(p.localDigest)) sigs.add(so.guardianSignature()); // ascending index
+      if (so != null && so.digest().equals(p.localDigest))
+        sigs.add(so.guardianSignature()); // ascending index
     }
     if (sigs.size() < quorum) return;
     Attestation a = Attestation.v1(committee.index(), sigs, p.local.body());
@@ -566,7 +623,9 @@ public final class Aggregator {
     count.attestedHere(p.id.emitterChain());
     Done d = new Done(a, p.localDigest, n, nowMillis);
     for (int i = 0; i < n; i++) {
-      if (matches(p.bySigner[i], p.localDigest) || matches(p.inFlight[i], p.localDigest) || matches(p.spare[i], p.localDigest)) {
+      if (matches(p.bySigner[i], p.localDigest)
+          || matches(p.inFlight[i], p.localDigest)
+          || matches(p.spare[i], p.localDigest)) {
         d.signedBy.set(i);
       }
     }
@@ -577,7 +636,8 @@ public final class Aggregator {
     sendTo.clear(self);
     sendTo.stream().forEach(i -> d.lastSentMillis[i] = nowMillis);
     long at = nowMillis + config.attestationSendDelay().toMillis();
-    for (int i = 0; i < n; i++) if (!d.signedBy.get(i) && !sendTo.get(i)) done.scheduleSend(at, p.id, i);
+    for (int i = 0; i < n; i++)
+      if (!d.signedBy.get(i) && !sendTo.get(i)) done.scheduleSend(at, p.id, i);
     done.put(p.id, d);
     out.add(new Decision.Attested(a, sendTo, true));
   }
@@ -595,7 +655,9 @@ public final class Aggregator {
     unseen.release(p.slots, signer);
   }
 
-  /** One more invalid signature to the signer's budget; the first that empties it makes it suspect. */
+  /**
+   * One more invalid signature to the signer's budget; the first that empties it makes it suspect.
+   */
   private void charge(int signer, long nowMillis, List<Decision> out) {
     Decision.Suspected suspected = budget.charge(signer, nowMillis);
     if (suspected != null) out.add(suspected);
@@ -634,7 +696,9 @@ public final class Aggregator {
     for (int i = 0; i < n; i++) {
       if (i == self) continue;
       if ((p.bySigner[i] != null && p.bySigner[i].digest().equals(digest))
-          || (p.inFlight[i] != null && !budget.isSuspect(i) && p.inFlight[i].digest().equals(digest))) {
+          || (p.inFlight[i] != null
+              && !budget.isSuspect(i)
+              && p.inFlight[i].digest().equals(digest))) {
         c++;
       }
     }
@@ -645,7 +709,6 @@ public final class Aggregator {
   private int peersNeeded(Pending p) {
     return p.refused ? quorum : quorum - 1;
   }
-
 
   private static boolean matches(SignedObservation so, Digest digest) {
     return so != null && so.digest().equals(digest);

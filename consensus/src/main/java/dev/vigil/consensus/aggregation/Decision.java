@@ -7,7 +7,9 @@ import dev.vigil.signing.Digest;
 import dev.vigil.signing.MessageId;
 import java.util.BitSet;
 
-/** What the {@link Aggregator} asks its driver to do. The driver reports outcomes back as inputs. */
+/**
+ * What the {@link Aggregator} asks its driver to do. The driver reports outcomes back as inputs.
+ */
 public sealed interface Decision {
 
   /** Pass the double-sign guard and sign; report {@code onOwnSigned} or {@code onSignRefused}. */
@@ -27,8 +29,8 @@ public sealed interface Decision {
   record Broadcast(SignedObservation own) implements Decision {}
 
   /**
-   * A new attestation: store it unless it came from the store, publish it, and send it to the
-   * peers in {@code sendTo} (those not known to have signed it, and those that asked).
+   * A new attestation: store it unless it came from the store, publish it, and send it to the peers
+   * in {@code sendTo} (those not known to have signed it, and those that asked).
    */
   record Attested(Attestation attestation, BitSet sendTo, boolean store) implements Decision {}
 
@@ -42,14 +44,17 @@ public sealed interface Decision {
   record GiveUp(MessageId id, Digest digest) implements Decision {}
 
   /**
-   * Too many signatures under member {@code signer}'s index turned out invalid ({@code invalid} since
-   * its budget was last full): from now on its signatures for messages not observed here are
+   * Too many signatures under member {@code signer}'s index turned out invalid ({@code invalid}
+   * since its budget was last full): from now on its signatures for messages not observed here are
    * dropped unchecked, and those for observed messages are checked after everyone else's. Say so
    * once.
    */
   record Suspected(int signer, long invalid) implements Decision {}
 
-  /** A suspect member's budget is full again; {@code dropped} of its signatures went unchecked meanwhile. */
+  /**
+   * A suspect member's budget is full again; {@code dropped} of its signatures went unchecked
+   * meanwhile.
+   */
   record Cleared(int signer, long dropped) implements Decision {}
 
   /** A member signed two digests for one message identity: keep both for anyone to verify. */

@@ -8,8 +8,8 @@ import java.util.stream.IntStream;
 /**
  * Each signer index's budget of signatures that turn out invalid: a token bucket of {@code burst}
  * refilled at {@code perSecond}. The charge that empties it makes the signer suspect; it stays
- * suspect until the bucket is full again. An episode counts the invalid signatures that led to
- * it and the signatures dropped unchecked during it. Time is an argument.
+ * suspect until the bucket is full again. An episode counts the invalid signatures that led to it
+ * and the signatures dropped unchecked during it. Time is an argument.
  */
 final class InvalidSignatureBudget {
   private final double burst;
@@ -80,7 +80,8 @@ final class InvalidSignatureBudget {
     budgetAtMillis[signer] = nowMillis;
     if (at == Long.MIN_VALUE || nowMillis <= at) return;
     budget[signer] = Math.min(burst, budget[signer] + (nowMillis - at) * perSecond / 1000.0);
-    if (budget[signer] >= burst - 1e-9 && !suspect[signer]) episodeInvalid[signer] = 0; // a new episode counts from here
+    if (budget[signer] >= burst - 1e-9 && !suspect[signer])
+      episodeInvalid[signer] = 0; // a new episode counts from here
   }
 
   List<Long> droppedBySigner() {

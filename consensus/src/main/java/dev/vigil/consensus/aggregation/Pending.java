@@ -20,7 +20,8 @@ final class Pending {
   final byte[] extraInFlight; // further signatures under one index being checked at once
   final BitSet requesters = new BitSet();
   final UnseenQuota.Slots slots; // signers whose slot counts against their unseen quota
-  final Signature[] failedSignature; // the last signature under each index that failed, and its digest
+  final Signature[]
+      failedSignature; // the last signature under each index that failed, and its digest
   final Digest[] failedDigest;
   boolean refused;
   boolean signFailed; // the guard's record could not be written: sign again when observed again
@@ -45,7 +46,8 @@ final class Pending {
 
   boolean isEmpty() {
     if (local != null) return false;
-    for (int i = 0; i < bySigner.length; i++) if (bySigner[i] != null || inFlight[i] != null) return false;
+    for (int i = 0; i < bySigner.length; i++)
+      if (bySigner[i] != null || inFlight[i] != null) return false;
     for (byte b : extraInFlight) if (b != 0) return false;
     return true;
   }

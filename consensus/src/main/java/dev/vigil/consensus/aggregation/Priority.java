@@ -11,6 +11,9 @@ public enum Priority {
   UNSEEN,
   /** For an observed message, under an index whose signatures keep failing: checked last. */
   SUSPECT,
-  /** Cannot change anything any more (attested meanwhile, or a suspect signer's unseen one): skip it. */
+  /**
+   * Cannot change anything any more (attested meanwhile, or a suspect signer's unseen one): skip
+   * it.
+   */
   UNNEEDED
 }

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Messages attested lately, the {@code capacity} most recently used, kept to answer late peers;
- * and the sends of their attestations to peers not heard from, which wait a short delay.
+ * Messages attested lately, the {@code capacity} most recently used, kept to answer late peers; and
+ * the sends of their attestations to peers not heard from, which wait a short delay.
  */
 final class RecentAttestations {
   private final LinkedHashMap<MessageId, Done> done;
@@ -39,12 +39,13 @@ final class RecentAttestations {
   private record Scheduled(long atMillis, MessageId id, int peer) {}
 
   RecentAttestations(int capacity) {
-    this.done = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<MessageId, Done> eldest) {
-        return size() > capacity;
-      }
-    };
+    this.done =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<MessageId, Done> eldest) {
+            return size() > capacity;
+          }
+        };
   }
 
   /** The attestation of a message, if recent; counts as a use. */
@@ -61,7 +62,9 @@ final class RecentAttestations {
     done.put(id, d);
   }
 
-  /** Sends the attestation to {@code peer} at {@code atMillis} unless it is heard from meanwhile. */
+  /**
+   * Sends the attestation to {@code peer} at {@code atMillis} unless it is heard from meanwhile.
+   */
   void scheduleSend(long atMillis, MessageId id, int peer) {
     scheduled.add(new Scheduled(atMillis, id, peer));
   }
@@ -72,7 +75,9 @@ final class RecentAttestations {
     while (!scheduled.isEmpty() && scheduled.peekFirst().atMillis() <= nowMillis) {
       Scheduled s = scheduled.pollFirst();
       Done d = done.get(s.id());
-      if (d != null && !d.signedBy.get(s.peer()) && nowMillis - d.lastSentMillis[s.peer()] >= resendIntervalMillis) {
+      if (d != null
+          && !d.signedBy.get(s.peer())
+          && nowMillis - d.lastSentMillis[s.peer()] >= resendIntervalMillis) {
         d.lastSentMillis[s.peer()] = nowMillis;
         out.add(new Decision.SendAttestation(d.attestation, s.peer()));
       }

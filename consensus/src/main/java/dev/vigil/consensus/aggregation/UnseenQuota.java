@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * Each signer's quota of messages not observed here: at most {@code maxMessages} messages and
- * {@code maxBytes} body bytes for which its signature is held or being checked. A message holds
- * its slots in a {@link Slots}; they are given back when the message is observed, attested or
+ * {@code maxBytes} body bytes for which its signature is held or being checked. A message holds its
+ * slots in a {@link Slots}; they are given back when the message is observed, attested or
  * forgotten. Signatures that find no room are dropped and counted.
  */
 final class UnseenQuota {

@@ -42,25 +42,40 @@ public final class AttestationCodec {
   /** Decodes an attestation; never throws, whatever the bytes. */
   public static DecodeResult<Attestation> decode(byte[] bytes) {
     if (bytes == null) return err(DecodeResult.Reason.TRUNCATED, "input is null");
-    if (bytes.length < 1) return err(DecodeResult.Reason.TRUNCATED, "input is empty, expected version byte");
+    if (bytes.length < 1)
+      return err(DecodeResult.Reason.TRUNCATED, "input is empty, expected version byte");
     int version = bytes[0] & 0xFF;
     if (version != Attestation.VERSION_1) {
       return err(DecodeResult.Reason.WRONG_VERSION, "version is " + version + ", expected 1");
     }
     if (bytes.length < Attestation.HEADER_LENGTH) {
-      return err(DecodeResult.Reason.TRUNCATED,
-          "input is " + bytes.length + " bytes, the header (version, committee index, signature count) needs 6");
+      return err(
+          DecodeResult.Reason.TRUNCATED,
+          "input is "
+              + bytes.length
+              + " bytes, the header (version, committee index, signature count) needs 6");
     }
     long committeeIndex = Unsigned.u32(bytes, 1);
     int n = bytes[5] & 0xFF;
     int bodyStart = Attestation.HEADER_LENGTH + n * GuardianSignature.ENCODED_LENGTH;
     if (bytes.length < bodyStart) {
-      return err(DecodeResult.Reason.TRUNCATED,
-          "signature count is " + n + ", which needs " + bodyStart + " bytes up to the body, input is " + bytes.length);
+      return err(
+          DecodeResult.Reason.TRUNCATED,
+          "signature count is "
+              + n
+              + ", which needs "
+              + bodyStart
+              + " bytes up to the body, input is "
+              + bytes.length);
     }
     if (bytes.length - bodyStart < Body.MIN_LENGTH) {
-      return err(DecodeResult.Reason.TRUNCATED,
-          "body is " + (bytes.length - bodyStart) + " bytes after " + n + " signatures, a body is at least "
+      return err(
+          DecodeResult.Reason.TRUNCATED,
+          "body is "
+              + (bytes.length - bodyStart)
+              + " bytes after "
+              + n
+              + " signatures, a body is at least "
               + Body.MIN_LENGTH);
     }
     List<GuardianSignature> sigs = new ArrayList<>(n);
@@ -69,11 +84,23 @@ public final class AttestationCodec {
       int signerIndex = bytes[off] & 0xFF;
       int v = bytes[off + 65] & 0xFF;
       if (v > 1) {
-        return err(DecodeResult.Reason.BAD_RECOVERY_ID,
-            "signature #" + i + " (signer " + signerIndex + ", offset " + (off + 65) + ") has v=" + v + ", expected 0 or 1");
+        return err(
+            DecodeResult.Reason.BAD_RECOVERY_ID,
+            "signature #"
+                + i
+                + " (signer "
+                + signerIndex
+                + ", offset "
+                + (off + 65)
+                + ") has v="
+                + v
+                + ", expected 0 or 1");
       }
-      Signature sig = Signature.of(
-          Arrays.copyOfRange(bytes, off + 1, off + 33), Arrays.copyOfRange(bytes, off + 33, off + 65), v);
+      Signature sig =
+          Signature.of(
+              Arrays.copyOfRange(bytes, off + 1, off + 33),
+              Arrays.copyOfRange(bytes, off + 33, off + 65),
+              v);
       sigs.add(new GuardianSignature(signerIndex, sig));
     }
     return new DecodeResult.Ok<>(
@@ -84,7 +111,8 @@ public final class AttestationCodec {
   public static DecodeResult<Body> decodeBody(byte[] bytes) {
     if (bytes == null) return err(DecodeResult.Reason.TRUNCATED, "input is null");
     if (bytes.length < Body.MIN_LENGTH) {
-      return err(DecodeResult.Reason.TRUNCATED,
+      return err(
+          DecodeResult.Reason.TRUNCATED,
           "body is " + bytes.length + " bytes, a body is at least " + Body.MIN_LENGTH);
     }
     return new DecodeResult.Ok<>(Body.read(bytes, 0, bytes.length));

@@ -9,9 +9,9 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The signed part of an attestation:
- * {@code timestamp u32 | nonce u32 | emitterChain u16 | emitterAddress 32B | sequence u64 | consistencyLevel u8 | payload}.
- * The payload has no length prefix: it runs to the end of the attestation.
+ * The signed part of an attestation: {@code timestamp u32 | nonce u32 | emitterChain u16 |
+ * emitterAddress 32B | sequence u64 | consistencyLevel u8 | payload}. The payload has no length
+ * prefix: it runs to the end of the attestation.
  *
  * <p>timestamp and nonce are u32 held in longs; sequence is u64 held in a long (unsigned).
  */
@@ -107,15 +107,26 @@ public record Body(
   @Override
   public int hashCode() {
     return Objects.hash(timestamp, nonce, emitterChain, emitterAddress, sequence, consistencyLevel)
-        * 31 + Arrays.hashCode(payload);
+            * 31
+        + Arrays.hashCode(payload);
   }
 
   @Override
   public String toString() {
-    String p = payload.length <= 64
-        ? Hex.encode(payload)
-        : Hex.encode(Arrays.copyOf(payload, 64)) + "…(" + payload.length + " bytes)";
-    return "Body[" + messageId() + ", timestamp=" + timestamp + ", nonce=" + nonce
-        + ", consistencyLevel=" + consistencyLevel + ", payload=" + p + "]";
+    String p =
+        payload.length <= 64
+            ? Hex.encode(payload)
+            : Hex.encode(Arrays.copyOf(payload, 64)) + "…(" + payload.length + " bytes)";
+    return "Body["
+        + messageId()
+        + ", timestamp="
+        + timestamp
+        + ", nonce="
+        + nonce
+        + ", consistencyLevel="
+        + consistencyLevel
+        + ", payload="
+        + p
+        + "]";
   }
 }

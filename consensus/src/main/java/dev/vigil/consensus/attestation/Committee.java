@@ -8,8 +8,8 @@ import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * A committee (Wormhole: guardian set): its index (u32) and its members in signer-index order.
- * 1 to 255 members, no duplicates.
+ * A committee (Wormhole: guardian set): its index (u32) and its members in signer-index order. 1 to
+ * 255 members, no duplicates.
  */
 public record Committee(long index, List<Address> members) {
   public static final int MAX_MEMBERS = 255;
@@ -24,14 +24,21 @@ public record Committee(long index, List<Address> members) {
     for (int i = 0; i < members.size(); i++) {
       if (!seen.add(members.get(i))) {
         throw new IllegalArgumentException(
-            "committee " + index + " lists member " + members.get(i) + " twice (again at index " + i + ")");
+            "committee "
+                + index
+                + " lists member "
+                + members.get(i)
+                + " twice (again at index "
+                + i
+                + ")");
       }
     }
   }
 
   /** floor(2n/3) + 1: the smallest number of signatures that is more than two thirds of n. */
   public static int quorum(int n) {
-    if (n < 1 || n > MAX_MEMBERS) throw new IllegalArgumentException("committee size must be 1..255, got " + n);
+    if (n < 1 || n > MAX_MEMBERS)
+      throw new IllegalArgumentException("committee size must be 1..255, got " + n);
     return n * 2 / 3 + 1;
   }
 

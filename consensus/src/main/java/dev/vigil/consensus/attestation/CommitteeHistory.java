@@ -15,7 +15,8 @@ public final class CommitteeHistory implements CommitteeSource {
   private final Map<Long, Instant> replacedAt;
   private final long current;
 
-  private CommitteeHistory(Map<Long, Committee> committees, Map<Long, Instant> replacedAt, long current) {
+  private CommitteeHistory(
+      Map<Long, Committee> committees, Map<Long, Instant> replacedAt, long current) {
     this.committees = committees;
     this.replacedAt = replacedAt;
     this.current = current;
@@ -33,7 +34,10 @@ public final class CommitteeHistory implements CommitteeSource {
     Objects.requireNonNull(at, "at");
     if (next.index() != current + 1) {
       throw new IllegalArgumentException(
-          "the next committee must have index " + (current + 1) + " (current + 1), got " + next.index());
+          "the next committee must have index "
+              + (current + 1)
+              + " (current + 1), got "
+              + next.index());
     }
     Map<Long, Committee> c = new TreeMap<>(committees);
     c.put(next.index(), next);
@@ -63,7 +67,12 @@ public final class CommitteeHistory implements CommitteeSource {
 
   @Override
   public String toString() {
-    return "CommitteeHistory[current=" + current + ", known=" + new TreeMap<>(committees).keySet()
-        + ", replacedAt=" + new TreeMap<>(replacedAt) + "]";
+    return "CommitteeHistory[current="
+        + current
+        + ", known="
+        + new TreeMap<>(committees).keySet()
+        + ", replacedAt="
+        + new TreeMap<>(replacedAt)
+        + "]";
   }
 }

@@ -7,6 +7,7 @@ import java.util.Objects;
 /** One committee member's signature on a digest: {@code signerIndex u8 | r 32B | s 32B | v u8}. */
 public record GuardianSignature(int signerIndex, Signature signature) {
   public static final int ENCODED_LENGTH = 1 + Signature.LENGTH;
+
   /** The order an attestation carries its signatures in. */
   public static final Comparator<GuardianSignature> BY_SIGNER_INDEX =
       Comparator.comparingInt(GuardianSignature::signerIndex);

@@ -52,7 +52,10 @@ final class Unsigned {
   }
 
   static long u32(byte[] b, int off) {
-    return ((long) (b[off] & 0xFF) << 24) | ((b[off + 1] & 0xFF) << 16) | ((b[off + 2] & 0xFF) << 8) | (b[off + 3] & 0xFF);
+    return ((long) (b[off] & 0xFF) << 24)
+        | ((b[off + 1] & 0xFF) << 16)
+        | ((b[off + 2] & 0xFF) << 8)
+        | (b[off + 3] & 0xFF);
   }
 
   static long u64(byte[] b, int off) {

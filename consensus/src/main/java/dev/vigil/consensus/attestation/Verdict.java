@@ -3,7 +3,9 @@ package dev.vigil.consensus.attestation;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The outcome of verification: {@link Valid}, or {@link Rejected} with the rule and what broke it. */
+/**
+ * The outcome of verification: {@link Valid}, or {@link Rejected} with the rule and what broke it.
+ */
 public sealed interface Verdict {
   Verdict VALID = new Valid();
 

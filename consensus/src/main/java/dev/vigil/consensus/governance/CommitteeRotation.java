@@ -7,13 +7,15 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A committee rotation (Wormhole guardian-set upgrade) governance payload:
- * {@code module "Core" (32 B, left-padded) | action u8 = 2 | chain u16 (0 = all) | newIndex u32 | n u8 | n × address 20 B}.
+ * A committee rotation (Wormhole guardian-set upgrade) governance payload: {@code module "Core" (32
+ * B, left-padded) | action u8 = 2 | chain u16 (0 = all) | newIndex u32 | n u8 | n × address 20 B}.
  */
 public record CommitteeRotation(int targetChain, long newIndex, List<Address> members) {
   public static final int ACTION = 2;
+
   /** "Core" left-padded with zeros to 32 bytes. */
   static final byte[] MODULE = module();
+
   /** module + action + chain + newIndex + n. */
   public static final int FIXED_LENGTH = 32 + 1 + 2 + 4 + 1;
 
@@ -26,11 +28,15 @@ public record CommitteeRotation(int targetChain, long newIndex, List<Address> me
     }
     members = List.copyOf(Objects.requireNonNull(members, "members"));
     if (members.size() > Committee.MAX_MEMBERS) {
-      throw new IllegalArgumentException("at most 255 members fit in a rotation, got " + members.size());
+      throw new IllegalArgumentException(
+          "at most 255 members fit in a rotation, got " + members.size());
     }
   }
 
-  /** The committee this rotation installs; throws IllegalArgumentException if it is not a valid committee. */
+  /**
+   * The committee this rotation installs; throws IllegalArgumentException if it is not a valid
+   * committee.
+   */
   public Committee toCommittee() {
     return new Committee(newIndex, members);
   }
@@ -44,7 +50,8 @@ public record CommitteeRotation(int targetChain, long newIndex, List<Address> me
     for (int i = 0; i < 4; i++) out[35 + i] = (byte) (newIndex >>> (24 - 8 * i));
     out[39] = (byte) members.size();
     for (int i = 0; i < members.size(); i++) {
-      System.arraycopy(members.get(i).toBytes(), 0, out, FIXED_LENGTH + i * Address.LENGTH, Address.LENGTH);
+      System.arraycopy(
+          members.get(i).toBytes(), 0, out, FIXED_LENGTH + i * Address.LENGTH, Address.LENGTH);
     }
     return out;
   }

@@ -16,7 +16,8 @@ import java.util.Objects;
 public record GovernanceRules(int emitterChain, Bytes32 emitterAddress) {
   public GovernanceRules {
     if (emitterChain < 0 || emitterChain > 0xFFFF) {
-      throw new IllegalArgumentException("governance emitter chain must fit in u16, got " + emitterChain);
+      throw new IllegalArgumentException(
+          "governance emitter chain must fit in u16, got " + emitterChain);
     }
     Objects.requireNonNull(emitterAddress, "emitterAddress");
   }
@@ -31,26 +32,48 @@ public record GovernanceRules(int emitterChain, Bytes32 emitterAddress) {
   }
 
   /** For a verifier on one chain: the payload must target chain 0 or {@code localChain}. */
-  public RotationResult checkRotation(Attestation verified, long currentCommitteeIndex, int localChain) {
+  public RotationResult checkRotation(
+      Attestation verified, long currentCommitteeIndex, int localChain) {
     Body body = verified.body();
     if (!isGovernance(body)) {
-      return GovernanceCodec.err(RotationError.WRONG_EMITTER, "emitter is " + body.emitterChain() + "/"
-          + body.emitterAddress() + ", governance emitter is " + emitterChain + "/" + emitterAddress);
+      return GovernanceCodec.err(
+          RotationError.WRONG_EMITTER,
+          "emitter is "
+              + body.emitterChain()
+              + "/"
+              + body.emitterAddress()
+              + ", governance emitter is "
+              + emitterChain
+              + "/"
+              + emitterAddress);
     }
     RotationResult decoded = GovernanceCodec.decodeRotation(body.payload());
     if (!(decoded instanceof RotationResult.Ok ok)) return decoded;
     CommitteeRotation rotation = ok.rotation();
     if (rotation.targetChain() != 0 && rotation.targetChain() != localChain) {
-      return GovernanceCodec.err(RotationError.WRONG_TARGET_CHAIN, "rotation targets chain " + rotation.targetChain()
-          + ", expected 0 (all)" + (localChain != 0 ? " or " + localChain : ""));
+      return GovernanceCodec.err(
+          RotationError.WRONG_TARGET_CHAIN,
+          "rotation targets chain "
+              + rotation.targetChain()
+              + ", expected 0 (all)"
+              + (localChain != 0 ? " or " + localChain : ""));
     }
     if (verified.committeeIndex() != currentCommitteeIndex) {
-      return GovernanceCodec.err(RotationError.WRONG_SIGNING_COMMITTEE, "rotation is signed by committee "
-          + verified.committeeIndex() + ", it must be signed by the current committee " + currentCommitteeIndex);
+      return GovernanceCodec.err(
+          RotationError.WRONG_SIGNING_COMMITTEE,
+          "rotation is signed by committee "
+              + verified.committeeIndex()
+              + ", it must be signed by the current committee "
+              + currentCommitteeIndex);
     }
     if (rotation.newIndex() != currentCommitteeIndex + 1) {
-      return GovernanceCodec.err(RotationError.WRONG_NEW_INDEX, "rotation installs committee " + rotation.newIndex()
-          + ", expected " + (currentCommitteeIndex + 1) + " (current + 1)");
+      return GovernanceCodec.err(
+          RotationError.WRONG_NEW_INDEX,
+          "rotation installs committee "
+              + rotation.newIndex()
+              + ", expected "
+              + (currentCommitteeIndex + 1)
+              + " (current + 1)");
     }
     return decoded;
   }

@@ -4,8 +4,8 @@ import dev.vigil.consensus.attestation.Body;
 import dev.vigil.consensus.attestation.GuardianSignature;
 import dev.vigil.signing.Bytes32;
 import dev.vigil.signing.Digest;
-import dev.vigil.signing.Signature;
 import dev.vigil.signing.MessageId;
+import dev.vigil.signing.Signature;
 import java.util.Objects;
 
 /**
@@ -24,7 +24,13 @@ public final class SignedObservation {
   private final Signature signature;
   private final Bytes32 txHash;
 
-  private SignedObservation(long committeeIndex, int signerIndex, Body body, Digest digest, Signature signature, Bytes32 txHash) {
+  private SignedObservation(
+      long committeeIndex,
+      int signerIndex,
+      Body body,
+      Digest digest,
+      Signature signature,
+      Bytes32 txHash) {
     this.committeeIndex = committeeIndex;
     this.signerIndex = signerIndex;
     this.body = body;
@@ -33,7 +39,8 @@ public final class SignedObservation {
     this.txHash = txHash;
   }
 
-  public static SignedObservation of(long committeeIndex, int signerIndex, Body body, Signature signature, Bytes32 txHash) {
+  public static SignedObservation of(
+      long committeeIndex, int signerIndex, Body body, Signature signature, Bytes32 txHash) {
     return of(committeeIndex, signerIndex, body, body.digest(), signature, txHash);
   }
 
@@ -41,17 +48,33 @@ public final class SignedObservation {
    * As received from a peer: the digest is computed from the body when first asked for (then
    * cached), so a signature that is dropped unchecked never costs the hashing.
    */
-  public static SignedObservation unhashed(long committeeIndex, int signerIndex, Body body, Signature signature, Bytes32 txHash) {
+  public static SignedObservation unhashed(
+      long committeeIndex, int signerIndex, Body body, Signature signature, Bytes32 txHash) {
     checkIndices(committeeIndex, signerIndex);
-    return new SignedObservation(committeeIndex, signerIndex, Objects.requireNonNull(body, "body"), null,
-        Objects.requireNonNull(signature, "signature"), Objects.requireNonNull(txHash, "txHash"));
+    return new SignedObservation(
+        committeeIndex,
+        signerIndex,
+        Objects.requireNonNull(body, "body"),
+        null,
+        Objects.requireNonNull(signature, "signature"),
+        Objects.requireNonNull(txHash, "txHash"));
   }
 
   /** For callers that already hold {@code body.digest()} (it costs two Keccak-256 runs). */
-  public static SignedObservation of(long committeeIndex, int signerIndex, Body body, Digest digestOfBody, Signature signature, Bytes32 txHash) {
+  public static SignedObservation of(
+      long committeeIndex,
+      int signerIndex,
+      Body body,
+      Digest digestOfBody,
+      Signature signature,
+      Bytes32 txHash) {
     checkIndices(committeeIndex, signerIndex);
-    return new SignedObservation(committeeIndex, signerIndex, Objects.requireNonNull(body, "body"),
-        Objects.requireNonNull(digestOfBody, "digest"), Objects.requireNonNull(signature, "signature"),
+    return new SignedObservation(
+        committeeIndex,
+        signerIndex,
+        Objects.requireNonNull(body, "body"),
+        Objects.requireNonNull(digestOfBody, "digest"),
+        Objects.requireNonNull(signature, "signature"),
         Objects.requireNonNull(txHash, "txHash"));
   }
 
@@ -113,8 +136,12 @@ public final class SignedObservation {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SignedObservation x && committeeIndex == x.committeeIndex && signerIndex == x.signerIndex
-        && digest().equals(x.digest()) && signature.equals(x.signature) && txHash.equals(x.txHash);
+    return o instanceof SignedObservation x
+        && committeeIndex == x.committeeIndex
+        && signerIndex == x.signerIndex
+        && digest().equals(x.digest())
+        && signature.equals(x.signature)
+        && txHash.equals(x.txHash);
   }
 
   @Override
@@ -124,6 +151,14 @@ public final class SignedObservation {
 
   @Override
   public String toString() {
-    return "SignedObservation[" + messageId() + ", signer " + signerIndex + ", committee " + committeeIndex + ", digest " + digest() + "]";
+    return "SignedObservation["
+        + messageId()
+        + ", signer "
+        + signerIndex
+        + ", committee "
+        + committeeIndex
+        + ", digest "
+        + digest()
+        + "]";
   }
 }

@@ -20,15 +20,18 @@ public final class PeerInbox {
     return ServiceKey.create(PeerMessage.class, name);
   }
 
-  public static <T> Behavior<PeerMessage> create(ServiceKey<PeerMessage> key, ActorRef<T> consensus, Function<PeerMessage, T> wrap) {
-    return Behaviors.setup(ctx -> {
-      ctx.getSystem().receptionist().tell(Receptionist.register(key, ctx.getSelf()));
-      return Behaviors.receive(PeerMessage.class)
-          .onAnyMessage(m -> {
-            consensus.tell(wrap.apply(m));
-            return Behaviors.same();
-          })
-          .build();
-    });
+  public static <T> Behavior<PeerMessage> create(
+      ServiceKey<PeerMessage> key, ActorRef<T> consensus, Function<PeerMessage, T> wrap) {
+    return Behaviors.setup(
+        ctx -> {
+          ctx.getSystem().receptionist().tell(Receptionist.register(key, ctx.getSelf()));
+          return Behaviors.receive(PeerMessage.class)
+              .onAnyMessage(
+                  m -> {
+                    consensus.tell(wrap.apply(m));
+                    return Behaviors.same();
+                  })
+              .build();
+        });
   }
 }

@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Everything one guardian sends another. Each crosses the network as protobuf through
- * {@link WireSerializer}; bytes that do not decode arrive as {@link Undecodable}, never as an
- * exception, so that a peer's garbage is dropped and counted by the receiver.
+ * Everything one guardian sends another. Each crosses the network as protobuf through {@link
+ * WireSerializer}; bytes that do not decode arrive as {@link Undecodable}, never as an exception,
+ * so that a peer's garbage is dropped and counted by the receiver.
  */
 public sealed interface PeerMessage {
 
@@ -19,7 +19,8 @@ public sealed interface PeerMessage {
    * Own signed observations, batched. {@code undecodable} counts entries of a received batch that
    * did not decode (the rest of the batch is kept).
    */
-  record ObservationBatch(List<SignedObservation> observations, int undecodable) implements PeerMessage {
+  record ObservationBatch(List<SignedObservation> observations, int undecodable)
+      implements PeerMessage {
     public ObservationBatch {
       observations = List.copyOf(observations);
     }
@@ -44,7 +45,8 @@ public sealed interface PeerMessage {
    * "Re-read this transaction and sign what is final." {@code replyTo} is the serialized actor ref
    * of the requester's inbox (empty when unknown).
    */
-  record ObservationRequest(long committeeIndex, int requesterIndex, int chain, Bytes32 txHash, String replyTo)
+  record ObservationRequest(
+      long committeeIndex, int requesterIndex, int chain, Bytes32 txHash, String replyTo)
       implements PeerMessage {
     public ObservationRequest {
       Objects.requireNonNull(txHash, "txHash");
@@ -69,9 +71,17 @@ public sealed interface PeerMessage {
     }
   }
 
-  /** What a heartbeat says. {@code inbox} is the serialized actor ref to reach that guardian alone. */
-  record HeartbeatInfo(String nodeName, long committeeIndex, int signerIndex, Map<Integer, Long> heights, String version,
-      long timeMillis, String inbox) {
+  /**
+   * What a heartbeat says. {@code inbox} is the serialized actor ref to reach that guardian alone.
+   */
+  record HeartbeatInfo(
+      String nodeName,
+      long committeeIndex,
+      int signerIndex,
+      Map<Integer, Long> heights,
+      String version,
+      long timeMillis,
+      String inbox) {
     public HeartbeatInfo {
       Objects.requireNonNull(nodeName, "nodeName");
       heights = Map.copyOf(heights);

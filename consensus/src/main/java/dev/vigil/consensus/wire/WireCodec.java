@@ -33,7 +33,8 @@ public final class WireCodec {
   public static final String HEARTBEAT = "Heartbeat.v1";
 
   /** Domain separation: a heartbeat signature can never be mistaken for a message signature. */
-  private static final byte[] HEARTBEAT_DOMAIN = "vigil.heartbeat.v1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] HEARTBEAT_DOMAIN =
+      "vigil.heartbeat.v1".getBytes(StandardCharsets.US_ASCII);
 
   private WireCodec() {}
 
@@ -43,7 +44,8 @@ public final class WireCodec {
       case PeerMessage.AttestationBatch b -> ATTESTATION_BATCH;
       case PeerMessage.ObservationRequest r -> OBSERVATION_REQUEST;
       case PeerMessage.Heartbeat h -> HEARTBEAT;
-      case PeerMessage.Undecodable u -> throw new IllegalArgumentException("an Undecodable is never sent");
+      case PeerMessage.Undecodable u ->
+          throw new IllegalArgumentException("an Undecodable is never sent");
     };
   }
 
@@ -56,21 +58,27 @@ public final class WireCodec {
       }
       case PeerMessage.AttestationBatch b -> {
         var pb = dev.vigil.consensus.wire.proto.AttestationBatch.newBuilder();
-        for (Attestation a : b.attestations()) pb.addAttestations(ByteString.copyFrom(AttestationCodec.encode(a)));
+        for (Attestation a : b.attestations())
+          pb.addAttestations(ByteString.copyFrom(AttestationCodec.encode(a)));
         yield pb.build().toByteArray();
       }
-      case PeerMessage.ObservationRequest r -> dev.vigil.consensus.wire.proto.ObservationRequest.newBuilder()
-          .setCommitteeIndex((int) r.committeeIndex())
-          .setRequesterIndex(r.requesterIndex())
-          .setChain(r.chain())
-          .setTxHash(ByteString.copyFrom(r.txHash().toBytes()))
-          .setReplyTo(r.replyTo())
-          .build().toByteArray();
-      case PeerMessage.Heartbeat h -> dev.vigil.consensus.wire.proto.Heartbeat.newBuilder()
-          .setContent(ByteString.copyFrom(h.content()))
-          .setSignature(ByteString.copyFrom(h.signature().toBytes()))
-          .build().toByteArray();
-      case PeerMessage.Undecodable u -> throw new IllegalArgumentException("an Undecodable is never sent");
+      case PeerMessage.ObservationRequest r ->
+          dev.vigil.consensus.wire.proto.ObservationRequest.newBuilder()
+              .setCommitteeIndex((int) r.committeeIndex())
+              .setRequesterIndex(r.requesterIndex())
+              .setChain(r.chain())
+              .setTxHash(ByteString.copyFrom(r.txHash().toBytes()))
+              .setReplyTo(r.replyTo())
+              .build()
+              .toByteArray();
+      case PeerMessage.Heartbeat h ->
+          dev.vigil.consensus.wire.proto.Heartbeat.newBuilder()
+              .setContent(ByteString.copyFrom(h.content()))
+              .setSignature(ByteString.copyFrom(h.signature().toBytes()))
+              .build()
+              .toByteArray();
+      case PeerMessage.Undecodable u ->
+          throw new IllegalArgumentException("an Undecodable is never sent");
     };
   }
 
@@ -80,24 +88,32 @@ public final class WireCodec {
    */
   public static final int DEFAULT_MAX_BATCH_ENTRIES = 1000;
 
-  /** Decodes bytes received under a manifest, batches of up to {@link #DEFAULT_MAX_BATCH_ENTRIES}; never throws. */
+  /**
+   * Decodes bytes received under a manifest, batches of up to {@link #DEFAULT_MAX_BATCH_ENTRIES};
+   * never throws.
+   */
   public static PeerMessage decode(String manifest, byte[] bytes) {
     return decode(manifest, bytes, DEFAULT_MAX_BATCH_ENTRIES);
   }
 
   /**
-   * Decodes bytes received under a manifest; never throws. A batch with more than
-   * {@code maxBatchEntries} entries is refused whole, counted before anything is parsed or allocated.
+   * Decodes bytes received under a manifest; never throws. A batch with more than {@code
+   * maxBatchEntries} entries is refused whole, counted before anything is parsed or allocated.
    */
   public static PeerMessage decode(String manifest, byte[] bytes, int maxBatchEntries) {
     if (bytes == null) return new PeerMessage.Undecodable(String.valueOf(manifest), 0, "no bytes");
     try {
       return switch (String.valueOf(manifest)) {
-        case OBSERVATION_BATCH -> tooManyEntries(OBSERVATION_BATCH, bytes, maxBatchEntries).orElseGet(() -> decodeObservationBatch(bytes));
-        case ATTESTATION_BATCH -> tooManyEntries(ATTESTATION_BATCH, bytes, maxBatchEntries).orElseGet(() -> decodeAttestationBatch(bytes));
+        case OBSERVATION_BATCH ->
+            tooManyEntries(OBSERVATION_BATCH, bytes, maxBatchEntries)
+                .orElseGet(() -> decodeObservationBatch(bytes));
+        case ATTESTATION_BATCH ->
+            tooManyEntries(ATTESTATION_BATCH, bytes, maxBatchEntries)
+                .orElseGet(() -> decodeAttestationBatch(bytes));
         case OBSERVATION_REQUEST -> decodeRequest(bytes);
         case HEARTBEAT -> decodeHeartbeat(bytes);
-        default -> new PeerMessage.Undecodable(String.valueOf(manifest), bytes.length, "unknown manifest");
+        default ->
+            new PeerMessage.Undecodable(String.valueOf(manifest), bytes.length, "unknown manifest");
       };
     } catch (InvalidProtocolBufferException e) {
       return notProtobuf(manifest, bytes, e);
@@ -105,12 +121,15 @@ public final class WireCodec {
       return notProtobuf(manifest, bytes, e.getCause());
     } catch (RuntimeException e) {
       // Defensive: no hostile input may escape as an exception into Pekko's inbound stream.
-      return new PeerMessage.Undecodable(manifest, bytes.length, "malformed " + manifest + ": " + e);
+      return new PeerMessage.Undecodable(
+          manifest, bytes.length, "malformed " + manifest + ": " + e);
     }
   }
 
-  private static PeerMessage notProtobuf(String manifest, byte[] bytes, InvalidProtocolBufferException e) {
-    return new PeerMessage.Undecodable(manifest, bytes.length, "not a valid protobuf " + manifest + ": " + e.getMessage());
+  private static PeerMessage notProtobuf(
+      String manifest, byte[] bytes, InvalidProtocolBufferException e) {
+    return new PeerMessage.Undecodable(
+        manifest, bytes.length, "not a valid protobuf " + manifest + ": " + e.getMessage());
   }
 
   /** Carries a parse failure out of a lambda. */
@@ -130,14 +149,18 @@ public final class WireCodec {
    * and stops at the first one beyond the limit: a batch of a million empty entries costs a short
    * scan, not a million objects.
    */
-  private static java.util.Optional<PeerMessage> tooManyEntries(String manifest, byte[] bytes, int max) {
+  private static java.util.Optional<PeerMessage> tooManyEntries(
+      String manifest, byte[] bytes, int max) {
     CodedInputStream in = CodedInputStream.newInstance(bytes);
     int entries = 0;
     try {
       for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
         if (WireFormat.getTagFieldNumber(tag) == 1 && ++entries > max) {
-          return java.util.Optional.of(new PeerMessage.Undecodable(manifest, bytes.length,
-              "batch has more than " + max + " entries (" + bytes.length + " bytes)"));
+          return java.util.Optional.of(
+              new PeerMessage.Undecodable(
+                  manifest,
+                  bytes.length,
+                  "batch has more than " + max + " entries (" + bytes.length + " bytes)"));
         }
         if (!in.skipField(tag)) break;
       }
@@ -180,13 +203,18 @@ public final class WireCodec {
   static SignedObservation fromProto(dev.vigil.consensus.wire.proto.SignedObservation p) {
     int signer = p.getSignerIndex();
     if (signer < 0 || signer > 254) return null;
-    if (p.getSignature().size() != Signature.LENGTH || p.getTxHash().size() != Bytes32.LENGTH) return null;
+    if (p.getSignature().size() != Signature.LENGTH || p.getTxHash().size() != Bytes32.LENGTH)
+      return null;
     byte[] sig = p.getSignature().toByteArray();
     if ((sig[64] & 0xff) > 1) return null;
     byte[] bodyBytes = p.getBody().toByteArray();
     DecodeResult<Body> body = AttestationCodec.decodeBody(bodyBytes);
     if (!(body instanceof DecodeResult.Ok<Body> ok)) return null;
-    return SignedObservation.unhashed(Integer.toUnsignedLong(p.getCommitteeIndex()), signer, ok.value(), Signature.fromBytes(sig),
+    return SignedObservation.unhashed(
+        Integer.toUnsignedLong(p.getCommitteeIndex()),
+        signer,
+        ok.value(),
+        Signature.fromBytes(sig),
         Bytes32.wrap(p.getTxHash().toByteArray()));
   }
 
@@ -200,7 +228,8 @@ public final class WireCodec {
     List<Attestation> out = new ArrayList<>(pb.getAttestationsCount());
     int bad = 0;
     for (ByteString b : pb.getAttestationsList()) {
-      if (AttestationCodec.decode(b.toByteArray()) instanceof DecodeResult.Ok<Attestation> ok) out.add(ok.value());
+      if (AttestationCodec.decode(b.toByteArray()) instanceof DecodeResult.Ok<Attestation> ok)
+        out.add(ok.value());
       else bad++;
     }
     return new PeerMessage.AttestationBatch(out, bad);
@@ -209,46 +238,74 @@ public final class WireCodec {
   private static PeerMessage decodeRequest(byte[] bytes) throws InvalidProtocolBufferException {
     var p = dev.vigil.consensus.wire.proto.ObservationRequest.parseFrom(bytes);
     if (p.getTxHash().size() != Bytes32.LENGTH) {
-      return new PeerMessage.Undecodable(OBSERVATION_REQUEST, bytes.length, "tx_hash is " + p.getTxHash().size() + " bytes, expected 32");
+      return new PeerMessage.Undecodable(
+          OBSERVATION_REQUEST,
+          bytes.length,
+          "tx_hash is " + p.getTxHash().size() + " bytes, expected 32");
     }
     if (p.getChain() < 0 || p.getChain() > 0xFFFF) {
-      return new PeerMessage.Undecodable(OBSERVATION_REQUEST, bytes.length, "chain " + Integer.toUnsignedString(p.getChain()) + " is not a u16");
+      return new PeerMessage.Undecodable(
+          OBSERVATION_REQUEST,
+          bytes.length,
+          "chain " + Integer.toUnsignedString(p.getChain()) + " is not a u16");
     }
-    return new PeerMessage.ObservationRequest(Integer.toUnsignedLong(p.getCommitteeIndex()), p.getRequesterIndex(), p.getChain(),
-        Bytes32.wrap(p.getTxHash().toByteArray()), p.getReplyTo());
+    return new PeerMessage.ObservationRequest(
+        Integer.toUnsignedLong(p.getCommitteeIndex()),
+        p.getRequesterIndex(),
+        p.getChain(),
+        Bytes32.wrap(p.getTxHash().toByteArray()),
+        p.getReplyTo());
   }
 
   private static PeerMessage decodeHeartbeat(byte[] bytes) throws InvalidProtocolBufferException {
     var p = dev.vigil.consensus.wire.proto.Heartbeat.parseFrom(bytes);
     if (p.getSignature().size() != Signature.LENGTH || (p.getSignature().byteAt(64) & 0xff) > 1) {
-      return new PeerMessage.Undecodable(HEARTBEAT, bytes.length, "signature is not 65 bytes with v in {0,1}");
+      return new PeerMessage.Undecodable(
+          HEARTBEAT, bytes.length, "signature is not 65 bytes with v in {0,1}");
     }
     byte[] content = p.getContent().toByteArray();
     HeartbeatContent c = HeartbeatContent.parseFrom(content);
     Map<Integer, Long> heights = new HashMap<>();
     for (ChainHeight h : c.getHeightsList()) heights.put(h.getChain(), h.getHeight());
-    var info = new PeerMessage.HeartbeatInfo(c.getNodeName(), Integer.toUnsignedLong(c.getCommitteeIndex()), c.getSignerIndex(), heights,
-        c.getVersion(), c.getTimeMillis(), c.getInbox());
-    return new PeerMessage.Heartbeat(info, content, Signature.fromBytes(p.getSignature().toByteArray()));
+    var info =
+        new PeerMessage.HeartbeatInfo(
+            c.getNodeName(),
+            Integer.toUnsignedLong(c.getCommitteeIndex()),
+            c.getSignerIndex(),
+            heights,
+            c.getVersion(),
+            c.getTimeMillis(),
+            c.getInbox());
+    return new PeerMessage.Heartbeat(
+        info, content, Signature.fromBytes(p.getSignature().toByteArray()));
   }
 
   /** Storage form of an own pending observation (pending_own column). */
-  public static byte[] encodePendingOwn(dev.vigil.consensus.observation.Observation observation, SignedObservation own) {
+  public static byte[] encodePendingOwn(
+      dev.vigil.consensus.observation.Observation observation, SignedObservation own) {
     return dev.vigil.consensus.wire.proto.PendingOwn.newBuilder()
         .setOwn(toProto(own))
         .setBlockNumber(observation.blockNumber())
         .setBlockHash(ByteString.copyFrom(observation.blockHash().toBytes()))
-        .build().toByteArray();
+        .build()
+        .toByteArray();
   }
 
-  /** An own pending observation from the store: (observation, own signature), or null if unreadable. */
-  public static Map.Entry<dev.vigil.consensus.observation.Observation, SignedObservation> decodePendingOwn(byte[] bytes) {
+  /**
+   * An own pending observation from the store: (observation, own signature), or null if unreadable.
+   */
+  public static Map.Entry<dev.vigil.consensus.observation.Observation, SignedObservation>
+      decodePendingOwn(byte[] bytes) {
     try {
       var p = dev.vigil.consensus.wire.proto.PendingOwn.parseFrom(bytes);
       SignedObservation own = fromProto(p.getOwn());
       if (own == null || p.getBlockHash().size() != Bytes32.LENGTH) return null;
-      var obs = new dev.vigil.consensus.observation.Observation(own.body(), own.txHash(), p.getBlockNumber(),
-          Bytes32.wrap(p.getBlockHash().toByteArray()));
+      var obs =
+          new dev.vigil.consensus.observation.Observation(
+              own.body(),
+              own.txHash(),
+              p.getBlockNumber(),
+              Bytes32.wrap(p.getBlockHash().toByteArray()));
       return Map.entry(obs, own);
     } catch (InvalidProtocolBufferException | RuntimeException e) {
       return null;
@@ -257,8 +314,11 @@ public final class WireCodec {
 
   /** Evidence form: both conflicting signed observations, self-contained. */
   public static byte[] encodeEquivocation(SignedObservation first, SignedObservation second) {
-    return dev.vigil.consensus.wire.proto.Equivocation.newBuilder().setFirst(toProto(first)).setSecond(toProto(second))
-        .build().toByteArray();
+    return dev.vigil.consensus.wire.proto.Equivocation.newBuilder()
+        .setFirst(toProto(first))
+        .setSecond(toProto(second))
+        .build()
+        .toByteArray();
   }
 
   /** Both signed observations of stored evidence, or null if unreadable. */
@@ -275,14 +335,16 @@ public final class WireCodec {
 
   /** Builds and signs a heartbeat (with the plain signer: heartbeats are not messages). */
   public static PeerMessage.Heartbeat heartbeat(PeerMessage.HeartbeatInfo info, Signer signer) {
-    var c = HeartbeatContent.newBuilder()
-        .setNodeName(info.nodeName())
-        .setCommitteeIndex((int) info.committeeIndex())
-        .setSignerIndex(info.signerIndex())
-        .setVersion(info.version())
-        .setTimeMillis(info.timeMillis())
-        .setInbox(info.inbox());
-    new TreeMap<>(info.heights()).forEach((chain, h) -> c.addHeights(ChainHeight.newBuilder().setChain(chain).setHeight(h)));
+    var c =
+        HeartbeatContent.newBuilder()
+            .setNodeName(info.nodeName())
+            .setCommitteeIndex((int) info.committeeIndex())
+            .setSignerIndex(info.signerIndex())
+            .setVersion(info.version())
+            .setTimeMillis(info.timeMillis())
+            .setInbox(info.inbox());
+    new TreeMap<>(info.heights())
+        .forEach((chain, h) -> c.addHeights(ChainHeight.newBuilder().setChain(chain).setHeight(h)));
     byte[] content = c.build().toByteArray();
     return new PeerMessage.Heartbeat(info, content, signer.sign(heartbeatDigest(content)));
   }

@@ -14,8 +14,8 @@ import dev.vigil.consensus.testing.Observations;
 import dev.vigil.consensus.testing.TestCommittee;
 import dev.vigil.consensus.transport.PeerInbox;
 import dev.vigil.consensus.wire.PeerMessage;
-import dev.vigil.signing.Secp256k1Backends;
 import dev.vigil.signing.MessageId;
+import dev.vigil.signing.Secp256k1Backends;
 import dev.vigil.storage.VigilDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,11 +33,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The actor alone, as member 0 of a 4-member committee, on a local actor system with manual time.
- * A TestProbe registered under the committee's service key plays the peers.
+ * The actor alone, as member 0 of a 4-member committee, on a local actor system with manual time. A
+ * TestProbe registered under the committee's service key plays the peers.
  */
 class ConsensusActorTest {
-  static final TestCommittee KEYS = TestCommittee.create(new Random(41), 1, 4, Secp256k1Backends.bouncyCastle());
+  static final TestCommittee KEYS =
+      TestCommittee.create(new Random(41), 1, 4, Secp256k1Backends.bouncyCastle());
   static final List<Observation> OBS = Observations.generate(4, 41, 24);
 
   @TempDir Path dir;
@@ -51,18 +52,26 @@ class ConsensusActorTest {
 
   @BeforeEach
   void setUp() {
-    kit = ActorTestKit.create(ManualTime.config().withFallback(ConfigFactory.parseString("""
+    kit =
+        ActorTestKit.create(
+            ManualTime.config()
+                .withFallback(
+                    ConfigFactory.parseString(
+                        """
         pekko.actor.provider = local
         vigil.consensus.batch-delay = 50ms
         vigil.consensus.retry-initial = 1s
         vigil.consensus.retry-jitter = 0
         vigil.consensus.heartbeat-interval = 1h
-        """)).withFallback(ConfigFactory.load()));
+        """))
+                .withFallback(ConfigFactory.load()));
     time = ManualTime.get(kit.system());
     settings = ConsensusSettings.fromConfig(kit.system().settings().config());
     db = VigilDatabase.open(dir);
     peers = kit.createTestProbe(PeerMessage.class);
-    kit.system().receptionist().tell(Receptionist.register(PeerInbox.serviceKey("vigil-consensus-1"), peers.getRef()));
+    kit.system()
+        .receptionist()
+        .tell(Receptionist.register(PeerInbox.serviceKey("vigil-consensus-1"), peers.getRef()));
   }
 
   @AfterEach
@@ -72,7 +81,16 @@ class ConsensusActorTest {
   }
 
   ActorRef<ConsensusActor.Command> spawn() {
-    var guardian = new ConsensusActor.Guardian("g0", "test", KEYS.committee(), 0, KEYS.signer(0), db, Secp256k1Backends.bouncyCastle(), source);
+    var guardian =
+        new ConsensusActor.Guardian(
+            "g0",
+            "test",
+            KEYS.committee(),
+            0,
+            KEYS.signer(0),
+            db,
+            Secp256k1Backends.bouncyCastle(),
+            source);
     return kit.spawn(ConsensusActor.create(settings, guardian, clock::get));
   }
 
@@ -89,10 +107,12 @@ class ConsensusActorTest {
   }
 
   void awaitPeer(ActorRef<ConsensusActor.Command> actor) {
-    peers.awaitAssert(Duration.ofSeconds(10), () -> {
-      assertThat(stats(actor).peers()).isEqualTo(1);
-      return null;
-    });
+    peers.awaitAssert(
+        Duration.ofSeconds(10),
+        () -> {
+          assertThat(stats(actor).peers()).isEqualTo(1);
+          return null;
+        });
   }
 
   static SignedObservation signed(int i, Observation o) {
@@ -122,40 +142,59 @@ class ConsensusActorTest {
     actor.tell(new ConsensusActor.Observe(o));
 
     var own = expectBatch(PeerMessage.ObservationBatch.class);
-    assertThat(own.observations()).singleElement().satisfies(so -> {
-      assertThat(so.signerIndex()).isZero();
-      assertThat(so.digest()).isEqualTo(o.digest());
-    });
-    assertThat(db.signingRecords().get(o.messageId())).as("the guard recorded the digest before signing").isPresent();
+    assertThat(own.observations())
+        .singleElement()
+        .satisfies(
+            so -> {
+              assertThat(so.signerIndex()).isZero();
+              assertThat(so.digest()).isEqualTo(o.digest());
+            });
+    assertThat(db.signingRecords().get(o.messageId()))
+        .as("the guard recorded the digest before signing")
+        .isPresent();
 
-    actor.tell(new ConsensusActor.FromPeer(PeerMessage.ObservationBatch.of(List.of(signed(1, o), signed(2, o)))));
+    actor.tell(
+        new ConsensusActor.FromPeer(
+            PeerMessage.ObservationBatch.of(List.of(signed(1, o), signed(2, o)))));
     var sent = expectBatch(PeerMessage.AttestationBatch.class);
     Attestation a = sent.attestations().get(0);
     assertThat(a.signatures()).extracting(GuardianSignature::signerIndex).containsExactly(0, 1, 2);
-    assertThat(new AttestationVerifier(CommitteeHistory.of(KEYS.committee())).verify(a).isValid()).isTrue();
-    peers.awaitAssert(Duration.ofSeconds(10), () -> {
-      assertThat(db.attestations().get(o.messageId())).as("stored").isPresent();
-      assertThat(db.pendingOwn().get(o.messageId())).as("no longer pending").isEmpty();
-      return null;
-    });
+    assertThat(new AttestationVerifier(CommitteeHistory.of(KEYS.committee())).verify(a).isValid())
+        .isTrue();
+    peers.awaitAssert(
+        Duration.ofSeconds(10),
+        () -> {
+          assertThat(db.attestations().get(o.messageId())).as("stored").isPresent();
+          assertThat(db.pendingOwn().get(o.messageId())).as("no longer pending").isEmpty();
+          return null;
+        });
   }
 
   @Test
   void garbageBadSignaturesAndWrongCommitteeAreDroppedAndCounted() {
     var actor = spawn();
     Observation o = OBS.get(0);
-    actor.tell(new ConsensusActor.FromPeer(new PeerMessage.Undecodable("SignedObservationBatch.v1", 12, "junk")));
-    SignedObservation forged = SignedObservation.of(1, 2, o.body(), KEYS.sign(1, o.digest()).signature(), o.txHash()); // 1's key, 2's index
-    SignedObservation oldCommittee = SignedObservation.of(0, 1, o.body(), KEYS.sign(1, o.digest()).signature(), o.txHash());
-    actor.tell(new ConsensusActor.FromPeer(PeerMessage.ObservationBatch.of(List.of(forged, oldCommittee))));
-    peers.awaitAssert(Duration.ofSeconds(10), () -> {
-      ConsensusStats s = stats(actor);
-      assertThat(s.undecodableMessages()).isEqualTo(1);
-      assertThat(s.aggregation().impersonationsBySigner().get(1)).isEqualTo(1);
-      assertThat(s.aggregation().wrongCommittee()).isEqualTo(1);
-      assertThat(s.aggregation().acceptedBySigner()).containsOnly(0L);
-      return null;
-    });
+    actor.tell(
+        new ConsensusActor.FromPeer(
+            new PeerMessage.Undecodable("SignedObservationBatch.v1", 12, "junk")));
+    SignedObservation forged =
+        SignedObservation.of(
+            1, 2, o.body(), KEYS.sign(1, o.digest()).signature(), o.txHash()); // 1's key, 2's index
+    SignedObservation oldCommittee =
+        SignedObservation.of(0, 1, o.body(), KEYS.sign(1, o.digest()).signature(), o.txHash());
+    actor.tell(
+        new ConsensusActor.FromPeer(
+            PeerMessage.ObservationBatch.of(List.of(forged, oldCommittee))));
+    peers.awaitAssert(
+        Duration.ofSeconds(10),
+        () -> {
+          ConsensusStats s = stats(actor);
+          assertThat(s.undecodableMessages()).isEqualTo(1);
+          assertThat(s.aggregation().impersonationsBySigner().get(1)).isEqualTo(1);
+          assertThat(s.aggregation().wrongCommittee()).isEqualTo(1);
+          assertThat(s.aggregation().acceptedBySigner()).containsOnly(0L);
+          return null;
+        });
   }
 
   @Test
@@ -179,16 +218,20 @@ class ConsensusActorTest {
     Observation o = OBS.get(2);
     first.tell(new ConsensusActor.Observe(o));
     expectBatch(PeerMessage.ObservationBatch.class);
-    peers.awaitAssert(Duration.ofSeconds(10), () -> {
-      assertThat(db.pendingOwn().get(o.messageId())).isPresent();
-      return null;
-    });
+    peers.awaitAssert(
+        Duration.ofSeconds(10),
+        () -> {
+          assertThat(db.pendingOwn().get(o.messageId())).isPresent();
+          return null;
+        });
     kit.stop(first);
 
     var second = spawn();
     awaitPeer(second);
     var again = expectBatch(PeerMessage.ObservationBatch.class);
-    assertThat(again.observations()).singleElement().satisfies(so -> assertThat(so.digest()).isEqualTo(o.digest()));
+    assertThat(again.observations())
+        .singleElement()
+        .satisfies(so -> assertThat(so.digest()).isEqualTo(o.digest()));
   }
 
   @Test
@@ -199,26 +242,43 @@ class ConsensusActorTest {
     // What the store holds at the very moment each hand-over completes (a SIGKILL could come next).
     var first = new java.util.concurrent.CompletableFuture<Void>();
     var again = new java.util.concurrent.CompletableFuture<Void>();
-    var atFirst = first.thenApply(v -> db.pendingOwn().get(o.messageId()).isPresent() && db.signingRecords().get(o.messageId()).isPresent());
+    var atFirst =
+        first.thenApply(
+            v ->
+                db.pendingOwn().get(o.messageId()).isPresent()
+                    && db.signingRecords().get(o.messageId()).isPresent());
     var atAgain = again.thenApply(v -> db.pendingOwn().get(o.messageId()).isPresent());
     actor.tell(new ConsensusActor.Observe(o, first));
-    actor.tell(new ConsensusActor.Observe(o, again)); // the same message read twice while it is being signed
+    actor.tell(
+        new ConsensusActor.Observe(
+            o, again)); // the same message read twice while it is being signed
     awaitCompleted(first);
     awaitCompleted(again);
-    assertThat(atFirst.join()).as("signing record and pending own observation written when the hand-over completed").isTrue();
-    assertThat(atAgain.join()).as("a second read of the same message is held until the same point").isTrue();
+    assertThat(atFirst.join())
+        .as("signing record and pending own observation written when the hand-over completed")
+        .isTrue();
+    assertThat(atAgain.join())
+        .as("a second read of the same message is held until the same point")
+        .isTrue();
 
-    // Attested: a later read (an observer re-reading its last range after a restart) is held at once.
-    actor.tell(new ConsensusActor.FromPeer(PeerMessage.ObservationBatch.of(List.of(signed(1, o), signed(2, o)))));
+    // Attested: a later read (an observer re-reading its last range after a restart) is held at
+    // once.
+    actor.tell(
+        new ConsensusActor.FromPeer(
+            PeerMessage.ObservationBatch.of(List.of(signed(1, o), signed(2, o)))));
     expectBatch(PeerMessage.AttestationBatch.class); // sent to member 3, who did not sign
-    peers.awaitAssert(Duration.ofSeconds(10), () -> {
-      assertThat(db.attestations().get(o.messageId())).isPresent();
-      return null;
-    });
+    peers.awaitAssert(
+        Duration.ofSeconds(10),
+        () -> {
+          assertThat(db.attestations().get(o.messageId())).isPresent();
+          return null;
+        });
     var late = new java.util.concurrent.CompletableFuture<Void>();
     actor.tell(new ConsensusActor.Observe(o, late));
     awaitCompleted(late);
-    assertThat(stats(actor).aggregation().attested()).as("attested once, not signed again").isEqualTo(1);
+    assertThat(stats(actor).aggregation().attested())
+        .as("attested once, not signed again")
+        .isEqualTo(1);
   }
 
   @Test
@@ -242,15 +302,24 @@ class ConsensusActorTest {
         broadcast.add(so.messageId());
       }
     }
-    assertThat(broadcast).as("every other observation signed and sent")
-        .containsExactlyInAnyOrderElementsOf(many.stream().map(Observation::messageId).filter(id -> !id.equals(conflicting.messageId())).toList());
+    assertThat(broadcast)
+        .as("every other observation signed and sent")
+        .containsExactlyInAnyOrderElementsOf(
+            many.stream()
+                .map(Observation::messageId)
+                .filter(id -> !id.equals(conflicting.messageId()))
+                .toList());
     for (var f : held) awaitCompleted(f);
     for (Observation o : many) {
       if (o == conflicting) continue;
       assertThat(db.signingRecords().get(o.messageId())).contains(o.digest());
-      assertThat(db.pendingOwn().get(o.messageId())).as("pending own observation written before the hand-over completed").isPresent();
+      assertThat(db.pendingOwn().get(o.messageId()))
+          .as("pending own observation written before the hand-over completed")
+          .isPresent();
     }
-    assertThat(db.signingRecords().get(conflicting.messageId())).as("the earlier digest stays").contains(OBS.get(0).digest());
+    assertThat(db.signingRecords().get(conflicting.messageId()))
+        .as("the earlier digest stays")
+        .contains(OBS.get(0).digest());
     assertThat(db.pendingOwn().get(conflicting.messageId())).isEmpty();
     assertThat(stats(actor).aggregation().signRefused()).isEqualTo(1);
   }
@@ -258,32 +327,47 @@ class ConsensusActorTest {
   @Test
   void aReplayedOrStaleHeartbeatDoesNotMakeAMemberLookAlive() {
     var actor = spawn();
-    java.util.function.LongFunction<PeerMessage> beat = t -> dev.vigil.consensus.wire.WireCodec.heartbeat(
-        new PeerMessage.HeartbeatInfo("g1", 1, 1, java.util.Map.of(1, 7L), "test", t, "inbox-g1"), KEYS.signer(1));
+    java.util.function.LongFunction<PeerMessage> beat =
+        t ->
+            dev.vigil.consensus.wire.WireCodec.heartbeat(
+                new PeerMessage.HeartbeatInfo(
+                    "g1", 1, 1, java.util.Map.of(1, 7L), "test", t, "inbox-g1"),
+                KEYS.signer(1));
     PeerMessage fresh = beat.apply(clock.get());
     actor.tell(new ConsensusActor.FromPeer(fresh));
-    peers.awaitAssert(Duration.ofSeconds(10), () -> {
-      assertThat(stats(actor).heartbeats()).containsKey(1);
-      return null;
-    });
+    peers.awaitAssert(
+        Duration.ofSeconds(10),
+        () -> {
+          assertThat(stats(actor).heartbeats()).containsKey(1);
+          return null;
+        });
     advance(Duration.ofSeconds(30));
     actor.tell(new ConsensusActor.FromPeer(fresh)); // the same signed heartbeat, replayed later
-    actor.tell(new ConsensusActor.FromPeer(beat.apply(clock.get() - 120_000))); // signed two minutes ago
-    peers.awaitAssert(Duration.ofSeconds(10), () -> {
-      ConsensusStats s = stats(actor);
-      assertThat(s.badHeartbeats()).isEqualTo(2);
-      assertThat(s.heartbeats().get(1).timeMillis()).as("the last heartbeat is still the fresh one").isEqualTo(fresh instanceof PeerMessage.Heartbeat h ? h.info().timeMillis() : -1);
-      return null;
-    });
+    actor.tell(
+        new ConsensusActor.FromPeer(beat.apply(clock.get() - 120_000))); // signed two minutes ago
+    peers.awaitAssert(
+        Duration.ofSeconds(10),
+        () -> {
+          ConsensusStats s = stats(actor);
+          assertThat(s.badHeartbeats()).isEqualTo(2);
+          assertThat(s.heartbeats().get(1).timeMillis())
+              .as("the last heartbeat is still the fresh one")
+              .isEqualTo(fresh instanceof PeerMessage.Heartbeat h ? h.info().timeMillis() : -1);
+          return null;
+        });
     long next = clock.get();
     actor.tell(new ConsensusActor.FromPeer(beat.apply(next)));
-    peers.awaitAssert(Duration.ofSeconds(10), () -> {
-      assertThat(stats(actor).heartbeats().get(1).timeMillis()).isEqualTo(next);
-      return null;
-    });
+    peers.awaitAssert(
+        Duration.ofSeconds(10),
+        () -> {
+          assertThat(stats(actor).heartbeats().get(1).timeMillis()).isEqualTo(next);
+          return null;
+        });
   }
 
-  /** Nudges the batch timer (manual time) until the future completes, in at most 10 s of real time. */
+  /**
+   * Nudges the batch timer (manual time) until the future completes, in at most 10 s of real time.
+   */
   void awaitCompleted(java.util.concurrent.CompletableFuture<Void> f) {
     for (int k = 0; k < 200 && !f.isDone(); k++) {
       advance(Duration.ofMillis(50));

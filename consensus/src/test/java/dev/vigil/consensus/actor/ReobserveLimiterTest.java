@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.signing.Bytes32;
 import org.junit.jupiter.api.Test;
 
-/** Peers' requests to re-read a transaction: once per interval per transaction, and a few per second. */
+/**
+ * Peers' requests to re-read a transaction: once per interval per transaction, and a few per
+ * second.
+ */
 class ReobserveLimiterTest {
   static Bytes32 tx(int i) {
     byte[] b = new byte[32];
@@ -18,7 +21,9 @@ class ReobserveLimiterTest {
     ReobserveLimiter limiter = new ReobserveLimiter(5_000, 10);
     assertThat(limiter.admit(2, tx(1), 0)).isTrue();
     assertThat(limiter.admit(2, tx(1), 4_999)).isFalse();
-    assertThat(limiter.admit(3, tx(1), 4_999)).as("the same hash on another chain is another transaction").isTrue();
+    assertThat(limiter.admit(3, tx(1), 4_999))
+        .as("the same hash on another chain is another transaction")
+        .isTrue();
     assertThat(limiter.admit(2, tx(1), 5_000)).isTrue();
     assertThat(limiter.served()).isEqualTo(3);
     assertThat(limiter.throttled()).isZero();

@@ -3,9 +3,9 @@ package dev.vigil.consensus.actor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.consensus.aggregation.Priority;
-import dev.vigil.consensus.testing.Observations;
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.consensus.observation.SignedObservation;
+import dev.vigil.consensus.testing.Observations;
 import dev.vigil.consensus.testing.TestCommittee;
 import dev.vigil.signing.Secp256k1Backends;
 import java.util.ArrayList;
@@ -14,7 +14,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class VerificationQueueTest {
-  static final TestCommittee KEYS = TestCommittee.create(new Random(4), 1, 4, Secp256k1Backends.bouncyCastle());
+  static final TestCommittee KEYS =
+      TestCommittee.create(new Random(4), 1, 4, Secp256k1Backends.bouncyCastle());
   static final List<Observation> OBS = Observations.generate(4, 12, 8);
 
   static SignedObservation signed(int i, Observation o) {
@@ -37,11 +38,12 @@ class VerificationQueueTest {
 
     List<VerificationQueue.Taken> order = new ArrayList<>();
     for (VerificationQueue.Taken t = q.poll(); t != null; t = q.poll()) order.add(t);
-    assertThat(order).containsExactly(
-        new VerificationQueue.Taken(observed, Priority.OBSERVED),
-        new VerificationQueue.Taken(unseenB, Priority.OBSERVED),
-        new VerificationQueue.Taken(unseenA, Priority.UNSEEN),
-        new VerificationQueue.Taken(suspect, Priority.SUSPECT));
+    assertThat(order)
+        .containsExactly(
+            new VerificationQueue.Taken(observed, Priority.OBSERVED),
+            new VerificationQueue.Taken(unseenB, Priority.OBSERVED),
+            new VerificationQueue.Taken(unseenA, Priority.UNSEEN),
+            new VerificationQueue.Taken(suspect, Priority.SUSPECT));
     assertThat(q.isEmpty()).isTrue();
   }
 }

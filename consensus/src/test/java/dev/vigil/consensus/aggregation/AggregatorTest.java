@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.Body;
 import dev.vigil.consensus.attestation.GuardianSignature;
-import dev.vigil.consensus.testing.Observations;
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.consensus.observation.SignedObservation;
+import dev.vigil.consensus.testing.Observations;
 import dev.vigil.consensus.testing.TestCommittee;
 import dev.vigil.signing.Secp256k1Backends;
 import java.time.Duration;
@@ -24,10 +24,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The aggregation rules, without Pekko, crypto being done here by hand where a driver would. */
 class AggregatorTest {
-  static final TestCommittee KEYS = TestCommittee.create(new Random(5), 1, 4, Secp256k1Backends.bouncyCastle());
+  static final TestCommittee KEYS =
+      TestCommittee.create(new Random(5), 1, 4, Secp256k1Backends.bouncyCastle());
   static final List<Observation> OBS = Observations.generate(4, 3, 16);
-  static final AggregatorConfig CONFIG = new AggregatorConfig(2, Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(8), 0,
-      100, Duration.ofSeconds(5), Duration.ofSeconds(1));
+  static final AggregatorConfig CONFIG =
+      new AggregatorConfig(
+          2,
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(8),
+          0,
+          100,
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(1));
 
   Aggregator agg;
 
@@ -43,12 +52,20 @@ class AggregatorTest {
   /** Signed with {@code key}'s key while claiming {@code claimed} as index. */
   static SignedObservation signed(int key, int claimed, Body body, Observation o) {
     GuardianSignature gs = KEYS.sign(key, body.digest());
-    return SignedObservation.of(KEYS.committee().index(), claimed, body, gs.signature(), o.txHash());
+    return SignedObservation.of(
+        KEYS.committee().index(), claimed, body, gs.signature(), o.txHash());
   }
 
   static Body otherBody(Observation o) {
     Body b = o.body();
-    return new Body(b.timestamp(), b.nonce() ^ 1, b.emitterChain(), b.emitterAddress(), b.sequence(), b.consistencyLevel(), b.payload());
+    return new Body(
+        b.timestamp(),
+        b.nonce() ^ 1,
+        b.emitterChain(),
+        b.emitterAddress(),
+        b.sequence(),
+        b.consistencyLevel(),
+        b.payload());
   }
 
   /** Feeds a peer signature through arrival and (honest) verification, as the driver does. */
@@ -71,12 +88,15 @@ class AggregatorTest {
     // Observed again while the first sign is still in flight: no second sign.
     assertThat(agg.onLocalObservation(o, -1, 1)).isEmpty();
 
-    assertThat(agg.onSignFailed(o.messageId())).isEmpty(); // e.g. the disk is full: nothing was signed
+    assertThat(agg.onSignFailed(o.messageId()))
+        .isEmpty(); // e.g. the disk is full: nothing was signed
     assertThat(agg.onLocalObservation(o, -1, 2)).containsExactly(new Decision.Sign(o, o.digest()));
     assertThat(agg.onLocalObservation(o, -1, 3)).as("once, not on every re-read").isEmpty();
 
     assertThat(agg.onOwnSigned(signed(0, o), 4)).first().isInstanceOf(Decision.Broadcast.class);
-    assertThat(agg.onSignFailed(o.messageId())).as("a late failure report after a signature changes nothing").isEmpty();
+    assertThat(agg.onSignFailed(o.messageId()))
+        .as("a late failure report after a signature changes nothing")
+        .isEmpty();
     assertThat(agg.onLocalObservation(o, -1, 5)).isEmpty();
   }
 
@@ -93,22 +113,27 @@ class AggregatorTest {
     assertThat(ds).hasSize(2);
     assertThat(ds.get(0)).isInstanceOf(Decision.Broadcast.class);
     Decision.Attested a = (Decision.Attested) ds.get(1);
-    assertThat(a.attestation().signatures()).extracting(GuardianSignature::signerIndex).containsExactly(0, 1, 2);
+    assertThat(a.attestation().signatures())
+        .extracting(GuardianSignature::signerIndex)
+        .containsExactly(0, 1, 2);
     assertThat(a.attestation().body()).isEqualTo(o.body());
     assertThat(a.sendTo().isEmpty()).as("nobody asked").isTrue();
     assertThat(a.store()).isTrue();
     assertThat(agg.onTick(1009)).isEmpty();
-    assertThat(agg.onTick(1010)).as("the member whose signature is missing gets it after the delay")
+    assertThat(agg.onTick(1010))
+        .as("the member whose signature is missing gets it after the delay")
         .containsExactly(new Decision.SendAttestation(a.attestation(), 3));
     assertThat(agg.onTick(5000)).isEmpty();
-    assertThat(agg.stats().attestedByChain()).as("counted under its emitter chain, for the metrics")
+    assertThat(agg.stats().attestedByChain())
+        .as("counted under its emitter chain, for the metrics")
         .containsExactly(java.util.Map.entry(o.messageId().emitterChain(), 1L));
     assertThat(agg.stats().attestedFromPeersByChain()).isEmpty();
   }
 
   /** As decoded from the wire: the digest is not computed yet. */
   static SignedObservation fromWire(SignedObservation so) {
-    return SignedObservation.unhashed(so.committeeIndex(), so.signerIndex(), so.body(), so.signature(), so.txHash());
+    return SignedObservation.unhashed(
+        so.committeeIndex(), so.signerIndex(), so.body(), so.signature(), so.txHash());
   }
 
   @Test
@@ -121,13 +146,17 @@ class AggregatorTest {
     assertThat(deliverValid(other, 0)).isEmpty();
     assertThat(same.digest()).isEqualTo(o.digest());
     assertThat(other.digest()).isEqualTo(otherBody(o).digest()).isNotEqualTo(o.digest());
-    assertThat(agg.stats().conflictsWithLocal()).as("the other body is another digest").isEqualTo(1);
+    assertThat(agg.stats().conflictsWithLocal())
+        .as("the other body is another digest")
+        .isEqualTo(1);
     assertThat(agg.isAttested(o.messageId())).isFalse();
     List<Decision> last = deliverValid(fromWire(signed(3, o)), 0);
     assertThat(last).anyMatch(d -> d instanceof Decision.Attested);
     // after quorum, a late signature over another body is still seen as another digest
     SignedObservation late = fromWire(signed(2, 2, otherBody(o), o));
-    assertThat(agg.onPeerSignature(late, 0)).singleElement().isInstanceOf(Decision.VerifySignature.class);
+    assertThat(agg.onPeerSignature(late, 0))
+        .singleElement()
+        .isInstanceOf(Decision.VerifySignature.class);
     assertThat(late.digest()).isNotEqualTo(o.digest());
   }
 
@@ -145,31 +174,44 @@ class AggregatorTest {
   static Stream<Arguments> droppedOnArrival() {
     Observation o = OBS.get(0);
     return Stream.of(
-        Arguments.of("wrong committee index", SignedObservation.of(2, 1, o.body(), KEYS.sign(1, o.digest()).signature(), o.txHash()),
+        Arguments.of(
+            "wrong committee index",
+            SignedObservation.of(2, 1, o.body(), KEYS.sign(1, o.digest()).signature(), o.txHash()),
             (Function<AggregationStats, Long>) AggregationStats::wrongCommittee),
-        Arguments.of("signer index outside the committee", signed(1, 9, o.body(), o),
+        Arguments.of(
+            "signer index outside the committee",
+            signed(1, 9, o.body(), o),
             (Function<AggregationStats, Long>) AggregationStats::notMember),
-        Arguments.of("claims our own index", signed(1, 0, o.body(), o),
+        Arguments.of(
+            "claims our own index",
+            signed(1, 0, o.body(), o),
             (Function<AggregationStats, Long>) AggregationStats::duplicates));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("droppedOnArrival")
-  void dropsAndCountsOnArrivalWithoutVerifying(String rule, SignedObservation so, Function<AggregationStats, Long> counter) {
+  void dropsAndCountsOnArrivalWithoutVerifying(
+      String rule, SignedObservation so, Function<AggregationStats, Long> counter) {
     assertThat(agg.onPeerSignature(so, 0)).isEmpty();
     assertThat(counter.apply(agg.stats())).isEqualTo(1);
   }
 
   static Stream<Arguments> rejectedOnVerification() {
     return Stream.of(
-        Arguments.of("recovers to no member", Verification.NOT_A_MEMBER, (Function<AggregationStats, Long>) AggregationStats::invalidSignatures),
-        Arguments.of("made by member 3 under index 1", Verification.impersonatedBy(3),
+        Arguments.of(
+            "recovers to no member",
+            Verification.NOT_A_MEMBER,
+            (Function<AggregationStats, Long>) AggregationStats::invalidSignatures),
+        Arguments.of(
+            "made by member 3 under index 1",
+            Verification.impersonatedBy(3),
             (Function<AggregationStats, Long>) s -> s.impersonationsBySigner().get(3)));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("rejectedOnVerification")
-  void invalidSignaturesAreCountedAndNeverCount(String rule, Verification v, Function<AggregationStats, Long> counter) {
+  void invalidSignaturesAreCountedAndNeverCount(
+      String rule, Verification v, Function<AggregationStats, Long> counter) {
     Observation o = OBS.get(0);
     observeAndSign(o, 0);
     SignedObservation so = signed(1, o);
@@ -199,10 +241,14 @@ class AggregatorTest {
     assertThat(agg.isAttested(o.messageId())).isTrue();
     SignedObservation conflicting = signed(1, 1, otherBody(o), o);
     List<Decision> ds = deliverValid(conflicting, 0);
-    assertThat(ds).singleElement().isInstanceOfSatisfying(Decision.Evidence.class, e -> {
-      assertThat(e.first().digest()).isEqualTo(o.digest());
-      assertThat(e.second()).isEqualTo(conflicting);
-    });
+    assertThat(ds)
+        .singleElement()
+        .isInstanceOfSatisfying(
+            Decision.Evidence.class,
+            e -> {
+              assertThat(e.first().digest()).isEqualTo(o.digest());
+              assertThat(e.second()).isEqualTo(conflicting);
+            });
   }
 
   @Test
@@ -226,7 +272,9 @@ class AggregatorTest {
     agg.onLocalObservation(o, -1, 0); // signing in flight
     assertThat(agg.onPeerSignature(signed(1, o), 0)).hasSize(1);
     assertThat(agg.onPeerSignature(signed(2, o), 0)).hasSize(1);
-    assertThat(agg.onPeerSignature(signed(3, o), 0)).as("q-1 peers already being checked").isEmpty();
+    assertThat(agg.onPeerSignature(signed(3, o), 0))
+        .as("q-1 peers already being checked")
+        .isEmpty();
     assertThat(agg.stats().late()).isEqualTo(1);
   }
 
@@ -240,7 +288,9 @@ class AggregatorTest {
     SignedObservation real2 = signed(2, o);
     assertThat(agg.onPeerSignature(forged1, 0)).hasSize(1);
     assertThat(agg.onPeerSignature(forged2, 0)).hasSize(1);
-    assertThat(agg.onPeerSignature(real1, 0)).as("not a duplicate of the forgery: checked too").containsExactly(new Decision.VerifySignature(real1));
+    assertThat(agg.onPeerSignature(real1, 0))
+        .as("not a duplicate of the forgery: checked too")
+        .containsExactly(new Decision.VerifySignature(real1));
     assertThat(agg.onPeerSignature(real2, 0)).containsExactly(new Decision.VerifySignature(real2));
     assertThat(agg.onPeerSignatureVerified(forged1, Verification.impersonatedBy(3), 0)).isEmpty();
     assertThat(agg.onPeerSignatureVerified(forged2, Verification.impersonatedBy(3), 0)).isEmpty();
@@ -268,7 +318,9 @@ class AggregatorTest {
     }
   }
 
-  /** A new aggregator after each round would hide leaks; keep the same one but forget the messages. */
+  /**
+   * A new aggregator after each round would hide leaks; keep the same one but forget the messages.
+   */
   private Aggregator fresh(Aggregator a, int round) {
     a.onTick(round + CONFIG.giveUpAfter().toMillis() + 1);
     return a;
@@ -284,7 +336,8 @@ class AggregatorTest {
     agg.onPeerSignature(forged, 0);
     agg.onPeerSignature(real2, 0);
     assertThat(agg.onPeerSignature(real3, 0)).as("surplus while two are being checked").isEmpty();
-    assertThat(agg.onPeerSignatureVerified(forged, Verification.impersonatedBy(3), 0)).containsExactly(new Decision.VerifySignature(real3));
+    assertThat(agg.onPeerSignatureVerified(forged, Verification.impersonatedBy(3), 0))
+        .containsExactly(new Decision.VerifySignature(real3));
   }
 
   @Test
@@ -292,13 +345,20 @@ class AggregatorTest {
     Observation o = OBS.get(0);
     observeAndSign(o, 0);
     assertThat(agg.onTick(999)).isEmpty();
-    assertThat(agg.onTick(1000)).singleElement().isInstanceOfSatisfying(Decision.Retry.class, r -> assertThat(r.attempt()).isZero());
+    assertThat(agg.onTick(1000))
+        .singleElement()
+        .isInstanceOfSatisfying(Decision.Retry.class, r -> assertThat(r.attempt()).isZero());
     assertThat(agg.onTick(2999)).isEmpty();
-    assertThat(agg.onTick(3000)).singleElement().isInstanceOfSatisfying(Decision.Retry.class, r -> assertThat(r.attempt()).isEqualTo(1));
+    assertThat(agg.onTick(3000))
+        .singleElement()
+        .isInstanceOfSatisfying(Decision.Retry.class, r -> assertThat(r.attempt()).isEqualTo(1));
     assertThat(agg.onTick(6999)).isEmpty();
     assertThat(agg.onTick(7000)).singleElement().isInstanceOf(Decision.Retry.class);
     assertThat(agg.onTick(14_999)).isEmpty();
-    assertThat(agg.onTick(15_000)).as("capped at retry-max 8s").singleElement().isInstanceOf(Decision.Retry.class);
+    assertThat(agg.onTick(15_000))
+        .as("capped at retry-max 8s")
+        .singleElement()
+        .isInstanceOf(Decision.Retry.class);
     assertThat(agg.onTick(60_000)).containsExactly(new Decision.GiveUp(o.messageId(), o.digest()));
     assertThat(agg.isPending(o.messageId())).isFalse();
     assertThat(agg.stats().gaveUp()).isEqualTo(1);
@@ -306,11 +366,25 @@ class AggregatorTest {
 
   @Test
   void jitterKeepsDelaysWithinTheConfiguredBand() {
-    var jittery = new Aggregator(new AggregatorConfig(2, Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(8), 0.2, 100,
-        Duration.ofSeconds(5), Duration.ofSeconds(1)), KEYS.committee(), 0, new SplittableRandom(9));
+    var jittery =
+        new Aggregator(
+            new AggregatorConfig(
+                2,
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(8),
+                0.2,
+                100,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(1)),
+            KEYS.committee(),
+            0,
+            new SplittableRandom(9));
     for (int attempt = 0; attempt < 6; attempt++) {
       long base = Math.min(8000, 1000L << attempt);
-      for (int k = 0; k < 50; k++) assertThat(jittery.backoff(attempt)).isBetween(Math.round(base * 0.8), Math.round(base * 1.2));
+      for (int k = 0; k < 50; k++)
+        assertThat(jittery.backoff(attempt))
+            .isBetween(Math.round(base * 0.8), Math.round(base * 1.2));
     }
   }
 
@@ -331,7 +405,10 @@ class AggregatorTest {
     deliverValid(signed(1, o), 0);
     deliverValid(signed(2, o), 0); // attested at t=0
     assertThat(agg.onPeerSignature(signed(3, o), 500)).isEmpty();
-    assertThat(agg.onPeerSignature(signed(3, o), 5000)).as("a retry: it lacks quorum").singleElement().isInstanceOf(Decision.SendAttestation.class);
+    assertThat(agg.onPeerSignature(signed(3, o), 5000))
+        .as("a retry: it lacks quorum")
+        .singleElement()
+        .isInstanceOf(Decision.SendAttestation.class);
     assertThat(agg.onPeerSignature(signed(3, o), 6000)).isEmpty();
     assertThat(agg.onPeerSignature(signed(3, o), 10_000)).hasSize(1);
   }
@@ -342,20 +419,26 @@ class AggregatorTest {
     observeAndSign(o, 0);
     deliverValid(signed(1, o), 0);
     deliverValid(signed(2, o), 0);
-    assertThat(agg.onLocalObservation(o, 3, 10)).singleElement().isInstanceOfSatisfying(Decision.SendAttestation.class,
-        s -> assertThat(s.peer()).isEqualTo(3));
+    assertThat(agg.onLocalObservation(o, 3, 10))
+        .singleElement()
+        .isInstanceOfSatisfying(
+            Decision.SendAttestation.class, s -> assertThat(s.peer()).isEqualTo(3));
   }
 
   @Test
   void aValidAttestationFromAPeerIsAdoptedAndAnInvalidOneCounted() {
     Observation o = OBS.get(0);
     Attestation a = KEYS.attest(o.body(), 1, 2, 3);
-    assertThat(agg.onPeerAttestation(a, 0)).containsExactly(new Decision.VerifyAttestation(a, new java.util.BitSet()));
+    assertThat(agg.onPeerAttestation(a, 0))
+        .containsExactly(new Decision.VerifyAttestation(a, new java.util.BitSet()));
     assertThat(agg.onPeerAttestationVerified(a, false, 0)).isEmpty();
     assertThat(agg.stats().invalidAttestations()).isEqualTo(1);
     List<Decision> ds = agg.onPeerAttestationVerified(a, true, 0);
-    assertThat(ds).singleElement().isInstanceOfSatisfying(Decision.Attested.class, x -> assertThat(x.store()).isTrue());
-    assertThat(agg.stats().attestedFromPeersByChain()).containsExactly(java.util.Map.entry(o.messageId().emitterChain(), 1L));
+    assertThat(ds)
+        .singleElement()
+        .isInstanceOfSatisfying(Decision.Attested.class, x -> assertThat(x.store()).isTrue());
+    assertThat(agg.stats().attestedFromPeersByChain())
+        .containsExactly(java.util.Map.entry(o.messageId().emitterChain(), 1L));
     assertThat(agg.stats().attestedByChain()).isEmpty();
     assertThat(agg.onPeerAttestation(a, 0)).as("already held").isEmpty();
     // Our own late observation then signs nothing.
@@ -372,9 +455,23 @@ class AggregatorTest {
 
   // ---------------------------------------------------------------- floods
 
-  /** Budget of 3 invalid signatures, 1 per second back; caps of 2 unseen messages and 300 body bytes. */
-  static final AggregatorConfig FLOOD = new AggregatorConfig(2, Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(8), 0,
-      100, Duration.ofSeconds(5), Duration.ofSeconds(1), 300, 3, 1.0);
+  /**
+   * Budget of 3 invalid signatures, 1 per second back; caps of 2 unseen messages and 300 body
+   * bytes.
+   */
+  static final AggregatorConfig FLOOD =
+      new AggregatorConfig(
+          2,
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(8),
+          0,
+          100,
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(1),
+          300,
+          3,
+          1.0);
 
   static List<Observation> unseen(int count, int payload) {
     return Observations.generate(count, 70 + payload, payload);
@@ -382,8 +479,13 @@ class AggregatorTest {
 
   /** A signature under {@code claimed}'s index that the driver found to recover to no member. */
   List<Decision> deliverInvalid(Aggregator a, int claimed, Observation o, long now) {
-    SignedObservation so = SignedObservation.of(KEYS.committee().index(), claimed, o.body(), KEYS.sign(claimed, otherBody(o).digest()).signature(),
-        o.txHash());
+    SignedObservation so =
+        SignedObservation.of(
+            KEYS.committee().index(),
+            claimed,
+            o.body(),
+            KEYS.sign(claimed, otherBody(o).digest()).signature(),
+            o.txHash());
     List<Decision> arrived = a.onPeerSignature(so, now);
     if (arrived.stream().noneMatch(d -> d instanceof Decision.VerifySignature)) return arrived;
     return a.onPeerSignatureVerified(so, Verification.NOT_A_MEMBER, now);
@@ -395,12 +497,15 @@ class AggregatorTest {
     List<Observation> msgs = unseen(6, 8);
     assertThat(deliverInvalid(a, 3, msgs.get(0), 0)).isEmpty();
     assertThat(deliverInvalid(a, 3, msgs.get(1), 0)).isEmpty();
-    assertThat(deliverInvalid(a, 3, msgs.get(2), 0)).as("the third empties a budget of 3").containsExactly(new Decision.Suspected(3, 3));
+    assertThat(deliverInvalid(a, 3, msgs.get(2), 0))
+        .as("the third empties a budget of 3")
+        .containsExactly(new Decision.Suspected(3, 3));
     assertThat(a.isSuspect(3)).isTrue();
     assertThat(a.stats().suspects()).containsExactly(3);
     assertThat(a.stats().invalidBySigner()).containsExactly(0L, 0L, 0L, 3L);
 
-    // Suspect: its signatures for messages not observed here are dropped without a check, and counted.
+    // Suspect: its signatures for messages not observed here are dropped without a check, and
+    // counted.
     SignedObservation unchecked = signed(3, msgs.get(3));
     assertThat(a.onPeerSignature(unchecked, 100)).isEmpty();
     assertThat(a.stats().suspectDroppedBySigner().get(3)).isEqualTo(1);
@@ -409,16 +514,21 @@ class AggregatorTest {
     Observation seen = msgs.get(4);
     a.onLocalObservation(seen, -1, 100);
     SignedObservation forSeen = signed(3, seen);
-    assertThat(a.onPeerSignature(forSeen, 100)).containsExactly(new Decision.VerifySignature(forSeen));
+    assertThat(a.onPeerSignature(forSeen, 100))
+        .containsExactly(new Decision.VerifySignature(forSeen));
     assertThat(a.priorityOf(forSeen)).isEqualTo(Priority.SUSPECT);
     // Other members are not affected.
     assertThat(a.priorityOf(signed(1, msgs.get(5)))).isEqualTo(Priority.UNSEEN);
     assertThat(a.priorityOf(signed(1, seen))).isEqualTo(Priority.OBSERVED);
 
-    assertThat(a.onTick(2_999)).as("budget not full yet (3 s at 1/s)").noneMatch(d -> d instanceof Decision.Cleared);
+    assertThat(a.onTick(2_999))
+        .as("budget not full yet (3 s at 1/s)")
+        .noneMatch(d -> d instanceof Decision.Cleared);
     assertThat(a.onTick(3_000)).contains(new Decision.Cleared(3, 1));
     assertThat(a.isSuspect(3)).isFalse();
-    assertThat(deliverInvalid(a, 3, msgs.get(0), 3_000)).as("a new episode needs a new burst").isEmpty();
+    assertThat(deliverInvalid(a, 3, msgs.get(0), 3_000))
+        .as("a new episode needs a new burst")
+        .isEmpty();
   }
 
   @Test
@@ -442,7 +552,9 @@ class AggregatorTest {
     List<Observation> big = unseen(3, 150); // 201-byte bodies: one fits in 300 bytes, two do not
     SignedObservation first = signed(1, big.get(0));
     assertThat(a.onPeerSignature(first, 0)).hasSize(1);
-    assertThat(a.stats().unseenBytesBySigner().get(1)).as("counted while being checked").isEqualTo(201L);
+    assertThat(a.stats().unseenBytesBySigner().get(1))
+        .as("counted while being checked")
+        .isEqualTo(201L);
     assertThat(a.onPeerSignature(signed(1, big.get(1)), 0)).as("over the byte cap").isEmpty();
     a.onPeerSignatureVerified(first, Verification.VALID, 0);
     assertThat(a.stats().capDroppedBySigner().get(1)).isEqualTo(1);
@@ -458,12 +570,14 @@ class AggregatorTest {
   }
 
   private static void deliverValid(Aggregator a, SignedObservation so) {
-    if (a.onPeerSignature(so, 0).stream().anyMatch(d -> d instanceof Decision.VerifySignature)) a.onPeerSignatureVerified(so, Verification.VALID, 0);
+    if (a.onPeerSignature(so, 0).stream().anyMatch(d -> d instanceof Decision.VerifySignature))
+      a.onPeerSignatureVerified(so, Verification.VALID, 0);
   }
 
   static Stream<Arguments> priorities() {
     return Stream.of(
-        Arguments.of("observed here, member in good standing", true, false, false, Priority.OBSERVED),
+        Arguments.of(
+            "observed here, member in good standing", true, false, false, Priority.OBSERVED),
         Arguments.of("not observed here yet", false, false, false, Priority.UNSEEN),
         Arguments.of("observed here, suspect member", true, true, false, Priority.SUSPECT),
         Arguments.of("not observed here, suspect member", false, true, false, Priority.UNNEEDED),
@@ -472,7 +586,8 @@ class AggregatorTest {
 
   @ParameterizedTest(name = "{0}: {4}")
   @MethodSource("priorities")
-  void checksAreOrderedByWhatTheyCanStillChange(String rule, boolean observed, boolean suspect, boolean attested, Priority expected) {
+  void checksAreOrderedByWhatTheyCanStillChange(
+      String rule, boolean observed, boolean suspect, boolean attested, Priority expected) {
     Aggregator a = new Aggregator(FLOOD, KEYS.committee(), 0, new SplittableRandom(1));
     if (suspect) for (Observation o : unseen(3, 8)) deliverInvalid(a, 3, o, 0);
     Observation o = OBS.get(0);
@@ -512,10 +627,18 @@ class AggregatorTest {
     for (Observation o : unseen(3, 8)) deliverInvalid(a, 3, o, 0);
     Observation o = OBS.get(0);
     a.onLocalObservation(o, -1, 0);
-    SignedObservation junk = SignedObservation.of(KEYS.committee().index(), 3, o.body(), KEYS.sign(2, o.digest()).signature(), o.txHash());
+    SignedObservation junk =
+        SignedObservation.of(
+            KEYS.committee().index(),
+            3,
+            o.body(),
+            KEYS.sign(2, o.digest()).signature(),
+            o.txHash());
     assertThat(a.onPeerSignature(junk, 0)).as("checked, last").hasSize(1);
     assertThat(a.onPeerSignature(signed(1, o), 0)).hasSize(1);
-    assertThat(a.onPeerSignature(signed(2, o), 0)).as("checked now, not a spare behind member 3's").hasSize(1);
+    assertThat(a.onPeerSignature(signed(2, o), 0))
+        .as("checked now, not a spare behind member 3's")
+        .hasSize(1);
     assertThat(a.stats().late()).isZero();
   }
 
@@ -528,7 +651,9 @@ class AggregatorTest {
     agg.onPeerSignatureVerified(forged, Verification.impersonatedBy(3), 0);
     assertThat(agg.onPeerSignature(forged, 1)).as("the same bytes again").isEmpty();
     SignedObservation real = signed(1, o);
-    assertThat(agg.onPeerSignature(real, 1)).as("the real one is checked").containsExactly(new Decision.VerifySignature(real));
+    assertThat(agg.onPeerSignature(real, 1))
+        .as("the real one is checked")
+        .containsExactly(new Decision.VerifySignature(real));
   }
 
   @Test

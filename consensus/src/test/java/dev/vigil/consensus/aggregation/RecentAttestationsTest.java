@@ -11,13 +11,17 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Recent attestations: a bounded, least-recently-used set, and the delayed sends to silent peers. */
+/**
+ * Recent attestations: a bounded, least-recently-used set, and the delayed sends to silent peers.
+ */
 class RecentAttestationsTest {
-  static final TestCommittee KEYS = TestCommittee.create(new Random(5), 1, 4, Secp256k1Backends.bouncyCastle());
+  static final TestCommittee KEYS =
+      TestCommittee.create(new Random(5), 1, 4, Secp256k1Backends.bouncyCastle());
   static final List<Observation> OBS = Observations.generate(4, 3, 16);
 
   static RecentAttestations.Done done(Observation o, long now) {
-    Attestation a = Attestation.v1(KEYS.committee().index(), List.of(KEYS.sign(0, o.digest())), o.body());
+    Attestation a =
+        Attestation.v1(KEYS.committee().index(), List.of(KEYS.sign(0, o.digest())), o.body());
     return new RecentAttestations.Done(a, o.digest(), 4, now);
   }
 
@@ -42,7 +46,8 @@ class RecentAttestationsTest {
     recent.scheduleSend(500, OBS.get(0).messageId(), 2);
     assertThat(recent.dueSends(499, 5_000)).isEmpty();
     d.signedBy.set(2); // peer 2's signature came meanwhile: it observed the message itself
-    assertThat(recent.dueSends(500, 5_000)).containsExactly(new Decision.SendAttestation(d.attestation, 1));
+    assertThat(recent.dueSends(500, 5_000))
+        .containsExactly(new Decision.SendAttestation(d.attestation, 1));
     assertThat(recent.dueSends(10_000, 5_000)).as("each scheduled send happens once").isEmpty();
   }
 }

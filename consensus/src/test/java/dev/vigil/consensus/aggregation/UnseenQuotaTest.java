@@ -12,7 +12,9 @@ class UnseenQuotaTest {
 
   @Test
   void aSignerHoldsAtMostMaxMessagesAndOthersAreNotAffected() {
-    UnseenQuota.Slots a = new UnseenQuota.Slots(3), b = new UnseenQuota.Slots(3), c = new UnseenQuota.Slots(3);
+    UnseenQuota.Slots a = new UnseenQuota.Slots(3),
+        b = new UnseenQuota.Slots(3),
+        c = new UnseenQuota.Slots(3);
     quota.reserve(a, 1, 10);
     quota.reserve(b, 1, 10);
     assertThat(quota.admits(c, 1, 10)).isFalse();

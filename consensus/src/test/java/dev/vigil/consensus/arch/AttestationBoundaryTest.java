@@ -12,15 +12,23 @@ import org.junit.jupiter.api.Test;
  * that contracts, tools and the aggregator can use them without Pekko, RocksDB or JSON-RPC.
  */
 class AttestationBoundaryTest {
-  private static final JavaClasses MAIN = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("dev.vigil.consensus.attestation", "dev.vigil.consensus.governance");
+  private static final JavaClasses MAIN =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.vigil.consensus.attestation", "dev.vigil.consensus.governance");
 
   @Test
   void attestationAndGovernanceDependOnlyOnTheJdkAndSigning() {
-    classes().that().resideInAnyPackage("dev.vigil.consensus.attestation..", "dev.vigil.consensus.governance..")
-        .should().onlyDependOnClassesThat().resideInAnyPackage(
-            "java..", "dev.vigil.signing", "dev.vigil.consensus.attestation..", "dev.vigil.consensus.governance..")
+    classes()
+        .that()
+        .resideInAnyPackage("dev.vigil.consensus.attestation..", "dev.vigil.consensus.governance..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage(
+            "java..",
+            "dev.vigil.signing",
+            "dev.vigil.consensus.attestation..",
+            "dev.vigil.consensus.governance..")
         .check(MAIN);
   }
 }

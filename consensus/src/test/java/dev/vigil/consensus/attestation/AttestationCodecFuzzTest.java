@@ -15,7 +15,8 @@ class AttestationCodecFuzzTest {
     DecodeResult<Attestation> result = AttestationCodec.decode(bytes);
     switch (result) {
       // the codec promises encode(decode(b)) == b for every accepted b
-      case DecodeResult.Ok<Attestation> ok -> assertThat(AttestationCodec.encode(ok.value())).isEqualTo(bytes);
+      case DecodeResult.Ok<Attestation> ok ->
+          assertThat(AttestationCodec.encode(ok.value())).isEqualTo(bytes);
       case DecodeResult.Err<Attestation> err -> assertThat(err.detail()).isNotBlank();
     }
   }

@@ -15,7 +15,9 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Seeded, bounded property tests: whatever the body and committee, signing then verifying agrees. */
+/**
+ * Seeded, bounded property tests: whatever the body and committee, signing then verifying agrees.
+ */
 class AttestationPropertyTest {
   private static final long SEED = 0x5EED_0001L;
   private static final int CASES = 24;
@@ -26,8 +28,13 @@ class AttestationPropertyTest {
     byte[] payload = new byte[rnd.nextInt(80)];
     rnd.nextBytes(payload);
     return new Body(
-        rnd.nextLong(0, 1L << 32), rnd.nextLong(0, 1L << 32), rnd.nextInt(1 << 16), Bytes32.wrap(emitter),
-        rnd.nextLong(), rnd.nextInt(256), payload);
+        rnd.nextLong(0, 1L << 32),
+        rnd.nextLong(0, 1L << 32),
+        rnd.nextInt(1 << 16),
+        Bytes32.wrap(emitter),
+        rnd.nextLong(),
+        rnd.nextInt(256),
+        payload);
   }
 
   /** A random ascending subset of 0..n-1 with at least quorum(n) members. */
@@ -47,13 +54,17 @@ class AttestationPropertyTest {
     for (int c = 0; c < CASES; c++) {
       int size = 1 + rnd.nextInt(19);
       TestCommittee tc = TestCommittee.create(rnd, rnd.nextLong(0, 1L << 32), size, signing);
-      AttestationVerifier verifier = new AttestationVerifier(CommitteeHistory.of(tc.committee()),
-          Secp256k1Backends.preferred(), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC),
-          AttestationVerifier.DEFAULT_EXPIRY_WINDOW);
+      AttestationVerifier verifier =
+          new AttestationVerifier(
+              CommitteeHistory.of(tc.committee()),
+              Secp256k1Backends.preferred(),
+              Clock.fixed(Instant.EPOCH, ZoneOffset.UTC),
+              AttestationVerifier.DEFAULT_EXPIRY_WINDOW);
       Body body = randomBody(rnd);
       Attestation a = tc.attest(body, randomSigners(rnd, size));
       byte[] bytes = a.encode();
-      String context = "case " + c + ", " + size + " members, " + a.signatures().size() + " signatures";
+      String context =
+          "case " + c + ", " + size + " members, " + a.signatures().size() + " signatures";
 
       assertThat(verifier.verify(bytes)).as(context).isEqualTo(Verdict.VALID);
       assertThat(AttestationCodec.decode(bytes).orElseThrow()).as(context).isEqualTo(a);
@@ -63,7 +74,8 @@ class AttestationPropertyTest {
         byte[] flipped = bytes.clone();
         flipped[pos] ^= (byte) (1 + rnd.nextInt(255));
         Verdict verdict = verifier.verify(flipped);
-        assertThat(verdict.rejectReason()).as(context + ", body byte " + (pos - bodyStart) + ": " + verdict)
+        assertThat(verdict.rejectReason())
+            .as(context + ", body byte " + (pos - bodyStart) + ": " + verdict)
             .contains(RejectReason.WRONG_SIGNER);
         flipsChecked++;
       }
@@ -92,7 +104,9 @@ class AttestationPropertyTest {
       }
       DecodeResult<Attestation> decoded = AttestationCodec.decode(input);
       if (decoded.isOk()) {
-        assertThat(decoded.orElseThrow().encode()).as("decode then encode is the identity").isEqualTo(input);
+        assertThat(decoded.orElseThrow().encode())
+            .as("decode then encode is the identity")
+            .isEqualTo(input);
       }
       Verdict verdict = verifier.verify(input);
       if (!Arrays.equals(input, valid)) {

@@ -19,11 +19,15 @@ import java.util.stream.Collectors;
  */
 class AttestationVerifierFuzzTest {
   private static final CommitteeSource SET4 = CommitteeHistory.of(MainnetVectors.guardianSet4());
-  private static final Clock NOW = Clock.fixed(Instant.parse("2025-06-01T12:00:00Z"), ZoneOffset.UTC);
+  private static final Clock NOW =
+      Clock.fixed(Instant.parse("2025-06-01T12:00:00Z"), ZoneOffset.UTC);
   private static final AttestationVerifier PREFERRED =
-      new AttestationVerifier(SET4, Secp256k1Backends.preferred(), NOW, AttestationVerifier.DEFAULT_EXPIRY_WINDOW);
+      new AttestationVerifier(
+          SET4, Secp256k1Backends.preferred(), NOW, AttestationVerifier.DEFAULT_EXPIRY_WINDOW);
   private static final AttestationVerifier BOUNCY_CASTLE =
-      new AttestationVerifier(SET4, Secp256k1Backends.bouncyCastle(), NOW, AttestationVerifier.DEFAULT_EXPIRY_WINDOW);
+      new AttestationVerifier(
+          SET4, Secp256k1Backends.bouncyCastle(), NOW, AttestationVerifier.DEFAULT_EXPIRY_WINDOW);
+
   /** Signatures cannot be forged by a fuzzer, so only these digests can ever verify. */
   private static final Set<Digest> SIGNED =
       MainnetVectors.vaas().stream().map(MainnetVectors.Vaa::digest).collect(Collectors.toSet());
@@ -34,13 +38,17 @@ class AttestationVerifierFuzzTest {
     assertThat(BOUNCY_CASTLE.verify(bytes)).as("Bouncy Castle backend").isEqualTo(verdict);
     switch (AttestationCodec.decode(bytes)) {
       case DecodeResult.Ok<Attestation> ok -> {
-        assertThat(PREFERRED.verify(ok.value())).as("verdict on the decoded form").isEqualTo(verdict);
+        assertThat(PREFERRED.verify(ok.value()))
+            .as("verdict on the decoded form")
+            .isEqualTo(verdict);
         if (verdict.isValid()) {
           assertThat(SIGNED).contains(ok.value().digest());
-          assertThat(ok.value().signatures().size()).isGreaterThanOrEqualTo(MainnetVectors.guardianSet4().quorum());
+          assertThat(ok.value().signatures().size())
+              .isGreaterThanOrEqualTo(MainnetVectors.guardianSet4().quorum());
         }
       }
-      case DecodeResult.Err<Attestation> err -> assertThat(verdict.isValid()).as("undecodable but " + verdict).isFalse();
+      case DecodeResult.Err<Attestation> err ->
+          assertThat(verdict.isValid()).as("undecodable but " + verdict).isFalse();
     }
   }
 }

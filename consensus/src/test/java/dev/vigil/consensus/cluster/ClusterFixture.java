@@ -8,8 +8,8 @@ import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.AttestationVerifier;
 import dev.vigil.consensus.attestation.CommitteeHistory;
 import dev.vigil.consensus.attestation.Verdict;
-import dev.vigil.consensus.testing.LocalCommittee;
 import dev.vigil.consensus.observation.Observation;
+import dev.vigil.consensus.testing.LocalCommittee;
 import dev.vigil.signing.Secp256k1Backends;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +22,8 @@ final class ClusterFixture {
 
   /** Production defaults, but retries within a second so that a test does not wait minutes. */
   static Config fastRetries() {
-    return ConfigFactory.parseString("""
+    return ConfigFactory.parseString(
+        """
         vigil.consensus.retry-initial = 1s
         vigil.consensus.retry-max = 5s
         vigil.consensus.resend-interval = 1s
@@ -31,10 +32,12 @@ final class ClusterFixture {
   }
 
   /** Polls until the condition holds; fails with the message after the (generous) timeout. */
-  static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
+  static void await(Duration timeout, String what, BooleanSupplier condition)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("timed out after " + timeout + " waiting until " + what);
+      if (System.nanoTime() > deadline)
+        throw new AssertionError("timed out after " + timeout + " waiting until " + what);
       Thread.sleep(250);
     }
   }
@@ -44,7 +47,10 @@ final class ClusterFixture {
     return messages.stream().filter(o -> c.storedAttestation(i, o.messageId()).isPresent()).count();
   }
 
-  /** Every message has, at member i, a stored attestation of exactly its body that the verifier accepts. */
+  /**
+   * Every message has, at member i, a stored attestation of exactly its body that the verifier
+   * accepts.
+   */
   static void assertAllAttested(LocalCommittee c, int i, List<Observation> messages) {
     AttestationVerifier verifier = new AttestationVerifier(CommitteeHistory.of(c.committee()));
     for (Observation o : messages) {
@@ -52,7 +58,9 @@ final class ClusterFixture {
       assertThat(a).as("member %d holds an attestation for %s", i, o.messageId()).isPresent();
       assertThat(a.get().body()).as("attested body of %s", o.messageId()).isEqualTo(o.body());
       Verdict v = verifier.verify(a.get());
-      assertThat(v.isValid()).as("member %d's attestation for %s is valid: %s", i, o.messageId(), v).isTrue();
+      assertThat(v.isValid())
+          .as("member %d's attestation for %s is valid: %s", i, o.messageId(), v)
+          .isTrue();
     }
   }
 

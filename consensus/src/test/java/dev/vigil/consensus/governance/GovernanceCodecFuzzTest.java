@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
-/** Fuzzes the committee-rotation decoder: never throws, and every accepted payload re-encodes to itself. */
+/**
+ * Fuzzes the committee-rotation decoder: never throws, and every accepted payload re-encodes to
+ * itself.
+ */
 class GovernanceCodecFuzzTest {
   @FuzzTest(maxDuration = "5s")
   void decodeRotation(byte[] payload) {

@@ -25,8 +25,8 @@ import org.apache.pekko.actor.typed.ActorRef;
  * <p>The mix ({@link Kind}): signatures that do not verify for the messages the guardians are
  * attesting; the attacker's real key under the honest members' indices; its real key over bodies
  * nobody observed (these fill the unseen caps) and random signatures over such bodies; batches
- * close to Artery's 2 MiB frame limit; a batch of a million empty entries; one body of almost
- * 2 MiB; bytes that are no protobuf at all.
+ * close to Artery's 2 MiB frame limit; a batch of a million empty entries; one body of almost 2
+ * MiB; bytes that are no protobuf at all.
  */
 public final class FloodAttacker {
   /** Kinds of hostile message, and how many of each one cycle of the mix sends. */
@@ -56,14 +56,16 @@ public final class FloodAttacker {
   }
 
   /** What was sent (to all targets together). */
-  public record Totals(long messages, long items, long bytes, long nanos, Map<Kind, Long> messagesByKind) {
+  public record Totals(
+      long messages, long items, long bytes, long nanos, Map<Kind, Long> messagesByKind) {
     public double seconds() {
       return nanos / 1e9;
     }
   }
 
   static final int BATCH = 200;
-  static final int FRAME_BUDGET = 2_000_000; // Artery's maximum-frame-size is 2 MiB; leave room for the envelope
+  static final int FRAME_BUDGET =
+      2_000_000; // Artery's maximum-frame-size is 2 MiB; leave room for the envelope
   private static final int POOL_VARIANTS = 4;
 
   private final long committeeIndex;
@@ -84,9 +86,17 @@ public final class FloodAttacker {
    * @param unseenValid how many distinct unobserved bodies the attacker really signs (more than the
    *     guardians' max-unseen-per-peer shows the cap at work)
    */
-  public FloodAttacker(long committeeIndex, Signer key, int ownIndex, int members, List<Observation> observed, int unseenValid, long seed) {
+  public FloodAttacker(
+      long committeeIndex,
+      Signer key,
+      int ownIndex,
+      int members,
+      List<Observation> observed,
+      int unseenValid,
+      long seed) {
     Objects.requireNonNull(key, "key");
-    if (observed.isEmpty()) throw new IllegalArgumentException("the attacker needs the observed messages to aim at");
+    if (observed.isEmpty())
+      throw new IllegalArgumentException("the attacker needs the observed messages to aim at");
     this.committeeIndex = committeeIndex;
     this.random = new SplittableRandom(seed);
     byte[] emitter = new byte[32];
@@ -123,7 +133,8 @@ public final class FloodAttacker {
       var b = SignedObservationBatch.newBuilder();
       for (int k = 0; k < Math.min(BATCH, unseenValid - made); k++) {
         Body body = body(emitter, sequence++, 32);
-        b.addObservations(entry(ownIndex, body, key.sign(body.digest().toBytes()), randomBytes32()));
+        b.addObservations(
+            entry(ownIndex, body, key.sign(body.digest().toBytes()), randomBytes32()));
       }
       unseen.add(payload(WireCodec.OBSERVATION_BATCH, b.build()));
     }
@@ -132,7 +143,9 @@ public final class FloodAttacker {
     List<Payload> unseenJunk = new ArrayList<>();
     for (int v = 0; v < 16; v++) {
       var b = SignedObservationBatch.newBuilder();
-      for (int k = 0; k < BATCH; k++) b.addObservations(entry(ownIndex, body(emitter, sequence++, 32), randomSignature(), randomBytes32()));
+      for (int k = 0; k < BATCH; k++)
+        b.addObservations(
+            entry(ownIndex, body(emitter, sequence++, 32), randomSignature(), randomBytes32()));
       unseenJunk.add(payload(WireCodec.OBSERVATION_BATCH, b.build()));
     }
     pool.put(Kind.UNSEEN_JUNK, unseenJunk);
@@ -156,18 +169,31 @@ public final class FloodAttacker {
     int count = FRAME_BUDGET / 2;
     byte[] many = new byte[count * 2];
     for (int k = 0; k < count; k++) many[2 * k] = 0x0a;
-    pool.put(Kind.HUGE_COUNT, List.of(new Payload(new Garbage(WireCodec.OBSERVATION_BATCH, many), count)));
+    pool.put(
+        Kind.HUGE_COUNT,
+        List.of(new Payload(new Garbage(WireCodec.OBSERVATION_BATCH, many), count)));
 
     List<Payload> huge = new ArrayList<>();
     for (int v = 0; v < POOL_VARIANTS; v++) {
       Body body = body(emitter, sequence++, FRAME_BUDGET - 400);
       Signature s = v % 2 == 0 ? key.sign(body.digest().toBytes()) : randomSignature();
-      huge.add(payload(WireCodec.OBSERVATION_BATCH, SignedObservationBatch.newBuilder().addObservations(entry(ownIndex, body, s, randomBytes32())).build()));
+      huge.add(
+          payload(
+              WireCodec.OBSERVATION_BATCH,
+              SignedObservationBatch.newBuilder()
+                  .addObservations(entry(ownIndex, body, s, randomBytes32()))
+                  .build()));
     }
     pool.put(Kind.HUGE_BODY, huge);
 
     List<Payload> garbage = new ArrayList<>();
-    String[] manifests = {WireCodec.OBSERVATION_BATCH, WireCodec.ATTESTATION_BATCH, WireCodec.OBSERVATION_REQUEST, WireCodec.HEARTBEAT, "Nonsense.v9"};
+    String[] manifests = {
+      WireCodec.OBSERVATION_BATCH,
+      WireCodec.ATTESTATION_BATCH,
+      WireCodec.OBSERVATION_REQUEST,
+      WireCodec.HEARTBEAT,
+      "Nonsense.v9"
+    };
     for (int v = 0; v < 20; v++) {
       byte[] bytes = new byte[64 + random.nextInt(4096)];
       random.nextBytes(bytes);
@@ -190,11 +216,17 @@ public final class FloodAttacker {
 
   /**
    * Sends the mix to every target, {@code messagesPerSecond} messages per target per second on
-   * average, until {@code maxMessages} per target were sent, {@code maxNanos} passed, or
-   * {@code stop} says so (checked between messages).
+   * average, until {@code maxMessages} per target were sent, {@code maxNanos} passed, or {@code
+   * stop} says so (checked between messages).
    */
-  public Totals send(List<ActorRef<Object>> targets, double messagesPerSecond, long maxMessages, long maxNanos, BooleanSupplier stop) {
-    if (!(messagesPerSecond > 0)) throw new IllegalArgumentException("rate must be positive, got " + messagesPerSecond);
+  public Totals send(
+      List<ActorRef<Object>> targets,
+      double messagesPerSecond,
+      long maxMessages,
+      long maxNanos,
+      BooleanSupplier stop) {
+    if (!(messagesPerSecond > 0))
+      throw new IllegalArgumentException("rate must be positive, got " + messagesPerSecond);
     Map<Kind, Long> byKind = new EnumMap<>(Kind.class);
     Map<Kind, Integer> next = new EnumMap<>(Kind.class);
     long messages = 0, items = 0, bytes = 0;
@@ -230,7 +262,8 @@ public final class FloodAttacker {
     }
   }
 
-  private dev.vigil.consensus.wire.proto.SignedObservation entry(int signer, Body body, Signature s, Bytes32 txHash) {
+  private dev.vigil.consensus.wire.proto.SignedObservation entry(
+      int signer, Body body, Signature s, Bytes32 txHash) {
     return dev.vigil.consensus.wire.proto.SignedObservation.newBuilder()
         .setCommitteeIndex((int) committeeIndex)
         .setSignerIndex(signer)
@@ -247,15 +280,25 @@ public final class FloodAttacker {
   private Body body(byte[] emitter, long sequence, int payloadBytes) {
     byte[] payload = new byte[payloadBytes];
     random.nextBytes(payload);
-    return new Body(1_700_000_000L, random.nextInt() & 0xffffffffL, Observations.CHAIN, Bytes32.wrap(emitter), sequence, 1, payload);
+    return new Body(
+        1_700_000_000L,
+        random.nextInt() & 0xffffffffL,
+        Observations.CHAIN,
+        Bytes32.wrap(emitter),
+        sequence,
+        1,
+        payload);
   }
 
-  /** A signature with v in {0, 1} and random r and s: well-formed, verifies as nobody in particular. */
+  /**
+   * A signature with v in {0, 1} and random r and s: well-formed, verifies as nobody in particular.
+   */
   private Signature randomSignature() {
     byte[] b = new byte[Signature.LENGTH];
     random.nextBytes(b);
     b[0] &= 0x7f; // r below the curve order, so that it decodes
-    b[32] &= 0x3f; // s in the lower half (canonical), so that it is recovered, not rejected by shape
+    b[32] &=
+        0x3f; // s in the lower half (canonical), so that it is recovered, not rejected by shape
     b[64] = (byte) random.nextInt(2);
     return Signature.fromBytes(b);
   }

@@ -32,16 +32,33 @@ public final class GuardianNode implements AutoCloseable {
    * @param seedPorts ports of the committee's seed nodes on the same host (usually every member)
    * @param overrides configuration that wins over the defaults (e.g. vigil.consensus timings)
    */
-  public static GuardianNode start(String host, int port, List<Integer> seedPorts, Config overrides, ConsensusActor.Guardian guardian) {
-    String seeds = seedPorts.stream().map(p -> "\"pekko://" + SYSTEM_NAME + "@" + host + ":" + p + "\"").collect(Collectors.joining(","));
-    Config config = overrides
-        .withFallback(ConfigFactory.parseString(
-            "pekko.remote.artery.canonical.hostname = \"" + host + "\"\n"
-                + "pekko.remote.artery.canonical.port = " + port + "\n"
-                + "pekko.cluster.seed-nodes = [" + seeds + "]\n"))
-        .withFallback(ConfigFactory.load());
+  public static GuardianNode start(
+      String host,
+      int port,
+      List<Integer> seedPorts,
+      Config overrides,
+      ConsensusActor.Guardian guardian) {
+    String seeds =
+        seedPorts.stream()
+            .map(p -> "\"pekko://" + SYSTEM_NAME + "@" + host + ":" + p + "\"")
+            .collect(Collectors.joining(","));
+    Config config =
+        overrides
+            .withFallback(
+                ConfigFactory.parseString(
+                    "pekko.remote.artery.canonical.hostname = \""
+                        + host
+                        + "\"\n"
+                        + "pekko.remote.artery.canonical.port = "
+                        + port
+                        + "\n"
+                        + "pekko.cluster.seed-nodes = ["
+                        + seeds
+                        + "]\n"))
+            .withFallback(ConfigFactory.load());
     ConsensusSettings settings = ConsensusSettings.fromConfig(config);
-    return new GuardianNode(ActorSystem.create(ConsensusActor.create(settings, guardian), SYSTEM_NAME, config));
+    return new GuardianNode(
+        ActorSystem.create(ConsensusActor.create(settings, guardian), SYSTEM_NAME, config));
   }
 
   public ActorSystem<ConsensusActor.Command> system() {
@@ -53,9 +70,13 @@ public final class GuardianNode implements AutoCloseable {
   public void close() {
     system.terminate();
     try {
-      system.getWhenTerminated().toCompletableFuture().get(Duration.ofSeconds(60).toSeconds(), TimeUnit.SECONDS);
+      system
+          .getWhenTerminated()
+          .toCompletableFuture()
+          .get(Duration.ofSeconds(60).toSeconds(), TimeUnit.SECONDS);
     } catch (Exception e) {
-      throw new IllegalStateException("actor system " + system.address() + " did not terminate in 60 s", e);
+      throw new IllegalStateException(
+          "actor system " + system.address() + " did not terminate in 60 s", e);
     }
   }
 }

@@ -32,8 +32,11 @@ public final class HeapWatch implements AutoCloseable {
   private final NotificationListener listener = this::onNotification;
 
   public HeapWatch() {
-    heapPools = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
-        .map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
+    heapPools =
+        ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(p -> p.getType() == MemoryType.HEAP)
+            .map(MemoryPoolMXBean::getName)
+            .collect(Collectors.toSet());
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       if (gc instanceof NotificationEmitter e) {
         e.addNotificationListener(listener, null, null);
@@ -43,7 +46,8 @@ public final class HeapWatch implements AutoCloseable {
   }
 
   private void onNotification(Notification n, Object handback) {
-    if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) return;
+    if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType()))
+      return;
     var info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
     long used = 0;
     for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
@@ -79,8 +83,10 @@ public final class HeapWatch implements AutoCloseable {
 
   /** Direct (off-heap NIO) buffers in use, bytes: Artery's frame buffers live there. */
   public static long directUsed() {
-    return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream().filter(b -> b.getName().equals("direct"))
-        .mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
+    return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+        .filter(b -> b.getName().equals("direct"))
+        .mapToLong(BufferPoolMXBean::getMemoryUsed)
+        .sum();
   }
 
   @Override

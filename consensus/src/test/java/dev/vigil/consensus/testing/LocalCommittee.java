@@ -11,10 +11,10 @@ import dev.vigil.consensus.attestation.DecodeResult;
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.signing.Keccak256;
 import dev.vigil.signing.LocalKeySigner;
+import dev.vigil.signing.MessageId;
 import dev.vigil.signing.PrivateKey;
 import dev.vigil.signing.Secp256k1;
 import dev.vigil.signing.Signer;
-import dev.vigil.signing.MessageId;
 import dev.vigil.storage.VigilDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,7 +38,10 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 public final class LocalCommittee implements AutoCloseable {
   public static final long COMMITTEE_INDEX = 1;
   private static final String HOST = "127.0.0.1";
-  /** Lowest port picked below the ephemeral range: above the well-known and most services' ports. */
+
+  /**
+   * Lowest port picked below the ephemeral range: above the well-known and most services' ports.
+   */
   private static final int NON_EPHEMERAL_LOW = 20000;
 
   private final int n;
@@ -48,6 +51,7 @@ public final class LocalCommittee implements AutoCloseable {
   private final List<Signer> signers = new ArrayList<>();
   private final Committee committee;
   private final List<Integer> ports = new ArrayList<>();
+
   /**
    * Each member's port stays bound here until it first starts (or someone else takes it over, see
    * {@link #releasePort}), so that no other test's free-port pick gets it meanwhile. The ports are
@@ -55,6 +59,7 @@ public final class LocalCommittee implements AutoCloseable {
    * again, and each attempt takes an ephemeral port, which must not be one a later member binds.
    */
   private final ServerSocket[] reserved;
+
   private final List<InMemoryObservationSource> sources = new ArrayList<>();
   private final GuardianNode[] nodes;
   private final VigilDatabase[] dbs;
@@ -62,7 +67,10 @@ public final class LocalCommittee implements AutoCloseable {
   private LocalCommittee(int n, Path baseDir, Config overrides, Secp256k1 backend, long seed) {
     this.n = n;
     this.baseDir = baseDir;
-    this.overrides = overrides.withFallback(ConfigFactory.parseString("""
+    this.overrides =
+        overrides.withFallback(
+            ConfigFactory.parseString(
+                """
         pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
         # a stopped member vanishes like a crashed process: it does not leave the cluster first
         pekko.coordinated-shutdown.run-by-actor-system-terminate = off
@@ -73,7 +81,9 @@ public final class LocalCommittee implements AutoCloseable {
         """));
     this.backend = backend;
     for (int i = 0; i < n; i++) {
-      byte[] k = Keccak256.hash(("vigil-local-committee-" + seed + "-" + i).getBytes(StandardCharsets.UTF_8));
+      byte[] k =
+          Keccak256.hash(
+              ("vigil-local-committee-" + seed + "-" + i).getBytes(StandardCharsets.UTF_8));
       signers.add(new LocalKeySigner(PrivateKey.fromBytes(k), backend));
       sources.add(new InMemoryObservationSource());
     }
@@ -88,7 +98,8 @@ public final class LocalCommittee implements AutoCloseable {
   }
 
   /** Creates the committee (keys from the seed) without starting it. */
-  public static LocalCommittee create(int n, Path baseDir, Config overrides, Secp256k1 backend, long seed) {
+  public static LocalCommittee create(
+      int n, Path baseDir, Config overrides, Secp256k1 backend, long seed) {
     return new LocalCommittee(n, baseDir, overrides, backend, seed);
   }
 
@@ -127,7 +138,9 @@ public final class LocalCommittee implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    var guardian = new ConsensusActor.Guardian("guardian-" + i, "test", committee, i, signers.get(i), dbs[i], backend, sources.get(i));
+    var guardian =
+        new ConsensusActor.Guardian(
+            "guardian-" + i, "test", committee, i, signers.get(i), dbs[i], backend, sources.get(i));
     release(i);
     nodes[i] = GuardianNode.start(HOST, ports.get(i), ports, overrides, guardian);
   }
@@ -158,7 +171,9 @@ public final class LocalCommittee implements AutoCloseable {
 
   public ConsensusStats stats(int i) {
     var system = nodes[i].system();
-    CompletionStage<ConsensusStats> s = AskPattern.ask(system, ConsensusActor.GetStats::new, Duration.ofSeconds(30), system.scheduler());
+    CompletionStage<ConsensusStats> s =
+        AskPattern.ask(
+            system, ConsensusActor.GetStats::new, Duration.ofSeconds(30), system.scheduler());
     return s.toCompletableFuture().join();
   }
 
@@ -172,8 +187,14 @@ public final class LocalCommittee implements AutoCloseable {
 
   /** The attestation member i has stored for a message, if any (and if it decodes). */
   public Optional<Attestation> storedAttestation(int i, MessageId id) {
-    return dbs[i].attestations().get(id)
-        .flatMap(s -> AttestationCodec.decode(s.bytes()) instanceof DecodeResult.Ok<Attestation> ok ? Optional.of(ok.value()) : Optional.empty());
+    return dbs[i]
+        .attestations()
+        .get(id)
+        .flatMap(
+            s ->
+                AttestationCodec.decode(s.bytes()) instanceof DecodeResult.Ok<Attestation> ok
+                    ? Optional.of(ok.value())
+                    : Optional.empty());
   }
 
   /** Waits until every running member sees every other running member through the Receptionist. */
@@ -183,9 +204,11 @@ public final class LocalCommittee implements AutoCloseable {
     for (int i = 0; i < n; i++) if (nodes[i] != null) running++;
     while (true) {
       boolean all = true;
-      for (int i = 0; i < n && all; i++) if (nodes[i] != null && stats(i).peers() < running - 1) all = false;
+      for (int i = 0; i < n && all; i++)
+        if (nodes[i] != null && stats(i).peers() < running - 1) all = false;
       if (all) return;
-      if (System.nanoTime() > deadline) throw new IllegalStateException("members did not see each other within " + timeout);
+      if (System.nanoTime() > deadline)
+        throw new IllegalStateException("members did not see each other within " + timeout);
       Thread.sleep(200);
     }
   }
@@ -195,7 +218,8 @@ public final class LocalCommittee implements AutoCloseable {
    * {@link RogueNode}), and returns it. Member i must not be running.
    */
   public synchronized int releasePort(int i) {
-    if (nodes[i] != null) throw new IllegalStateException("member " + i + " is running on its port");
+    if (nodes[i] != null)
+      throw new IllegalStateException("member " + i + " is running on its port");
     release(i);
     return ports.get(i);
   }
@@ -252,7 +276,8 @@ public final class LocalCommittee implements AutoCloseable {
 
   private static int ephemeralLow() {
     try {
-      String[] range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+      String[] range =
+          Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
       return Integer.parseInt(range[0]);
     } catch (IOException | RuntimeException unknown) {
       return 0; // not Linux, or unreadable: let the kernel pick

@@ -22,7 +22,15 @@ public final class Observations {
     for (int i = 0; i < count; i++) {
       byte[] payload = new byte[payloadBytes];
       r.nextBytes(payload);
-      Body body = new Body(1_700_000_000L + i, r.nextInt() & 0xffffffffL, CHAIN, Bytes32.wrap(emitter), i, 1, payload);
+      Body body =
+          new Body(
+              1_700_000_000L + i,
+              r.nextInt() & 0xffffffffL,
+              CHAIN,
+              Bytes32.wrap(emitter),
+              i,
+              1,
+              payload);
       byte[] tx = Keccak256.hash(ByteBuffer.allocate(16).putLong(seed).putLong(i).array());
       byte[] block = Keccak256.hash(tx);
       out.add(new Observation(body, Bytes32.wrap(tx), 1000 + i, Bytes32.wrap(block)));

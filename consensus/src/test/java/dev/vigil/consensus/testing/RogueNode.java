@@ -17,11 +17,11 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 
 /**
- * A Byzantine cluster node: it joins a {@link LocalCommittee}'s cluster (on a member's port, as that
- * member, or on a port of its own, as an outsider that got a connection), finds the guardians'
+ * A Byzantine cluster node: it joins a {@link LocalCommittee}'s cluster (on a member's port, as
+ * that member, or on a port of its own, as an outsider that got a connection), finds the guardians'
  * inboxes through the Receptionist like a guardian does, and speaks the wire protocol through a
- * {@link RogueSerializer}, so it can send {@link Garbage} too. It runs no consensus and registers no
- * inbox.
+ * {@link RogueSerializer}, so it can send {@link Garbage} too. It runs no consensus and registers
+ * no inbox.
  */
 public final class RogueNode implements AutoCloseable {
   private final ActorSystem<Void> system;
@@ -34,7 +34,9 @@ public final class RogueNode implements AutoCloseable {
 
   /** Joins on member {@code index}'s port (that member must not be running). */
   public static RogueNode asMember(LocalCommittee c, int index) {
-    if (c.isRunning(index)) throw new IllegalStateException("member " + index + " is running on the port the rogue wants");
+    if (c.isRunning(index))
+      throw new IllegalStateException(
+          "member " + index + " is running on the port the rogue wants");
     return join(c, c.releasePort(index));
   }
 
@@ -44,9 +46,13 @@ public final class RogueNode implements AutoCloseable {
   }
 
   private static RogueNode join(LocalCommittee c, int port) {
-    String seeds = c.ports().stream().map(p -> "\"pekko://" + GuardianNode.SYSTEM_NAME + "@127.0.0.1:" + p + "\"")
-        .collect(Collectors.joining(","));
-    Config config = ConfigFactory.parseString("""
+    String seeds =
+        c.ports().stream()
+            .map(p -> "\"pekko://" + GuardianNode.SYSTEM_NAME + "@127.0.0.1:" + p + "\"")
+            .collect(Collectors.joining(","));
+    Config config =
+        ConfigFactory.parseString(
+                """
         pekko.remote.artery.canonical.hostname = "127.0.0.1"
         pekko.remote.artery.canonical.port = %d
         pekko.cluster.seed-nodes = [%s]
@@ -68,8 +74,12 @@ public final class RogueNode implements AutoCloseable {
         pekko.remote.artery.advanced.use-control-stream-dispatcher = "rogue-dispatcher"
         pekko.actor.serializers.vigil-consensus = "%s"
         pekko.actor.serialization-bindings { "%s" = vigil-consensus }
-        """.formatted(port, seeds, RogueSerializer.class.getName(), Garbage.class.getName())).withFallback(ConfigFactory.load());
-    return new RogueNode(ActorSystem.create(Behaviors.empty(), GuardianNode.SYSTEM_NAME, config), port);
+        """
+                    .formatted(
+                        port, seeds, RogueSerializer.class.getName(), Garbage.class.getName()))
+            .withFallback(ConfigFactory.load());
+    return new RogueNode(
+        ActorSystem.create(Behaviors.empty(), GuardianNode.SYSTEM_NAME, config), port);
   }
 
   public int port() {
@@ -84,19 +94,33 @@ public final class RogueNode implements AutoCloseable {
    * Waits until the Receptionist lists {@code count} guardian inboxes of the committee and returns
    * them, typed so that anything (a {@link PeerMessage} or {@link Garbage}) can be told to them.
    */
-  public List<ActorRef<Object>> awaitInboxes(long committeeIndex, int count, Duration timeout) throws InterruptedException {
+  public List<ActorRef<Object>> awaitInboxes(long committeeIndex, int count, Duration timeout)
+      throws InterruptedException {
     var key = PeerInbox.serviceKey("vigil-consensus-" + committeeIndex);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      Set<ActorRef<PeerMessage>> found = AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
-          r -> Receptionist.find(key, r), Duration.ofSeconds(10), system.scheduler()).toCompletableFuture().join().getServiceInstances(key);
+      Set<ActorRef<PeerMessage>> found =
+          AskPattern.<Receptionist.Command, Receptionist.Listing>ask(
+                  system.receptionist(),
+                  r -> Receptionist.find(key, r),
+                  Duration.ofSeconds(10),
+                  system.scheduler())
+              .toCompletableFuture()
+              .join()
+              .getServiceInstances(key);
       if (found.size() >= count) {
         List<ActorRef<Object>> out = new ArrayList<>();
         for (ActorRef<PeerMessage> r : found) out.add(r.<Object>unsafeUpcast());
         return out;
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the rogue node found " + found.size() + " of " + count + " guardian inboxes within " + timeout);
+        throw new IllegalStateException(
+            "the rogue node found "
+                + found.size()
+                + " of "
+                + count
+                + " guardian inboxes within "
+                + timeout);
       }
       Thread.sleep(200);
     }
@@ -108,7 +132,8 @@ public final class RogueNode implements AutoCloseable {
     try {
       system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
-      throw new IllegalStateException("rogue actor system on port " + port + " did not terminate in 60 s", e);
+      throw new IllegalStateException(
+          "rogue actor system on port " + port + " did not terminate in 60 s", e);
     }
   }
 }

@@ -4,8 +4,8 @@ import dev.vigil.consensus.wire.WireSerializer;
 import org.apache.pekko.actor.ExtendedActorSystem;
 
 /**
- * The consensus serializer (same identifier) that can also put raw {@link Garbage} on the wire. Only
- * an attacker's actor system (tests, the flood benchmark) binds it; a guardian never does.
+ * The consensus serializer (same identifier) that can also put raw {@link Garbage} on the wire.
+ * Only an attacker's actor system (tests, the flood benchmark) binds it; a guardian never does.
  */
 public class RogueSerializer extends WireSerializer {
   public RogueSerializer(ExtendedActorSystem system) {

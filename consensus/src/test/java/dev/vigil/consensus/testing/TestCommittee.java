@@ -27,10 +27,13 @@ public final class TestCommittee {
   public static TestCommittee create(Random random, long index, int size, Secp256k1 backend) {
     List<Signer> signers = new ArrayList<>(size);
     for (int i = 0; i < size; i++) signers.add(new LocalKeySigner(randomKey(random), backend));
-    return new TestCommittee(new Committee(index, signers.stream().map(Signer::address).toList()), List.copyOf(signers));
+    return new TestCommittee(
+        new Committee(index, signers.stream().map(Signer::address).toList()), List.copyOf(signers));
   }
 
-  /** A key from a seeded Random (PrivateKey.random wants a SecureRandom, which cannot be seeded). */
+  /**
+   * A key from a seeded Random (PrivateKey.random wants a SecureRandom, which cannot be seeded).
+   */
   public static PrivateKey randomKey(Random random) {
     byte[] b = new byte[32];
     while (true) {

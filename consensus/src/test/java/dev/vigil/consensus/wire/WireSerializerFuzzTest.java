@@ -7,15 +7,20 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Fuzzes the peer wire decoder the way Pekko calls it ({@link WireSerializer#fromBinary}). The first
- * input byte picks the manifest (one of the four, or an unknown one), the rest is the message.
- * Garbage must come back as an {@link PeerMessage.Undecodable} with a specific reason — reaching the
- * decoder's defensive catch-all ("malformed …") counts as a finding too, because it means some
- * field check is missing — and a decoded message re-encodes to a stable canonical form.
+ * Fuzzes the peer wire decoder the way Pekko calls it ({@link WireSerializer#fromBinary}). The
+ * first input byte picks the manifest (one of the four, or an unknown one), the rest is the
+ * message. Garbage must come back as an {@link PeerMessage.Undecodable} with a specific reason —
+ * reaching the decoder's defensive catch-all ("malformed …") counts as a finding too, because it
+ * means some field check is missing — and a decoded message re-encodes to a stable canonical form.
  */
 class WireSerializerFuzzTest {
-  private static final List<String> MANIFESTS = List.of(WireCodec.OBSERVATION_BATCH, WireCodec.ATTESTATION_BATCH,
-      WireCodec.OBSERVATION_REQUEST, WireCodec.HEARTBEAT, "Unknown.v1");
+  private static final List<String> MANIFESTS =
+      List.of(
+          WireCodec.OBSERVATION_BATCH,
+          WireCodec.ATTESTATION_BATCH,
+          WireCodec.OBSERVATION_REQUEST,
+          WireCodec.HEARTBEAT,
+          "Unknown.v1");
   private static final WireSerializer SERIALIZER = new WireSerializer(null); // the system is unused
 
   @FuzzTest(maxDuration = "5s")
@@ -25,13 +30,16 @@ class WireSerializerFuzzTest {
     byte[] bytes = Arrays.copyOfRange(input, 1, input.length);
     Object decoded = SERIALIZER.fromBinary(bytes, manifest);
     switch (decoded) {
-      case PeerMessage.Undecodable u -> assertThat(u.reason()).as("decoder threw").doesNotStartWith("malformed ");
+      case PeerMessage.Undecodable u ->
+          assertThat(u.reason()).as("decoder threw").doesNotStartWith("malformed ");
       case PeerMessage m -> {
         assertThat(SERIALIZER.manifest(m)).isEqualTo(manifest);
         byte[] canonical = SERIALIZER.toBinary(m);
         Object again = SERIALIZER.fromBinary(canonical, manifest);
         assertThat(again).isInstanceOf(m.getClass());
-        assertThat(SERIALIZER.toBinary(again)).as("re-encoding of the re-decoded message").isEqualTo(canonical);
+        assertThat(SERIALIZER.toBinary(again))
+            .as("re-encoding of the re-decoded message")
+            .isEqualTo(canonical);
       }
       default -> throw new AssertionError("fromBinary returned a " + decoded.getClass());
     }

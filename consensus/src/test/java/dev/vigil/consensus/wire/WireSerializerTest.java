@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.AttestationCodec;
-import dev.vigil.consensus.testing.Observations;
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.consensus.observation.SignedObservation;
+import dev.vigil.consensus.testing.Observations;
 import dev.vigil.consensus.testing.TestCommittee;
 import dev.vigil.signing.Secp256k1Backends;
 import java.util.List;
@@ -27,15 +27,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Round trips through the serializer Pekko picks from reference.conf, and hostile bytes. */
 class WireSerializerTest {
-  static final TestCommittee KEYS = TestCommittee.create(new Random(2), 1, 4, Secp256k1Backends.bouncyCastle());
+  static final TestCommittee KEYS =
+      TestCommittee.create(new Random(2), 1, 4, Secp256k1Backends.bouncyCastle());
   static final List<Observation> OBS = Observations.generate(3, 8, 40);
   static ActorSystem<Void> system;
   static Serialization serialization;
 
   @BeforeAll
   static void start() {
-    system = ActorSystem.create(Behaviors.empty(), "wire-test",
-        com.typesafe.config.ConfigFactory.parseString("pekko.actor.provider = local").withFallback(com.typesafe.config.ConfigFactory.load()));
+    system =
+        ActorSystem.create(
+            Behaviors.empty(),
+            "wire-test",
+            com.typesafe.config.ConfigFactory.parseString("pekko.actor.provider = local")
+                .withFallback(com.typesafe.config.ConfigFactory.load()));
     serialization = SerializationExtension.get(system);
   }
 
@@ -52,17 +57,22 @@ class WireSerializerTest {
     var ser = serialization.findSerializerFor(m);
     assertThat(ser).isInstanceOf(WireSerializer.class);
     byte[] bytes = serialization.serialize(m).get();
-    return serialization.deserialize(bytes, ser.identifier(), Serializers.manifestFor(ser, m)).get();
+    return serialization
+        .deserialize(bytes, ser.identifier(), Serializers.manifestFor(ser, m))
+        .get();
   }
 
   @Test
   void javaSerializationIsOff() {
-    assertThat(system.settings().config().getString("pekko.actor.allow-java-serialization")).isEqualTo("off");
+    assertThat(system.settings().config().getString("pekko.actor.allow-java-serialization"))
+        .isEqualTo("off");
   }
 
   @Test
   void observationBatchRoundTrips() {
-    var batch = PeerMessage.ObservationBatch.of(List.of(signed(0, OBS.get(0)), signed(1, OBS.get(1)), signed(2, OBS.get(2))));
+    var batch =
+        PeerMessage.ObservationBatch.of(
+            List.of(signed(0, OBS.get(0)), signed(1, OBS.get(1)), signed(2, OBS.get(2))));
     var back = (PeerMessage.ObservationBatch) roundTrip(batch);
     assertThat(back.observations()).isEqualTo(batch.observations());
     assertThat(back.observations().get(1).body()).isEqualTo(OBS.get(1).body());
@@ -72,28 +82,37 @@ class WireSerializerTest {
   @Test
   void attestationBatchRoundTripsByteForByte() {
     Attestation a = KEYS.attestQuorum(OBS.get(0).body());
-    var back = (PeerMessage.AttestationBatch) roundTrip(PeerMessage.AttestationBatch.of(List.of(a)));
-    assertThat(AttestationCodec.encode(back.attestations().get(0))).isEqualTo(AttestationCodec.encode(a));
+    var back =
+        (PeerMessage.AttestationBatch) roundTrip(PeerMessage.AttestationBatch.of(List.of(a)));
+    assertThat(AttestationCodec.encode(back.attestations().get(0)))
+        .isEqualTo(AttestationCodec.encode(a));
   }
 
   @Test
   void observationRequestRoundTrips() {
-    var r = new PeerMessage.ObservationRequest(1, 3, 2, OBS.get(0).txHash(), "pekko://vigil@127.0.0.1:1/user/inbox");
+    var r =
+        new PeerMessage.ObservationRequest(
+            1, 3, 2, OBS.get(0).txHash(), "pekko://vigil@127.0.0.1:1/user/inbox");
     assertThat(roundTrip(r)).isEqualTo(r);
   }
 
   @Test
   void heartbeatRoundTripsAndItsSignatureCoversTheContent() {
-    var info = new PeerMessage.HeartbeatInfo("g1", 1, 1, Map.of(2, 100L, 5, 7L), "0.1.0", 123456789L, "ref");
+    var info =
+        new PeerMessage.HeartbeatInfo(
+            "g1", 1, 1, Map.of(2, 100L, 5, 7L), "0.1.0", 123456789L, "ref");
     var hb = WireCodec.heartbeat(info, KEYS.signer(1));
     var back = (PeerMessage.Heartbeat) roundTrip(hb);
     assertThat(back.info()).isEqualTo(info);
-    var recovered = Secp256k1Backends.bouncyCastle().recoverAddress(WireCodec.heartbeatDigest(back.content()), back.signature());
+    var recovered =
+        Secp256k1Backends.bouncyCastle()
+            .recoverAddress(WireCodec.heartbeatDigest(back.content()), back.signature());
     assertThat(recovered).isEqualTo(KEYS.committee().member(1));
   }
 
   static Stream<Arguments> garbage() {
-    byte[] valid = WireCodec.encode(PeerMessage.ObservationBatch.of(List.of(signed(0, OBS.get(0)))));
+    byte[] valid =
+        WireCodec.encode(PeerMessage.ObservationBatch.of(List.of(signed(0, OBS.get(0)))));
     byte[] truncated = java.util.Arrays.copyOf(valid, valid.length / 2);
     byte[] random = new byte[300];
     new Random(1).nextBytes(random);
@@ -110,23 +129,35 @@ class WireSerializerTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("garbage")
-  void garbageNeverThrowsAndIsReportedAsDroppedOrUndecodable(String what, String manifest, byte[] bytes) throws Exception {
+  void garbageNeverThrowsAndIsReportedAsDroppedOrUndecodable(
+      String what, String manifest, byte[] bytes) throws Exception {
     Object m = new WireSerializer(null).fromBinary(bytes, manifest);
     assertThat(m).isInstanceOf(PeerMessage.class);
-    boolean reported = m instanceof PeerMessage.Undecodable
-        || (m instanceof PeerMessage.ObservationBatch b && b.observations().isEmpty())
-        || (m instanceof PeerMessage.AttestationBatch a && a.attestations().isEmpty())
-        || m instanceof PeerMessage.ObservationRequest || m instanceof PeerMessage.Heartbeat;
+    boolean reported =
+        m instanceof PeerMessage.Undecodable
+            || (m instanceof PeerMessage.ObservationBatch b && b.observations().isEmpty())
+            || (m instanceof PeerMessage.AttestationBatch a && a.attestations().isEmpty())
+            || m instanceof PeerMessage.ObservationRequest
+            || m instanceof PeerMessage.Heartbeat;
     assertThat(reported).as("%s decodes to %s", what, m).isTrue();
   }
 
   @Test
   void aBadEntryInABatchIsCountedAndTheRestKept() {
     var good = WireCodec.toProto(signed(0, OBS.get(0)));
-    var bad = good.toBuilder().setSignature(com.google.protobuf.ByteString.copyFrom(new byte[10])).build();
-    var badBody = good.toBuilder().setBody(com.google.protobuf.ByteString.copyFrom(new byte[5])).build();
-    byte[] bytes = dev.vigil.consensus.wire.proto.SignedObservationBatch.newBuilder().addObservations(bad).addObservations(good)
-        .addObservations(badBody).build().toByteArray();
+    var bad =
+        good.toBuilder()
+            .setSignature(com.google.protobuf.ByteString.copyFrom(new byte[10]))
+            .build();
+    var badBody =
+        good.toBuilder().setBody(com.google.protobuf.ByteString.copyFrom(new byte[5])).build();
+    byte[] bytes =
+        dev.vigil.consensus.wire.proto.SignedObservationBatch.newBuilder()
+            .addObservations(bad)
+            .addObservations(good)
+            .addObservations(badBody)
+            .build()
+            .toByteArray();
     var m = (PeerMessage.ObservationBatch) WireCodec.decode(WireCodec.OBSERVATION_BATCH, bytes);
     assertThat(m.observations()).hasSize(1);
     assertThat(m.undecodable()).isEqualTo(2);
@@ -135,12 +166,19 @@ class WireSerializerTest {
   @Test
   void randomMutationsOfValidMessagesNeverThrow() {
     Random r = new Random(77);
-    byte[] valid = WireCodec.encode(PeerMessage.ObservationBatch.of(List.of(signed(0, OBS.get(0)), signed(1, OBS.get(1)))));
+    byte[] valid =
+        WireCodec.encode(
+            PeerMessage.ObservationBatch.of(List.of(signed(0, OBS.get(0)), signed(1, OBS.get(1)))));
     for (int k = 0; k < 2000; k++) {
       byte[] b = valid.clone();
       for (int j = 0; j < 1 + r.nextInt(4); j++) b[r.nextInt(b.length)] = (byte) r.nextInt(256);
       byte[] cut = java.util.Arrays.copyOf(b, r.nextInt(b.length + 1));
-      for (String manifest : List.of(WireCodec.OBSERVATION_BATCH, WireCodec.ATTESTATION_BATCH, WireCodec.HEARTBEAT, WireCodec.OBSERVATION_REQUEST)) {
+      for (String manifest :
+          List.of(
+              WireCodec.OBSERVATION_BATCH,
+              WireCodec.ATTESTATION_BATCH,
+              WireCodec.HEARTBEAT,
+              WireCodec.OBSERVATION_REQUEST)) {
         assertThat(WireCodec.decode(manifest, cut)).isNotNull();
       }
     }
@@ -155,35 +193,63 @@ class WireSerializerTest {
         Arguments.of(WireCodec.ATTESTATION_BATCH, 1001, true));
   }
 
-  /** Entries of two bytes each (tag of field 1, length 0): a million of them are 2 MB, under Artery's frame limit. */
+  /**
+   * Entries of two bytes each (tag of field 1, length 0): a million of them are 2 MB, under
+   * Artery's frame limit.
+   */
   @ParameterizedTest(name = "{0} with {1} empty entries refused: {2}")
   @MethodSource("batchSizes")
-  void aBatchWithMoreEntriesThanTheLimitIsRefusedWhole(String manifest, int entries, boolean refused) throws Exception {
+  void aBatchWithMoreEntriesThanTheLimitIsRefusedWhole(
+      String manifest, int entries, boolean refused) throws Exception {
     byte[] bytes = new byte[2 * entries];
     for (int k = 0; k < entries; k++) bytes[2 * k] = 0x0a;
-    PeerMessage m = new WireSerializer(null).fromBinary(bytes, manifest) instanceof PeerMessage pm ? pm : null;
+    PeerMessage m =
+        new WireSerializer(null).fromBinary(bytes, manifest) instanceof PeerMessage pm ? pm : null;
     if (refused) {
-      assertThat(m).isInstanceOfSatisfying(PeerMessage.Undecodable.class,
-          u -> assertThat(u.reason()).isEqualTo("batch has more than 1000 entries (" + bytes.length + " bytes)"));
+      assertThat(m)
+          .isInstanceOfSatisfying(
+              PeerMessage.Undecodable.class,
+              u ->
+                  assertThat(u.reason())
+                      .isEqualTo("batch has more than 1000 entries (" + bytes.length + " bytes)"));
     } else {
-      int undecodable = m instanceof PeerMessage.ObservationBatch b ? b.undecodable() : ((PeerMessage.AttestationBatch) m).undecodable();
+      int undecodable =
+          m instanceof PeerMessage.ObservationBatch b
+              ? b.undecodable()
+              : ((PeerMessage.AttestationBatch) m).undecodable();
       assertThat(undecodable).as("every empty entry counted as undecodable").isEqualTo(entries);
     }
   }
 
   @Test
   void theEntryLimitComesFromTheConfiguration() throws Exception {
-    var small = ActorSystem.create(Behaviors.empty(), "wire-limit", com.typesafe.config.ConfigFactory.parseString("""
+    var small =
+        ActorSystem.create(
+            Behaviors.empty(),
+            "wire-limit",
+            com.typesafe.config.ConfigFactory.parseString(
+                    """
         pekko.actor.provider = local
         vigil.consensus.max-batch-entries = 2
-        """).withFallback(com.typesafe.config.ConfigFactory.load()));
+        """)
+                .withFallback(com.typesafe.config.ConfigFactory.load()));
     try {
-      var ser = (WireSerializer) SerializationExtension.get(small).serializerFor(PeerMessage.ObservationBatch.class);
-      byte[] three = WireCodec.encode(PeerMessage.ObservationBatch.of(List.of(signed(0, OBS.get(0)), signed(1, OBS.get(1)), signed(2, OBS.get(2)))));
-      assertThat(ser.fromBinary(three, WireCodec.OBSERVATION_BATCH)).isInstanceOf(PeerMessage.Undecodable.class);
-      byte[] two = WireCodec.encode(PeerMessage.ObservationBatch.of(List.of(signed(0, OBS.get(0)), signed(1, OBS.get(1)))));
-      assertThat(ser.fromBinary(two, WireCodec.OBSERVATION_BATCH)).isInstanceOfSatisfying(PeerMessage.ObservationBatch.class,
-          b -> assertThat(b.observations()).hasSize(2));
+      var ser =
+          (WireSerializer)
+              SerializationExtension.get(small).serializerFor(PeerMessage.ObservationBatch.class);
+      byte[] three =
+          WireCodec.encode(
+              PeerMessage.ObservationBatch.of(
+                  List.of(signed(0, OBS.get(0)), signed(1, OBS.get(1)), signed(2, OBS.get(2)))));
+      assertThat(ser.fromBinary(three, WireCodec.OBSERVATION_BATCH))
+          .isInstanceOf(PeerMessage.Undecodable.class);
+      byte[] two =
+          WireCodec.encode(
+              PeerMessage.ObservationBatch.of(
+                  List.of(signed(0, OBS.get(0)), signed(1, OBS.get(1)))));
+      assertThat(ser.fromBinary(two, WireCodec.OBSERVATION_BATCH))
+          .isInstanceOfSatisfying(
+              PeerMessage.ObservationBatch.class, b -> assertThat(b.observations()).hasSize(2));
     } finally {
       small.terminate();
     }

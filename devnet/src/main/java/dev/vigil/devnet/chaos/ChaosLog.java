@@ -6,7 +6,10 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-/** Progress lines ({@code [chaos   42s] ...}), and every fault injected: counted by kind and logged with its time. */
+/**
+ * Progress lines ({@code [chaos 42s] ...}), and every fault injected: counted by kind and logged
+ * with its time.
+ */
 final class ChaosLog {
   private final PrintStream out;
   private volatile long startNanos = System.nanoTime();

@@ -25,7 +25,14 @@ final class DiskInjector {
     int full = disk.full();
     int readOnly = disk.readOnly();
     if (disk.together()) {
-      scene.log().fault(FaultKind.DISK, "disk full for guardian %d and read-only for guardian %d, %.1fs", full, readOnly, len / 1000.0);
+      scene
+          .log()
+          .fault(
+              FaultKind.DISK,
+              "disk full for guardian %d and read-only for guardian %d, %.1fs",
+              full,
+              readOnly,
+              len / 1000.0);
       long t0 = System.nanoTime();
       String fullSeen = breakDisk(full, true);
       String roSeen = breakDisk(readOnly, false);
@@ -33,8 +40,15 @@ final class DiskInjector {
       healFull(full, fullSeen);
       healReadOnly(readOnly, roSeen);
     } else {
-      scene.log().fault(FaultKind.DISK, "disk full for guardian %d for %.1fs, then read-only for guardian %d for %.1fs", full,
-          len / 2000.0, readOnly, len / 2000.0);
+      scene
+          .log()
+          .fault(
+              FaultKind.DISK,
+              "disk full for guardian %d for %.1fs, then read-only for guardian %d for %.1fs",
+              full,
+              len / 2000.0,
+              readOnly,
+              len / 2000.0);
       long t0 = System.nanoTime();
       String fullSeen = breakDisk(full, true);
       Chaos.sleep(Math.max(0, len / 2 - (System.nanoTime() - t0) / 1_000_000));
@@ -47,7 +61,10 @@ final class DiskInjector {
     scene.log().faultEnded();
   }
 
-  /** Injects the fault and waits (bounded) until the guardian's /readyz names it; returns what it said, or null. */
+  /**
+   * Injects the fault and waits (bounded) until the guardian's /readyz names it; returns what it
+   * said, or null.
+   */
   private String breakDisk(int g, boolean full) {
     String cause = full ? "No space left on device" : "Read-only file system";
     long t0 = System.nanoTime();
@@ -60,20 +77,30 @@ final class DiskInjector {
         scene.log().say("guardian %d: disk read-only (ext4 error)", g);
       }
     } catch (IOException e) {
-      failed("guardian %d: cannot inject the %s fault: %s", g, full ? "full" : "read-only", e.getMessage());
+      failed(
+          "guardian %d: cannot inject the %s fault: %s",
+          g, full ? "full" : "read-only", e.getMessage());
       return null;
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (System.nanoTime() < deadline) {
       String body = scene.probe().notReady(g);
       if (body != null && body.contains(cause)) {
-        String seen = String.format("not ready %.1fs after the fault (\"%s\")", (System.nanoTime() - t0) / 1e9, cause);
-        scene.log().say("guardian %d: /readyz %s: %s", g, seen, body.length() > 600 ? body.substring(0, 600) + "..." : body);
+        String seen =
+            String.format(
+                "not ready %.1fs after the fault (\"%s\")", (System.nanoTime() - t0) / 1e9, cause);
+        scene
+            .log()
+            .say(
+                "guardian %d: /readyz %s: %s",
+                g, seen, body.length() > 600 ? body.substring(0, 600) + "..." : body);
         return seen;
       }
       Chaos.sleep(250);
     }
-    failed("guardian %d: /readyz did not report \"%s\" within 20s of the %s fault", g, cause, full ? "full" : "read-only");
+    failed(
+        "guardian %d: /readyz did not report \"%s\" within 20s of the %s fault",
+        g, cause, full ? "full" : "read-only");
     return null;
   }
 
@@ -90,18 +117,27 @@ final class DiskInjector {
     long t0 = System.nanoTime();
     long deadline = t0 + Duration.ofSeconds(30).toNanos();
     boolean ready = false;
-    while (System.nanoTime() < deadline && !(ready = scene.probe().notReady(g) == null)) Chaos.sleep(250);
+    while (System.nanoTime() < deadline && !(ready = scene.probe().notReady(g) == null))
+      Chaos.sleep(250);
     boolean sameProcess = guardian.isAlive() && guardian.pid() == pid;
     scene.log().say("guardian %d metrics: %s", g, scene.probe().storageMetrics(g));
-    String line = String.format("full on guardian %d: %s, stayed up %s, ready again %s after freeing space, without restart %s", g,
-        seen, alive, ready ? String.format("%.1fs", (System.nanoTime() - t0) / 1e9) : "NOT within 30s", sameProcess);
+    String line =
+        String.format(
+            "full on guardian %d: %s, stayed up %s, ready again %s after freeing space, without restart %s",
+            g,
+            seen,
+            alive,
+            ready ? String.format("%.1fs", (System.nanoTime() - t0) / 1e9) : "NOT within 30s",
+            sameProcess);
     result(seen != null && alive && ready && sameProcess, line);
   }
 
   private void healReadOnly(int g, String seen) {
     NodeProcess guardian = scene.devnet().guardian(g);
     boolean alive = guardian.isAlive();
-    scene.kill(g); // what it served while read-only it must still serve after the restart on the repaired disk
+    scene.kill(
+        g); // what it served while read-only it must still serve after the restart on the repaired
+    // disk
     try {
       disks.repair(g);
     } catch (IOException e) {
@@ -110,7 +146,11 @@ final class DiskInjector {
       return;
     }
     guardian.start();
-    result(seen != null && alive, String.format("read-only on guardian %d: %s, stayed up %s, SIGKILL + e2fsck + restart", g, seen, alive));
+    result(
+        seen != null && alive,
+        String.format(
+            "read-only on guardian %d: %s, stayed up %s, SIGKILL + e2fsck + restart",
+            g, seen, alive));
   }
 
   private void failed(String fmt, Object... args) {

@@ -1,9 +1,9 @@
 package dev.vigil.devnet.chaos;
 
 import dev.vigil.consensus.attestation.Attestation;
+import dev.vigil.devnet.Devnet;
 import dev.vigil.signing.Digest;
 import dev.vigil.signing.MessageId;
-import dev.vigil.devnet.Devnet;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -12,15 +12,24 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 
-/** What guardians served just before the harness SIGKILLed them, to be served again, with the same digest, after. */
+/**
+ * What guardians served just before the harness SIGKILLed them, to be served again, with the same
+ * digest, after.
+ */
 final class Durability {
   private static final int SAMPLE = 20;
 
   private final Devnet devnet;
   private final Probe probe;
-  /** Which messages to sample: apart from the schedule's generator, since how much it draws depends on timing. */
+
+  /**
+   * Which messages to sample: apart from the schedule's generator, since how much it draws depends
+   * on timing.
+   */
   private final Random sampling;
-  private final Map<Integer, Map<MessageId, Digest>> servedBeforeKill = new HashMap<>(); // guardian → (message → digest)
+
+  private final Map<Integer, Map<MessageId, Digest>> servedBeforeKill =
+      new HashMap<>(); // guardian → (message → digest)
 
   Durability(Devnet devnet, Probe probe, long seed) {
     this.devnet = devnet;
@@ -47,7 +56,9 @@ final class Durability {
   /** Every digest recorded, by message: for the safety check, as one more source of digests. */
   synchronized Map<MessageId, List<Digest>> recordedDigests() {
     Map<MessageId, List<Digest>> out = new HashMap<>();
-    servedBeforeKill.values().forEach(m -> m.forEach((id, d) -> out.computeIfAbsent(id, x -> new ArrayList<>()).add(d)));
+    servedBeforeKill
+        .values()
+        .forEach(m -> m.forEach((id, d) -> out.computeIfAbsent(id, x -> new ArrayList<>()).add(d)));
     return out;
   }
 
@@ -60,10 +71,15 @@ final class Durability {
         recorded++;
         Optional<Attestation> now = probe.attestation(e.getKey(), m.getKey());
         if (now.isPresent() && now.get().digest().equals(m.getValue())) kept++;
-        else if (lost.isEmpty()) lost = " (first lost: guardian " + e.getKey() + ", " + m.getKey() + ")";
+        else if (lost.isEmpty())
+          lost = " (first lost: guardian " + e.getKey() + ", " + m.getKey() + ")";
       }
     }
-    return Report.Invariant.of("durability", recorded > 0 && kept == recorded, String.format(
-        "%d attestations served before a SIGKILL, %d served with the same digest after restart%s", recorded, kept, lost));
+    return Report.Invariant.of(
+        "durability",
+        recorded > 0 && kept == recorded,
+        String.format(
+            "%d attestations served before a SIGKILL, %d served with the same digest after restart%s",
+            recorded, kept, lost));
   }
 }

@@ -11,7 +11,9 @@ final class FreezeInjector {
   void inject(FaultPlan.Phase phase, FaultPlan.Freeze freeze) {
     int g = freeze.guardian();
     scene.devnet().guardian(g).freeze();
-    scene.log().fault(FaultKind.FREEZE, "SIGSTOP guardian %d for %.1fs", g, phase.lengthMs() / 1000.0);
+    scene
+        .log()
+        .fault(FaultKind.FREEZE, "SIGSTOP guardian %d for %.1fs", g, phase.lengthMs() / 1000.0);
     Chaos.sleep(phase.lengthMs());
     scene.devnet().guardian(g).thaw();
     scene.log().faultEnded();

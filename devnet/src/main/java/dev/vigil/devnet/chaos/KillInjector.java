@@ -10,7 +10,13 @@ final class KillInjector {
 
   void inject(FaultPlan.Phase phase, FaultPlan.Kill kill) {
     kill.victims().forEach(scene::kill);
-    scene.log().fault(FaultKind.KILL, "SIGKILL guardians %s for %.1fs", kill.victims(), phase.lengthMs() / 1000.0);
+    scene
+        .log()
+        .fault(
+            FaultKind.KILL,
+            "SIGKILL guardians %s for %.1fs",
+            kill.victims(),
+            phase.lengthMs() / 1000.0);
     Chaos.sleep(phase.lengthMs());
     for (int g : kill.victims()) scene.devnet().guardian(g).start();
     scene.log().faultEnded();

@@ -20,27 +20,46 @@ final class PartitionInjector {
     this.scene = scene;
   }
 
-  /** Up to f guardians cut off from the rest; the rest keep a quorum, so the committee must stay live. */
+  /**
+   * Up to f guardians cut off from the rest; the rest keep a quorum, so the committee must stay
+   * live.
+   */
   void isolate(FaultPlan.Phase phase, FaultPlan.Isolate isolate) {
     List<Integer> cut = isolate.cut();
     List<Integer> rest = isolate.rest();
-    // judged only when nothing else is down: a guardian still rejoining after a restart would make it f+1
+    // judged only when nothing else is down: a guardian still rejoining after a restart would make
+    // it f+1
     boolean whole = scene.probe().awaitConnected(Duration.ofSeconds(20));
     cutLinks(cut, isolate.mode());
     long cutAt = System.nanoTime();
-    scene.log().fault(FaultKind.PARTITION, "partition %s | %s (%s) for %.1fs: %s cut off, the other %d keep a quorum%s", cut, rest,
-        isolate.mode(), phase.lengthMs() / 1000.0, cut.size() == 1 ? "one guardian" : cut.size() + " guardians", rest.size(),
-        isolate.restart() ? "; the cut-off side is SIGKILLed and restarted while cut off" : "");
+    scene
+        .log()
+        .fault(
+            FaultKind.PARTITION,
+            "partition %s | %s (%s) for %.1fs: %s cut off, the other %d keep a quorum%s",
+            cut,
+            rest,
+            isolate.mode(),
+            phase.lengthMs() / 1000.0,
+            cut.size() == 1 ? "one guardian" : cut.size() + " guardians",
+            rest.size(),
+            isolate.restart() ? "; the cut-off side is SIGKILLed and restarted while cut off" : "");
     if (isolate.restart()) {
       cut.forEach(scene::kill);
       for (int g : cut) scene.devnet().guardian(g).start();
       scene.log().say("restarted guardians %s while cut off", cut);
     }
     Chaos.sleep(phase.lengthMs());
-    PhaseWindow.Messages during = whole
-        ? PhaseWindow.await(scene.devnet(), scene.log(), "partition " + cut + " | " + rest, cutAt + PhaseWindow.GRACE_NANOS,
-            Findings.CUT_OFF_MARGIN_MS * 1_000_000, Duration.ofMillis(Math.max(30_000, phase.lengthMs())))
-        : new PhaseWindow.Messages(List.of(), 0);
+    PhaseWindow.Messages during =
+        whole
+            ? PhaseWindow.await(
+                scene.devnet(),
+                scene.log(),
+                "partition " + cut + " | " + rest,
+                cutAt + PhaseWindow.GRACE_NANOS,
+                Findings.CUT_OFF_MARGIN_MS * 1_000_000,
+                Duration.ofMillis(Math.max(30_000, phase.lengthMs())))
+            : new PhaseWindow.Messages(List.of(), 0);
     scene.log().say("before the heal: peers seen %s", Arrays.toString(scene.probe().peersSeen()));
     List<MessageId> attested = scene.probe().attestedBy(during.ids(), rest);
     Findings findings = scene.findings();
@@ -50,18 +69,36 @@ final class PartitionInjector {
         findings.isolatedJudged++;
         findings.publishedCutOff += during.ids().size();
         findings.attestedCutOff += attested.size();
-        if (!during.exercised()) findings.isolationsNotExercised.add(cut + " cut off (" + during.ids().size() + " messages)");
+        if (!during.exercised())
+          findings.isolationsNotExercised.add(
+              cut + " cut off (" + during.ids().size() + " messages)");
         if (findings.firstMissed.isEmpty() && attested.size() < during.ids().size()) {
-          findings.firstMissed = " (first missed: " + during.ids().stream().filter(m -> !attested.contains(m)).findFirst().orElseThrow() + ")";
+          findings.firstMissed =
+              " (first missed: "
+                  + during.ids().stream()
+                      .filter(m -> !attested.contains(m))
+                      .findFirst()
+                      .orElseThrow()
+                  + ")";
         }
       }
     }
-    scene.log().say("while %s was cut off: %d of %d messages attested by the others%s%s", cut, attested.size(), during.ids().size(),
-        whole ? "" : " (not judged: the committee was not whole when the cut began)", during.lengthened());
+    scene
+        .log()
+        .say(
+            "while %s was cut off: %d of %d messages attested by the others%s%s",
+            cut,
+            attested.size(),
+            during.ids().size(),
+            whole ? "" : " (not judged: the committee was not whole when the cut began)",
+            during.lengthened());
     heal(cut + " | " + rest);
   }
 
-  /** Two sides of about half the committee each: neither has a quorum, so nothing new may be attested until the heal. */
+  /**
+   * Two sides of about half the committee each: neither has a quorum, so nothing new may be
+   * attested until the heal.
+   */
   void split(FaultPlan.Phase phase, FaultPlan.Split split) {
     List<Integer> a = split.sideA();
     List<Integer> b = split.sideB();
@@ -69,19 +106,38 @@ final class PartitionInjector {
     cutLinks(a, split.mode());
     long cutAt = System.nanoTime();
     int quorum = scene.nodes() * 2 / 3 + 1;
-    scene.log().fault(FaultKind.PARTITION, "partition %s | %s (%s) for %.1fs: split, no side has a quorum of %d", a, b, split.mode(),
-        phase.lengthMs() / 1000.0, quorum);
+    scene
+        .log()
+        .fault(
+            FaultKind.PARTITION,
+            "partition %s | %s (%s) for %.1fs: split, no side has a quorum of %d",
+            a,
+            b,
+            split.mode(),
+            phase.lengthMs() / 1000.0,
+            quorum);
     Chaos.sleep(phase.lengthMs());
-    PhaseWindow.Messages during = PhaseWindow.await(scene.devnet(), scene.log(), "split", cutAt + PhaseWindow.GRACE_NANOS, 0,
-        Duration.ofMillis(Math.max(30_000, phase.lengthMs())));
+    PhaseWindow.Messages during =
+        PhaseWindow.await(
+            scene.devnet(),
+            scene.log(),
+            "split",
+            cutAt + PhaseWindow.GRACE_NANOS,
+            0,
+            Duration.ofMillis(Math.max(30_000, phase.lengthMs())));
     scene.log().say("before the heal: peers seen %s", Arrays.toString(scene.probe().peersSeen()));
-    List<MessageId> attested = scene.probe().attestedBy(during.ids(), IntStream.range(0, scene.nodes()).boxed().toList());
-    scene.findings().split = Findings.stall("stall (split)", during, attested.size(), "during the split " + a + " | " + b);
+    List<MessageId> attested =
+        scene.probe().attestedBy(during.ids(), IntStream.range(0, scene.nodes()).boxed().toList());
+    scene.findings().split =
+        Findings.stall(
+            "stall (split)", during, attested.size(), "during the split " + a + " | " + b);
     scene.log().say("split: %s", scene.findings().split.detail());
     heal(a + " | " + b);
   }
 
-  /** Sets every link between {@code side} and the other guardians, both directions, to {@code mode}. */
+  /**
+   * Sets every link between {@code side} and the other guardians, both directions, to {@code mode}.
+   */
   private void cutLinks(List<Integer> side, LinkProxy.Mode mode) {
     for (int x = 0; x < scene.nodes(); x++) {
       for (int y = 0; y < scene.nodes(); y++) {
@@ -90,7 +146,10 @@ final class PartitionInjector {
     }
   }
 
-  /** Every link passes again; then waits (bounded) until every guardian sees every peer, and records how long that took. */
+  /**
+   * Every link passes again; then waits (bounded) until every guardian sees every peer, and records
+   * how long that took.
+   */
   private void heal(String shape) {
     for (int x = 0; x < scene.nodes(); x++) {
       for (int y = 0; y < scene.nodes(); y++) {
@@ -107,10 +166,17 @@ final class PartitionInjector {
       else findings.notRejoined++;
     }
     if (rejoined) {
-      scene.log().say("after the heal of %s every guardian sees every peer again (%.1fs)", shape, (System.nanoTime() - healedAt) / 1e9);
+      scene
+          .log()
+          .say(
+              "after the heal of %s every guardian sees every peer again (%.1fs)",
+              shape, (System.nanoTime() - healedAt) / 1e9);
     } else {
-      scene.log().say("after the heal of %s not every guardian sees every peer within %ds: %s", shape, Findings.REJOIN_BOUND_MS / 1000,
-          Arrays.toString(scene.probe().peersSeen()));
+      scene
+          .log()
+          .say(
+              "after the heal of %s not every guardian sees every peer within %ds: %s",
+              shape, Findings.REJOIN_BOUND_MS / 1000, Arrays.toString(scene.probe().peersSeen()));
     }
   }
 }

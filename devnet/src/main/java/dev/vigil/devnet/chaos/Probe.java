@@ -3,9 +3,9 @@ package dev.vigil.devnet.chaos;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.AttestationCodec;
-import dev.vigil.signing.MessageId;
 import dev.vigil.devnet.Devnet;
 import dev.vigil.signing.Hex;
+import dev.vigil.signing.MessageId;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,7 +26,8 @@ final class Probe implements AutoCloseable {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
   private final Devnet devnet;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final ObjectMapper json = new ObjectMapper();
 
   Probe(Devnet devnet) {
@@ -41,16 +42,28 @@ final class Probe implements AutoCloseable {
     return rawAttestation(g, id).flatMap(raw -> AttestationCodec.decode(raw).toOptional());
   }
 
-  /** The attestation guardian {@code g} serves for {@code id}, as bytes; empty if none (or no answer). */
+  /**
+   * The attestation guardian {@code g} serves for {@code id}, as bytes; empty if none (or no
+   * answer).
+   */
   Optional<byte[]> rawAttestation(int g, MessageId id) {
-    String path = "/v1/attestations/" + id.emitterChain() + "/" + id.emitterAddress().toHex() + "/" + Long.toUnsignedString(id.sequence());
-    return get(g, path).filter(r -> r.statusCode() == 200).flatMap(r -> {
-      try {
-        return Optional.of(Hex.decode(json.readTree(r.body()).path("hex").asText()));
-      } catch (IOException | RuntimeException e) {
-        return Optional.empty();
-      }
-    });
+    String path =
+        "/v1/attestations/"
+            + id.emitterChain()
+            + "/"
+            + id.emitterAddress().toHex()
+            + "/"
+            + Long.toUnsignedString(id.sequence());
+    return get(g, path)
+        .filter(r -> r.statusCode() == 200)
+        .flatMap(
+            r -> {
+              try {
+                return Optional.of(Hex.decode(json.readTree(r.body()).path("hex").asText()));
+              } catch (IOException | RuntimeException e) {
+                return Optional.empty();
+              }
+            });
   }
 
   /** Those of {@code ids} that at least one of {@code guardians} serves an attestation for. */
@@ -75,13 +88,18 @@ final class Probe implements AutoCloseable {
     }
   }
 
-  /** How many peers each guardian's consensus currently reaches (its /v1/status peersConnected); -1 if it does not answer. */
+  /**
+   * How many peers each guardian's consensus currently reaches (its /v1/status peersConnected); -1
+   * if it does not answer.
+   */
   int[] peersSeen() {
     int[] out = new int[nodes()];
     Arrays.fill(out, -1);
     for (int g = 0; g < out.length; g++) {
       int i = g;
-      get(g, "/v1/status").filter(r -> r.statusCode() == 200).ifPresent(r -> out[i] = (int) readNumber(r.body(), "counts", "peersConnected"));
+      get(g, "/v1/status")
+          .filter(r -> r.statusCode() == 200)
+          .ifPresent(r -> out[i] = (int) readNumber(r.body(), "counts", "peersConnected"));
     }
     return out;
   }
@@ -98,13 +116,21 @@ final class Probe implements AutoCloseable {
 
   /** Equivocation evidence guardian {@code g} keeps, or -1 if it did not answer. */
   long evidenceTotal(int g) {
-    return get(g, "/v1/evidence?limit=1").filter(r -> r.statusCode() == 200).map(r -> readNumber(r.body(), "total")).orElse(-1L);
+    return get(g, "/v1/evidence?limit=1")
+        .filter(r -> r.statusCode() == 200)
+        .map(r -> readNumber(r.body(), "total"))
+        .orElse(-1L);
   }
 
   /** The guardian's vigil_storage_* samples from /metrics, on one line. */
   String storageMetrics(int g) {
     try {
-      return send(g, "/metrics").body().lines().filter(l -> l.startsWith("vigil_storage_")).reduce((a, b) -> a + ", " + b).orElse("none");
+      return send(g, "/metrics")
+          .body()
+          .lines()
+          .filter(l -> l.startsWith("vigil_storage_"))
+          .reduce((a, b) -> a + ", " + b)
+          .orElse("none");
     } catch (IOException e) {
       return "unreachable: " + e;
     } catch (InterruptedException e) {
@@ -136,7 +162,9 @@ final class Probe implements AutoCloseable {
 
   private HttpResponse<String> send(int g, String path) throws IOException, InterruptedException {
     URI uri = devnet.api(g).resolve(path);
-    return http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Override

@@ -24,45 +24,81 @@ import picocli.CommandLine.Spec;
       "while cut off and that every guardian sees every peer again after each heal, and prints a summary table."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:every invariant held", "1:an invariant failed, or the devnet failed to start",
-        "3:harness error: the run could not exercise an invariant (e.g. no message published while f+1 guardians were down)"})
+    exitCodeList = {
+      "0:every invariant held",
+      "1:an invariant failed, or the devnet failed to start",
+      "3:harness error: the run could not exercise an invariant (e.g. no message published while f+1 guardians were down)"
+    })
 final class ChaosCommand implements Callable<Integer> {
-  @Option(names = "--nodes", defaultValue = "4", description = "Guardians: 4 (f = 1) or 7 (f = 2); at least 4 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--nodes",
+      defaultValue = "4",
+      description = "Guardians: 4 (f = 1) or 7 (f = 2); at least 4 (default: ${DEFAULT-VALUE}).")
   int nodes;
 
-  @Option(names = "--duration", defaultValue = "2m", description = "How long traffic and faults run, e.g. 90s, 10m (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--duration",
+      defaultValue = "2m",
+      description = "How long traffic and faults run, e.g. 90s, 10m (default: ${DEFAULT-VALUE}).")
   String duration;
 
   @Option(names = "--seed", description = "Seed of the fault schedule (default: random, printed).")
   Long seed;
 
-  @Option(names = "--rate", defaultValue = "2", description = "Messages per second, both directions together (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rate",
+      defaultValue = "2",
+      description = "Messages per second, both directions together (default: ${DEFAULT-VALUE}).")
   double rate;
 
-  @Option(names = "--settle", defaultValue = "3m", description = "Bound for every message to be attested and delivered after the last fault (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--settle",
+      defaultValue = "3m",
+      description =
+          "Bound for every message to be attested and delivered after the last fault (default: ${DEFAULT-VALUE}).")
   String settle;
 
-  @Option(names = "--disk-size", defaultValue = "" + dev.vigil.testing.disk.DataDisks.DEFAULT_SIZE_MIB,
-      description = "Each guardian's data dir on an ext4 file system of this many MiB, for the disk faults (full, read-only); "
-          + "needs root and loop devices, else disk faults are skipped and the summary says why. 0: off (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--disk-size",
+      defaultValue = "" + dev.vigil.testing.disk.DataDisks.DEFAULT_SIZE_MIB,
+      description =
+          "Each guardian's data dir on an ext4 file system of this many MiB, for the disk faults (full, read-only); "
+              + "needs root and loop devices, else disk faults are skipped and the summary says why. 0: off (default: ${DEFAULT-VALUE}).")
   int diskSize;
 
-  @Option(names = "--work-dir", description = "Keys, node files, data and logs (wiped at start). Default: .devnet/chaos in the repository.")
+  @Option(
+      names = "--work-dir",
+      description =
+          "Keys, node files, data and logs (wiped at start). Default: .devnet/chaos in the repository.")
   Path workDir;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    Path dir = workDir != null ? workDir : Path.of(System.getProperty("vigil.home", "."), ".devnet", "chaos");
+    Path dir =
+        workDir != null
+            ? workDir
+            : Path.of(System.getProperty("vigil.home", "."), ".devnet", "chaos");
     long s = seed != null ? seed : new java.security.SecureRandom().nextLong();
     Duration d = parse("--duration", duration);
-    if (!(rate > 0) || rate > 100) throw new ParameterException(spec.commandLine(), "--rate must be in (0, 100] messages per second, got " + rate);
-    if (diskSize != 0 && diskSize < 32) throw new ParameterException(spec.commandLine(), "--disk-size must be 0 (off) or >= 32 MiB, got " + diskSize);
+    if (!(rate > 0) || rate > 100)
+      throw new ParameterException(
+          spec.commandLine(), "--rate must be in (0, 100] messages per second, got " + rate);
+    if (diskSize != 0 && diskSize < 32)
+      throw new ParameterException(
+          spec.commandLine(), "--disk-size must be 0 (off) or >= 32 MiB, got " + diskSize);
     Chaos.Options o;
     try {
-      o = new Chaos.Options(nodes, d, s, rate, parse("--settle", settle), dir.toAbsolutePath().normalize(), System.out);
+      o =
+          new Chaos.Options(
+              nodes,
+              d,
+              s,
+              rate,
+              parse("--settle", settle),
+              dir.toAbsolutePath().normalize(),
+              System.out);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -72,18 +108,29 @@ final class ChaosCommand implements Callable<Integer> {
     return v.exitCode();
   }
 
-  /** Exit code of a run that could not exercise an invariant (1 is an invariant failure, 2 a usage error). */
+  /**
+   * Exit code of a run that could not exercise an invariant (1 is an invariant failure, 2 a usage
+   * error).
+   */
   static final int HARNESS_ERROR = 3;
 
   record Verdict(int exitCode, String line) {}
 
   /** An invariant failure outranks a harness error: a run that saw the product fail says so. */
   static Verdict verdict(Report r, long seed, Path dir) {
-    if (r.anyFailed()) return new Verdict(1, "FAILED: an invariant failed (seed " + seed + ", logs in " + dir + "/logs)");
+    if (r.anyFailed())
+      return new Verdict(
+          1, "FAILED: an invariant failed (seed " + seed + ", logs in " + dir + "/logs)");
     if (!r.notExercised().isEmpty()) {
-      return new Verdict(HARNESS_ERROR, "HARNESS ERROR: the run did not exercise " + String.join(", ",
-          r.notExercised().stream().map(Report.Invariant::name).toList()) + "; no invariant failed, the run proved too little (seed "
-          + seed + ", logs in " + dir + "/logs)");
+      return new Verdict(
+          HARNESS_ERROR,
+          "HARNESS ERROR: the run did not exercise "
+              + String.join(", ", r.notExercised().stream().map(Report.Invariant::name).toList())
+              + "; no invariant failed, the run proved too little (seed "
+              + seed
+              + ", logs in "
+              + dir
+              + "/logs)");
     }
     return new Verdict(0, "OK: every invariant held (seed " + seed + ")");
   }
@@ -92,7 +139,8 @@ final class ChaosCommand implements Callable<Integer> {
     try {
       return DevnetCommand.parse(s);
     } catch (ParameterException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage().replace("--duration", option));
+      throw new ParameterException(
+          spec.commandLine(), e.getMessage().replace("--duration", option));
     }
   }
 }

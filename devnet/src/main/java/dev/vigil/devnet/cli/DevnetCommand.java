@@ -17,31 +17,56 @@ import picocli.CommandLine.Option;
       "(published, attested, delivered, latency) and the HTTP URLs. Ctrl-C stops everything it started."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:every published message was delivered (with --duration) or stopped by Ctrl-C",
-        "1:messages were left undelivered, or the devnet failed to start"})
+    exitCodeList = {
+      "0:every published message was delivered (with --duration) or stopped by Ctrl-C",
+      "1:messages were left undelivered, or the devnet failed to start"
+    })
 final class DevnetCommand implements Callable<Integer> {
-  @Option(names = "--nodes", defaultValue = "4", description = "Guardians in the committee (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--nodes",
+      defaultValue = "4",
+      description = "Guardians in the committee (default: ${DEFAULT-VALUE}).")
   int nodes;
 
-  @Option(names = "--rate", defaultValue = "2", description = "Messages per second, both directions together (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rate",
+      defaultValue = "2",
+      description = "Messages per second, both directions together (default: ${DEFAULT-VALUE}).")
   double rate;
 
-  @Option(names = "--duration", description = "How long to send traffic, e.g. 60s or 5m; then wait for delivery and exit. Default: until Ctrl-C.")
+  @Option(
+      names = "--duration",
+      description =
+          "How long to send traffic, e.g. 60s or 5m; then wait for delivery and exit. Default: until Ctrl-C.")
   String duration;
 
-  @Option(names = "--work-dir", description = "Keys, node files, data and logs (wiped at start). Default: .devnet/run in the repository.")
+  @Option(
+      names = "--work-dir",
+      description =
+          "Keys, node files, data and logs (wiped at start). Default: .devnet/run in the repository.")
   Path workDir;
 
-  @Option(names = "--no-tls", description = "Plain TCP between the guardians instead of mutual TLS (each guardian's certificate is bound to its dev key).")
+  @Option(
+      names = "--no-tls",
+      description =
+          "Plain TCP between the guardians instead of mutual TLS (each guardian's certificate is bound to its dev key).")
   boolean noTls;
 
-  @Option(names = "--free-ports", description = "Pick free ports instead of 8545/8546 (chains), 7101+ (cluster), 7201+ (HTTP).")
+  @Option(
+      names = "--free-ports",
+      description = "Pick free ports instead of 8545/8546 (chains), 7101+ (cluster), 7201+ (HTTP).")
   boolean freePorts;
 
   @Override
   public Integer call() {
-    Path dir = workDir != null ? workDir : Path.of(System.getProperty("vigil.home", "."), ".devnet", "run");
-    DevnetOptions o = DevnetOptions.defaults(dir.toAbsolutePath().normalize(), System.out).withNodes(nodes).withRate(rate);
+    Path dir =
+        workDir != null
+            ? workDir
+            : Path.of(System.getProperty("vigil.home", "."), ".devnet", "run");
+    DevnetOptions o =
+        DevnetOptions.defaults(dir.toAbsolutePath().normalize(), System.out)
+            .withNodes(nodes)
+            .withRate(rate);
     if (freePorts) o = o.withFreePorts();
     if (noTls) o = o.withTls(false);
     Duration d = duration == null ? null : parse(duration);
@@ -57,8 +82,9 @@ final class DevnetCommand implements Callable<Integer> {
     }
     devnet.runTraffic((long) Math.ceil(o.rate() * d.toSeconds()), d, every);
     boolean all = devnet.awaitDelivered(Duration.ofSeconds(90), every);
-    System.out.printf("%s: %d of %d messages delivered exactly once%n", all ? "OK" : "INCOMPLETE", devnet.delivered(),
-        devnet.published());
+    System.out.printf(
+        "%s: %d of %d messages delivered exactly once%n",
+        all ? "OK" : "INCOMPLETE", devnet.delivered(), devnet.published());
     devnet.close();
     Runtime.getRuntime().removeShutdownHook(hook);
     return all ? 0 : 1;
@@ -67,13 +93,17 @@ final class DevnetCommand implements Callable<Integer> {
   static Duration parse(String s) {
     String t = s.strip().toLowerCase();
     try {
-      if (t.endsWith("ms")) return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-      if (t.endsWith("s")) return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
-      if (t.endsWith("m")) return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+      if (t.endsWith("ms"))
+        return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+      if (t.endsWith("s"))
+        return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+      if (t.endsWith("m"))
+        return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
       if (t.endsWith("h")) return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
       return Duration.ofSeconds(Long.parseLong(t));
     } catch (NumberFormatException e) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new DevnetCommand()),
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(new DevnetCommand()),
           "--duration: expected a number with s, m or h (e.g. 60s, 10m), got '" + s + "'");
     }
   }

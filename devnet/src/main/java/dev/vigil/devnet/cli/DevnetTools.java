@@ -21,11 +21,12 @@ public final class DevnetTools implements Runnable {
 
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new DevnetTools());
-    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("vigil " + cmd.getCommandName() + ": " + e.getMessage());
-      cmd.getErr().flush();
-      return 1;
-    });
+    cl.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          cmd.getErr().println("vigil " + cmd.getCommandName() + ": " + e.getMessage());
+          cmd.getErr().flush();
+          return 1;
+        });
     return cl;
   }
 

@@ -14,24 +14,26 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A short, seeded chaos scenario on four guardians (f = 1) and one on seven (f = 2): up to f
  * guardians SIGKILLed and restarted, one frozen and thawed, a flaky RPC endpoint, a full and a
- * read-only data dir (where this machine can mount; else skipped and said so), up to f guardians cut
- * off from the others by a network partition, a split with no quorum on either side, and f+1
+ * read-only data dir (where this machine can mount; else skipped and said so), up to f guardians
+ * cut off from the others by a network partition, a split with no quorum on either side, and f+1
  * guardians down at once. Every invariant must hold: nothing invalid or conflicting is ever served,
  * nothing is attested without a quorum, the others attest while up to f are cut off, everything
- * published is attested by every guardian and executed exactly once after the faults, every guardian
- * sees every peer again after each heal, and what a guardian served before a SIGKILL it still serves
- * after.
+ * published is attested by every guardian and executed exactly once after the faults, every
+ * guardian sees every peer again after each heal, and what a guardian served before a SIGKILL it
+ * still serves after.
  */
 class ChaosIT {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void fourGuardiansHoldEveryInvariantThroughKillsFreezesFlakyRpcPartitionsDisksAndAQuorumLoss() {
     assertEveryKindInjectedAndEveryInvariantHolds(4, 7);
   }
 
-  /** f = 2: up to two guardians killed or cut off at once, both disk faults at the same time, three down for the stall. */
+  /**
+   * f = 2: up to two guardians killed or cut off at once, both disk faults at the same time, three
+   * down for the stall.
+   */
   @Test
   void sevenGuardiansHoldEveryInvariantThroughTheSameFaults() {
     assertEveryKindInjectedAndEveryInvariantHolds(7, 11);
@@ -39,17 +41,34 @@ class ChaosIT {
 
   private void assertEveryKindInjectedAndEveryInvariantHolds(int nodes, long seed) {
     PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-    Report r = Chaos.run(new Chaos.Options(nodes, Duration.ofSeconds(170), seed, 2, Duration.ofSeconds(90), dir, out));
+    Report r =
+        Chaos.run(
+            new Chaos.Options(
+                nodes, Duration.ofSeconds(170), seed, 2, Duration.ofSeconds(90), dir, out));
 
-    assertThat(r.notExercised()).as("harness error, not an invariant failure: the run did not exercise these\n" + r.table()).isEmpty();
+    assertThat(r.notExercised())
+        .as("harness error, not an invariant failure: the run did not exercise these\n" + r.table())
+        .isEmpty();
     Set<FaultKind> kinds = EnumSet.allOf(FaultKind.class);
-    Report.Invariant disk = r.invariants().stream().filter(i -> i.name().equals("disk faults")).findFirst().orElseThrow();
+    Report.Invariant disk =
+        r.invariants().stream()
+            .filter(i -> i.name().equals("disk faults"))
+            .findFirst()
+            .orElseThrow();
     if (disk.detail().startsWith("SKIPPED")) kinds.remove(FaultKind.DISK);
-    else assertThat(disk.detail()).contains("No space left on device").contains("Read-only file system");
+    else
+      assertThat(disk.detail())
+          .contains("No space left on device")
+          .contains("Read-only file system");
     assertThat(r.faults()).as("fault kinds injected").containsOnlyKeys(kinds);
     assertThat(r.published()).as("messages published").isGreaterThan(150);
-    assertThat(r.faultLog()).as("partitions cut").anyMatch(l -> l.contains("cut off")).anyMatch(l -> l.contains("split"));
-    assertThat(r.invariants()).as(r.table()).allSatisfy(i -> assertThat(i.pass()).as(i.name() + ": " + i.detail()).isTrue());
+    assertThat(r.faultLog())
+        .as("partitions cut")
+        .anyMatch(l -> l.contains("cut off"))
+        .anyMatch(l -> l.contains("split"));
+    assertThat(r.invariants())
+        .as(r.table())
+        .allSatisfy(i -> assertThat(i.pass()).as(i.name() + ": " + i.detail()).isTrue());
     assertThat(r.attested()).isEqualTo(r.published());
     assertThat(r.delivered()).isEqualTo(r.published());
   }

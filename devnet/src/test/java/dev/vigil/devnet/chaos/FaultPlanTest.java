@@ -11,29 +11,42 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
-/** A seed gives one schedule, on any machine; every kind comes in the first round; phases never overlap. */
+/**
+ * A seed gives one schedule, on any machine; every kind comes in the first round; phases never
+ * overlap.
+ */
 class FaultPlanTest {
   private static final EnumSet<FaultKind> ROUND_KINDS =
-      EnumSet.of(FaultKind.KILL, FaultKind.FREEZE, FaultKind.RPC, FaultKind.DISK, FaultKind.PARTITION);
+      EnumSet.of(
+          FaultKind.KILL, FaultKind.FREEZE, FaultKind.RPC, FaultKind.DISK, FaultKind.PARTITION);
 
-  /** nodes, duration, disk faults: the scenarios of ChaosIT, the README's examples, the shortest allowed. */
+  /**
+   * nodes, duration, disk faults: the scenarios of ChaosIT, the README's examples, the shortest
+   * allowed.
+   */
   static Stream<Arguments> scenarios() {
-    return Stream.of(Arguments.of(4, Duration.ofSeconds(170), true), Arguments.of(7, Duration.ofSeconds(170), true),
-        Arguments.of(4, Duration.ofSeconds(170), false), Arguments.of(4, Duration.ofMinutes(2), true),
-        Arguments.of(4, Duration.ofMinutes(10), true), Arguments.of(7, Duration.ofMinutes(10), false),
-        Arguments.of(10, Duration.ofMinutes(30), true), Arguments.of(4, Duration.ofSeconds(30), true));
+    return Stream.of(
+        Arguments.of(4, Duration.ofSeconds(170), true),
+        Arguments.of(7, Duration.ofSeconds(170), true),
+        Arguments.of(4, Duration.ofSeconds(170), false),
+        Arguments.of(4, Duration.ofMinutes(2), true),
+        Arguments.of(4, Duration.ofMinutes(10), true),
+        Arguments.of(7, Duration.ofMinutes(10), false),
+        Arguments.of(10, Duration.ofMinutes(30), true),
+        Arguments.of(4, Duration.ofSeconds(30), true));
   }
 
   @ParameterizedTest(name = "{0} guardians, {1}, disks {2}")
   @MethodSource("scenarios")
   void theSameSeedGivesTheSameScheduleEveryTime(int nodes, Duration duration, boolean disks) {
     for (long seed = 0; seed < 50; seed++) {
-      assertThat(FaultPlan.of(seed, nodes, duration, disks)).isEqualTo(FaultPlan.of(seed, nodes, duration, disks));
+      assertThat(FaultPlan.of(seed, nodes, duration, disks))
+          .isEqualTo(FaultPlan.of(seed, nodes, duration, disks));
     }
   }
 
@@ -52,7 +65,8 @@ class FaultPlanTest {
 
   @ParameterizedTest(name = "{0} guardians, {1}, disks {2}")
   @MethodSource("scenarios")
-  void theFirstRoundInjectsEachKindOnceThePartitionFirstAndEveryKindInRunsOf170sOrMore(int nodes, Duration duration, boolean disks) {
+  void theFirstRoundInjectsEachKindOnceThePartitionFirstAndEveryKindInRunsOf170sOrMore(
+      int nodes, Duration duration, boolean disks) {
     for (long seed = 0; seed < 50; seed++) {
       FaultPlan plan = FaultPlan.of(seed, nodes, duration, disks);
       EnumSet<FaultKind> expected = EnumSet.copyOf(ROUND_KINDS);
@@ -62,23 +76,31 @@ class FaultPlanTest {
         assertThat(rounds).as("no room for the rounds in %s", duration).isEmpty();
         continue;
       }
-      List<FaultKind> first = rounds.subList(0, Math.min(rounds.size(), expected.size())).stream().map(Phase::kind).toList();
+      List<FaultKind> first =
+          rounds.subList(0, Math.min(rounds.size(), expected.size())).stream()
+              .map(Phase::kind)
+              .toList();
       assertThat(first).as("seed %d", seed).doesNotHaveDuplicates().startsWith(FaultKind.PARTITION);
       assertThat(rounds.getFirst().fault()).isInstanceOf(FaultPlan.Isolate.class);
-      if (duration.toSeconds() >= 170) assertThat(first).as("seed %d", seed).containsExactlyInAnyOrderElementsOf(expected);
+      if (duration.toSeconds() >= 170)
+        assertThat(first).as("seed %d", seed).containsExactlyInAnyOrderElementsOf(expected);
     }
   }
 
   @ParameterizedTest(name = "{0} guardians, {1}, disks {2}")
   @MethodSource("scenarios")
-  void phasesFollowEachOtherWithAGapAndEndWithTheSplitThenTheQuorumLossWithinTheRun(int nodes, Duration duration, boolean disks) {
+  void phasesFollowEachOtherWithAGapAndEndWithTheSplitThenTheQuorumLossWithinTheRun(
+      int nodes, Duration duration, boolean disks) {
     for (long seed = 0; seed < 50; seed++) {
       List<Phase> phases = FaultPlan.of(seed, nodes, duration, disks).phases();
       for (int i = 1; i < phases.size(); i++) {
         Phase before = phases.get(i - 1);
         Phase p = phases.get(i);
-        assertThat(p.gapBeforeMs()).as("seed %d, phase %d", seed, i).isGreaterThanOrEqualTo(FaultPlan.MIN_GAP_MS);
-        assertThat(p.atMs()).as("seed %d, phase %d starts after the previous one ended and its gap", seed, i)
+        assertThat(p.gapBeforeMs())
+            .as("seed %d, phase %d", seed, i)
+            .isGreaterThanOrEqualTo(FaultPlan.MIN_GAP_MS);
+        assertThat(p.atMs())
+            .as("seed %d, phase %d starts after the previous one ended and its gap", seed, i)
             .isGreaterThanOrEqualTo(before.endMs() + p.gapBeforeMs());
       }
       Phase split = phases.get(phases.size() - 2);
@@ -86,44 +108,59 @@ class FaultPlanTest {
       assertThat(split.fault()).isInstanceOf(FaultPlan.Split.class);
       assertThat(quorumLoss.fault()).isInstanceOf(FaultPlan.QuorumLoss.class);
       assertThat(quorumLoss.gapBeforeMs()).isEqualTo(FaultPlan.STALL_GAP_MS);
-      assertThat(phases.stream().filter(p -> p.fault() instanceof FaultPlan.Split || p.fault() instanceof FaultPlan.QuorumLoss))
-          .as("one split, one quorum loss").hasSize(2);
-      assertThat(quorumLoss.endMs()).as("seed %d: the plan ends within the run", seed).isLessThanOrEqualTo(duration.toMillis());
+      assertThat(
+              phases.stream()
+                  .filter(
+                      p ->
+                          p.fault() instanceof FaultPlan.Split
+                              || p.fault() instanceof FaultPlan.QuorumLoss))
+          .as("one split, one quorum loss")
+          .hasSize(2);
+      assertThat(quorumLoss.endMs())
+          .as("seed %d: the plan ends within the run", seed)
+          .isLessThanOrEqualTo(duration.toMillis());
       assertThat(phases.getFirst().atMs()).isPositive();
     }
   }
 
   @ParameterizedTest(name = "{0} guardians, {1}, disks {2}")
   @MethodSource("scenarios")
-  void victimsAreDistinctGuardiansAndAtMostFExceptInTheQuorumLossAndTheSplitLeavesNoSideAQuorum(int nodes, Duration duration,
-      boolean disks) {
+  void victimsAreDistinctGuardiansAndAtMostFExceptInTheQuorumLossAndTheSplitLeavesNoSideAQuorum(
+      int nodes, Duration duration, boolean disks) {
     int f = (nodes - 1) / 3;
     int quorum = nodes * 2 / 3 + 1;
     for (long seed = 0; seed < 50; seed++) {
       for (Phase p : FaultPlan.of(seed, nodes, duration, disks).phases()) {
-        List<Integer> victims = switch (p.fault()) {
-          case FaultPlan.Kill k -> k.victims();
-          case FaultPlan.Freeze z -> List.of(z.guardian());
-          case FaultPlan.Rpc r -> r.guardians().size() == nodes ? List.of(0) : r.guardians();
-          case FaultPlan.Disk d -> List.of(d.full(), d.readOnly());
-          case FaultPlan.Isolate i -> {
-            assertThat(concat(i.cut(), i.rest())).containsExactlyInAnyOrderElementsOf(range(nodes));
-            assertThat(i.rest()).hasSizeGreaterThanOrEqualTo(quorum);
-            yield i.cut();
-          }
-          case FaultPlan.Split s -> {
-            assertThat(s.sideA()).hasSizeLessThan(quorum);
-            assertThat(s.sideB()).hasSizeLessThan(quorum);
-            assertThat(concat(s.sideA(), s.sideB())).containsExactlyInAnyOrderElementsOf(range(nodes));
-            yield List.of();
-          }
-          case FaultPlan.QuorumLoss q -> {
-            assertThat(q.victims()).hasSize(f + 1);
-            yield List.of();
-          }
-        };
-        assertThat(victims).as("seed %d, %s", seed, p).doesNotHaveDuplicates().allMatch(g -> g >= 0 && g < nodes);
-        if (!(p.fault() instanceof FaultPlan.Disk)) assertThat(victims).as("seed %d, %s", seed, p).hasSizeBetween(0, f);
+        List<Integer> victims =
+            switch (p.fault()) {
+              case FaultPlan.Kill k -> k.victims();
+              case FaultPlan.Freeze z -> List.of(z.guardian());
+              case FaultPlan.Rpc r -> r.guardians().size() == nodes ? List.of(0) : r.guardians();
+              case FaultPlan.Disk d -> List.of(d.full(), d.readOnly());
+              case FaultPlan.Isolate i -> {
+                assertThat(concat(i.cut(), i.rest()))
+                    .containsExactlyInAnyOrderElementsOf(range(nodes));
+                assertThat(i.rest()).hasSizeGreaterThanOrEqualTo(quorum);
+                yield i.cut();
+              }
+              case FaultPlan.Split s -> {
+                assertThat(s.sideA()).hasSizeLessThan(quorum);
+                assertThat(s.sideB()).hasSizeLessThan(quorum);
+                assertThat(concat(s.sideA(), s.sideB()))
+                    .containsExactlyInAnyOrderElementsOf(range(nodes));
+                yield List.of();
+              }
+              case FaultPlan.QuorumLoss q -> {
+                assertThat(q.victims()).hasSize(f + 1);
+                yield List.of();
+              }
+            };
+        assertThat(victims)
+            .as("seed %d, %s", seed, p)
+            .doesNotHaveDuplicates()
+            .allMatch(g -> g >= 0 && g < nodes);
+        if (!(p.fault() instanceof FaultPlan.Disk))
+          assertThat(victims).as("seed %d, %s", seed, p).hasSizeBetween(0, f);
       }
     }
   }
@@ -151,13 +188,15 @@ class FaultPlanTest {
   @Test
   void withoutDiskFaultsNoDiskPhaseIsPlanned() {
     for (long seed = 0; seed < 50; seed++) {
-      assertThat(FaultPlan.of(seed, 7, Duration.ofMinutes(10), false).phases()).noneMatch(p -> p.kind() == FaultKind.DISK);
+      assertThat(FaultPlan.of(seed, 7, Duration.ofMinutes(10), false).phases())
+          .noneMatch(p -> p.kind() == FaultKind.DISK);
     }
   }
 
   @Test
   void fewerThanFourGuardiansAreRefused() {
-    assertThatThrownBy(() -> FaultPlan.of(1, 3, Duration.ofMinutes(2), true)).hasMessageContaining("at least 4 guardians");
+    assertThatThrownBy(() -> FaultPlan.of(1, 3, Duration.ofMinutes(2), true))
+        .hasMessageContaining("at least 4 guardians");
   }
 
   private static List<Integer> concat(List<Integer> a, List<Integer> b) {

@@ -39,16 +39,20 @@ class ChaosCommandTest {
 
   @Test
   void aRunThatCouldNotExerciseAnInvariantIsAHarnessErrorWithItsOwnExitCodeAndVerdict() {
-    ChaosCommand.Verdict v = ChaosCommand.verdict(report(Outcome.PASS, Outcome.NOT_EXERCISED), 42, Path.of("/w"));
+    ChaosCommand.Verdict v =
+        ChaosCommand.verdict(report(Outcome.PASS, Outcome.NOT_EXERCISED), 42, Path.of("/w"));
 
     assertThat(v.exitCode()).isEqualTo(3);
-    assertThat(v.line()).isEqualTo("HARNESS ERROR: the run did not exercise stall (f+1 down); no invariant failed, the run proved too"
-        + " little (seed 42, logs in /w/logs)");
+    assertThat(v.line())
+        .isEqualTo(
+            "HARNESS ERROR: the run did not exercise stall (f+1 down); no invariant failed, the run proved too"
+                + " little (seed 42, logs in /w/logs)");
   }
 
   @Test
   void anInvariantFailureIsAFailureEvenWhenAnotherWasNotExercised() {
-    ChaosCommand.Verdict v = ChaosCommand.verdict(report(Outcome.FAIL, Outcome.NOT_EXERCISED), 42, Path.of("/w"));
+    ChaosCommand.Verdict v =
+        ChaosCommand.verdict(report(Outcome.FAIL, Outcome.NOT_EXERCISED), 42, Path.of("/w"));
 
     assertThat(v.exitCode()).isEqualTo(1);
     assertThat(v.line()).isEqualTo("FAILED: an invariant failed (seed 42, logs in /w/logs)");
@@ -56,14 +60,25 @@ class ChaosCommandTest {
 
   @Test
   void aRunWhereEveryInvariantHeldIsOk() {
-    ChaosCommand.Verdict v = ChaosCommand.verdict(report(Outcome.PASS, Outcome.PASS), 42, Path.of("/w"));
+    ChaosCommand.Verdict v =
+        ChaosCommand.verdict(report(Outcome.PASS, Outcome.PASS), 42, Path.of("/w"));
 
     assertThat(v.exitCode()).isZero();
     assertThat(v.line()).isEqualTo("OK: every invariant held (seed 42)");
   }
 
   private static Report report(Outcome safety, Outcome stall) {
-    return new Report(42, 4, Map.of(FaultKind.KILL, 1), 10, 10, 10, Duration.ZERO, Duration.ZERO, Duration.ZERO,
-        List.of(new Invariant("safety", safety, ""), new Invariant("stall (f+1 down)", stall, "")), List.of());
+    return new Report(
+        42,
+        4,
+        Map.of(FaultKind.KILL, 1),
+        10,
+        10,
+        10,
+        Duration.ZERO,
+        Duration.ZERO,
+        Duration.ZERO,
+        List.of(new Invariant("safety", safety, ""), new Invariant("stall (f+1 down)", stall, "")),
+        List.of());
   }
 }

@@ -15,15 +15,21 @@ final class AttestationInput {
 
   private AttestationInput() {}
 
-  /** @throws IOException saying what the argument is not */
+  /**
+   * @throws IOException saying what the argument is not
+   */
   static byte[] parse(String arg) throws IOException {
     if (arg.startsWith("@")) {
       Path file = Path.of(arg.substring(1));
-      if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, "no attestation file there");
-      if (Files.size(file) > MAX_FILE_BYTES) throw new IOException(file + " is larger than " + MAX_FILE_BYTES + " bytes");
+      if (!Files.isRegularFile(file))
+        throw new NoSuchFileException(file.toString(), null, "no attestation file there");
+      if (Files.size(file) > MAX_FILE_BYTES)
+        throw new IOException(file + " is larger than " + MAX_FILE_BYTES + " bytes");
       byte[] bytes = Files.readAllBytes(file);
       // a file holds hex or base64 text, or the raw bytes (which start with version 1, not text)
-      return isText(bytes) ? text(new String(bytes, StandardCharsets.US_ASCII), file.toString()) : bytes;
+      return isText(bytes)
+          ? text(new String(bytes, StandardCharsets.US_ASCII), file.toString())
+          : bytes;
     }
     return text(arg, "ATTESTATION");
   }

@@ -46,8 +46,16 @@ final class AttestationReport {
       }
       case DecodeResult.Err<Attestation> bad -> verdict = verifier.verify(bytes);
     }
-    field(out, "committee", committee.index() + " (" + committee.size() + " members, quorum " + committee.quorum()
-        + ") from " + s.committeeFile());
+    field(
+        out,
+        "committee",
+        committee.index()
+            + " ("
+            + committee.size()
+            + " members, quorum "
+            + committee.quorum()
+            + ") from "
+            + s.committeeFile());
     switch (verdict) {
       case Verdict.Valid v -> field(out, "verdict", "VALID");
       case Verdict.Rejected r -> {
@@ -59,7 +67,8 @@ final class AttestationReport {
     return verdict.isValid() ? 0 : Vigil.EXIT_FAILED;
   }
 
-  private static void print(PrintWriter out, Attestation a, Committee committee, Secp256k1 backend) {
+  private static void print(
+      PrintWriter out, Attestation a, Committee committee, Secp256k1 backend) {
     Body body = a.body();
     byte[] digest = a.digest().toBytes();
     field(out, "version", String.valueOf(a.version()));
@@ -73,7 +82,13 @@ final class AttestationReport {
       out.println("       v          " + gs.signature().v());
       out.println("       recovered  " + recovered(backend, digest, gs, committee));
     }
-    field(out, "timestamp", Long.toUnsignedString(body.timestamp()) + " (" + Instant.ofEpochSecond(body.timestamp()) + ")");
+    field(
+        out,
+        "timestamp",
+        Long.toUnsignedString(body.timestamp())
+            + " ("
+            + Instant.ofEpochSecond(body.timestamp())
+            + ")");
     field(out, "nonce", Long.toUnsignedString(body.nonce()));
     field(out, "emitter chain", String.valueOf(body.emitterChain()));
     field(out, "emitter address", "0x" + body.emitterAddress().toHex());
@@ -84,7 +99,8 @@ final class AttestationReport {
     field(out, "digest", a.digest().toHex());
   }
 
-  private static String recovered(Secp256k1 backend, byte[] digest, GuardianSignature gs, Committee committee) {
+  private static String recovered(
+      Secp256k1 backend, byte[] digest, GuardianSignature gs, Committee committee) {
     Address got;
     try {
       got = backend.recoverAddress(digest, gs.signature());

@@ -14,10 +14,14 @@ import java.util.List;
 final class CommitteeFile {
   private CommitteeFile() {}
 
-  /** @throws IOException naming the file and line of a bad entry */
+  /**
+   * @throws IOException naming the file and line of a bad entry
+   */
   static Committee read(Path file, long index) throws IOException {
-    if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, "no committee file there");
-    if (index < 0 || index > 0xFFFF_FFFFL) throw new IOException("committee index must be 0..4294967295, got " + index);
+    if (!Files.isRegularFile(file))
+      throw new NoSuchFileException(file.toString(), null, "no committee file there");
+    if (index < 0 || index > 0xFFFF_FFFFL)
+      throw new IOException("committee index must be 0..4294967295, got " + index);
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     List<Address> members = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
@@ -28,7 +32,13 @@ final class CommitteeFile {
       try {
         members.add(Address.fromHex(entry));
       } catch (IllegalArgumentException e) {
-        throw new IOException(file + ":" + (i + 1) + ": expected an address (0x + 40 hex digits), got \"" + entry + "\"");
+        throw new IOException(
+            file
+                + ":"
+                + (i + 1)
+                + ": expected an address (0x + 40 hex digits), got \""
+                + entry
+                + "\"");
       }
     }
     try {

@@ -21,7 +21,10 @@ import picocli.CommandLine.Spec;
       "and prints the settings it amounts to. Starts nothing."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:the configuration is usable", "2:it is not (every problem is listed with its key)"})
+    exitCodeList = {
+      "0:the configuration is usable",
+      "2:it is not (every problem is listed with its key)"
+    })
 final class ConfigCommand implements Callable<Integer> {
   @ParentCommand Vigil vigil;
   @Spec CommandSpec spec;
@@ -29,13 +32,16 @@ final class ConfigCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "The node file.")
   Path config;
 
-  @Option(names = "--no-file-checks",
-      description = "Check the file alone: not the key file, password source or data directory (e.g. on another machine).")
+  @Option(
+      names = "--no-file-checks",
+      description =
+          "Check the file alone: not the key file, password source or data directory (e.g. on another machine).")
   boolean noFileChecks;
 
   @Override
   public Integer call() {
-    NodeSettings s = NodeSettings.load(config, new LoadOptions(!noFileChecks, vigil.context().env()));
+    NodeSettings s =
+        NodeSettings.load(config, new LoadOptions(!noFileChecks, vigil.context().env()));
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     for (String w : s.warnings()) err.println("warning: " + w);
@@ -43,25 +49,48 @@ final class ConfigCommand implements Callable<Integer> {
     out.printf("%-12s %s%n", "name", s.name());
     out.printf("%-12s %s%n", "data dir", s.dataDir());
     out.printf("%-12s %s (password: %s)%n", "key file", s.key().file(), s.key().password());
-    out.printf("%-12s %d: %d members, quorum %d, expiry window %s%n", "committee", s.committee().index(),
-        s.committee().members().size(), s.committee().quorum(), human(s.committee().expiryWindow()));
+    out.printf(
+        "%-12s %d: %d members, quorum %d, expiry window %s%n",
+        "committee",
+        s.committee().index(),
+        s.committee().members().size(),
+        s.committee().quorum(),
+        human(s.committee().expiryWindow()));
     for (int i = 0; i < s.committee().members().size(); i++) {
       out.printf("%-12s   %d  %s%n", "", i, s.committee().members().get(i));
     }
-    out.printf("%-12s chain %d, emitter 0x%s%n", "governance", s.governance().chain(), s.governance().emitter().toHex());
+    out.printf(
+        "%-12s chain %d, emitter 0x%s%n",
+        "governance", s.governance().chain(), s.governance().emitter().toHex());
     for (ChainSettings c : s.chains()) {
-      String finality = switch (c.finality()) {
-        case Finality.Tags t -> "tags";
-        case Finality.Confirmations n -> n.depth() + " confirmations";
-      };
-      out.printf("%-12s %d %s: core %s, finality %s, from block %d, poll %s, max %d blocks per getLogs, %d RPC endpoint(s)%n",
-          "chain", c.id(), c.name(), c.coreAddress(), finality, c.startBlock(), human(c.pollInterval()), c.maxBlockRange(),
+      String finality =
+          switch (c.finality()) {
+            case Finality.Tags t -> "tags";
+            case Finality.Confirmations n -> n.depth() + " confirmations";
+          };
+      out.printf(
+          "%-12s %d %s: core %s, finality %s, from block %d, poll %s, max %d blocks per getLogs, %d RPC endpoint(s)%n",
+          "chain",
+          c.id(),
+          c.name(),
+          c.coreAddress(),
+          finality,
+          c.startBlock(),
+          human(c.pollInterval()),
+          c.maxBlockRange(),
           c.rpcUrls().size());
     }
-    out.printf("%-12s pekko://%s@%s:%d%s, seeds %s%n", "cluster", s.cluster().systemName(), s.cluster().host(),
-        s.cluster().port(), s.cluster().bindHost().map(b -> " (listening on " + b + ")").orElse(""), s.cluster().seedNodes());
+    out.printf(
+        "%-12s pekko://%s@%s:%d%s, seeds %s%n",
+        "cluster",
+        s.cluster().systemName(),
+        s.cluster().host(),
+        s.cluster().port(),
+        s.cluster().bindHost().map(b -> " (listening on " + b + ")").orElse(""),
+        s.cluster().seedNodes());
     out.printf("%-12s http://%s:%d%n", "http", s.http().host(), s.http().port());
-    out.println(noFileChecks ? "usable as a file (key file, password and data dir not checked)" : "usable");
+    out.println(
+        noFileChecks ? "usable as a file (key file, password and data dir not checked)" : "usable");
     return 0;
   }
 

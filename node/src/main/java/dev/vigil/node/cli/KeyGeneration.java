@@ -1,13 +1,13 @@
 package dev.vigil.node.cli;
 
-import dev.vigil.signing.keystore.DevKeys;
 import dev.vigil.node.config.PasswordSource;
-import dev.vigil.signing.Address;
 import dev.vigil.node.transport.GuardianCertificates;
 import dev.vigil.node.transport.TlsIdentity;
+import dev.vigil.signing.Address;
 import dev.vigil.signing.LocalKeySigner;
 import dev.vigil.signing.PrivateKey;
 import dev.vigil.signing.Secp256k1Backends;
+import dev.vigil.signing.keystore.DevKeys;
 import dev.vigil.signing.keystore.KdfParams;
 import dev.vigil.signing.keystore.KeyFile;
 import java.io.IOException;
@@ -35,21 +35,30 @@ final class KeyGeneration {
     }
   }
 
-  record Settings(Path out, Optional<PasswordSource> password, Optional<Integer> devIndex, Kdf kdf) {}
+  record Settings(
+      Path out, Optional<PasswordSource> password, Optional<Integer> devIndex, Kdf kdf) {}
 
   private KeyGeneration() {}
 
   static int run(Settings s, Vigil.Context ctx, PrintWriter out, PrintWriter err) {
     Path file = s.out().toAbsolutePath().normalize();
-    if (s.devIndex().isPresent() && (s.devIndex().get() < 0 || s.devIndex().get() > DevKeys.MAX_INDEX)) {
-      err.println("vigil keygen: --dev-index must be 0.." + DevKeys.MAX_INDEX + ", got " + s.devIndex().get());
+    if (s.devIndex().isPresent()
+        && (s.devIndex().get() < 0 || s.devIndex().get() > DevKeys.MAX_INDEX)) {
+      err.println(
+          "vigil keygen: --dev-index must be 0.."
+              + DevKeys.MAX_INDEX
+              + ", got "
+              + s.devIndex().get());
       return Vigil.EXIT_USAGE;
     }
     Path tlsKey = tlsKeyFile(file);
     Path tlsCert = tlsCertFile(file);
     for (Path p : new Path[] {file, tlsKey, tlsCert}) {
       if (Files.exists(p)) {
-        err.println("vigil keygen: " + p + " exists; a key or certificate file is never overwritten (choose another --out)");
+        err.println(
+            "vigil keygen: "
+                + p
+                + " exists; a key or certificate file is never overwritten (choose another --out)");
         return Vigil.EXIT_FAILED;
       }
     }
@@ -59,22 +68,31 @@ final class KeyGeneration {
     }
     char[] password;
     try {
-      password = s.password().isPresent() ? s.password().get().read(ctx.env()) : prompt(ctx.prompt());
+      password =
+          s.password().isPresent() ? s.password().get().read(ctx.env()) : prompt(ctx.prompt());
     } catch (IOException | IllegalArgumentException e) {
       err.println("vigil keygen: " + e.getMessage());
       return Vigil.EXIT_USAGE;
     }
     try {
       Address address;
-      PrivateKey key = s.devIndex().isPresent() ? DevKeys.key(s.devIndex().get()) : PrivateKey.random(new SecureRandom());
+      PrivateKey key =
+          s.devIndex().isPresent()
+              ? DevKeys.key(s.devIndex().get())
+              : PrivateKey.random(new SecureRandom());
       try {
-        address = s.devIndex().isPresent()
-            ? DevKeys.writeKeyFile(s.devIndex().get(), file, password)
-            : KeyFile.create(file, password, key, s.kdf().params);
+        address =
+            s.devIndex().isPresent()
+                ? DevKeys.writeKeyFile(s.devIndex().get(), file, password)
+                : KeyFile.create(file, password, key, s.kdf().params);
         // the cluster's TLS key, bound to the guardian key by the guardian key's signature over it
         KeyPair tls = GuardianCertificates.newTlsKeyPair();
-        X509Certificate cert = GuardianCertificates.issue(tls, new LocalKeySigner(key, Secp256k1Backends.preferred()),
-            Instant.now(), GuardianCertificates.DEFAULT_VALIDITY);
+        X509Certificate cert =
+            GuardianCertificates.issue(
+                tls,
+                new LocalKeySigner(key, Secp256k1Backends.preferred()),
+                Instant.now(),
+                GuardianCertificates.DEFAULT_VALIDITY);
         TlsIdentity.write(tls, cert, tlsKey, tlsCert);
       } finally {
         key.destroy();
@@ -84,12 +102,20 @@ final class KeyGeneration {
       out.println("tls key   " + tlsKey);
       out.println("tls cert  " + tlsCert);
       if (s.devIndex().isPresent()) {
-        err.println("warning: dev key " + s.devIndex().get() + " is public (keccak256(\"" + DevKeys.SEED_PREFIX
-            + s.devIndex().get() + "\")); for local devnets only");
+        err.println(
+            "warning: dev key "
+                + s.devIndex().get()
+                + " is public (keccak256(\""
+                + DevKeys.SEED_PREFIX
+                + s.devIndex().get()
+                + "\")); for local devnets only");
       }
       return 0;
     } catch (FileAlreadyExistsException e) {
-      err.println("vigil keygen: " + file + " exists; a key file is never overwritten (choose another --out)");
+      err.println(
+          "vigil keygen: "
+              + file
+              + " exists; a key file is never overwritten (choose another --out)");
       return Vigil.EXIT_FAILED;
     } catch (IOException e) {
       err.println("vigil keygen: cannot write " + file + ": " + e.getMessage());
@@ -99,7 +125,10 @@ final class KeyGeneration {
     }
   }
 
-  /** The cluster TLS key written beside key file {@code keyFile}: guardian.json gives guardian.tls.key. */
+  /**
+   * The cluster TLS key written beside key file {@code keyFile}: guardian.json gives
+   * guardian.tls.key.
+   */
   static Path tlsKeyFile(Path keyFile) {
     return keyFile.resolveSibling(stem(keyFile) + ".tls.key");
   }
@@ -115,7 +144,8 @@ final class KeyGeneration {
 
   private static char[] prompt(PasswordPrompt prompt) throws IOException {
     if (!prompt.available()) {
-      throw new IOException("no terminal to ask for the password on; give --password-file FILE or --password-env VAR");
+      throw new IOException(
+          "no terminal to ask for the password on; give --password-file FILE or --password-env VAR");
     }
     char[] first = prompt.read("Password for the new key file: ");
     if (first == null || first.length == 0) {

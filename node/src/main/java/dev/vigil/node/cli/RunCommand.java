@@ -1,21 +1,21 @@
 package dev.vigil.node.cli;
 
 import dev.vigil.node.config.LoadOptions;
+import dev.vigil.node.config.NodeConfigException;
 import dev.vigil.node.config.NodeSettings;
 import dev.vigil.node.run.GuardianRuntime;
-import dev.vigil.node.config.NodeConfigException;
 import dev.vigil.signing.Address;
 import dev.vigil.signing.keystore.DevKeys;
 import dev.vigil.signing.keystore.KeyFile;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -28,8 +28,11 @@ import picocli.CommandLine.ParentCommand;
       "as configured in FILE (see cluster-configs/ and node/src/main/resources/reference.conf). Ctrl-C or SIGTERM stops it."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped normally (SIGTERM, Ctrl-C)", "1:failed at start, or stopped without being asked to (the log says why)",
-        "2:the configuration is unusable"})
+    exitCodeList = {
+      "0:stopped normally (SIGTERM, Ctrl-C)",
+      "1:failed at start, or stopped without being asked to (the log says why)",
+      "2:the configuration is unusable"
+    })
 final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
   @ParentCommand Vigil vigil;
@@ -37,8 +40,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "The node file.")
   Path config;
 
-  @Option(names = "--unsafe-allow-dev-keys",
-      description = "Run with one of the public dev keys (vigil keygen --dev-index), which anyone can sign with. Local devnets only.")
+  @Option(
+      names = "--unsafe-allow-dev-keys",
+      description =
+          "Run with one of the public dev keys (vigil keygen --dev-index), which anyone can sign with. Local devnets only.")
   boolean allowDevKeys;
 
   @Override
@@ -47,23 +52,37 @@ final class RunCommand implements Callable<Integer> {
     Address key = KeyFile.declaredAddress(settings.key().file());
     if (key != null && DevKeys.isDevKey(key)) {
       if (!allowDevKeys) {
-        throw new NodeConfigException(settings.file(), List.of(new NodeConfigException.Problem("vigil.node.key.file",
-            "key file " + settings.key().file() + " holds public dev key " + key.toChecksumHex()
-                + ", which anyone can sign with; use a key from vigil keygen, or --unsafe-allow-dev-keys for a local devnet")));
+        throw new NodeConfigException(
+            settings.file(),
+            List.of(
+                new NodeConfigException.Problem(
+                    "vigil.node.key.file",
+                    "key file "
+                        + settings.key().file()
+                        + " holds public dev key "
+                        + key.toChecksumHex()
+                        + ", which anyone can sign with; use a key from vigil keygen, or --unsafe-allow-dev-keys for a local devnet")));
       }
-      log.warn("guardian {} runs with public dev key {} (--unsafe-allow-dev-keys): anyone can sign as this guardian; local devnets only",
-          settings.name(), key.toChecksumHex());
+      log.warn(
+          "guardian {} runs with public dev key {} (--unsafe-allow-dev-keys): anyone can sign as this guardian; local devnets only",
+          settings.name(),
+          key.toChecksumHex());
     }
     AtomicReference<GuardianRuntime> current = new AtomicReference<>();
     AtomicBoolean stopping = new AtomicBoolean();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      synchronized (current) {
-        stopping.set(true);
-        if (current.get() != null) current.get().close();
-      }
-    }, "vigil-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  synchronized (current) {
+                    stopping.set(true);
+                    if (current.get() != null) current.get().close();
+                  }
+                },
+                "vigil-shutdown"));
     Rejoins rejoins = new Rejoins(REJOIN_FIRST, REJOIN_MAX, REJOIN_STABLE);
-    while (true) { // each turn is a new cluster node: after an island, or after the cluster removed this one
+    while (true) { // each turn is a new cluster node: after an island, or after the cluster removed
+      // this one
       GuardianRuntime runtime;
       synchronized (current) {
         if (stopping.get()) return 0;
@@ -80,16 +99,25 @@ final class RunCommand implements Callable<Integer> {
       switch (stop) {
         case TERMINATED -> {
           // nobody asked: a service manager that restarts on failure must see one
-          log.error("guardian {} stopped although no operator asked it to (its actor system ended); exiting with status {}",
-              settings.name(), Vigil.EXIT_FAILED);
+          log.error(
+              "guardian {} stopped although no operator asked it to (its actor system ended); exiting with status {}",
+              settings.name(),
+              Vigil.EXIT_FAILED);
           return Vigil.EXIT_FAILED;
         }
-        case ISLAND -> log.info("guardian {}: a new cluster node joins the committee's cluster through the seeds", settings.name());
+        case ISLAND ->
+            log.info(
+                "guardian {}: a new cluster node joins the committee's cluster through the seeds",
+                settings.name());
         case REMOVED -> {
           Duration wait = rejoins.next(Duration.ofNanos(System.nanoTime() - startedAt));
-          log.warn("guardian {} was removed from the cluster (marked Down by a member, or made to leave) without its operator; "
-              + "it rejoins by itself with a new cluster node in {} ms (rejoin {} since it last ran {} s undisturbed)",
-              settings.name(), wait.toMillis(), rejoins.count(), REJOIN_STABLE.toSeconds());
+          log.warn(
+              "guardian {} was removed from the cluster (marked Down by a member, or made to leave) without its operator; "
+                  + "it rejoins by itself with a new cluster node in {} ms (rejoin {} since it last ran {} s undisturbed)",
+              settings.name(),
+              wait.toMillis(),
+              rejoins.count(),
+              REJOIN_STABLE.toSeconds());
           Thread.sleep(wait.toMillis());
         }
       }
@@ -98,6 +126,7 @@ final class RunCommand implements Callable<Integer> {
 
   static final Duration REJOIN_FIRST = Duration.ofSeconds(1);
   static final Duration REJOIN_MAX = Duration.ofMinutes(1);
+
   /** A run this long resets the rejoin backoff. */
   static final Duration REJOIN_STABLE = Duration.ofMinutes(10);
 

@@ -16,24 +16,41 @@ import picocli.CommandLine.Spec;
       "and verifies it against a committee."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:valid", "1:invalid (the verdict says which rule it breaks)", "2:bad usage or unreadable input"})
+    exitCodeList = {
+      "0:valid",
+      "1:invalid (the verdict says which rule it breaks)",
+      "2:bad usage or unreadable input"
+    })
 final class VerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--committee", required = true, paramLabel = "FILE",
-      description = "The committee's members: one address per line in signer-index order; '#' starts a comment.")
+  @Option(
+      names = "--committee",
+      required = true,
+      paramLabel = "FILE",
+      description =
+          "The committee's members: one address per line in signer-index order; '#' starts a comment.")
   Path committee;
 
-  @Option(names = "--index", required = true, paramLabel = "N", description = "The committee's index (u32).")
+  @Option(
+      names = "--index",
+      required = true,
+      paramLabel = "N",
+      description = "The committee's index (u32).")
   long index;
 
-  @Parameters(index = "0", paramLabel = "ATTESTATION",
-      description = "The attestation as hex (0x optional), base64, or @FILE (a file holding hex, base64 or raw bytes).")
+  @Parameters(
+      index = "0",
+      paramLabel = "ATTESTATION",
+      description =
+          "The attestation as hex (0x optional), base64, or @FILE (a file holding hex, base64 or raw bytes).")
   String attestation;
 
   @Override
   public Integer call() {
-    return AttestationReport.run(new AttestationReport.Settings(committee, index, attestation),
-        spec.commandLine().getOut(), spec.commandLine().getErr());
+    return AttestationReport.run(
+        new AttestationReport.Settings(committee, index, attestation),
+        spec.commandLine().getOut(),
+        spec.commandLine().getErr());
   }
 }

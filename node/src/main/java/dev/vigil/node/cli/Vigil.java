@@ -1,8 +1,5 @@
 package dev.vigil.node.cli;
 
-
-
-
 import dev.vigil.node.config.NodeConfigException;
 import java.util.Map;
 import java.util.Objects;
@@ -25,6 +22,7 @@ import picocli.CommandLine.Command;
 public final class Vigil implements Runnable {
   /** Exit code for bad usage or unreadable input (picocli's own usage errors use it too). */
   static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
+
   static final int EXIT_FAILED = 1;
 
   /** What commands take from the process, injectable so tests run them in-process. */
@@ -57,13 +55,15 @@ public final class Vigil implements Runnable {
 
   static CommandLine commandLine(Context context) {
     CommandLine cl = new CommandLine(new Vigil(context));
-    // `vigil verify @file` reads an attestation from a file; picocli must not expand it as an argument file
+    // `vigil verify @file` reads an attestation from a file; picocli must not expand it as an
+    // argument file
     cl.setExpandAtFiles(false);
-    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("vigil " + cmd.getCommandName() + ": " + e.getMessage());
-      cmd.getErr().flush();
-      return e instanceof NodeConfigException ? EXIT_USAGE : EXIT_FAILED;
-    });
+    cl.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          cmd.getErr().println("vigil " + cmd.getCommandName() + ": " + e.getMessage());
+          cmd.getErr().flush();
+          return e instanceof NodeConfigException ? EXIT_USAGE : EXIT_FAILED;
+        });
     return cl;
   }
 

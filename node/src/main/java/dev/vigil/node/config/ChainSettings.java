@@ -45,10 +45,28 @@ public record ChainSettings(
   /** Without the endpoints' paths and queries, which often carry provider API keys. */
   @Override
   public String toString() {
-    return "ChainSettings[id=" + id + ", name=" + name + ", rpcUrls="
-        + rpcUrls.stream().map(u -> u.getScheme() + "://" + u.getAuthority().replaceFirst("^.*@", "") + "/…").toList()
-        + ", coreAddress=" + coreAddress + ", finality=" + finality + ", startBlock=" + startBlock
-        + ", pollInterval=" + pollInterval + ", maxBackoff=" + maxBackoff + ", rpcTimeout=" + rpcTimeout
-        + ", maxBlockRange=" + maxBlockRange + "]";
+    return "ChainSettings[id="
+        + id
+        + ", name="
+        + name
+        + ", rpcUrls="
+        + rpcUrls.stream()
+            .map(u -> u.getScheme() + "://" + u.getAuthority().replaceFirst("^.*@", "") + "/…")
+            .toList()
+        + ", coreAddress="
+        + coreAddress
+        + ", finality="
+        + finality
+        + ", startBlock="
+        + startBlock
+        + ", pollInterval="
+        + pollInterval
+        + ", maxBackoff="
+        + maxBackoff
+        + ", rpcTimeout="
+        + rpcTimeout
+        + ", maxBlockRange="
+        + maxBlockRange
+        + "]";
   }
 }

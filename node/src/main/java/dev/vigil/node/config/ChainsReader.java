@@ -48,7 +48,9 @@ final class ChainsReader {
     ConfigObject obj = reader.object(base, true);
     if (obj == null) return null;
     if (obj.isEmpty()) {
-      reader.problem(base, "no chains: a guardian watches at least one chain (vigil.node.chains.<name> { id = ..., ... })",
+      reader.problem(
+          base,
+          "no chains: a guardian watches at least one chain (vigil.node.chains.<name> { id = ..., ... })",
           reader.value(base));
       return null;
     }
@@ -62,39 +64,79 @@ final class ChainsReader {
         continue;
       }
       if (!CHAIN_NAME.matcher(name).matches()) {
-        reader.problem(p, "a chain name is 1 to 32 lower-case letters, digits or '-', got \"" + name + "\"", reader.value(p));
+        reader.problem(
+            p,
+            "a chain name is 1 to 32 lower-case letters, digits or '-', got \"" + name + "\"",
+            reader.value(p));
         ok = false;
       }
       Long id = reader.integer(p + ".id", 1, 0xFFFF);
       if (id != null) {
         String other = ids.putIfAbsent(id, name);
         if (other != null) {
-          reader.problem(p + ".id", id + " is also the id of chain '" + other + "'; chain ids are unique",
+          reader.problem(
+              p + ".id",
+              id + " is also the id of chain '" + other + "'; chain ids are unique",
               reader.value(p + ".id"));
           id = null;
         }
       }
       List<URI> urls = rpcUrls(p + ".rpc-urls");
       Address core = values.address(p + ".core-address");
-      Finality finality = reader.has(p + ".finality") ? finality(p + ".finality", false) : defFinality;
-      Long start = reader.has(p + ".start-block") ? reader.integer(p + ".start-block", 0, Long.MAX_VALUE) : defStart;
-      Duration poll = reader.has(p + ".poll-interval") ? reader.duration(p + ".poll-interval", true) : defPoll;
-      Duration backoff = reader.has(p + ".max-backoff") ? reader.duration(p + ".max-backoff", true) : defBackoff;
-      Duration timeout = reader.has(p + ".rpc-timeout") ? reader.duration(p + ".rpc-timeout", true) : defTimeout;
-      Long range = reader.has(p + ".max-block-range")
-          ? reader.integer(p + ".max-block-range", 1, MAX_BLOCK_RANGE) : defRange;
+      Finality finality =
+          reader.has(p + ".finality") ? finality(p + ".finality", false) : defFinality;
+      Long start =
+          reader.has(p + ".start-block")
+              ? reader.integer(p + ".start-block", 0, Long.MAX_VALUE)
+              : defStart;
+      Duration poll =
+          reader.has(p + ".poll-interval") ? reader.duration(p + ".poll-interval", true) : defPoll;
+      Duration backoff =
+          reader.has(p + ".max-backoff") ? reader.duration(p + ".max-backoff", true) : defBackoff;
+      Duration timeout =
+          reader.has(p + ".rpc-timeout") ? reader.duration(p + ".rpc-timeout", true) : defTimeout;
+      Long range =
+          reader.has(p + ".max-block-range")
+              ? reader.integer(p + ".max-block-range", 1, MAX_BLOCK_RANGE)
+              : defRange;
       if (poll != null && backoff != null && backoff.compareTo(poll) < 0) {
         String at = reader.has(p + ".max-backoff") ? p + ".max-backoff" : defaults + ".max-backoff";
-        reader.problem(at, "expected at least the poll interval (" + poll.toMillis() + "ms) for chain '" + name
-            + "', got " + backoff.toMillis() + "ms", reader.value(at));
+        reader.problem(
+            at,
+            "expected at least the poll interval ("
+                + poll.toMillis()
+                + "ms) for chain '"
+                + name
+                + "', got "
+                + backoff.toMillis()
+                + "ms",
+            reader.value(at));
         backoff = null;
       }
-      if (id == null || urls == null || core == null || finality == null || start == null || poll == null
-          || backoff == null || timeout == null || range == null) {
+      if (id == null
+          || urls == null
+          || core == null
+          || finality == null
+          || start == null
+          || poll == null
+          || backoff == null
+          || timeout == null
+          || range == null) {
         ok = false;
         continue;
       }
-      chains.add(new ChainSettings(id.intValue(), name, urls, core, finality, start, poll, backoff, timeout, range.intValue()));
+      chains.add(
+          new ChainSettings(
+              id.intValue(),
+              name,
+              urls,
+              core,
+              finality,
+              start,
+              poll,
+              backoff,
+              timeout,
+              range.intValue()));
     }
     if (!ok) return null;
     chains.sort(Comparator.comparingInt(ChainSettings::id));
@@ -104,27 +146,34 @@ final class ChainsReader {
   /** {@code tags} or {@code { confirmations = N }}. */
   private Finality finality(String path, boolean required) {
     ConfigValue v = reader.value(path);
-    String expected = "tags (the chain answers the safe and finalized block tags) or { confirmations = N }";
+    String expected =
+        "tags (the chain answers the safe and finalized block tags) or { confirmations = N }";
     if (v == null) {
       if (required) reader.problem(path, "missing (expected " + expected + ")");
       return null;
     }
     reader.consume(path);
-    if (v.valueType() == ConfigValueType.STRING && "tags".equals(v.unwrapped())) return new Finality.Tags();
+    if (v.valueType() == ConfigValueType.STRING && "tags".equals(v.unwrapped()))
+      return new Finality.Tags();
     if (v.valueType() == ConfigValueType.OBJECT) {
       ConfigObject o = (ConfigObject) v;
       boolean ok = true;
       for (String k : new TreeSet<>(o.keySet())) {
         if (!k.equals("confirmations")) {
-          reader.problem(ConfigReader.join(path, k), "unknown key (finality is tags or { confirmations = N })", o.get(k));
+          reader.problem(
+              ConfigReader.join(path, k),
+              "unknown key (finality is tags or { confirmations = N })",
+              o.get(k));
           ok = false;
         }
       }
       if (!o.containsKey("confirmations")) {
-        reader.problem(path + ".confirmations", "missing (expected an integer 1.." + MAX_CONFIRMATIONS + ")");
+        reader.problem(
+            path + ".confirmations", "missing (expected an integer 1.." + MAX_CONFIRMATIONS + ")");
         return null;
       }
-      Long n = reader.asInteger(path + ".confirmations", o.get("confirmations"), 1, MAX_CONFIRMATIONS);
+      Long n =
+          reader.asInteger(path + ".confirmations", o.get("confirmations"), 1, MAX_CONFIRMATIONS);
       return ok && n != null ? new Finality.Confirmations(n.intValue()) : null;
     }
     reader.problem(path, "expected " + expected + ", got " + reader.describe(path, v), v);
@@ -153,11 +202,22 @@ final class ChainsReader {
       } catch (URISyntaxException e) {
         // reported below
       }
-      if (u == null || u.getScheme() == null || !RPC_SCHEMES.contains(u.getScheme().toLowerCase()) || u.getHost() == null) {
-        boolean ws = u != null && u.getScheme() != null && u.getScheme().toLowerCase().startsWith("ws");
-        reader.problem(p, "expected an http or https URL such as http://127.0.0.1:8545" + (ws ? " (the observer polls over"
-            + " HTTP JSON-RPC; use the node's HTTP endpoint instead of its websocket)" : "") + ", got "
-            + reader.describe(p, list.get(i)), list.get(i));
+      if (u == null
+          || u.getScheme() == null
+          || !RPC_SCHEMES.contains(u.getScheme().toLowerCase())
+          || u.getHost() == null) {
+        boolean ws =
+            u != null && u.getScheme() != null && u.getScheme().toLowerCase().startsWith("ws");
+        reader.problem(
+            p,
+            "expected an http or https URL such as http://127.0.0.1:8545"
+                + (ws
+                    ? " (the observer polls over"
+                        + " HTTP JSON-RPC; use the node's HTTP endpoint instead of its websocket)"
+                    : "")
+                + ", got "
+                + reader.describe(p, list.get(i)),
+            list.get(i));
         ok = false;
         continue;
       }

@@ -22,7 +22,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** {@code vigil.node.cluster} (peer transport, read into Pekko's settings) and {@code vigil.node.http}. */
+/**
+ * {@code vigil.node.cluster} (peer transport, read into Pekko's settings) and {@code
+ * vigil.node.http}.
+ */
 final class ClusterReader {
   // Pekko's rule for actor system names
   private static final Pattern SYSTEM_NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_-]*");
@@ -35,13 +38,17 @@ final class ClusterReader {
     this.reader = values.reader();
   }
 
-  /** @param committee null when it is wrong: then an empty seed list is not checked against its size */
+  /**
+   * @param committee null when it is wrong: then an empty seed list is not checked against its size
+   */
   ClusterSettings cluster(CommitteeSettings committee) {
     String base = ROOT + ".cluster";
     String systemName = reader.string(base + ".system-name");
     if (systemName != null && !SYSTEM_NAME.matcher(systemName).matches()) {
-      reader.problem(base + ".system-name", "expected letters, digits, '_' or '-' (an actor system name), got \""
-          + systemName + "\"", reader.value(base + ".system-name"));
+      reader.problem(
+          base + ".system-name",
+          "expected letters, digits, '_' or '-' (an actor system name), got \"" + systemName + "\"",
+          reader.value(base + ".system-name"));
       systemName = null;
     }
     String host = values.host(base + ".host");
@@ -55,11 +62,22 @@ final class ClusterReader {
     boolean tlsOk = (tlsKey == null) == (tlsCert == null);
     if (!tlsOk) {
       String missing = tlsBase + (tlsKey == null ? ".key-file" : ".cert-file");
-      reader.problem(missing, "set both " + tlsBase + ".key-file and .cert-file (vigil keygen writes them beside the key file), "
-          + "or neither", reader.value(tlsKey == null ? tlsBase + ".cert-file" : tlsBase + ".key-file"));
+      reader.problem(
+          missing,
+          "set both "
+              + tlsBase
+              + ".key-file and .cert-file (vigil keygen writes them beside the key file), "
+              + "or neither",
+          reader.value(tlsKey == null ? tlsBase + ".cert-file" : tlsBase + ".key-file"));
     }
-    if (systemName == null || host == null || port == null || !bindOk || seeds == null || !tlsOk) return null;
-    return new ClusterSettings(systemName, host, port, Optional.ofNullable(bindHost), seeds,
+    if (systemName == null || host == null || port == null || !bindOk || seeds == null || !tlsOk)
+      return null;
+    return new ClusterSettings(
+        systemName,
+        host,
+        port,
+        Optional.ofNullable(bindHost),
+        seeds,
         tlsKey == null ? Optional.empty() : Optional.of(new ClusterSettings.Tls(tlsKey, tlsCert)));
   }
 
@@ -74,10 +92,19 @@ final class ClusterReader {
     String certPath = ROOT + ".cluster.tls.cert-file";
     try {
       var perms = Files.getPosixFilePermissions(tls.keyFile());
-      if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)
-          || perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
-        reader.problem(keyPath, "TLS key file " + tls.keyFile() + " is open to group or others (mode "
-            + PosixFilePermissions.toString(perms) + "); restrict it with: chmod 600 " + tls.keyFile(), reader.value(keyPath));
+      if (perms.contains(PosixFilePermission.GROUP_READ)
+          || perms.contains(PosixFilePermission.OTHERS_READ)
+          || perms.contains(PosixFilePermission.GROUP_WRITE)
+          || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+        reader.problem(
+            keyPath,
+            "TLS key file "
+                + tls.keyFile()
+                + " is open to group or others (mode "
+                + PosixFilePermissions.toString(perms)
+                + "); restrict it with: chmod 600 "
+                + tls.keyFile(),
+            reader.value(keyPath));
         return;
       }
     } catch (NoSuchFileException e) {
@@ -94,10 +121,19 @@ final class ClusterReader {
       return;
     }
     try {
-      Address bound = GuardianCertificates.verify(identity.certificate(), Secp256k1Backends.preferred(), Instant.now());
+      Address bound =
+          GuardianCertificates.verify(
+              identity.certificate(), Secp256k1Backends.preferred(), Instant.now());
       if (guardian != null && !bound.equals(guardian)) {
-        reader.problem(certPath, "the TLS certificate " + tls.certFile() + " is bound to " + bound.toChecksumHex()
-            + ", not to this guardian's key " + guardian.toChecksumHex(), reader.value(certPath));
+        reader.problem(
+            certPath,
+            "the TLS certificate "
+                + tls.certFile()
+                + " is bound to "
+                + bound.toChecksumHex()
+                + ", not to this guardian's key "
+                + guardian.toChecksumHex(),
+            reader.value(certPath));
       }
     } catch (CertificateException e) {
       reader.problem(certPath, tls.certFile() + ": " + e.getMessage(), reader.value(certPath));
@@ -115,7 +151,8 @@ final class ClusterReader {
       if (s == null) return null;
       ClusterSettings.Seed seed = parseSeed(s);
       if (seed == null) {
-        reader.problem(p, "expected host:port such as 10.0.0.1:7100, got \"" + s + "\"", list.get(i));
+        reader.problem(
+            p, "expected host:port such as 10.0.0.1:7100, got \"" + s + "\"", list.get(i));
         return null;
       }
       if (!seen.add(seed.toString())) {
@@ -125,8 +162,11 @@ final class ClusterReader {
       seeds.add(seed);
     }
     if (seeds.isEmpty() && committee != null && committee.members().size() > 1) {
-      reader.problem(path, "no seed nodes: the " + committee.members().size()
-          + " guardians of the committee could not find each other; list the same host:port seeds on every guardian",
+      reader.problem(
+          path,
+          "no seed nodes: the "
+              + committee.members().size()
+              + " guardians of the committee could not find each other; list the same host:port seeds on every guardian",
           reader.value(path));
       return null;
     }
@@ -144,7 +184,10 @@ final class ClusterReader {
     if (t.startsWith("[")) { // [ipv6]:port
       int close = t.indexOf(']');
       hostPart = close < 0 ? "" : t.substring(1, close);
-      portPart = close < 0 || close + 1 >= t.length() || t.charAt(close + 1) != ':' ? "" : t.substring(close + 2);
+      portPart =
+          close < 0 || close + 1 >= t.length() || t.charAt(close + 1) != ':'
+              ? ""
+              : t.substring(close + 2);
     } else {
       int colon = t.lastIndexOf(':');
       hostPart = colon < 0 ? t : t.substring(0, colon);
@@ -156,22 +199,35 @@ final class ClusterReader {
     } catch (NumberFormatException ignored) {
       // refused below
     }
-    if (hostPart.isEmpty() || hostPart.contains("/") || hostPart.contains("@") || (!t.startsWith("[") && hostPart.contains(":"))
-        || port < 1 || port > 65535) {
+    if (hostPart.isEmpty()
+        || hostPart.contains("/")
+        || hostPart.contains("@")
+        || (!t.startsWith("[") && hostPart.contains(":"))
+        || port < 1
+        || port > 65535) {
       return null;
     }
     return new ClusterSettings.Seed(hostPart, port);
   }
 
-  /** @param cluster null when it is wrong: then the ports are not compared */
+  /**
+   * @param cluster null when it is wrong: then the ports are not compared
+   */
   HttpSettings http(ClusterSettings cluster) {
     String base = ROOT + ".http";
     String host = values.host(base + ".host");
     Integer port = reader.port(base + ".port", 0);
     if (host == null || port == null) return null;
-    if (cluster != null && port != 0 && port == cluster.port()
-        && (host.equals(cluster.host()) || isWildcard(host) || cluster.bindHost().map(ClusterReader::isWildcard).orElse(false))) {
-      reader.problem(base + ".port", port + " is also vigil.node.cluster.port on the same host", reader.value(base + ".port"));
+    if (cluster != null
+        && port != 0
+        && port == cluster.port()
+        && (host.equals(cluster.host())
+            || isWildcard(host)
+            || cluster.bindHost().map(ClusterReader::isWildcard).orElse(false))) {
+      reader.problem(
+          base + ".port",
+          port + " is also vigil.node.cluster.port on the same host",
+          reader.value(base + ".port"));
       return null;
     }
     return new HttpSettings(host, port);

@@ -10,9 +10,17 @@ import java.util.Optional;
  * guardian at, an optional different interface to listen on, the seed nodes to join through, and
  * the TLS key and certificate that make the transport mutual TLS among committee members.
  */
-public record ClusterSettings(String systemName, String host, int port, Optional<String> bindHost, List<Seed> seedNodes,
+public record ClusterSettings(
+    String systemName,
+    String host,
+    int port,
+    Optional<String> bindHost,
+    List<Seed> seedNodes,
     Optional<Tls> tls) {
-  /** Mutual TLS between guardians: this guardian's TLS key and its certificate bound to the guardian key. */
+  /**
+   * Mutual TLS between guardians: this guardian's TLS key and its certificate bound to the guardian
+   * key.
+   */
   public record Tls(Path keyFile, Path certFile) {
     public Tls {
       Objects.requireNonNull(keyFile, "keyFile");
@@ -41,14 +49,21 @@ public record ClusterSettings(String systemName, String host, int port, Optional
     seedNodes = List.copyOf(seedNodes);
   }
 
-  /** Whether this guardian is the first seed: the one that forms a new cluster when no other seed answers. */
+  /**
+   * Whether this guardian is the first seed: the one that forms a new cluster when no other seed
+   * answers.
+   */
   public boolean isFirstSeed() {
-    return !seedNodes.isEmpty() && seedNodes.getFirst().host().equalsIgnoreCase(host) && seedNodes.getFirst().port() == port;
+    return !seedNodes.isEmpty()
+        && seedNodes.getFirst().host().equalsIgnoreCase(host)
+        && seedNodes.getFirst().port() == port;
   }
 
   /** The seeds other than this guardian itself. */
   public List<Seed> otherSeeds() {
-    return seedNodes.stream().filter(s -> !(s.host().equalsIgnoreCase(host) && s.port() == port)).toList();
+    return seedNodes.stream()
+        .filter(s -> !(s.host().equalsIgnoreCase(host) && s.port() == port))
+        .toList();
   }
 
   /** The Pekko address of a seed, e.g. {@code pekko://vigil@10.0.0.1:7100}. */

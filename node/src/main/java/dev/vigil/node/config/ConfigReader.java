@@ -77,7 +77,8 @@ final class ConfigReader {
       ConfigValue v = config.getValue(prefix);
       if (v.valueType() != ConfigValueType.OBJECT) {
         consumed.add(prefix); // reported here, not again as an unknown key
-        if (reportedObjects.add(prefix)) problem(prefix, "expected an object { ... }, got " + describe(prefix, v), v);
+        if (reportedObjects.add(prefix))
+          problem(prefix, "expected an object { ... }, got " + describe(prefix, v), v);
         return null;
       }
     }
@@ -87,7 +88,8 @@ final class ConfigReader {
 
   private ConfigValue required(String path, String expected) {
     ConfigValue v = value(path);
-    if (v == null && !underReportedObject(path)) problem(path, "missing (expected " + expected + ")");
+    if (v == null && !underReportedObject(path))
+      problem(path, "missing (expected " + expected + ")");
     return v;
   }
 
@@ -128,7 +130,8 @@ final class ConfigReader {
     if (v.valueType() == ConfigValueType.NUMBER) {
       Number num = (Number) v.unwrapped();
       if (num instanceof Integer || num instanceof Long) n = num.longValue();
-      else if (num.doubleValue() == Math.rint(num.doubleValue()) && Math.abs(num.doubleValue()) < 1e15) n = num.longValue();
+      else if (num.doubleValue() == Math.rint(num.doubleValue())
+          && Math.abs(num.doubleValue()) < 1e15) n = num.longValue();
     } else if (v.valueType() == ConfigValueType.STRING) {
       try {
         n = Long.parseLong(((String) v.unwrapped()).strip());
@@ -164,7 +167,13 @@ final class ConfigReader {
       return null;
     }
     if (positive ? d.isNegative() || d.isZero() : d.isNegative()) {
-      problem(path, "expected a " + (positive ? "positive" : "non-negative") + " duration, got " + describe(path, v), v);
+      problem(
+          path,
+          "expected a "
+              + (positive ? "positive" : "non-negative")
+              + " duration, got "
+              + describe(path, v),
+          v);
       return null;
     }
     return d;
@@ -186,7 +195,8 @@ final class ConfigReader {
     ConfigValue v = required ? required(path, "an object { ... }") : value(path);
     if (v == null) return null;
     if (v.valueType() != ConfigValueType.OBJECT) {
-      if (reportedObjects.add(path)) problem(path, "expected an object { ... }, got " + describe(path, v), v);
+      if (reportedObjects.add(path))
+        problem(path, "expected an object { ... }, got " + describe(path, v), v);
       return null;
     }
     return (ConfigObject) v;
@@ -227,7 +237,8 @@ final class ConfigReader {
   static String where(ConfigValue v) {
     if (v == null) return "";
     ConfigOrigin o = v.origin();
-    String name = o.filename() != null ? Path.of(o.filename()).getFileName().toString() : o.resource();
+    String name =
+        o.filename() != null ? Path.of(o.filename()).getFileName().toString() : o.resource();
     if (name == null || o.lineNumber() < 0) return "";
     return " (" + name + ":" + o.lineNumber() + ")";
   }
@@ -251,7 +262,10 @@ final class ConfigReader {
         walk(child, (ConfigObject) cv); // read key by key: look for unread keys inside
       } else if (!consumed.contains(child)) {
         String suggestion = suggest(path, key);
-        problem(child, "unknown key" + (suggestion == null ? "" : " (did you mean '" + suggestion + "'?)"), cv);
+        problem(
+            child,
+            "unknown key" + (suggestion == null ? "" : " (did you mean '" + suggestion + "'?)"),
+            cv);
       }
     }
   }

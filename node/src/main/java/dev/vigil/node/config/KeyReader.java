@@ -38,9 +38,13 @@ final class KeyReader {
     String inline = reader.optionalString(INLINE_PASSWORD);
     int given = (env != null ? 1 : 0) + (hasFile ? 1 : 0) + (inline != null ? 1 : 0);
     if (given > 1) {
-      reader.problem(base, "set at most one of password-env, password-file and password; "
-          + (env != null ? "password-env " : "") + (hasFile ? "password-file " : "") + (inline != null ? "password " : "")
-          + "are set");
+      reader.problem(
+          base,
+          "set at most one of password-env, password-file and password; "
+              + (env != null ? "password-env " : "")
+              + (hasFile ? "password-file " : "")
+              + (inline != null ? "password " : "")
+              + "are set");
       return null;
     }
     PasswordSource source;
@@ -49,14 +53,18 @@ final class KeyReader {
       if (pw == null) return null;
       source = new PasswordSource.FromFile(pw);
     } else if (inline != null) {
-      warn.accept(INLINE_PASSWORD + " is set: the key's password is in the configuration file"
-          + ConfigReader.where(reader.value(INLINE_PASSWORD))
-          + "; use password-env or password-file for anything but a throwaway local key");
+      warn.accept(
+          INLINE_PASSWORD
+              + " is set: the key's password is in the configuration file"
+              + ConfigReader.where(reader.value(INLINE_PASSWORD))
+              + "; use password-env or password-file for anything but a throwaway local key");
       source = new PasswordSource.Inline(inline);
     } else {
       String variable = env != null ? env : PasswordSource.DEFAULT_ENV;
       if (!variable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-        reader.problem(base + ".password-env", "expected an environment variable name, got \"" + variable + "\"",
+        reader.problem(
+            base + ".password-env",
+            "expected an environment variable name, got \"" + variable + "\"",
             reader.value(base + ".password-env"));
         return null;
       }
@@ -75,19 +83,38 @@ final class KeyReader {
     String path = ROOT + ".key.file";
     Path f = key.file();
     if (!Files.isRegularFile(f)) {
-      reader.problem(path, "no key file at " + f + " (create one with: vigil keygen --out " + f + ")", reader.value(path));
+      reader.problem(
+          path,
+          "no key file at " + f + " (create one with: vigil keygen --out " + f + ")",
+          reader.value(path));
       return null;
     }
     try {
       Set<PosixFilePermission> perms = Files.getPosixFilePermissions(f);
-      if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
-        reader.problem(path, "key file " + f + " is readable by group or others (mode " + PosixFilePermissions.toString(perms)
-            + "); restrict it with: chmod 600 " + f, reader.value(path));
+      if (perms.contains(PosixFilePermission.GROUP_READ)
+          || perms.contains(PosixFilePermission.OTHERS_READ)) {
+        reader.problem(
+            path,
+            "key file "
+                + f
+                + " is readable by group or others (mode "
+                + PosixFilePermissions.toString(perms)
+                + "); restrict it with: chmod 600 "
+                + f,
+            reader.value(path));
         return null;
       }
-      if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
-        reader.problem(path, "key file " + f + " is writable by group or others (mode " + PosixFilePermissions.toString(perms)
-            + "): another user could replace the key; restrict it with: chmod 600 " + f, reader.value(path));
+      if (perms.contains(PosixFilePermission.GROUP_WRITE)
+          || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+        reader.problem(
+            path,
+            "key file "
+                + f
+                + " is writable by group or others (mode "
+                + PosixFilePermissions.toString(perms)
+                + "): another user could replace the key; restrict it with: chmod 600 "
+                + f,
+            reader.value(path));
         return null;
       }
     } catch (UnsupportedOperationException | IOException notPosix) {
@@ -101,16 +128,32 @@ final class KeyReader {
       return null;
     }
     if (declared == null) {
-      reader.problem(path, "key file " + f + " has no address field, so its membership of the committee cannot be checked",
+      reader.problem(
+          path,
+          "key file "
+              + f
+              + " has no address field, so its membership of the committee cannot be checked",
           reader.value(path));
     } else if (committee != null && !committee.members().contains(declared)) {
-      reader.problem(path, "key file " + f + " holds the key of " + declared + ", which is not a member of committee "
-          + committee.index() + " (" + ROOT + ".committee.members)", reader.value(path));
+      reader.problem(
+          path,
+          "key file "
+              + f
+              + " holds the key of "
+              + declared
+              + ", which is not a member of committee "
+              + committee.index()
+              + " ("
+              + ROOT
+              + ".committee.members)",
+          reader.value(path));
     }
     return declared;
   }
 
-  /** @param env the environment a password variable is read from */
+  /**
+   * @param env the environment a password variable is read from
+   */
   void checkPassword(KeySettings key, Map<String, String> env) {
     if (key == null) return;
     switch (key.password()) {
@@ -118,10 +161,18 @@ final class KeyReader {
         String v = env.get(e.variable());
         if (v == null || v.isEmpty()) {
           String path = ROOT + ".key.password-env";
-          reader.problem(path, "environment variable " + e.variable() + " (the key file's password) is "
-              + (v == null ? "not set" : "empty")
-              + (reader.value(path) == null ? " (no password-env, password-file or password is configured, so "
-                  + PasswordSource.DEFAULT_ENV + " is read)" : ""), reader.value(path));
+          reader.problem(
+              path,
+              "environment variable "
+                  + e.variable()
+                  + " (the key file's password) is "
+                  + (v == null ? "not set" : "empty")
+                  + (reader.value(path) == null
+                      ? " (no password-env, password-file or password is configured, so "
+                          + PasswordSource.DEFAULT_ENV
+                          + " is read)"
+                      : ""),
+              reader.value(path));
         }
       }
       case PasswordSource.FromFile f -> {

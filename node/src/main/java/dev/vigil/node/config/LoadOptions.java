@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param checkFiles check what lies outside the file too: the key file exists, is owner-only and
  *     belongs to a committee member; the password file exists or the password variable is set; the
- *     data directory is not a file. {@code vigil run} checks; parsing templates and examples does not.
+ *     data directory is not a file. {@code vigil run} checks; parsing templates and examples does
+ *     not.
  * @param env the environment that {@code ${?VAR}} substitutions and password variables read
  */
 public record LoadOptions(boolean checkFiles, Map<String, String> env) {

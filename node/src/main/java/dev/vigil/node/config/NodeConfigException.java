@@ -8,15 +8,19 @@ import java.util.Objects;
 /**
  * A node configuration that cannot be used. Carries every problem found, each naming its key path,
  * so an operator fixes them all in one round: the message reads
+ *
  * <pre>
  * node.conf: 2 problems in the configuration
  *   vigil.node.chains.alpha.core-address: expected a 20-byte hex address, got "0x12" (node.conf:14)
  *   vigil.node.http.prot: unknown key (did you mean 'port'?) (node.conf:20)
  * </pre>
+ *
  * Never carries a password or key material.
  */
 public final class NodeConfigException extends ConfigException {
-  /** One problem: the key path it is about (empty for the file as a whole), and what was expected. */
+  /**
+   * One problem: the key path it is about (empty for the file as a whole), and what was expected.
+   */
   public record Problem(String path, String message) {
     public Problem {
       Objects.requireNonNull(path, "path");

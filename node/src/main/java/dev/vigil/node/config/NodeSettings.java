@@ -9,8 +9,8 @@ import java.util.Optional;
 /**
  * A guardian's configuration, read from a node file (HOCON, see {@code cluster-configs/}) over the
  * defaults in {@code reference.conf} under {@code vigil.node}, and checked whole: {@link #load}
- * either returns settings that are complete and consistent or throws one
- * {@link NodeConfigException} that names every bad key.
+ * either returns settings that are complete and consistent or throws one {@link
+ * NodeConfigException} that names every bad key.
  *
  * @param file the node file, absolute
  * @param name this guardian's name
@@ -22,8 +22,8 @@ import java.util.Optional;
  * @param cluster peer transport
  * @param http the HTTP API's address
  * @param warnings things that work but deserve an operator's attention (e.g. an inline password)
- * @param config the whole resolved configuration, for other modules' sections ({@code vigil.consensus},
- *     {@code pekko}); without the inline password, if any
+ * @param config the whole resolved configuration, for other modules' sections ({@code
+ *     vigil.consensus}, {@code pekko}); without the inline password, if any
  */
 public record NodeSettings(
     Path file,
@@ -57,15 +57,17 @@ public record NodeSettings(
     return load(file, LoadOptions.strict());
   }
 
-  /** @throws NodeConfigException naming every problem found */
+  /**
+   * @throws NodeConfigException naming every problem found
+   */
   public static NodeSettings load(Path file, LoadOptions options) {
     return NodeSettingsLoader.load(file, options);
   }
 
   /**
    * The configuration for this guardian's ActorSystem (named {@link ClusterSettings#systemName()}):
-   * {@code pekko.remote.artery.canonical.*} and {@code pekko.cluster.seed-nodes} from
-   * {@code vigil.node.cluster}, over everything else the node file and the reference configs set.
+   * {@code pekko.remote.artery.canonical.*} and {@code pekko.cluster.seed-nodes} from {@code
+   * vigil.node.cluster}, over everything else the node file and the reference configs set.
    */
   public Config actorSystemConfig() {
     return PekkoConfig.forNode(this);
@@ -78,8 +80,26 @@ public record NodeSettings(
   /** Without the raw config (long, and other modules' business). */
   @Override
   public String toString() {
-    return "NodeSettings[file=" + file + ", name=" + name + ", dataDir=" + dataDir + ", key=" + key
-        + ", committee=" + committee + ", governance=" + governance + ", chains=" + chains
-        + ", cluster=" + cluster + ", http=" + http + ", warnings=" + warnings + "]";
+    return "NodeSettings[file="
+        + file
+        + ", name="
+        + name
+        + ", dataDir="
+        + dataDir
+        + ", key="
+        + key
+        + ", committee="
+        + committee
+        + ", governance="
+        + governance
+        + ", chains="
+        + chains
+        + ", cluster="
+        + cluster
+        + ", http="
+        + http
+        + ", warnings="
+        + warnings
+        + "]";
   }
 }

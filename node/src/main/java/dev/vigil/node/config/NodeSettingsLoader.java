@@ -9,16 +9,8 @@ import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValueFactory;
-import com.typesafe.config.ConfigValueType;
-import dev.vigil.consensus.attestation.Committee;
 import dev.vigil.node.config.NodeConfigException.Problem;
 import dev.vigil.signing.Address;
-import dev.vigil.signing.Bytes32;
-import dev.vigil.signing.Hex;
-import dev.vigil.signing.keystore.KeyFile;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,14 +22,16 @@ import java.util.regex.Pattern;
 
 /**
  * Reads and checks a node file; see {@link NodeSettings#load(Path, LoadOptions)}. Each section has
- * its reader ({@link KeyReader}, {@link CommitteeReader}, {@link ChainsReader}, {@link ClusterReader});
- * all of them record their problems in one {@link ConfigReader}, so that one load reports them all,
- * in the order the keys are read here.
+ * its reader ({@link KeyReader}, {@link CommitteeReader}, {@link ChainsReader}, {@link
+ * ClusterReader}); all of them record their problems in one {@link ConfigReader}, so that one load
+ * reports them all, in the order the keys are read here.
  */
 final class NodeSettingsLoader {
   static final String ROOT = "vigil.node";
+
   /** Other modules' sections under vigil; anything else there is a typo. */
   private static final Set<String> MODULES = Set.of("node", "consensus", "storage", "signing");
+
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   private final Path file;
@@ -62,20 +56,29 @@ final class NodeSettingsLoader {
     Config reference;
     Config resolved;
     try {
-      fileConfig = ConfigFactory.parseFile(file.toFile(),
-          ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
-      reference = ConfigFactory.defaultReferenceUnresolved(NodeSettingsLoader.class.getClassLoader());
-      // the environment is the last fallback, like Typesafe's own resolve(), but injectable for tests
+      fileConfig =
+          ConfigFactory.parseFile(
+              file.toFile(),
+              ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setAllowMissing(false));
+      reference =
+          ConfigFactory.defaultReferenceUnresolved(NodeSettingsLoader.class.getClassLoader());
+      // the environment is the last fallback, like Typesafe's own resolve(), but injectable for
+      // tests
       Config env = ConfigValueFactory.fromMap(options.env(), "environment").toConfig();
-      resolved = fileConfig.withFallback(reference).withFallback(env)
-          .resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(false));
+      resolved =
+          fileConfig
+              .withFallback(reference)
+              .withFallback(env)
+              .resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(false));
     } catch (ConfigException e) {
-      // syntax errors, a missing include required(...), an undefined ${VAR}: Typesafe names file and line
+      // syntax errors, a missing include required(...), an undefined ${VAR}: Typesafe names file
+      // and line
       throw new NodeConfigException(file, List.of(new Problem("", e.getMessage())));
     }
     NodeSettingsLoader loader = new NodeSettingsLoader(file, resolved, options);
     NodeSettings settings = loader.read(keepOnly(resolved, fileConfig, reference));
-    if (!loader.reader.problems().isEmpty()) throw new NodeConfigException(file, loader.reader.problems());
+    if (!loader.reader.problems().isEmpty())
+      throw new NodeConfigException(file, loader.reader.problems());
     return settings;
   }
 
@@ -111,19 +114,40 @@ final class NodeSettingsLoader {
       checkDataDir(dataDir);
     }
     if (committee != null && committee.members().size() < 4) {
-      warnings.add("a committee of " + committee.members().size() + " tolerates no faulty or offline guardian (quorum "
-          + committee.quorum() + " of " + committee.members().size() + "); real committees have at least 4");
+      warnings.add(
+          "a committee of "
+              + committee.members().size()
+              + " tolerates no faulty or offline guardian (quorum "
+              + committee.quorum()
+              + " of "
+              + committee.members().size()
+              + "); real committees have at least 4");
     }
     if (!reader.problems().isEmpty()) return null;
-    return new NodeSettings(file, name, dataDir, key, committee, governance, chains, cluster, http, warnings, forOthers);
+    return new NodeSettings(
+        file,
+        name,
+        dataDir,
+        key,
+        committee,
+        governance,
+        chains,
+        cluster,
+        http,
+        warnings,
+        forOthers);
   }
 
   private String name() {
     String path = ROOT + ".name";
     String name = reader.string(path);
     if (name != null && !NAME.matcher(name).matches()) {
-      reader.problem(path, "expected 1 to 64 letters, digits, '.', '_' or '-' (starting with a letter or digit), got \""
-          + name + "\"", reader.value(path));
+      reader.problem(
+          path,
+          "expected 1 to 64 letters, digits, '.', '_' or '-' (starting with a letter or digit), got \""
+              + name
+              + "\"",
+          reader.value(path));
       return null;
     }
     return name;
@@ -146,8 +170,11 @@ final class NodeSettingsLoader {
     if (vigil == null) return;
     for (String k : new TreeSet<>(vigil.keySet())) {
       if (!MODULES.contains(k)) {
-        reader.problem(ConfigReader.join("vigil", k), "unknown section (Vigil's modules read vigil.node, vigil.consensus, "
-            + "vigil.storage and vigil.signing)", vigil.get(k));
+        reader.problem(
+            ConfigReader.join("vigil", k),
+            "unknown section (Vigil's modules read vigil.node, vigil.consensus, "
+                + "vigil.storage and vigil.signing)",
+            vigil.get(k));
       }
     }
   }

@@ -35,7 +35,10 @@ final class NodeValues {
     try {
       return baseDir.resolve(s).normalize();
     } catch (InvalidPathException e) {
-      reader.problem(path, "expected a file path, got \"" + s + "\" (" + e.getReason() + ")", reader.value(path));
+      reader.problem(
+          path,
+          "expected a file path, got \"" + s + "\" (" + e.getReason() + ")",
+          reader.value(path));
       return null;
     }
   }
@@ -44,7 +47,8 @@ final class NodeValues {
     String h = reader.string(path);
     if (h == null) return null;
     if (h.isBlank() || h.contains("/") || h.contains(" ") || h.contains("@")) {
-      reader.problem(path, "expected a host name or IP address, got \"" + h + "\"", reader.value(path));
+      reader.problem(
+          path, "expected a host name or IP address, got \"" + h + "\"", reader.value(path));
       return null;
     }
     return h.strip();
@@ -70,7 +74,12 @@ final class NodeValues {
     try {
       return Address.fromHex(s);
     } catch (IllegalArgumentException badChecksum) {
-      reader.problem(path, "\"" + s + "\" has a bad EIP-55 checksum (mixed-case hex must match it; lower case has none)", v);
+      reader.problem(
+          path,
+          "\""
+              + s
+              + "\" has a bad EIP-55 checksum (mixed-case hex must match it; lower case has none)",
+          v);
       return null;
     }
   }

@@ -34,8 +34,12 @@ public sealed interface PasswordSource {
     @Override
     public char[] read(Map<String, String> env) throws IOException {
       String v = env.get(variable);
-      if (v == null) throw new IOException("environment variable " + variable + " (the key file's password) is not set");
-      if (v.isEmpty()) throw new IOException("environment variable " + variable + " (the key file's password) is empty");
+      if (v == null)
+        throw new IOException(
+            "environment variable " + variable + " (the key file's password) is not set");
+      if (v.isEmpty())
+        throw new IOException(
+            "environment variable " + variable + " (the key file's password) is empty");
       return v.toCharArray();
     }
   }
@@ -48,7 +52,8 @@ public sealed interface PasswordSource {
 
     @Override
     public char[] read(Map<String, String> env) throws IOException {
-      if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, "no password file there");
+      if (!Files.isRegularFile(file))
+        throw new NoSuchFileException(file.toString(), null, "no password file there");
       byte[] bytes = Files.readAllBytes(file);
       try {
         int end = bytes.length;
@@ -57,10 +62,12 @@ public sealed interface PasswordSource {
         if (end == 0) throw new IOException("password file " + file + " is empty");
         CharBuffer chars;
         try {
-          chars = StandardCharsets.UTF_8.newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(bytes, 0, end));
+          chars =
+              StandardCharsets.UTF_8
+                  .newDecoder()
+                  .onMalformedInput(CodingErrorAction.REPORT)
+                  .onUnmappableCharacter(CodingErrorAction.REPORT)
+                  .decode(ByteBuffer.wrap(bytes, 0, end));
         } catch (CharacterCodingException e) {
           throw new IOException("password file " + file + " is not UTF-8 text");
         }

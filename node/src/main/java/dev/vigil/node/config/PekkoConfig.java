@@ -28,9 +28,12 @@ final class PekkoConfig {
     c.bindHost().ifPresent(b -> m.put("pekko.remote.artery.bind.hostname", b));
     m.put("pekko.cluster.seed-nodes", c.seedNodes().stream().map(c::seedAddress).toList());
     if (c.isFirstSeed()) m.put("pekko.cluster.seed-node-timeout", FIRST_SEED_TIMEOUT);
-    // with TLS files the transport is mutual TLS; the SSL engines come from the node (GuardianTls), not from config
+    // with TLS files the transport is mutual TLS; the SSL engines come from the node (GuardianTls),
+    // not from config
     m.put("pekko.remote.artery.transport", c.tls().isPresent() ? "tls-tcp" : "tcp");
-    // vigil.node.cluster wins over any pekko.* of the same key in the node file: one source of truth
-    return ConfigFactory.parseMap(m, "vigil.node.cluster of " + s.file().getFileName()).withFallback(s.config());
+    // vigil.node.cluster wins over any pekko.* of the same key in the node file: one source of
+    // truth
+    return ConfigFactory.parseMap(m, "vigil.node.cluster of " + s.file().getFileName())
+        .withFallback(s.config());
   }
 }

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 public final class AttestationHub implements AttestationFeed {
   private static final Logger log = LoggerFactory.getLogger(AttestationHub.class);
 
-  private final CopyOnWriteArrayList<Consumer<Attestation>> listeners = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Consumer<Attestation>> listeners =
+      new CopyOnWriteArrayList<>();
 
   @Override
   public Subscription subscribe(Consumer<Attestation> listener) {
@@ -28,14 +29,18 @@ public final class AttestationHub implements AttestationFeed {
     return () -> listeners.remove(entry);
   }
 
-  /** Hands {@code attestation} to every subscriber; one that throws is logged and the rest still run. */
+  /**
+   * Hands {@code attestation} to every subscriber; one that throws is logged and the rest still
+   * run.
+   */
   public void publish(Attestation attestation) {
     Objects.requireNonNull(attestation, "attestation");
     for (Consumer<Attestation> l : listeners) {
       try {
         l.accept(attestation);
       } catch (RuntimeException e) {
-        log.warn("an attestation subscriber failed on {}: {}", attestation.messageId(), e.toString());
+        log.warn(
+            "an attestation subscriber failed on {}: {}", attestation.messageId(), e.toString());
       }
     }
   }
@@ -44,13 +49,17 @@ public final class AttestationHub implements AttestationFeed {
     return listeners.size();
   }
 
-  /** An actor that publishes every attestation it is sent, e.g. as the consensus actor's subscriber. */
+  /**
+   * An actor that publishes every attestation it is sent, e.g. as the consensus actor's subscriber.
+   */
   public Behavior<Attestation> behavior() {
     return Behaviors.receive(Attestation.class)
-        .onMessage(Attestation.class, a -> {
-          publish(a);
-          return Behaviors.same();
-        })
+        .onMessage(
+            Attestation.class,
+            a -> {
+              publish(a);
+              return Behaviors.same();
+            })
         .build();
   }
 }

@@ -5,8 +5,8 @@ import dev.vigil.consensus.attestation.AttestationCodec;
 import dev.vigil.consensus.attestation.DecodeResult;
 import dev.vigil.node.metrics.NodeMetrics;
 import dev.vigil.signing.Bytes32;
-import dev.vigil.storage.AttestationStore;
 import dev.vigil.signing.MessageId;
+import dev.vigil.storage.AttestationStore;
 import dev.vigil.storage.StoredAttestation;
 import java.time.Duration;
 import java.util.List;
@@ -75,8 +75,11 @@ final class AttestationStream implements AutoCloseable {
       QueueOfferResult r = queue.offer(event);
       if (r == QueueOfferResult.enqueued()) return;
       if (r == QueueOfferResult.dropped() && dropped.compareAndSet(false, true)) {
-        log.warn("dropping attestation stream subscriber {}: {} attestations unread, it reads too slowly; "
-            + "it may reconnect and resume with Last-Event-ID", who, queue.size());
+        log.warn(
+            "dropping attestation stream subscriber {}: {} attestations unread, it reads too slowly; "
+                + "it may reconnect and resume with Last-Event-ID",
+            who,
+            queue.size());
         metrics.streamDropped();
         queue.complete();
       }
@@ -86,10 +89,17 @@ final class AttestationStream implements AutoCloseable {
     /** Sent after the buffered events of a dropped stream, so the client knows why it ended. */
     List<ServerSentEvent> droppedNotice() {
       if (!dropped.get()) return List.of();
-      return List.of(ServerSentEvent.create(
-          Json.string(Json.error("dropped", "this stream fell " + bufferSize
-              + " attestations behind and was closed; reconnect (with Last-Event-ID) to resume")),
-          Optional.of("dropped"), Optional.empty(), OptionalInt.empty()));
+      return List.of(
+          ServerSentEvent.create(
+              Json.string(
+                  Json.error(
+                      "dropped",
+                      "this stream fell "
+                          + bufferSize
+                          + " attestations behind and was closed; reconnect (with Last-Event-ID) to resume")),
+              Optional.of("dropped"),
+              Optional.empty(),
+              OptionalInt.empty()));
     }
   }
 
@@ -102,7 +112,12 @@ final class AttestationStream implements AutoCloseable {
   private final AttestationFeed.Subscription feedSubscription;
   private volatile boolean closed;
 
-  AttestationStream(AttestationFeed feed, AttestationStore store, NodeMetrics metrics, Executor blocking, int bufferSize,
+  AttestationStream(
+      AttestationFeed feed,
+      AttestationStore store,
+      NodeMetrics metrics,
+      Executor blocking,
+      int bufferSize,
       Duration keepAlive) {
     this.store = store;
     this.metrics = metrics;
@@ -121,8 +136,11 @@ final class AttestationStream implements AutoCloseable {
 
   static ServerSentEvent event(Attestation a, byte[] raw) {
     // No event type: browsers' EventSource.onmessage sees untyped events only.
-    return ServerSentEvent.create(Json.string(Json.attestation(a, raw)), Optional.empty(),
-        Optional.of(a.messageId().toString()), OptionalInt.empty());
+    return ServerSentEvent.create(
+        Json.string(Json.attestation(a, raw)),
+        Optional.empty(),
+        Optional.of(a.messageId().toString()),
+        OptionalInt.empty());
   }
 
   int subscriberCount() {
@@ -136,26 +154,31 @@ final class AttestationStream implements AutoCloseable {
    */
   Source<ServerSentEvent, NotUsed> open(Filter filter, Optional<Long> replayFrom, String who) {
     Subscriber sub = new Subscriber(filter, who);
-    Source<ServerSentEvent, NotUsed> live = Source.<ServerSentEvent>queue(bufferSize)
-        .mapMaterializedValue(queue -> {
-          sub.queue = queue;
-          subscribers.add(sub);
-          metrics.streamOpened();
-          if (closed) queue.complete();
-          return NotUsed.notUsed();
-        })
-        // lazy: the notice is decided when the queue has completed, not when the stream starts
-        .concatLazy(Source.fromIterator(() -> sub.droppedNotice().iterator()));
-    Source<ServerSentEvent, NotUsed> head = replayFrom.isPresent() && filter.chain().isPresent() && filter.emitter().isPresent()
-        ? replay(filter.chain().getAsInt(), filter.emitter().get(), replayFrom.get())
-        : Source.empty();
-    // concat (not concatLazy): the live queue is subscribed at once, so nothing published during the replay is lost
+    Source<ServerSentEvent, NotUsed> live =
+        Source.<ServerSentEvent>queue(bufferSize)
+            .mapMaterializedValue(
+                queue -> {
+                  sub.queue = queue;
+                  subscribers.add(sub);
+                  metrics.streamOpened();
+                  if (closed) queue.complete();
+                  return NotUsed.notUsed();
+                })
+            // lazy: the notice is decided when the queue has completed, not when the stream starts
+            .concatLazy(Source.fromIterator(() -> sub.droppedNotice().iterator()));
+    Source<ServerSentEvent, NotUsed> head =
+        replayFrom.isPresent() && filter.chain().isPresent() && filter.emitter().isPresent()
+            ? replay(filter.chain().getAsInt(), filter.emitter().get(), replayFrom.get())
+            : Source.empty();
+    // concat (not concatLazy): the live queue is subscribed at once, so nothing published during
+    // the replay is lost
     return head.concat(live)
         .keepAlive(keepAlive, ServerSentEvent::heartbeat)
-        .watchTermination((notUsed, done) -> {
-          done.whenComplete((ok, err) -> remove(sub));
-          return notUsed;
-        });
+        .watchTermination(
+            (notUsed, done) -> {
+              done.whenComplete((ok, err) -> remove(sub));
+              return notUsed;
+            });
   }
 
   private void remove(Subscriber s) {
@@ -163,24 +186,38 @@ final class AttestationStream implements AutoCloseable {
   }
 
   private Source<ServerSentEvent, NotUsed> replay(int chain, Bytes32 emitter, long from) {
-    return Source.unfoldAsync(Optional.of(from), next -> {
-          if (next.isEmpty()) return CompletableFuture.completedFuture(Optional.empty());
-          return CompletableFuture.supplyAsync(() -> {
-            List<StoredAttestation> page = store.listEmitter(chain, emitter, next.get(), REPLAY_PAGE);
-            long last = page.isEmpty() ? -1 : page.get(page.size() - 1).key().sequence();
-            // The page was short, or it ended at the largest u64: nothing after it.
-            Optional<Long> after = page.size() < REPLAY_PAGE || last == -1L ? Optional.empty() : Optional.of(last + 1);
-            return Optional.of(Pair.create(after, page));
-          }, blocking);
-        })
+    return Source.unfoldAsync(
+            Optional.of(from),
+            next -> {
+              if (next.isEmpty()) return CompletableFuture.completedFuture(Optional.empty());
+              return CompletableFuture.supplyAsync(
+                  () -> {
+                    List<StoredAttestation> page =
+                        store.listEmitter(chain, emitter, next.get(), REPLAY_PAGE);
+                    long last = page.isEmpty() ? -1 : page.get(page.size() - 1).key().sequence();
+                    // The page was short, or it ended at the largest u64: nothing after it.
+                    Optional<Long> after =
+                        page.size() < REPLAY_PAGE || last == -1L
+                            ? Optional.empty()
+                            : Optional.of(last + 1);
+                    return Optional.of(Pair.create(after, page));
+                  },
+                  blocking);
+            })
         .mapConcat(page -> page)
-        .mapConcat(stored -> switch (AttestationCodec.decode(stored.bytes())) {
-          case DecodeResult.Ok<Attestation> ok -> List.of(event(ok.value(), stored.bytes()));
-          case DecodeResult.Err<Attestation> err -> {
-            log.warn("stored attestation {} does not decode ({}); left out of a replay", stored.key(), err);
-            yield List.<ServerSentEvent>of();
-          }
-        });
+        .mapConcat(
+            stored ->
+                switch (AttestationCodec.decode(stored.bytes())) {
+                  case DecodeResult.Ok<Attestation> ok ->
+                      List.of(event(ok.value(), stored.bytes()));
+                  case DecodeResult.Err<Attestation> err -> {
+                    log.warn(
+                        "stored attestation {} does not decode ({}); left out of a replay",
+                        stored.key(),
+                        err);
+                    yield List.<ServerSentEvent>of();
+                  }
+                });
   }
 
   /** Ends every open stream (each ends cleanly after what it has buffered) and stops listening. */

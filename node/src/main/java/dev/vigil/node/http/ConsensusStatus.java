@@ -39,8 +39,16 @@ public final class ConsensusStatus implements StatusSource {
   private final Duration staleAfter;
   private final Clock clock;
 
-  public ConsensusStatus(ActorSystem<?> system, ActorRef<ConsensusActor.Command> consensus, String nodeName, String version,
-      Committee committee, int selfIndex, Supplier<List<NodeStatus.Chain>> chains, Duration askTimeout, Duration staleAfter,
+  public ConsensusStatus(
+      ActorSystem<?> system,
+      ActorRef<ConsensusActor.Command> consensus,
+      String nodeName,
+      String version,
+      Committee committee,
+      int selfIndex,
+      Supplier<List<NodeStatus.Chain>> chains,
+      Duration askTimeout,
+      Duration staleAfter,
       Clock clock) {
     this.system = Objects.requireNonNull(system, "system");
     this.consensus = Objects.requireNonNull(consensus, "consensus");
@@ -56,7 +64,8 @@ public final class ConsensusStatus implements StatusSource {
 
   @Override
   public CompletionStage<NodeStatus> status() {
-    CompletionStage<ConsensusStats> stats = AskPattern.ask(consensus, ConsensusActor.GetStats::new, askTimeout, system.scheduler());
+    CompletionStage<ConsensusStats> stats =
+        AskPattern.ask(consensus, ConsensusActor.GetStats::new, askTimeout, system.scheduler());
     return stats.thenApply(this::toStatus);
   }
 
@@ -67,7 +76,8 @@ public final class ConsensusStatus implements StatusSource {
     for (int i = 0; i < committee.size(); i++) {
       if (i == selfIndex) continue;
       PeerMessage.HeartbeatInfo hb = s.heartbeats().get(i);
-      Optional<Instant> at = hb == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(hb.timeMillis()));
+      Optional<Instant> at =
+          hb == null ? Optional.empty() : Optional.of(Instant.ofEpochMilli(hb.timeMillis()));
       boolean fresh = at.isPresent() && Duration.between(at.get(), now).compareTo(staleAfter) <= 0;
       Map<String, Long> counts = new LinkedHashMap<>();
       counts.put("signed", at(a.acceptedBySigner(), i));
@@ -76,8 +86,15 @@ public final class ConsensusStatus implements StatusSource {
       counts.put("unseenCapDropped", at(a.capDroppedBySigner(), i));
       counts.put("invalidSignatures", at(a.invalidBySigner(), i));
       counts.put("suspectDropped", at(a.suspectDroppedBySigner(), i));
-      peers.add(new NodeStatus.Peer(i, committee.member(i), Optional.ofNullable(hb).map(PeerMessage.HeartbeatInfo::nodeName),
-          fresh, at, hb == null ? Map.of() : hb.heights(), counts));
+      peers.add(
+          new NodeStatus.Peer(
+              i,
+              committee.member(i),
+              Optional.ofNullable(hb).map(PeerMessage.HeartbeatInfo::nodeName),
+              fresh,
+              at,
+              hb == null ? Map.of() : hb.heights(),
+              counts));
     }
     Map<String, Long> counts = new LinkedHashMap<>();
     counts.put("attestations", a.attestationsTotal());
@@ -101,7 +118,8 @@ public final class ConsensusStatus implements StatusSource {
     counts.put("evidenceStored", s.evidenceStored());
     counts.put("storeFailures", s.storeFailures());
     counts.put("peersConnected", (long) s.peers());
-    return new NodeStatus(nodeName, version, committee.index(), selfIndex, chains.get(), peers, counts);
+    return new NodeStatus(
+        nodeName, version, committee.index(), selfIndex, chains.get(), peers, counts);
   }
 
   private static long at(List<Long> perMember, int i) {

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * api.close();
  * }</pre>
  *
- * Store reads and readiness checks run on Pekko's blocking-io dispatcher, never on the server's threads.
+ * Store reads and readiness checks run on Pekko's blocking-io dispatcher, never on the server's
+ * threads.
  */
 public final class HttpApi implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
@@ -48,11 +49,18 @@ public final class HttpApi implements AutoCloseable {
    * @param committee the current committee (a supplier: it changes on rotation)
    * @param status the node's status, for {@code /v1/status}
    * @param feed new attestations, for the stream (usually an {@link AttestationHub})
-   * @param metrics the node's metrics, for {@code /metrics}; the stream also counts its subscribers there
+   * @param metrics the node's metrics, for {@code /metrics}; the stream also counts its subscribers
+   *     there
    * @param readiness the checks behind {@code /readyz}
    */
-  public record Dependencies(AttestationStore attestations, EvidenceStore evidence, Supplier<Committee> committee, StatusSource status,
-      AttestationFeed feed, NodeMetrics metrics, Readiness readiness) {
+  public record Dependencies(
+      AttestationStore attestations,
+      EvidenceStore evidence,
+      Supplier<Committee> committee,
+      StatusSource status,
+      AttestationFeed feed,
+      NodeMetrics metrics,
+      Readiness readiness) {
     public Dependencies {
       Objects.requireNonNull(attestations, "attestations");
       Objects.requireNonNull(evidence, "evidence");
@@ -79,27 +87,51 @@ public final class HttpApi implements AutoCloseable {
    * Binds the API on {@code settings.host():settings.port()}. The stage fails with an
    * IllegalStateException naming the address if it cannot be bound (e.g. the port is taken).
    */
-  public static CompletionStage<HttpApi> start(ActorSystem<?> system, HttpApiSettings settings, Dependencies deps) {
+  public static CompletionStage<HttpApi> start(
+      ActorSystem<?> system, HttpApiSettings settings, Dependencies deps) {
     Objects.requireNonNull(system, "system");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(deps, "deps");
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
-    AttestationStream stream = new AttestationStream(deps.feed(), deps.attestations(), deps.metrics(), blocking,
-        settings.streamBuffer(), settings.streamKeepAlive());
+    AttestationStream stream =
+        new AttestationStream(
+            deps.feed(),
+            deps.attestations(),
+            deps.metrics(),
+            blocking,
+            settings.streamBuffer(),
+            settings.streamKeepAlive());
     Routes routes = new Routes(deps, settings, stream, blocking);
-    return Http.get(system).newServerAt(settings.host(), settings.port())
-        .adaptSettings(s -> s.withRemoteAddressAttribute(true).withParsingErrorHandler(JsonParsingErrorHandler.class.getName()))
+    return Http.get(system)
+        .newServerAt(settings.host(), settings.port())
+        .adaptSettings(
+            s ->
+                s.withRemoteAddressAttribute(true)
+                    .withParsingErrorHandler(JsonParsingErrorHandler.class.getName()))
         .bind(routes.route())
-        .handle((binding, err) -> {
-          if (err != null) {
-            stream.close();
-            Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-            throw new IllegalStateException(
-                "the HTTP API cannot listen on " + settings.host() + ":" + settings.port() + ": " + cause.getMessage(), cause);
-          }
-          log.info("HTTP API listening on http://{}:{}", binding.localAddress().getHostString(), binding.localAddress().getPort());
-          return new HttpApi(binding, stream, settings);
-        });
+        .handle(
+            (binding, err) -> {
+              if (err != null) {
+                stream.close();
+                Throwable cause =
+                    err instanceof CompletionException && err.getCause() != null
+                        ? err.getCause()
+                        : err;
+                throw new IllegalStateException(
+                    "the HTTP API cannot listen on "
+                        + settings.host()
+                        + ":"
+                        + settings.port()
+                        + ": "
+                        + cause.getMessage(),
+                    cause);
+              }
+              log.info(
+                  "HTTP API listening on http://{}:{}",
+                  binding.localAddress().getHostString(),
+                  binding.localAddress().getPort());
+              return new HttpApi(binding, stream, settings);
+            });
   }
 
   /** The bound address (with the actual port when settings asked for port 0). */
@@ -109,7 +141,11 @@ public final class HttpApi implements AutoCloseable {
 
   /** e.g. {@code http://127.0.0.1:8080} */
   public URI uri() {
-    return URI.create("http://" + binding.localAddress().getHostString() + ":" + binding.localAddress().getPort());
+    return URI.create(
+        "http://"
+            + binding.localAddress().getHostString()
+            + ":"
+            + binding.localAddress().getPort());
   }
 
   /** Open attestation streams right now. */
@@ -125,11 +161,14 @@ public final class HttpApi implements AutoCloseable {
     CompletableFuture<Done> mine = new CompletableFuture<>();
     if (!stopped.compareAndSet(null, mine)) return stopped.get();
     stream.close();
-    binding.terminate(settings.shutdownDeadline()).whenComplete((terminated, err) -> {
-      log.info("HTTP API on {} stopped", binding.localAddress());
-      if (err != null) mine.completeExceptionally(err);
-      else mine.complete(Done.getInstance());
-    });
+    binding
+        .terminate(settings.shutdownDeadline())
+        .whenComplete(
+            (terminated, err) -> {
+              log.info("HTTP API on {} stopped", binding.localAddress());
+              if (err != null) mine.completeExceptionally(err);
+              else mine.complete(Done.getInstance());
+            });
     return mine;
   }
 
@@ -141,9 +180,11 @@ public final class HttpApi implements AutoCloseable {
       stop().toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while stopping the HTTP API on " + binding.localAddress(), e);
+      throw new IllegalStateException(
+          "interrupted while stopping the HTTP API on " + binding.localAddress(), e);
     } catch (Exception e) {
-      throw new IllegalStateException("the HTTP API on " + binding.localAddress() + " did not stop within " + wait, e);
+      throw new IllegalStateException(
+          "the HTTP API on " + binding.localAddress() + " did not stop within " + wait, e);
     }
   }
 }

@@ -80,7 +80,10 @@ final class Json {
     return o;
   }
 
-  /** Kept equivocation evidence: each piece with both signed observations; undecodable bytes are shown raw. */
+  /**
+   * Kept equivocation evidence: each piece with both signed observations; undecodable bytes are
+   * shown raw.
+   */
   static ObjectNode evidence(java.util.List<dev.vigil.storage.EvidenceRecord> records, long total) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("total", total);
@@ -97,7 +100,8 @@ final class Json {
       }
       ArrayNode signed = e.putArray("signed");
       for (SignedObservation so : both) {
-        signed.addObject()
+        signed
+            .addObject()
             .put("committeeIndex", so.committeeIndex())
             .put("signerIndex", so.signerIndex())
             .put("digest", so.digest().toHex())
@@ -130,18 +134,25 @@ final class Json {
     o.put("time", now.toString());
     ArrayNode chains = o.putArray("chains");
     for (NodeStatus.Chain c : s.chains()) {
-      chains.addObject().put("chainId", c.chainId()).put("name", c.name()).put("height", c.height());
+      chains
+          .addObject()
+          .put("chainId", c.chainId())
+          .put("name", c.name())
+          .put("height", c.height());
     }
     ArrayNode peers = o.putArray("peers");
     for (NodeStatus.Peer p : s.peers()) {
-      ObjectNode po = peers.addObject()
-          .put("signerIndex", p.signerIndex())
-          .put("address", p.address().toChecksumHex())
-          .put("nodeName", p.nodeName().orElse(null))
-          .put("reachable", p.reachable());
+      ObjectNode po =
+          peers
+              .addObject()
+              .put("signerIndex", p.signerIndex())
+              .put("address", p.address().toChecksumHex())
+              .put("nodeName", p.nodeName().orElse(null))
+              .put("reachable", p.reachable());
       if (p.lastHeartbeat().isPresent()) {
         Instant at = p.lastHeartbeat().get();
-        po.put("lastHeartbeat", at.toString()).put("lastHeartbeatAgeMillis", Math.max(0, now.toEpochMilli() - at.toEpochMilli()));
+        po.put("lastHeartbeat", at.toString())
+            .put("lastHeartbeatAgeMillis", Math.max(0, now.toEpochMilli() - at.toEpochMilli()));
       } else {
         po.putNull("lastHeartbeat").putNull("lastHeartbeatAgeMillis");
       }
@@ -151,7 +162,8 @@ final class Json {
       new TreeMap<>(p.counts()).forEach(peerCounts::put);
     }
     ObjectNode counts = o.putObject("counts");
-    for (Map.Entry<String, Long> e : new TreeMap<>(s.counts()).entrySet()) counts.put(e.getKey(), e.getValue());
+    for (Map.Entry<String, Long> e : new TreeMap<>(s.counts()).entrySet())
+      counts.put(e.getKey(), e.getValue());
     return o;
   }
 }

@@ -17,8 +17,10 @@ final class JsonParsingErrorHandler extends ParsingErrorHandler {
   JsonParsingErrorHandler() {}
 
   @Override
-  public HttpResponse handle(StatusCode status, ErrorInfo info, LoggingAdapter log, ServerSettings settings) {
+  public HttpResponse handle(
+      StatusCode status, ErrorInfo info, LoggingAdapter log, ServerSettings settings) {
     log.debug("malformed request: {}", info.formatPretty());
-    return Routes.json(status, Json.error(status.reason().toLowerCase(Locale.ROOT), info.formatPretty()));
+    return Routes.json(
+        status, Json.error(status.reason().toLowerCase(Locale.ROOT), info.formatPretty()));
   }
 }

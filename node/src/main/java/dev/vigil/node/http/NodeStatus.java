@@ -34,7 +34,9 @@ public record NodeStatus(
     counts = Map.copyOf(counts);
   }
 
-  /** @param height the last block the chain's observer processed */
+  /**
+   * @param height the last block the chain's observer processed
+   */
   public record Chain(int chainId, String name, long height) {
     public Chain {
       Objects.requireNonNull(name, "name");
@@ -49,8 +51,14 @@ public record NodeStatus(
    * @param counts what this node counted of the member, e.g. "signed" (valid signatures accepted),
    *     "equivocations", "impersonations": its participation record as seen from here
    */
-  public record Peer(int signerIndex, Address address, Optional<String> nodeName, boolean reachable,
-      Optional<Instant> lastHeartbeat, Map<Integer, Long> heights, Map<String, Long> counts) {
+  public record Peer(
+      int signerIndex,
+      Address address,
+      Optional<String> nodeName,
+      boolean reachable,
+      Optional<Instant> lastHeartbeat,
+      Map<Integer, Long> heights,
+      Map<String, Long> counts) {
     public Peer {
       Objects.requireNonNull(address, "address");
       Objects.requireNonNull(nodeName, "nodeName");

@@ -13,7 +13,8 @@ final class Params {
 
   static int chain(String name, String text) {
     if (text.isEmpty() || text.length() > 5 || !digits(text) || Integer.parseInt(text) > 0xFFFF) {
-      throw ApiError.badRequest("invalid " + name,
+      throw ApiError.badRequest(
+          "invalid " + name,
           name + " must be an unsigned 16-bit integer (0..65535), got " + quote(text));
     }
     return Integer.parseInt(text);
@@ -21,8 +22,14 @@ final class Params {
 
   /** A count from 1 to {@code max}. */
   static int limit(String name, String text, int max) {
-    if (text.isEmpty() || text.length() > 9 || !digits(text) || Integer.parseInt(text) < 1 || Integer.parseInt(text) > max) {
-      throw ApiError.badRequest("invalid " + name, name + " must be an integer from 1 to " + max + ", got " + quote(text));
+    if (text.isEmpty()
+        || text.length() > 9
+        || !digits(text)
+        || Integer.parseInt(text) < 1
+        || Integer.parseInt(text) > max) {
+      throw ApiError.badRequest(
+          "invalid " + name,
+          name + " must be an integer from 1 to " + max + ", got " + quote(text));
     }
     return Integer.parseInt(text);
   }
@@ -30,13 +37,17 @@ final class Params {
   static long sequence(String name, String text) {
     // parseUnsignedLong alone would accept a leading '+'
     if (text.isEmpty() || text.length() > 20 || !digits(text)) {
-      throw ApiError.badRequest("invalid " + name, name + " must be an unsigned 64-bit integer, got " + quote(text));
+      throw ApiError.badRequest(
+          "invalid " + name, name + " must be an unsigned 64-bit integer, got " + quote(text));
     }
     try {
       return Long.parseUnsignedLong(text);
     } catch (NumberFormatException tooLarge) {
-      throw ApiError.badRequest("invalid " + name,
-          name + " must be an unsigned 64-bit integer (at most 18446744073709551615), got " + quote(text));
+      throw ApiError.badRequest(
+          "invalid " + name,
+          name
+              + " must be an unsigned 64-bit integer (at most 18446744073709551615), got "
+              + quote(text));
     }
   }
 
@@ -49,30 +60,43 @@ final class Params {
       System.arraycopy(HexFormat.of().parseHex(hex), 0, padded, 12, 20);
       return Bytes32.wrap(padded);
     }
-    throw ApiError.badRequest("invalid " + name, name
-        + " must be 64 hex digits (32 bytes) or 40 hex digits (a 20-byte address), 0x optional; got "
-        + hex.length() + " digits");
+    throw ApiError.badRequest(
+        "invalid " + name,
+        name
+            + " must be 64 hex digits (32 bytes) or 40 hex digits (a 20-byte address), 0x optional; got "
+            + hex.length()
+            + " digits");
   }
 
   static byte[] digest(String name, String text) {
     String hex = hexDigits(name, text);
     if (hex.length() != 64) {
-      throw ApiError.badRequest("invalid " + name,
+      throw ApiError.badRequest(
+          "invalid " + name,
           name + " must be 64 hex digits (32 bytes), 0x optional; got " + hex.length() + " digits");
     }
     return HexFormat.of().parseHex(hex);
   }
 
   static MessageId messageId(String chain, String emitter, String sequence) {
-    return new MessageId(chain("chain", chain), emitter("emitter", emitter), sequence("sequence", sequence));
+    return new MessageId(
+        chain("chain", chain), emitter("emitter", emitter), sequence("sequence", sequence));
   }
 
   private static String hexDigits(String name, String text) {
     String hex = text.startsWith("0x") || text.startsWith("0X") ? text.substring(2) : text;
     for (int i = 0; i < hex.length(); i++) {
       if (Character.digit(hex.charAt(i), 16) < 0 || hex.charAt(i) > 0x7f) {
-        throw ApiError.badRequest("invalid " + name, name + " must be hex, got " + quote(text)
-            + " (character " + quote(String.valueOf(hex.charAt(i))) + " at position " + (text.length() - hex.length() + i) + ")");
+        throw ApiError.badRequest(
+            "invalid " + name,
+            name
+                + " must be hex, got "
+                + quote(text)
+                + " (character "
+                + quote(String.valueOf(hex.charAt(i)))
+                + " at position "
+                + (text.length() - hex.length() + i)
+                + ")");
       }
     }
     return hex;
@@ -90,6 +114,8 @@ final class Params {
   }
 
   static String shorten(String text) {
-    return text.length() <= ECHO_MAX ? text : text.substring(0, ECHO_MAX) + "…(" + text.length() + " chars)";
+    return text.length() <= ECHO_MAX
+        ? text
+        : text.substring(0, ECHO_MAX) + "…(" + text.length() + " chars)";
   }
 }

@@ -33,7 +33,9 @@ public final class Readiness {
     Result check() throws Exception;
   }
 
-  /** @param detail what was found, e.g. "member Up at pekko://vigil@127.0.0.1:2551" or why not */
+  /**
+   * @param detail what was found, e.g. "member Up at pekko://vigil@127.0.0.1:2551" or why not
+   */
   public record Result(boolean ready, String detail) {
     public Result {
       Objects.requireNonNull(detail, "detail");
@@ -84,13 +86,21 @@ public final class Readiness {
     return List.copyOf(checks.keySet());
   }
 
-  /** Runs every check at once on {@code executor}; a check that takes longer than {@code deadline} fails. */
+  /**
+   * Runs every check at once on {@code executor}; a check that takes longer than {@code deadline}
+   * fails.
+   */
   CompletionStage<List<Outcome>> evaluate(Executor executor, Duration deadline) {
     List<CompletableFuture<Outcome>> futures = new ArrayList<>();
-    checks.forEach((name, check) -> futures.add(CompletableFuture
-        .supplyAsync(() -> run(name, check), executor)
-        .completeOnTimeout(new Outcome(name, false, "did not answer within " + deadline.toMillis() + " ms"),
-            deadline.toMillis(), TimeUnit.MILLISECONDS)));
+    checks.forEach(
+        (name, check) ->
+            futures.add(
+                CompletableFuture.supplyAsync(() -> run(name, check), executor)
+                    .completeOnTimeout(
+                        new Outcome(
+                            name, false, "did not answer within " + deadline.toMillis() + " ms"),
+                        deadline.toMillis(),
+                        TimeUnit.MILLISECONDS)));
     return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
         .thenApply(done -> futures.stream().map(CompletableFuture::join).toList());
   }
@@ -103,11 +113,14 @@ public final class Readiness {
     } catch (Exception e) {
       // the message names what is wrong; the class name adds nothing an operator can act on
       String msg = e.getMessage();
-      return new Outcome(name, false, msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg);
+      return new Outcome(
+          name, false, msg == null || msg.isBlank() ? e.getClass().getSimpleName() : msg);
     }
   }
 
-  /** Ready while the database answers a read (a closed database refuses with a StorageException). */
+  /**
+   * Ready while the database answers a read (a closed database refuses with a StorageException).
+   */
   public static Check databaseOpen(VigilDatabase db) {
     Objects.requireNonNull(db, "db");
     return () -> {
@@ -125,12 +138,21 @@ public final class Readiness {
     return () -> {
       WriteHealth h = db.writeHealth();
       if (h.writable()) return Result.ready("writes to " + db.path() + " succeed");
-      return Result.notReady("writes to data dir " + db.path() + " fail since " + java.time.Instant.ofEpochMilli(h.failingSinceMillis())
-          + " (" + h.failedWritesInEpisode() + " failed, retrying): " + h.cause());
+      return Result.notReady(
+          "writes to data dir "
+              + db.path()
+              + " fail since "
+              + java.time.Instant.ofEpochMilli(h.failingSinceMillis())
+              + " ("
+              + h.failedWritesInEpisode()
+              + " failed, retrying): "
+              + h.cause());
     };
   }
 
-  /** Ready while this node is an Up member of its Pekko cluster (joined, not leaving or removed). */
+  /**
+   * Ready while this node is an Up member of its Pekko cluster (joined, not leaving or removed).
+   */
   public static Check clusterMemberUp(ActorSystem<?> system) {
     Objects.requireNonNull(system, "system");
     return () -> {
@@ -138,7 +160,8 @@ public final class Readiness {
       if (self.status() == MemberStatus.up()) {
         return Result.ready("member Up at " + self.address());
       }
-      return Result.notReady("member " + self.address() + " is " + self.status() + ", not Up (cluster not joined)");
+      return Result.notReady(
+          "member " + self.address() + " is " + self.status() + ", not Up (cluster not joined)");
     };
   }
 }

@@ -40,8 +40,9 @@ public final class NodeMetrics {
   public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
   /** Quorum latencies span a local devnet (ms) to a congested committee (tens of seconds). */
-  private static final double[] LATENCY_BOUNDS =
-      {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120};
+  private static final double[] LATENCY_BOUNDS = {
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120
+  };
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
   private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
@@ -62,40 +63,90 @@ public final class NodeMetrics {
   private final Counter storageRecoveries;
 
   public NodeMetrics() {
-    observations = Counter.builder().name("vigil_observations")
-        .help("Final observations handed to consensus, by source chain")
-        .labelNames("chain").register(registry);
-    signaturesSent = Counter.builder().name("vigil_signatures_sent")
-        .help("Own signatures sent to peers (each signature counted once, however many peers)")
-        .register(registry);
-    signaturesReceived = Counter.builder().name("vigil_signatures_received")
-        .help("Peers' signatures received").register(registry);
-    signaturesInvalid = Counter.builder().name("vigil_signatures_invalid")
-        .help("Peers' signatures dropped as invalid, by reason").labelNames("reason").register(registry);
-    attestations = Counter.builder().name("vigil_attestations")
-        .help("Attestations this node holds, by emitter chain and origin (local quorum or received from a peer)")
-        .labelNames("chain", "origin").register(registry);
-    quorumLatency = Histogram.builder().name("vigil_quorum_latency_seconds")
-        .help("Time from the local observation of a message to its quorum")
-        .unit(Unit.SECONDS).classicOnly().classicUpperBounds(LATENCY_BOUNDS).register(registry);
-    rpcErrors = Counter.builder().name("vigil_rpc_errors")
-        .help("Failed JSON-RPC calls to a chain's node, by chain").labelNames("chain").register(registry);
-    chainHeight = Gauge.builder().name("vigil_chain_height")
-        .help("Last block processed by the chain's observer").labelNames("chain").register(registry);
-    participation = Counter.builder().name("vigil_member_participation")
-        .help("Per committee member: messages it signed in time, signed late, or did not sign")
-        .labelNames("member", "outcome").register(registry);
-    streamSubscribers = Gauge.builder().name("vigil_http_stream_subscribers")
-        .help("Open attestation streams (server-sent events)").register(registry);
-    streamDropped = Counter.builder().name("vigil_http_stream_dropped")
-        .help("Attestation stream subscribers dropped because they read too slowly").register(registry);
-    storageWritable = Gauge.builder().name("vigil_storage_writable")
-        .help("1 while the data dir takes writes, 0 while writes fail (disk full, read-only, I/O error)").register(registry);
+    observations =
+        Counter.builder()
+            .name("vigil_observations")
+            .help("Final observations handed to consensus, by source chain")
+            .labelNames("chain")
+            .register(registry);
+    signaturesSent =
+        Counter.builder()
+            .name("vigil_signatures_sent")
+            .help("Own signatures sent to peers (each signature counted once, however many peers)")
+            .register(registry);
+    signaturesReceived =
+        Counter.builder()
+            .name("vigil_signatures_received")
+            .help("Peers' signatures received")
+            .register(registry);
+    signaturesInvalid =
+        Counter.builder()
+            .name("vigil_signatures_invalid")
+            .help("Peers' signatures dropped as invalid, by reason")
+            .labelNames("reason")
+            .register(registry);
+    attestations =
+        Counter.builder()
+            .name("vigil_attestations")
+            .help(
+                "Attestations this node holds, by emitter chain and origin (local quorum or received from a peer)")
+            .labelNames("chain", "origin")
+            .register(registry);
+    quorumLatency =
+        Histogram.builder()
+            .name("vigil_quorum_latency_seconds")
+            .help("Time from the local observation of a message to its quorum")
+            .unit(Unit.SECONDS)
+            .classicOnly()
+            .classicUpperBounds(LATENCY_BOUNDS)
+            .register(registry);
+    rpcErrors =
+        Counter.builder()
+            .name("vigil_rpc_errors")
+            .help("Failed JSON-RPC calls to a chain's node, by chain")
+            .labelNames("chain")
+            .register(registry);
+    chainHeight =
+        Gauge.builder()
+            .name("vigil_chain_height")
+            .help("Last block processed by the chain's observer")
+            .labelNames("chain")
+            .register(registry);
+    participation =
+        Counter.builder()
+            .name("vigil_member_participation")
+            .help("Per committee member: messages it signed in time, signed late, or did not sign")
+            .labelNames("member", "outcome")
+            .register(registry);
+    streamSubscribers =
+        Gauge.builder()
+            .name("vigil_http_stream_subscribers")
+            .help("Open attestation streams (server-sent events)")
+            .register(registry);
+    streamDropped =
+        Counter.builder()
+            .name("vigil_http_stream_dropped")
+            .help("Attestation stream subscribers dropped because they read too slowly")
+            .register(registry);
+    storageWritable =
+        Gauge.builder()
+            .name("vigil_storage_writable")
+            .help(
+                "1 while the data dir takes writes, 0 while writes fail (disk full, read-only, I/O error)")
+            .register(registry);
     storageWritable.set(1);
-    storageWriteFailures = Counter.builder().name("vigil_storage_write_failures")
-        .help("Database writes that failed or were refused because the data dir does not take writes").register(registry);
-    storageRecoveries = Counter.builder().name("vigil_storage_recoveries")
-        .help("Times the database resumed writing by itself after the data dir took writes again").register(registry);
+    storageWriteFailures =
+        Counter.builder()
+            .name("vigil_storage_write_failures")
+            .help(
+                "Database writes that failed or were refused because the data dir does not take writes")
+            .register(registry);
+    storageRecoveries =
+        Counter.builder()
+            .name("vigil_storage_recoveries")
+            .help(
+                "Times the database resumed writing by itself after the data dir took writes again")
+            .register(registry);
   }
 
   /** Called every few seconds with the database's write health (counters as deltas). */
@@ -117,7 +168,10 @@ public final class NodeMetrics {
     signaturesReceived.inc(n);
   }
 
-  /** {@code reason}: one of a small fixed set, e.g. "not_member", "bad_signature", "wrong_committee". */
+  /**
+   * {@code reason}: one of a small fixed set, e.g. "not_member", "bad_signature",
+   * "wrong_committee".
+   */
   public void signatureInvalid(String reason) {
     signaturesInvalid.labelValues(Objects.requireNonNull(reason, "reason")).inc();
   }
@@ -171,7 +225,8 @@ public final class NodeMetrics {
   }
 
   private static String chain(int chain) {
-    if (chain < 0 || chain > 0xFFFF) throw new IllegalArgumentException("chain must be a u16 (0..65535), got " + chain);
+    if (chain < 0 || chain > 0xFFFF)
+      throw new IllegalArgumentException("chain must be a u16 (0..65535), got " + chain);
     return Integer.toString(chain);
   }
 }

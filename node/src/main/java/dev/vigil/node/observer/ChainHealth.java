@@ -9,8 +9,18 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class ChainHealth {
   /** A snapshot. */
-  public record Snapshot(int chain, String name, long head, long safe, long finalized, long processedFinalized,
-      long observations, long rpcErrors, int consecutiveFailures, String lastError, long lastSuccessMillis,
+  public record Snapshot(
+      int chain,
+      String name,
+      long head,
+      long safe,
+      long finalized,
+      long processedFinalized,
+      long observations,
+      long rpcErrors,
+      int consecutiveFailures,
+      String lastError,
+      long lastSuccessMillis,
       long reorgsBelowFinality) {}
 
   private final int chain;
@@ -22,7 +32,8 @@ public final class ChainHealth {
   public ChainHealth(int chain, String name) {
     this.chain = chain;
     this.name = name;
-    this.current = new AtomicReference<>(new Snapshot(chain, name, -1, -1, -1, -1, 0, 0, 0, null, 0, 0));
+    this.current =
+        new AtomicReference<>(new Snapshot(chain, name, -1, -1, -1, -1, 0, 0, 0, null, 0, 0));
   }
 
   public Snapshot snapshot() {
@@ -32,18 +43,50 @@ public final class ChainHealth {
   /** Ready when the last poll succeeded within {@code maxAgeMillis}. */
   public boolean ready(long nowMillis, long maxAgeMillis) {
     Snapshot s = current.get();
-    return s.consecutiveFailures() == 0 && s.lastSuccessMillis() > 0 && nowMillis - s.lastSuccessMillis() <= maxAgeMillis;
+    return s.consecutiveFailures() == 0
+        && s.lastSuccessMillis() > 0
+        && nowMillis - s.lastSuccessMillis() <= maxAgeMillis;
   }
 
-  void succeeded(Finality.Heights h, long processedFinalized, int newObservations, long reorgs, long nowMillis) {
+  void succeeded(
+      Finality.Heights h,
+      long processedFinalized,
+      int newObservations,
+      long reorgs,
+      long nowMillis) {
     long obs = observations.addAndGet(newObservations);
-    current.set(new Snapshot(chain, name, h.head(), h.safe(), h.finalized(), processedFinalized, obs, rpcErrors.get(),
-        0, null, nowMillis, reorgs));
+    current.set(
+        new Snapshot(
+            chain,
+            name,
+            h.head(),
+            h.safe(),
+            h.finalized(),
+            processedFinalized,
+            obs,
+            rpcErrors.get(),
+            0,
+            null,
+            nowMillis,
+            reorgs));
   }
 
   void failed(String error) {
     long errs = rpcErrors.incrementAndGet();
-    current.updateAndGet(s -> new Snapshot(chain, name, s.head(), s.safe(), s.finalized(), s.processedFinalized(),
-        s.observations(), errs, s.consecutiveFailures() + 1, error, s.lastSuccessMillis(), s.reorgsBelowFinality()));
+    current.updateAndGet(
+        s ->
+            new Snapshot(
+                chain,
+                name,
+                s.head(),
+                s.safe(),
+                s.finalized(),
+                s.processedFinalized(),
+                s.observations(),
+                errs,
+                s.consecutiveFailures() + 1,
+                error,
+                s.lastSuccessMillis(),
+                s.reorgsBelowFinality()));
   }
 }

@@ -40,8 +40,10 @@ public final class ChainObserver extends AbstractBehavior<ChainObserver.Command>
   /** Timing of one observer. */
   public record Settings(Duration pollInterval, Duration maxBackoff) {
     public Settings {
-      if (pollInterval.isNegative() || pollInterval.isZero()) throw new IllegalArgumentException("poll interval must be > 0");
-      if (maxBackoff.compareTo(pollInterval) < 0) throw new IllegalArgumentException("max backoff must be >= poll interval");
+      if (pollInterval.isNegative() || pollInterval.isZero())
+        throw new IllegalArgumentException("poll interval must be > 0");
+      if (maxBackoff.compareTo(pollInterval) < 0)
+        throw new IllegalArgumentException("max backoff must be >= poll interval");
     }
   }
 
@@ -56,21 +58,33 @@ public final class ChainObserver extends AbstractBehavior<ChainObserver.Command>
   private int failures;
   private long episodeStartMillis;
 
-  public static Behavior<Command> create(ObserverCore core, ObservationSink sink, Settings settings, ChainHealth health) {
+  public static Behavior<Command> create(
+      ObserverCore core, ObservationSink sink, Settings settings, ChainHealth health) {
     return Behaviors.<Command>supervise(
-            Behaviors.setup(ctx -> Behaviors.withTimers(t -> new ChainObserver(ctx, t, core, sink, settings, health))))
-        .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofMinutes(1), 0.2));
+            Behaviors.setup(
+                ctx ->
+                    Behaviors.withTimers(
+                        t -> new ChainObserver(ctx, t, core, sink, settings, health))))
+        .onFailure(
+            SupervisorStrategy.restartWithBackoff(
+                Duration.ofSeconds(1), Duration.ofMinutes(1), 0.2));
   }
 
-  private ChainObserver(ActorContext<Command> ctx, TimerScheduler<Command> timers, ObserverCore core, ObservationSink sink,
-      Settings settings, ChainHealth health) {
+  private ChainObserver(
+      ActorContext<Command> ctx,
+      TimerScheduler<Command> timers,
+      ObserverCore core,
+      ObservationSink sink,
+      Settings settings,
+      ChainHealth health) {
     super(ctx);
     this.timers = timers;
     this.core = core;
     this.sink = sink;
     this.settings = settings;
     this.health = health;
-    this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_DISPATCHER));
+    this.blocking =
+        ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_DISPATCHER));
     ctx.getSelf().tell(new Poll());
   }
 
@@ -86,17 +100,23 @@ public final class ChainObserver extends AbstractBehavior<ChainObserver.Command>
   }
 
   private Behavior<Command> startPoll() {
-    getContext().pipeToSelf(CompletableFuture.supplyAsync(core::poll, blocking),
-        (step, error) -> error == null ? new Polled(step) : new PollFailed(unwrap(error)));
+    getContext()
+        .pipeToSelf(
+            CompletableFuture.supplyAsync(core::poll, blocking),
+            (step, error) -> error == null ? new Polled(step) : new PollFailed(unwrap(error)));
     return this;
   }
 
   private Behavior<Command> onPolled(Polled p) {
     ObserverCore.Step step = p.step();
-    CompletableFuture<Void> handed = step.observations().isEmpty()
-        ? CompletableFuture.completedFuture(null)
-        : sink.accept(step.observations()).toCompletableFuture();
-    getContext().pipeToSelf(handed.thenRunAsync(() -> core.commit(step), blocking), (ok, error) -> new Handed(step, error));
+    CompletableFuture<Void> handed =
+        step.observations().isEmpty()
+            ? CompletableFuture.completedFuture(null)
+            : sink.accept(step.observations()).toCompletableFuture();
+    getContext()
+        .pipeToSelf(
+            handed.thenRunAsync(() -> core.commit(step), blocking),
+            (ok, error) -> new Handed(step, error));
     return this;
   }
 
@@ -104,14 +124,32 @@ public final class ChainObserver extends AbstractBehavior<ChainObserver.Command>
     if (h.error() != null) return onFailure(unwrap(h.error()));
     ObserverCore.Step step = h.step();
     if (failures > 0) {
-      getContext().getLog().info("chain {}: RPC recovered after {} failed polls in {} s", core.chain(), failures,
-          (System.currentTimeMillis() - episodeStartMillis) / 1000);
+      getContext()
+          .getLog()
+          .info(
+              "chain {}: RPC recovered after {} failed polls in {} s",
+              core.chain(),
+              failures,
+              (System.currentTimeMillis() - episodeStartMillis) / 1000);
       failures = 0;
     }
-    long processed = core.positions().getOrDefault(Finality.Level.FINALIZED, new ChainReader.BlockRef(-1, "", 0, "")).number();
-    health.succeeded(step.heights(), processed, step.observations().size(), core.reorgsBelowFinality(), System.currentTimeMillis());
+    long processed =
+        core.positions()
+            .getOrDefault(Finality.Level.FINALIZED, new ChainReader.BlockRef(-1, "", 0, ""))
+            .number();
+    health.succeeded(
+        step.heights(),
+        processed,
+        step.observations().size(),
+        core.reorgsBelowFinality(),
+        System.currentTimeMillis());
     if (!step.observations().isEmpty()) {
-      getContext().getLog().debug("chain {}: {} final observations handed to consensus", core.chain(), step.observations().size());
+      getContext()
+          .getLog()
+          .debug(
+              "chain {}: {} final observations handed to consensus",
+              core.chain(),
+              step.observations().size());
     }
     // Behind the final height: read the next range at once; caught up: wait for new blocks.
     if (step.caughtUp()) timers.startSingleTimer(new Poll(), settings.pollInterval());
@@ -119,14 +157,22 @@ public final class ChainObserver extends AbstractBehavior<ChainObserver.Command>
     return this;
   }
 
-  /** How soon a range is read again after consensus or the cursor store could not write it (a full or read-only disk). */
+  /**
+   * How soon a range is read again after consensus or the cursor store could not write it (a full
+   * or read-only disk).
+   */
   static final Duration STORAGE_RETRY = Duration.ofSeconds(1);
 
   private Behavior<Command> onFailure(Throwable error) {
     if (isStorageFailure(error)) {
       // Not the chain's fault: RPC health and backoff stay as they are. The database logs the cause
       // once and /readyz reports it; the range is read again until the disk takes writes.
-      getContext().getLog().debug("chain {}: observations not held durably, reading the range again: {}", core.chain(), error.toString());
+      getContext()
+          .getLog()
+          .debug(
+              "chain {}: observations not held durably, reading the range again: {}",
+              core.chain(),
+              error.toString());
       timers.startSingleTimer(new Poll(), STORAGE_RETRY);
       return this;
     }
@@ -135,8 +181,12 @@ public final class ChainObserver extends AbstractBehavior<ChainObserver.Command>
     health.failed(msg);
     if (failures == 1) {
       episodeStartMillis = System.currentTimeMillis();
-      getContext().getLog().warn("chain {}: polling failed, retrying with backoff (further failures logged at debug until it recovers): {}",
-          core.chain(), msg);
+      getContext()
+          .getLog()
+          .warn(
+              "chain {}: polling failed, retrying with backoff (further failures logged at debug until it recovers): {}",
+              core.chain(),
+              msg);
     } else {
       getContext().getLog().debug("chain {}: poll failure #{}: {}", core.chain(), failures, msg);
     }
@@ -159,20 +209,28 @@ public final class ChainObserver extends AbstractBehavior<ChainObserver.Command>
   }
 
   private Behavior<Command> onReobserve(Reobserve r) {
-    org.slf4j.Logger log = getContext().getLog(); // resolved here: the callback runs on another thread
-    CompletableFuture.supplyAsync(() -> core.reobserve(r.txHash()), blocking).whenComplete((obs, error) -> {
-      if (error != null) {
-        log.warn("chain {}: re-reading tx {} for a peer failed: {}", core.chain(), r.txHash(),
-            unwrap(error).getMessage());
-        r.replyTo().tell(List.of());
-      } else {
-        r.replyTo().tell(obs);
-      }
-    });
+    org.slf4j.Logger log =
+        getContext().getLog(); // resolved here: the callback runs on another thread
+    CompletableFuture.supplyAsync(() -> core.reobserve(r.txHash()), blocking)
+        .whenComplete(
+            (obs, error) -> {
+              if (error != null) {
+                log.warn(
+                    "chain {}: re-reading tx {} for a peer failed: {}",
+                    core.chain(),
+                    r.txHash(),
+                    unwrap(error).getMessage());
+                r.replyTo().tell(List.of());
+              } else {
+                r.replyTo().tell(obs);
+              }
+            });
     return this;
   }
 
   private static Throwable unwrap(Throwable t) {
-    return (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) ? t.getCause() : t;
+    return (t instanceof java.util.concurrent.CompletionException && t.getCause() != null)
+        ? t.getCause()
+        : t;
   }
 }

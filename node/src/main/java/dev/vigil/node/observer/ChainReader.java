@@ -1,9 +1,7 @@
 package dev.vigil.node.observer;
 
-import dev.vigil.evm.MalformedRpcDataException;
-
 import dev.vigil.evm.LogMessagePublished;
-
+import dev.vigil.evm.MalformedRpcDataException;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -13,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
@@ -24,23 +24,22 @@ import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.protocol.http.HttpService;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Blocking reads of one source chain over JSON-RPC (web3j): heights, the core contract's
- * {@code LogMessagePublished} events and single transactions. Every failure, including an answer
- * that is not what the protocol promises, surfaces as {@link RpcException} or
- * {@link MalformedRpcDataException} naming the call.
+ * Blocking reads of one source chain over JSON-RPC (web3j): heights, the core contract's {@code
+ * LogMessagePublished} events and single transactions. Every failure, including an answer that is
+ * not what the protocol promises, surfaces as {@link RpcException} or {@link
+ * MalformedRpcDataException} naming the call.
  *
  * <p>With several endpoints (the chain's {@code rpc-urls}), the first is preferred: a call that
- * fails or answers garbage makes the reader use the next endpoint from the next call on (the
- * failed call still fails, and the observer retries it), and after {@code backToPreferred} on
- * another endpoint it tries the first again. Switching is logged at WARN, with the endpoints'
- * paths left out (they often carry API keys).
+ * fails or answers garbage makes the reader use the next endpoint from the next call on (the failed
+ * call still fails, and the observer retries it), and after {@code backToPreferred} on another
+ * endpoint it tries the first again. Switching is logged at WARN, with the endpoints' paths left
+ * out (they often carry API keys).
  */
 public final class ChainReader implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ChainReader.class);
+
   /** How long the reader stays on a fallback endpoint before it tries the preferred one again. */
   public static final Duration DEFAULT_BACK_TO_PREFERRED = Duration.ofMinutes(1);
 
@@ -57,8 +56,14 @@ public final class ChainReader implements AutoCloseable {
   }
 
   /** Reads through {@code rpcUrls}, the first preferred (see the class comment). */
-  public ChainReader(int chainId, List<String> rpcUrls, String coreAddress, Duration timeout, Duration backToPreferred) {
-    if (rpcUrls.isEmpty()) throw new IllegalArgumentException("chain " + chainId + ": no RPC endpoint");
+  public ChainReader(
+      int chainId,
+      List<String> rpcUrls,
+      String coreAddress,
+      Duration timeout,
+      Duration backToPreferred) {
+    if (rpcUrls.isEmpty())
+      throw new IllegalArgumentException("chain " + chainId + ": no RPC endpoint");
     this.chainId = chainId;
     this.coreAddress = coreAddress.toLowerCase();
     this.endpoints = List.copyOf(rpcUrls);
@@ -84,16 +89,23 @@ public final class ChainReader implements AutoCloseable {
 
   private String describe(int i) {
     String url = endpoints.get(i);
-    String shown = url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)(?:[^@/]*@)?([^/?#]*).*$", "$1$2/…");
-    return endpoints.size() == 1 ? shown : "endpoint " + (i + 1) + " of " + endpoints.size() + " (" + shown + ")";
+    String shown =
+        url.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.-]*://)(?:[^@/]*@)?([^/?#]*).*$", "$1$2/…");
+    return endpoints.size() == 1
+        ? shown
+        : "endpoint " + (i + 1) + " of " + endpoints.size() + " (" + shown + ")";
   }
 
   /** The client of the endpoint in use, back on the preferred one once it is due. */
   private Web3j web3j() {
     int i = current;
     if (i != 0 && System.nanoTime() - leftPreferredAtNanos >= backToPreferredNanos) {
-      LOG.info("chain {}: trying the preferred RPC {} again after {} s on {}", chainId, describe(0),
-          backToPreferredNanos / 1_000_000_000, describe(i));
+      LOG.info(
+          "chain {}: trying the preferred RPC {} again after {} s on {}",
+          chainId,
+          describe(0),
+          backToPreferredNanos / 1_000_000_000,
+          describe(i));
       current = 0;
       i = 0;
     }
@@ -107,7 +119,12 @@ public final class ChainReader implements AutoCloseable {
     int to = (from + 1) % endpoints.size();
     if (from == 0) leftPreferredAtNanos = System.nanoTime();
     current = to;
-    LOG.warn("chain {}: RPC {} failed ({}); reading from {} from now on", chainId, describe(from), failure.getMessage(), describe(to));
+    LOG.warn(
+        "chain {}: RPC {} failed ({}); reading from {} from now on",
+        chainId,
+        describe(from),
+        failure.getMessage(),
+        describe(to));
   }
 
   private MalformedRpcDataException malformed(String message) {
@@ -120,22 +137,34 @@ public final class ChainReader implements AutoCloseable {
     return send("eth_blockNumber", web3j().ethBlockNumber()).getBlockNumber().longValueExact();
   }
 
-  /** The block the tag names ("safe", "finalized"), or empty when the chain does not know the tag. */
+  /**
+   * The block the tag names ("safe", "finalized"), or empty when the chain does not know the tag.
+   */
   public Optional<BlockRef> taggedBlock(DefaultBlockParameterName tag) {
     EthBlock r;
     try {
-      r = send("eth_getBlockByNumber(" + tag.getValue() + ")", web3j().ethGetBlockByNumber(tag, false));
+      r =
+          send(
+              "eth_getBlockByNumber(" + tag.getValue() + ")",
+              web3j().ethGetBlockByNumber(tag, false));
     } catch (RpcException e) {
       return Optional.empty();
     }
     EthBlock.Block b = r.getBlock();
-    return b == null ? Optional.empty() : Optional.of(ref(b, "eth_getBlockByNumber(" + tag.getValue() + ")"));
+    return b == null
+        ? Optional.empty()
+        : Optional.of(ref(b, "eth_getBlockByNumber(" + tag.getValue() + ")"));
   }
 
   public BlockRef block(long number) {
     String call = "eth_getBlockByNumber(" + number + ")";
     EthBlock.Block b =
-        send(call, web3j().ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), false)).getBlock();
+        send(
+                call,
+                web3j()
+                    .ethGetBlockByNumber(
+                        DefaultBlockParameter.valueOf(BigInteger.valueOf(number)), false))
+            .getBlock();
     if (b == null) throw new RpcException(call + " on chain " + chainId + ": no such block");
     BlockRef ref = ref(b, call);
     if (ref.number() != number) {
@@ -147,7 +176,8 @@ public final class ChainReader implements AutoCloseable {
   BlockRef blockByHash(String hash) {
     String call = "eth_getBlockByHash(" + hash + ")";
     EthBlock.Block b = send(call, web3j().ethGetBlockByHash(hash, false)).getBlock();
-    if (b == null) throw new RpcException(call + " on chain " + chainId + ": no such block (reorged out?)");
+    if (b == null)
+      throw new RpcException(call + " on chain " + chainId + ": no such block (reorged out?)");
     return ref(b, call);
   }
 
@@ -170,10 +200,14 @@ public final class ChainReader implements AutoCloseable {
     return toMessages(logs, call, from, to, null);
   }
 
-  /** The core contract's messages in one transaction, or an empty list when it has none or is unknown. */
+  /**
+   * The core contract's messages in one transaction, or an empty list when it has none or is
+   * unknown.
+   */
   public List<ObservedMessage> messagesInTransaction(String txHash) {
     String call = "eth_getTransactionReceipt(" + txHash + ")";
-    Optional<TransactionReceipt> receipt = send(call, web3j().ethGetTransactionReceipt(txHash)).getTransactionReceipt();
+    Optional<TransactionReceipt> receipt =
+        send(call, web3j().ethGetTransactionReceipt(txHash)).getTransactionReceipt();
     if (receipt.isEmpty()) return List.of();
     List<Log> logs = new ArrayList<>();
     for (Log log : receipt.get().getLogs()) {
@@ -188,15 +222,18 @@ public final class ChainReader implements AutoCloseable {
   }
 
   /**
-   * Decodes logs the endpoint returned for a query of blocks [from, to] (and of one transaction when
-   * {@code txHash} is not null). A log outside what was asked for is garbage from the endpoint, not
-   * a message: signing it would sign what this node never asked its chain about.
+   * Decodes logs the endpoint returned for a query of blocks [from, to] (and of one transaction
+   * when {@code txHash} is not null). A log outside what was asked for is garbage from the
+   * endpoint, not a message: signing it would sign what this node never asked its chain about.
    */
-  private List<ObservedMessage> toMessages(List<Log> logs, String call, long from, long to, String txHash) {
+  private List<ObservedMessage> toMessages(
+      List<Log> logs, String call, long from, long to, String txHash) {
     Map<String, BlockRef> blocks = new HashMap<>();
     List<ObservedMessage> out = new ArrayList<>(logs.size());
     for (Log log : logs) {
-      if (log.getBlockHash() == null || log.getBlockNumberRaw() == null || log.getTransactionHash() == null) {
+      if (log.getBlockHash() == null
+          || log.getBlockNumberRaw() == null
+          || log.getTransactionHash() == null) {
         throw malformed(call + " returned a log without block or transaction");
       }
       if (!coreAddress.equalsIgnoreCase(log.getAddress())) {
@@ -212,18 +249,29 @@ public final class ChainReader implements AutoCloseable {
       BlockRef block = blocks.computeIfAbsent(log.getBlockHash(), this::blockByHash);
       long blockNumber = number(log.getBlockNumber(), call);
       if (blockNumber < from || blockNumber > to) {
-        throw malformed(call + " returned a log of block " + blockNumber + ", outside the blocks asked for");
+        throw malformed(
+            call + " returned a log of block " + blockNumber + ", outside the blocks asked for");
       }
       if (txHash != null && !txHash.equalsIgnoreCase(log.getTransactionHash())) {
-        throw malformed(call + " returned a log of another transaction " + log.getTransactionHash());
+        throw malformed(
+            call + " returned a log of another transaction " + log.getTransactionHash());
       }
       if (block.number() != blockNumber) {
-        throw malformed(call + ": log says block " + blockNumber + " but its hash is block " + block.number());
+        throw malformed(
+            call + ": log says block " + blockNumber + " but its hash is block " + block.number());
       }
       out.add(
           new ObservedMessage(
-              chainId, d.sender32(), d.sequence(), d.nonce(), d.consistencyLevel(), d.payload(),
-              block.timestamp(), blockNumber, log.getBlockHash(), log.getTransactionHash(),
+              chainId,
+              d.sender32(),
+              d.sequence(),
+              d.nonce(),
+              d.consistencyLevel(),
+              d.payload(),
+              block.timestamp(),
+              blockNumber,
+              log.getBlockHash(),
+              log.getTransactionHash(),
               number(log.getLogIndex(), call)));
     }
     return out;
@@ -231,9 +279,14 @@ public final class ChainReader implements AutoCloseable {
 
   private BlockRef ref(EthBlock.Block b, String call) {
     if (b.getNumberRaw() == null || b.getHash() == null || b.getTimestampRaw() == null) {
-      throw malformed(call + " on chain " + chainId + " returned a block without number, hash or timestamp");
+      throw malformed(
+          call + " on chain " + chainId + " returned a block without number, hash or timestamp");
     }
-    return new BlockRef(number(b.getNumber(), call), b.getHash(), number(b.getTimestamp(), call), b.getParentHash());
+    return new BlockRef(
+        number(b.getNumber(), call),
+        b.getHash(),
+        number(b.getTimestamp(), call),
+        b.getParentHash());
   }
 
   private long number(BigInteger v, String call) {
@@ -249,12 +302,22 @@ public final class ChainReader implements AutoCloseable {
     try {
       response = request.send();
     } catch (IOException | RuntimeException e) {
-      throw failed(new RpcException(call + " on chain " + chainId + " (" + endpoint() + ") failed: " + e, e));
+      throw failed(
+          new RpcException(
+              call + " on chain " + chainId + " (" + endpoint() + ") failed: " + e, e));
     }
-    if (response == null) throw failed(new RpcException(call + " on chain " + chainId + ": empty answer"));
+    if (response == null)
+      throw failed(new RpcException(call + " on chain " + chainId + ": empty answer"));
     if (response.hasError()) {
-      throw failed(new RpcException(call + " on chain " + chainId + " answered error " + response.getError().getCode()
-          + ": " + response.getError().getMessage()));
+      throw failed(
+          new RpcException(
+              call
+                  + " on chain "
+                  + chainId
+                  + " answered error "
+                  + response.getError().getCode()
+                  + ": "
+                  + response.getError().getMessage()));
     }
     return response;
   }
@@ -266,7 +329,6 @@ public final class ChainReader implements AutoCloseable {
 
   /** A block's identity and time. */
   public record BlockRef(long number, String hash, long timestamp, String parentHash) {}
-
 
   @Override
   public void close() {

@@ -1,7 +1,5 @@
 package dev.vigil.node.observer;
 
-import dev.vigil.evm.LogMessagePublished;
-
 import dev.vigil.signing.Hex;
 import java.util.Arrays;
 import java.util.Objects;
@@ -26,7 +24,8 @@ public record ObservedMessage(
   public ObservedMessage {
     Objects.requireNonNull(emitterAddress, "emitterAddress");
     Objects.requireNonNull(payload, "payload");
-    if (emitterAddress.length != 32) throw new IllegalArgumentException("emitter address must be 32 bytes");
+    if (emitterAddress.length != 32)
+      throw new IllegalArgumentException("emitter address must be 32 bytes");
   }
 
   @Override
@@ -52,7 +51,18 @@ public record ObservedMessage(
 
   @Override
   public String toString() {
-    return "ObservedMessage[" + emitterChain + "/" + Hex.encode(emitterAddress) + "/" + sequence
-        + " level=" + consistencyLevel + " block=" + blockNumber + " tx=" + txHash + "]";
+    return "ObservedMessage["
+        + emitterChain
+        + "/"
+        + Hex.encode(emitterAddress)
+        + "/"
+        + sequence
+        + " level="
+        + consistencyLevel
+        + " block="
+        + blockNumber
+        + " tx="
+        + txHash
+        + "]";
   }
 }

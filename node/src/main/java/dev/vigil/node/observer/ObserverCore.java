@@ -29,10 +29,16 @@ public final class ObserverCore {
   private final CursorPersistence cursors;
   private final long startBlock;
   private final int maxBlockRange;
-  private final Map<Finality.Level, ChainReader.BlockRef> position = new EnumMap<>(Finality.Level.class);
+  private final Map<Finality.Level, ChainReader.BlockRef> position =
+      new EnumMap<>(Finality.Level.class);
   private long reorgsBelowFinality;
 
-  public ObserverCore(ChainReader reader, Finality finality, CursorPersistence cursors, long startBlock, int maxBlockRange) {
+  public ObserverCore(
+      ChainReader reader,
+      Finality finality,
+      CursorPersistence cursors,
+      long startBlock,
+      int maxBlockRange) {
     if (maxBlockRange < 1) throw new IllegalArgumentException("max block range must be >= 1");
     this.reader = reader;
     this.finality = finality;
@@ -46,8 +52,11 @@ public final class ObserverCore {
   }
 
   /** The result of one poll: observations to hand over, then cursors to save once they are. */
-  public record Step(Finality.Heights heights, List<Observation> observations,
-      Map<Finality.Level, ChainReader.BlockRef> advanced, boolean caughtUp) {}
+  public record Step(
+      Finality.Heights heights,
+      List<Observation> observations,
+      Map<Finality.Level, ChainReader.BlockRef> advanced,
+      boolean caughtUp) {}
 
   public Finality.Heights heights() {
     long head = reader.head();
@@ -57,12 +66,28 @@ public final class ObserverCore {
         yield new Finality.Heights(head, h, h);
       }
       case Finality.Tags t -> {
-        long safe = reader.taggedBlock(DefaultBlockParameterName.SAFE).map(ChainReader.BlockRef::number)
-            .orElseThrow(() -> new RpcException("chain " + reader.chainId() + " does not answer the 'safe' block tag;"
-                + " configure finality with a confirmation depth instead"));
-        long fin = reader.taggedBlock(DefaultBlockParameterName.FINALIZED).map(ChainReader.BlockRef::number)
-            .orElseThrow(() -> new RpcException("chain " + reader.chainId() + " does not answer the 'finalized' block tag;"
-                + " configure finality with a confirmation depth instead"));
+        long safe =
+            reader
+                .taggedBlock(DefaultBlockParameterName.SAFE)
+                .map(ChainReader.BlockRef::number)
+                .orElseThrow(
+                    () ->
+                        new RpcException(
+                            "chain "
+                                + reader.chainId()
+                                + " does not answer the 'safe' block tag;"
+                                + " configure finality with a confirmation depth instead"));
+        long fin =
+            reader
+                .taggedBlock(DefaultBlockParameterName.FINALIZED)
+                .map(ChainReader.BlockRef::number)
+                .orElseThrow(
+                    () ->
+                        new RpcException(
+                            "chain "
+                                + reader.chainId()
+                                + " does not answer the 'finalized' block tag;"
+                                + " configure finality with a confirmation depth instead"));
         yield new Finality.Heights(head, Math.min(safe, head), Math.min(fin, head));
       }
     };
@@ -92,10 +117,12 @@ public final class ObserverCore {
 
   /** Records that a step's observations were handed over: its cursors become the resume points. */
   public void commit(Step step) {
-    step.advanced().forEach((level, block) -> {
-      cursors.save(reader.chainId(), level, block);
-      position.put(level, block);
-    });
+    step.advanced()
+        .forEach(
+            (level, block) -> {
+              cursors.save(reader.chainId(), level, block);
+              position.put(level, block);
+            });
   }
 
   /**
@@ -108,8 +135,10 @@ public final class ObserverCore {
     Finality.Heights h = heights();
     List<Observation> out = new ArrayList<>();
     for (ObservedMessage m : msgs) {
-      if (m.blockNumber() > h.of(Finality.Level.of(m.consistencyLevel()))) continue; // not final yet
-      if (!reader.block(m.blockNumber()).hash().equalsIgnoreCase(m.blockHash())) continue; // reorged out
+      if (m.blockNumber() > h.of(Finality.Level.of(m.consistencyLevel())))
+        continue; // not final yet
+      if (!reader.block(m.blockNumber()).hash().equalsIgnoreCase(m.blockHash()))
+        continue; // reorged out
       out.add(toObservation(m));
     }
     return out;
@@ -142,9 +171,14 @@ public final class ObserverCore {
       reorgsBelowFinality++;
       // Never rewind: what was signed stays signed, and the double-sign guard refuses any other
       // digest for those messages. This is a chain-level incident an operator must look at.
-      log.error("REORG BELOW FINALITY on chain {}: block {} was {} when processed at level {}, the chain now says {}. "
+      log.error(
+          "REORG BELOW FINALITY on chain {}: block {} was {} when processed at level {}, the chain now says {}. "
               + "Messages of the replaced block are not re-read or re-signed; investigate the chain and its RPC endpoint.",
-          reader.chainId(), cursor.number(), cursor.hash(), level, now);
+          reader.chainId(),
+          cursor.number(),
+          cursor.hash(),
+          level,
+          now);
       ChainReader.BlockRef replaced = reader.block(cursor.number());
       position.put(level, replaced);
       cursors.save(reader.chainId(), level, replaced);
@@ -152,8 +186,16 @@ public final class ObserverCore {
   }
 
   static Observation toObservation(ObservedMessage m) {
-    Body body = new Body(m.timestamp(), m.nonce(), m.emitterChain(), Bytes32.wrap(m.emitterAddress()), m.sequence(),
-        m.consistencyLevel(), m.payload());
-    return new Observation(body, Bytes32.fromHex(m.txHash()), m.blockNumber(), Bytes32.fromHex(m.blockHash()));
+    Body body =
+        new Body(
+            m.timestamp(),
+            m.nonce(),
+            m.emitterChain(),
+            Bytes32.wrap(m.emitterAddress()),
+            m.sequence(),
+            m.consistencyLevel(),
+            m.payload());
+    return new Observation(
+        body, Bytes32.fromHex(m.txHash()), m.blockNumber(), Bytes32.fromHex(m.blockHash()));
   }
 }

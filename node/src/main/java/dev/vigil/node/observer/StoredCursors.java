@@ -19,7 +19,9 @@ public final class StoredCursors implements CursorPersistence {
 
   @Override
   public Optional<ChainReader.BlockRef> load(int chain, Finality.Level level) {
-    return store.get(key(chain, level)).map(c -> new ChainReader.BlockRef(c.blockNumber(), Hex.encode0x(c.blockHash()), 0, null));
+    return store
+        .get(key(chain, level))
+        .map(c -> new ChainReader.BlockRef(c.blockNumber(), Hex.encode0x(c.blockHash()), 0, null));
   }
 
   @Override

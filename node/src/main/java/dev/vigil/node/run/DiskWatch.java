@@ -29,8 +29,10 @@ final class DiskWatch {
 
   static void start(ActorSystem<?> system, VigilDatabase db, NodeMetrics metrics, Duration period) {
     DiskWatch w = new DiskWatch(db, metrics);
-    system.scheduler().scheduleWithFixedDelay(period, period, w::check,
-        system.dispatchers().lookup(DispatcherSelector.blocking()));
+    system
+        .scheduler()
+        .scheduleWithFixedDelay(
+            period, period, w::check, system.dispatchers().lookup(DispatcherSelector.blocking()));
   }
 
   private synchronized void check() {
@@ -40,7 +42,10 @@ final class DiskWatch {
       log.debug("retrying writes to {} failed: {}", db.path(), e.getMessage());
     }
     WriteHealth h = db.writeHealth();
-    metrics.storage(h.writable(), Math.max(0, h.failedWritesTotal() - failures), Math.max(0, h.recoveries() - recoveries));
+    metrics.storage(
+        h.writable(),
+        Math.max(0, h.failedWritesTotal() - failures),
+        Math.max(0, h.recoveries() - recoveries));
     failures = Math.max(failures, h.failedWritesTotal());
     recoveries = Math.max(recoveries, h.recoveries());
   }

@@ -60,7 +60,11 @@ import org.slf4j.LoggerFactory;
 public final class GuardianRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GuardianRuntime.class);
   public static final String VERSION = "0.1.0";
-  /** How long an observer waits for consensus to hold a batch durably before it reads the range again. */
+
+  /**
+   * How long an observer waits for consensus to hold a batch durably before it reads the range
+   * again.
+   */
   static final Duration HAND_OVER_TIMEOUT = Duration.ofSeconds(60);
 
   private final NodeSettings settings;
@@ -68,15 +72,25 @@ public final class GuardianRuntime implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final HttpApi api;
   private final Map<Integer, ChainHealth> health;
-  /** Completed when this guardian's cluster turned out to be an island and the node should start again. */
+
+  /**
+   * Completed when this guardian's cluster turned out to be an island and the node should start
+   * again.
+   */
   private final CompletableFuture<Void> restart;
 
   /** How often the island watch looks, and how many looks in a row must find an island. */
   static final Duration ISLAND_LOOK_EVERY = Duration.ofSeconds(5);
+
   static final int ISLAND_STRIKES = 6;
 
-  private GuardianRuntime(NodeSettings settings, VigilDatabase db, ActorSystem<Void> system, HttpApi api,
-      Map<Integer, ChainHealth> health, CompletableFuture<Void> restart) {
+  private GuardianRuntime(
+      NodeSettings settings,
+      VigilDatabase db,
+      ActorSystem<Void> system,
+      HttpApi api,
+      Map<Integer, ChainHealth> health,
+      CompletableFuture<Void> restart) {
     this.settings = settings;
     this.db = db;
     this.system = system;
@@ -95,13 +109,20 @@ public final class GuardianRuntime implements AutoCloseable {
       signer = KeyFileSigner.load(s.key().file(), password, backend);
       java.util.Arrays.fill(password, '\0');
     } catch (java.io.IOException e) {
-      throw new IllegalStateException("cannot load the guardian key " + s.key().file() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot load the guardian key " + s.key().file() + ": " + e.getMessage(), e);
     }
     Committee committee = s.committee().committee();
     OptionalInt self = committee.indexOf(signer.address());
     if (self.isEmpty()) {
-      throw new IllegalStateException("the key " + s.key().file() + " belongs to " + signer.address()
-          + ", which is not a member of committee " + committee.index() + " (vigil.node.committee.members)");
+      throw new IllegalStateException(
+          "the key "
+              + s.key().file()
+              + " belongs to "
+              + signer.address()
+              + ", which is not a member of committee "
+              + committee.index()
+              + " (vigil.node.committee.members)");
     }
     VigilDatabase db = VigilDatabase.open(s.dataDir());
     try {
@@ -112,7 +133,12 @@ public final class GuardianRuntime implements AutoCloseable {
     }
   }
 
-  private static GuardianRuntime start(NodeSettings s, VigilDatabase db, Signer signer, int selfIndex, Committee committee,
+  private static GuardianRuntime start(
+      NodeSettings s,
+      VigilDatabase db,
+      Signer signer,
+      int selfIndex,
+      Committee committee,
       Secp256k1 backend) {
     Map<Integer, ChainHealth> health = new ConcurrentHashMap<>();
     Map<Integer, ActorRef<ChainObserver.Command>> observers = new ConcurrentHashMap<>();
@@ -124,68 +150,105 @@ public final class GuardianRuntime implements AutoCloseable {
 
     // ObservationRequests from peers go to the chain's observer, which re-reads the transaction.
     AtomicReference<ActorSystem<Void>> systemRef = new AtomicReference<>();
-    ObservationSource source = new ObservationSource() {
-      @Override
-      public CompletionStage<List<Observation>> reobserve(int chain, Bytes32 txHash) {
-        ActorRef<ChainObserver.Command> o = observers.get(chain);
-        if (o == null) return CompletableFuture.completedFuture(List.of());
-        return AskPattern.ask(o, (ActorRef<List<Observation>> r) -> new ChainObserver.Reobserve(txHash, r),
-            Duration.ofSeconds(30), systemRef.get().scheduler());
-      }
+    ObservationSource source =
+        new ObservationSource() {
+          @Override
+          public CompletionStage<List<Observation>> reobserve(int chain, Bytes32 txHash) {
+            ActorRef<ChainObserver.Command> o = observers.get(chain);
+            if (o == null) return CompletableFuture.completedFuture(List.of());
+            return AskPattern.ask(
+                o,
+                (ActorRef<List<Observation>> r) -> new ChainObserver.Reobserve(txHash, r),
+                Duration.ofSeconds(30),
+                systemRef.get().scheduler());
+          }
 
-      @Override
-      public Map<Integer, Long> heights() {
-        Map<Integer, Long> h = new java.util.TreeMap<>();
-        health.forEach((chain, ch) -> h.put(chain, ch.snapshot().processedFinalized()));
-        return h;
-      }
-    };
+          @Override
+          public Map<Integer, Long> heights() {
+            Map<Integer, Long> h = new java.util.TreeMap<>();
+            health.forEach((chain, ch) -> h.put(chain, ch.snapshot().processedFinalized()));
+            return h;
+          }
+        };
 
     ConsensusSettings consensusSettings = ConsensusSettings.fromConfig(s.actorSystemConfig());
-    ConsensusActor.Guardian guardian = new ConsensusActor.Guardian(s.name(), VERSION, committee, selfIndex, signer, db,
-        backend, source);
+    ConsensusActor.Guardian guardian =
+        new ConsensusActor.Guardian(
+            s.name(), VERSION, committee, selfIndex, signer, db, backend, source);
 
-    Behavior<Void> root = Behaviors.setup(ctx -> {
-      ActorRef<ConsensusActor.Command> consensus = ctx.spawn(ConsensusActor.create(consensusSettings, guardian), "consensus");
-      consensusRef.set(consensus);
-      ActorRef<Attestation> hubActor = ctx.spawn(hub.behavior(), "attestation-hub");
-      consensus.tell(new ConsensusActor.Subscribe(hubActor));
-      for (ChainSettings c : s.chains()) {
-        ChainHealth h = new ChainHealth(c.id(), c.name());
-        health.put(c.id(), h);
-        ChainReader reader = new ChainReader(c.id(), c.rpcUrls().stream().map(java.net.URI::toString).toList(), c.coreAddress().toHex(),
-            c.rpcTimeout(), ChainReader.DEFAULT_BACK_TO_PREFERRED);
-        ObserverCore core = new ObserverCore(reader, c.finality(), new StoredCursors(db.cursors()), c.startBlock(),
-            c.maxBlockRange());
-        cores.put(c.id(), core);
-        ActorRef<ChainObserver.Command> o = ctx.spawn(ChainObserver.create(core, obs -> {
-          // The cursor moves past these only once consensus holds each of them durably.
-          List<CompletableFuture<Void>> held = new ArrayList<>(obs.size());
-          for (Observation ob : obs) {
-            metrics.observation(ob.chain());
-            latency.observed(ob.digest());
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            held.add(f);
-            consensus.tell(new ConsensusActor.Observe(ob, f));
-          }
-          return handedOver(held, c.id());
-        }, new ChainObserver.Settings(c.pollInterval(), c.maxBackoff()), h), "observer-" + c.name());
-        observers.put(c.id(), o);
-      }
-      return Behaviors.empty();
-    });
+    Behavior<Void> root =
+        Behaviors.setup(
+            ctx -> {
+              ActorRef<ConsensusActor.Command> consensus =
+                  ctx.spawn(ConsensusActor.create(consensusSettings, guardian), "consensus");
+              consensusRef.set(consensus);
+              ActorRef<Attestation> hubActor = ctx.spawn(hub.behavior(), "attestation-hub");
+              consensus.tell(new ConsensusActor.Subscribe(hubActor));
+              for (ChainSettings c : s.chains()) {
+                ChainHealth h = new ChainHealth(c.id(), c.name());
+                health.put(c.id(), h);
+                ChainReader reader =
+                    new ChainReader(
+                        c.id(),
+                        c.rpcUrls().stream().map(java.net.URI::toString).toList(),
+                        c.coreAddress().toHex(),
+                        c.rpcTimeout(),
+                        ChainReader.DEFAULT_BACK_TO_PREFERRED);
+                ObserverCore core =
+                    new ObserverCore(
+                        reader,
+                        c.finality(),
+                        new StoredCursors(db.cursors()),
+                        c.startBlock(),
+                        c.maxBlockRange());
+                cores.put(c.id(), core);
+                ActorRef<ChainObserver.Command> o =
+                    ctx.spawn(
+                        ChainObserver.create(
+                            core,
+                            obs -> {
+                              // The cursor moves past these only once consensus holds each of them
+                              // durably.
+                              List<CompletableFuture<Void>> held = new ArrayList<>(obs.size());
+                              for (Observation ob : obs) {
+                                metrics.observation(ob.chain());
+                                latency.observed(ob.digest());
+                                CompletableFuture<Void> f = new CompletableFuture<>();
+                                held.add(f);
+                                consensus.tell(new ConsensusActor.Observe(ob, f));
+                              }
+                              return handedOver(held, c.id());
+                            },
+                            new ChainObserver.Settings(c.pollInterval(), c.maxBackoff()),
+                            h),
+                        "observer-" + c.name());
+                observers.put(c.id(), o);
+              }
+              return Behaviors.empty();
+            });
 
     ActorSystemSetup setup = ActorSystemSetup.create(BootstrapSetup.create(s.actorSystemConfig()));
     if (s.cluster().tls().isPresent()) {
       ClusterSettings.Tls files = s.cluster().tls().get();
       Set<Address> members = Set.copyOf(committee.members());
-      setup = setup.and(GuardianTls.create(TlsIdentity.load(files.keyFile(), files.certFile()), () -> members,
-          Secp256k1Backends.preferred(), Clock.systemUTC()).setup());
-      log.info("cluster transport: mutual TLS (TLS 1.3); only the {} members of committee {} can connect", members.size(), committee.index());
+      setup =
+          setup.and(
+              GuardianTls.create(
+                      TlsIdentity.load(files.keyFile(), files.certFile()),
+                      () -> members,
+                      Secp256k1Backends.preferred(),
+                      Clock.systemUTC())
+                  .setup());
+      log.info(
+          "cluster transport: mutual TLS (TLS 1.3); only the {} members of committee {} can connect",
+          members.size(),
+          committee.index());
     } else {
-      log.warn("cluster transport: plain TCP without authentication. Anyone who reaches {}:{} can join the cluster and "
-          + "disrupt it; set vigil.node.cluster.tls.key-file and cert-file (vigil keygen writes them) on every guardian",
-          s.cluster().host(), s.cluster().port());
+      log.warn(
+          "cluster transport: plain TCP without authentication. Anyone who reaches {}:{} can join the cluster and "
+              + "disrupt it; set vigil.node.cluster.tls.key-file and cert-file (vigil keygen writes them) on every guardian",
+          s.cluster().host(),
+          s.cluster().port());
     }
     ActorSystem<Void> system = ActorSystem.create(root, s.cluster().systemName(), setup);
     systemRef.set(system);
@@ -194,46 +257,90 @@ public final class GuardianRuntime implements AutoCloseable {
       ActorRef<ConsensusActor.Command> consensus = awaitConsensus(consensusRef);
       MetricsBridge.start(system, consensus, metrics, health, selfIndex, Duration.ofSeconds(2));
       DiskWatch.start(system, db, metrics, DiskWatch.PERIOD);
-      ConsensusStatus status = new ConsensusStatus(system, consensus, s.name(), VERSION, committee, selfIndex,
-          () -> chains(s, health), Duration.ofSeconds(5), Duration.ofSeconds(15), Clock.systemUTC());
-      Readiness.Builder readiness = Readiness.builder()
-          .check("database", Readiness.databaseOpen(db))
-          .check("disk", Readiness.databaseWritable(db))
-          .check("cluster", Readiness.clusterMemberUp(system));
+      ConsensusStatus status =
+          new ConsensusStatus(
+              system,
+              consensus,
+              s.name(),
+              VERSION,
+              committee,
+              selfIndex,
+              () -> chains(s, health),
+              Duration.ofSeconds(5),
+              Duration.ofSeconds(15),
+              Clock.systemUTC());
+      Readiness.Builder readiness =
+          Readiness.builder()
+              .check("database", Readiness.databaseOpen(db))
+              .check("disk", Readiness.databaseWritable(db))
+              .check("cluster", Readiness.clusterMemberUp(system));
       for (ChainSettings c : s.chains()) {
         long maxAge = Math.max(30_000, c.pollInterval().toMillis() * 5);
-        readiness.check("rpc:" + c.name(), () -> {
-          ChainHealth h = health.get(c.id());
-          ChainHealth.Snapshot snap = h.snapshot();
-          return h.ready(System.currentTimeMillis(), maxAge)
-              ? Readiness.Result.ready("head " + snap.head() + ", finalized " + snap.finalized())
-              : Readiness.Result.notReady(snap.lastError() != null ? snap.lastError() : "no successful poll yet");
-        });
+        readiness.check(
+            "rpc:" + c.name(),
+            () -> {
+              ChainHealth h = health.get(c.id());
+              ChainHealth.Snapshot snap = h.snapshot();
+              return h.ready(System.currentTimeMillis(), maxAge)
+                  ? Readiness.Result.ready(
+                      "head " + snap.head() + ", finalized " + snap.finalized())
+                  : Readiness.Result.notReady(
+                      snap.lastError() != null ? snap.lastError() : "no successful poll yet");
+            });
       }
-      HttpApiSettings apiSettings = HttpApiSettings.defaults()
-          .withHost(s.http().host()).withPort(s.http().port());
-      HttpApi api = HttpApi.start(system, apiSettings,
-              new HttpApi.Dependencies(db.attestations(), db.evidence(), () -> committee, status, hub, metrics, readiness.build()))
-          .toCompletableFuture().get(60, TimeUnit.SECONDS);
-      log.info("guardian {} (member {} of committee {}, {}) up: cluster {}:{}, API {}, chains {}", s.name(), selfIndex,
-          committee.index(), signer.address(), s.cluster().host(), s.cluster().port(), api.uri(),
+      HttpApiSettings apiSettings =
+          HttpApiSettings.defaults().withHost(s.http().host()).withPort(s.http().port());
+      HttpApi api =
+          HttpApi.start(
+                  system,
+                  apiSettings,
+                  new HttpApi.Dependencies(
+                      db.attestations(),
+                      db.evidence(),
+                      () -> committee,
+                      status,
+                      hub,
+                      metrics,
+                      readiness.build()))
+              .toCompletableFuture()
+              .get(60, TimeUnit.SECONDS);
+      log.info(
+          "guardian {} (member {} of committee {}, {}) up: cluster {}:{}, API {}, chains {}",
+          s.name(),
+          selfIndex,
+          committee.index(),
+          signer.address(),
+          s.cluster().host(),
+          s.cluster().port(),
+          api.uri(),
           s.chains().stream().map(ChainSettings::name).toList());
       CompletableFuture<Void> restart = new CompletableFuture<>();
-      IslandWatch.start(system, s.cluster(), committee.quorum(), ISLAND_LOOK_EVERY, ISLAND_STRIKES, () -> restart.complete(null));
+      IslandWatch.start(
+          system,
+          s.cluster(),
+          committee.quorum(),
+          ISLAND_LOOK_EVERY,
+          ISLAND_STRIKES,
+          () -> restart.complete(null));
       return new GuardianRuntime(s, db, system, api, health, restart);
     } catch (Exception e) {
       system.terminate();
       awaitTermination(system);
-      Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
-      throw new IllegalStateException("guardian " + s.name() + " failed to start: " + cause.getMessage(), cause);
+      Throwable cause =
+          e instanceof java.util.concurrent.ExecutionException && e.getCause() != null
+              ? e.getCause()
+              : e;
+      throw new IllegalStateException(
+          "guardian " + s.name() + " failed to start: " + cause.getMessage(), cause);
     }
   }
 
-  private static ActorRef<ConsensusActor.Command> awaitConsensus(AtomicReference<ActorRef<ConsensusActor.Command>> ref)
-      throws InterruptedException {
+  private static ActorRef<ConsensusActor.Command> awaitConsensus(
+      AtomicReference<ActorRef<ConsensusActor.Command>> ref) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (ref.get() == null) {
-      if (System.nanoTime() > deadline) throw new IllegalStateException("the consensus actor did not start in 30 s");
+      if (System.nanoTime() > deadline)
+        throw new IllegalStateException("the consensus actor did not start in 30 s");
       Thread.sleep(10);
     }
     return ref.get();
@@ -243,7 +350,9 @@ public final class GuardianRuntime implements AutoCloseable {
     List<NodeStatus.Chain> out = new ArrayList<>();
     for (ChainSettings c : s.chains()) {
       ChainHealth h = health.get(c.id());
-      out.add(new NodeStatus.Chain(c.id(), c.name(), h == null ? -1 : Math.max(-1, h.snapshot().processedFinalized())));
+      out.add(
+          new NodeStatus.Chain(
+              c.id(), c.name(), h == null ? -1 : Math.max(-1, h.snapshot().processedFinalized())));
     }
     return out;
   }
@@ -273,7 +382,9 @@ public final class GuardianRuntime implements AutoCloseable {
   public enum Stop {
     /** The actor system ended for another reason: closed by the operator, or a fatal error. */
     TERMINATED,
-    /** This guardian's cluster is an island apart from the committee's (see {@link IslandWatch}). */
+    /**
+     * This guardian's cluster is an island apart from the committee's (see {@link IslandWatch}).
+     */
     ISLAND,
     /** Its cluster node was downed or removed by the cluster (any member can mark another Down). */
     REMOVED
@@ -291,15 +402,20 @@ public final class GuardianRuntime implements AutoCloseable {
       Thread.currentThread().interrupt();
       return Stop.TERMINATED;
     }
-    if (restart.isDone() && !system.getWhenTerminated().toCompletableFuture().isDone()) return Stop.ISLAND;
+    if (restart.isDone() && !system.getWhenTerminated().toCompletableFuture().isDone())
+      return Stop.ISLAND;
     return removedFromCluster() ? Stop.REMOVED : Stop.TERMINATED;
   }
 
-  /** Whether the actor system was shut down because the cluster removed this node (Down, or a Leave it did not ask for). */
+  /**
+   * Whether the actor system was shut down because the cluster removed this node (Down, or a Leave
+   * it did not ask for).
+   */
   private boolean removedFromCluster() {
     var reason = CoordinatedShutdown.get(system).getShutdownReason();
-    return reason.isPresent() && (reason.get() == CoordinatedShutdown.clusterDowningReason()
-        || reason.get() == CoordinatedShutdown.clusterLeavingReason());
+    return reason.isPresent()
+        && (reason.get() == CoordinatedShutdown.clusterDowningReason()
+            || reason.get() == CoordinatedShutdown.clusterLeavingReason());
   }
 
   private static void awaitTermination(ActorSystem<?> system) {
@@ -327,16 +443,33 @@ public final class GuardianRuntime implements AutoCloseable {
     db.close();
   }
 
-  /** All of a batch held durably by consensus, or a failure that names why (the observer retries the range). */
+  /**
+   * All of a batch held durably by consensus, or a failure that names why (the observer retries the
+   * range).
+   */
   private static CompletableFuture<Void> handedOver(List<CompletableFuture<Void>> held, int chain) {
     return CompletableFuture.allOf(held.toArray(CompletableFuture[]::new))
         .orTimeout(HAND_OVER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-        .exceptionallyCompose(e -> {
-          Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-          String why = cause instanceof java.util.concurrent.TimeoutException
-              ? "consensus did not hold " + held.size() + " observations of chain " + chain + " durably within " + HAND_OVER_TIMEOUT.toSeconds() + "s"
-              : "consensus could not hold observations of chain " + chain + " durably: " + cause;
-          return CompletableFuture.failedFuture(new IllegalStateException(why, cause));
-        });
+        .exceptionallyCompose(
+            e -> {
+              Throwable cause =
+                  e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                      ? e.getCause()
+                      : e;
+              String why =
+                  cause instanceof java.util.concurrent.TimeoutException
+                      ? "consensus did not hold "
+                          + held.size()
+                          + " observations of chain "
+                          + chain
+                          + " durably within "
+                          + HAND_OVER_TIMEOUT.toSeconds()
+                          + "s"
+                      : "consensus could not hold observations of chain "
+                          + chain
+                          + " durably: "
+                          + cause;
+              return CompletableFuture.failedFuture(new IllegalStateException(why, cause));
+            });
   }
 }

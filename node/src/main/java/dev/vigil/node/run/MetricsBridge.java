@@ -25,8 +25,12 @@ final class MetricsBridge {
   private final Map<String, Long> last = new HashMap<>();
   private final int selfIndex;
 
-  private MetricsBridge(ActorSystem<?> system, ActorRef<ConsensusActor.Command> consensus, NodeMetrics metrics,
-      Map<Integer, ChainHealth> health, int selfIndex) {
+  private MetricsBridge(
+      ActorSystem<?> system,
+      ActorRef<ConsensusActor.Command> consensus,
+      NodeMetrics metrics,
+      Map<Integer, ChainHealth> health,
+      int selfIndex) {
     this.selfIndex = selfIndex;
     this.system = system;
     this.consensus = consensus;
@@ -34,10 +38,17 @@ final class MetricsBridge {
     this.health = health;
   }
 
-  static void start(ActorSystem<?> system, ActorRef<ConsensusActor.Command> consensus, NodeMetrics metrics,
-      Map<Integer, ChainHealth> health, int selfIndex, Duration period) {
+  static void start(
+      ActorSystem<?> system,
+      ActorRef<ConsensusActor.Command> consensus,
+      NodeMetrics metrics,
+      Map<Integer, ChainHealth> health,
+      int selfIndex,
+      Duration period) {
     MetricsBridge b = new MetricsBridge(system, consensus, metrics, health, selfIndex);
-    system.scheduler().scheduleWithFixedDelay(period, period, b::refresh, system.executionContext());
+    system
+        .scheduler()
+        .scheduleWithFixedDelay(period, period, b::refresh, system.executionContext());
   }
 
   private synchronized long delta(String key, long total) {
@@ -47,13 +58,14 @@ final class MetricsBridge {
   }
 
   private void refresh() {
-    health.forEach((chain, h) -> {
-      ChainHealth.Snapshot s = h.snapshot();
-      if (s.processedFinalized() >= 0) metrics.chainHeight(chain, s.processedFinalized());
-      for (long i = delta("rpc:" + chain, s.rpcErrors()); i > 0; i--) metrics.rpcError(chain);
-    });
-    AskPattern.<ConsensusActor.Command, ConsensusStats>ask(consensus, ConsensusActor.GetStats::new, Duration.ofSeconds(5),
-            system.scheduler())
+    health.forEach(
+        (chain, h) -> {
+          ChainHealth.Snapshot s = h.snapshot();
+          if (s.processedFinalized() >= 0) metrics.chainHeight(chain, s.processedFinalized());
+          for (long i = delta("rpc:" + chain, s.rpcErrors()); i > 0; i--) metrics.rpcError(chain);
+        });
+    AskPattern.<ConsensusActor.Command, ConsensusStats>ask(
+            consensus, ConsensusActor.GetStats::new, Duration.ofSeconds(5), system.scheduler())
         .thenAccept(this::apply);
   }
 
@@ -78,11 +90,17 @@ final class MetricsBridge {
     }
     if (received > 0) metrics.signaturesReceived(received);
     // attestations by emitter chain: formed here vs received whole
-    a.attestedByChain().forEach((chain, total) -> {
-      for (long i = delta("attested:" + chain, total); i > 0; i--) metrics.attestation(chain, true);
-    });
-    a.attestedFromPeersByChain().forEach((chain, total) -> {
-      for (long i = delta("attestedFromPeers:" + chain, total); i > 0; i--) metrics.attestation(chain, false);
-    });
+    a.attestedByChain()
+        .forEach(
+            (chain, total) -> {
+              for (long i = delta("attested:" + chain, total); i > 0; i--)
+                metrics.attestation(chain, true);
+            });
+    a.attestedFromPeersByChain()
+        .forEach(
+            (chain, total) -> {
+              for (long i = delta("attestedFromPeers:" + chain, total); i > 0; i--)
+                metrics.attestation(chain, false);
+            });
   }
 }

@@ -17,12 +17,13 @@ final class QuorumLatency {
 
   QuorumLatency(NodeMetrics metrics, int capacity) {
     this.metrics = metrics;
-    this.observedAt = new LinkedHashMap<>(1024, 0.75f, false) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<Digest, Long> eldest) {
-        return size() > capacity;
-      }
-    };
+    this.observedAt =
+        new LinkedHashMap<>(1024, 0.75f, false) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<Digest, Long> eldest) {
+            return size() > capacity;
+          }
+        };
   }
 
   synchronized void observed(Digest digest) {

@@ -15,12 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trusts a peer's certificate only when it is bound to the key of a committee member
- * ({@link GuardianCertificates#verify}); no certificate authority, no host names. Used for both
- * directions: a guardian accepts connections from members only and connects to members only.
+ * Trusts a peer's certificate only when it is bound to the key of a committee member ({@link
+ * GuardianCertificates#verify}); no certificate authority, no host names. Used for both directions:
+ * a guardian accepts connections from members only and connects to members only.
  */
 final class CommitteeTrustManager extends X509ExtendedTrustManager {
   private static final Logger log = LoggerFactory.getLogger(CommitteeTrustManager.class);
+
   /** A refusal is logged at most this often (an outsider can make many handshakes). */
   static final long LOG_EVERY_MILLIS = 10_000;
 
@@ -46,51 +47,65 @@ final class CommitteeTrustManager extends X509ExtendedTrustManager {
     try {
       if (chain == null || chain.length == 0) throw new CertificateException("no certificate");
       Address a = GuardianCertificates.verify(chain[0], backend, clock.instant());
-      if (!members.get().contains(a)) throw new CertificateException("guardian " + a.toChecksumHex() + " is not a member of the committee");
+      if (!members.get().contains(a))
+        throw new CertificateException(
+            "guardian " + a.toChecksumHex() + " is not a member of the committee");
       return a;
     } catch (CertificateException e) {
       long n = refused.incrementAndGet();
       long now = clock.millis();
       long last = lastLogged.get();
       if (now - last >= LOG_EVERY_MILLIS && lastLogged.compareAndSet(last, now)) {
-        log.warn("Refused a cluster connection{}: {} ({} refused so far; logged at most every {} s)",
-            peer == null ? "" : " with " + peer, e.getMessage(), n, LOG_EVERY_MILLIS / 1000);
+        log.warn(
+            "Refused a cluster connection{}: {} ({} refused so far; logged at most every {} s)",
+            peer == null ? "" : " with " + peer,
+            e.getMessage(),
+            n,
+            LOG_EVERY_MILLIS / 1000);
       }
       throw e;
     }
   }
 
   private static String peer(SSLEngine engine) {
-    return engine == null || engine.getPeerHost() == null ? null : engine.getPeerHost() + ":" + engine.getPeerPort();
+    return engine == null || engine.getPeerHost() == null
+        ? null
+        : engine.getPeerHost() + ":" + engine.getPeerPort();
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
     check(chain, peer(engine));
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
     check(chain, peer(engine));
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
     check(chain, null);
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
     check(chain, null);
   }
 
   @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkClientTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     check(chain, null);
   }
 
   @Override
-  public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+  public void checkServerTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
     check(chain, null);
   }
 

@@ -43,11 +43,17 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  */
 public final class GuardianCertificates {
   /** The binding extension's OID: a UUID OID (2.25, ITU-T X.667), needing no registration. */
-  public static final ASN1ObjectIdentifier BINDING_OID = new ASN1ObjectIdentifier("2.25.173163873663570408506558680234138722871");
+  public static final ASN1ObjectIdentifier BINDING_OID =
+      new ASN1ObjectIdentifier("2.25.173163873663570408506558680234138722871");
+
   static final byte[] DOMAIN = "vigil/tls-binding/v1".getBytes(StandardCharsets.US_ASCII);
   static final int VERSION = 1;
   static final int BINDING_LENGTH = 1 + Address.LENGTH + Signature.LENGTH;
-  /** Certificates are re-made with the key (vigil keygen --tls); ten years keeps expiry out of the way. */
+
+  /**
+   * Certificates are re-made with the key (vigil keygen --tls); ten years keeps expiry out of the
+   * way.
+   */
   public static final Duration DEFAULT_VALIDITY = Duration.ofDays(3650);
 
   private GuardianCertificates() {}
@@ -71,8 +77,12 @@ public final class GuardianCertificates {
     return Keccak256.hash(msg);
   }
 
-  /** A self-signed certificate for {@code tls}, carrying {@code guardian}'s signature over its public key. */
-  public static X509Certificate issue(KeyPair tls, Signer guardian, Instant now, Duration validity) {
+  /**
+   * A self-signed certificate for {@code tls}, carrying {@code guardian}'s signature over its
+   * public key.
+   */
+  public static X509Certificate issue(
+      KeyPair tls, Signer guardian, Instant now, Duration validity) {
     Signature sig = guardian.sign(bindingDigest(tls.getPublic()));
     byte[] binding = new byte[BINDING_LENGTH];
     binding[0] = VERSION;
@@ -80,11 +90,18 @@ public final class GuardianCertificates {
     System.arraycopy(sig.toBytes(), 0, binding, 1 + Address.LENGTH, Signature.LENGTH);
     X500Name name = new X500Name("CN=vigil guardian " + guardian.address().toChecksumHex());
     try {
-      X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, new BigInteger(64, new SecureRandom()).add(BigInteger.ONE),
-          Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(validity)), name, tls.getPublic());
+      X509v3CertificateBuilder b =
+          new JcaX509v3CertificateBuilder(
+              name,
+              new BigInteger(64, new SecureRandom()).add(BigInteger.ONE),
+              Date.from(now.minus(Duration.ofHours(1))),
+              Date.from(now.plus(validity)),
+              name,
+              tls.getPublic());
       b.addExtension(BINDING_OID, false, new DEROctetString(binding));
-      return new JcaX509CertificateConverter().getCertificate(
-          b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(tls.getPrivate())));
+      return new JcaX509CertificateConverter()
+          .getCertificate(
+              b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(tls.getPrivate())));
     } catch (IOException | OperatorCreationException | CertificateException e) {
       throw new IllegalStateException("cannot make the TLS certificate: " + e.getMessage(), e);
     }
@@ -92,17 +109,27 @@ public final class GuardianCertificates {
 
   /**
    * The guardian address a certificate is bound to, after checking that it is self-signed and valid
-   * at {@code now} and that the binding recovers to the address it names. Throws naming what failed.
+   * at {@code now} and that the binding recovers to the address it names. Throws naming what
+   * failed.
    */
-  public static Address verify(X509Certificate cert, Secp256k1 backend, Instant now) throws CertificateException {
+  public static Address verify(X509Certificate cert, Secp256k1 backend, Instant now)
+      throws CertificateException {
     try {
       cert.verify(cert.getPublicKey());
     } catch (GeneralSecurityException e) {
-      throw new CertificateException("certificate is not self-signed by its own key: " + e.getMessage());
+      throw new CertificateException(
+          "certificate is not self-signed by its own key: " + e.getMessage());
     }
-    if (now.isBefore(cert.getNotBefore().toInstant()) || now.isAfter(cert.getNotAfter().toInstant())) {
-      throw new CertificateException("certificate is not valid at " + now + " (valid " + cert.getNotBefore().toInstant()
-          + " to " + cert.getNotAfter().toInstant() + ")");
+    if (now.isBefore(cert.getNotBefore().toInstant())
+        || now.isAfter(cert.getNotAfter().toInstant())) {
+      throw new CertificateException(
+          "certificate is not valid at "
+              + now
+              + " (valid "
+              + cert.getNotBefore().toInstant()
+              + " to "
+              + cert.getNotAfter().toInstant()
+              + ")");
     }
     byte[] binding;
     try {
@@ -110,9 +137,16 @@ public final class GuardianCertificates {
     } catch (RuntimeException e) {
       throw new CertificateException("guardian binding is not DER: " + e.getMessage());
     }
-    if (binding == null) throw new CertificateException("certificate carries no guardian binding (extension " + BINDING_OID.getId() + ")");
+    if (binding == null)
+      throw new CertificateException(
+          "certificate carries no guardian binding (extension " + BINDING_OID.getId() + ")");
     if (binding.length != BINDING_LENGTH || binding[0] != VERSION) {
-      throw new CertificateException("guardian binding is malformed (" + binding.length + " bytes, version " + (binding.length > 0 ? binding[0] : -1) + ")");
+      throw new CertificateException(
+          "guardian binding is malformed ("
+              + binding.length
+              + " bytes, version "
+              + (binding.length > 0 ? binding[0] : -1)
+              + ")");
     }
     Address claimed = Address.wrap(Arrays.copyOfRange(binding, 1, 1 + Address.LENGTH));
     Signature sig;
@@ -123,13 +157,18 @@ public final class GuardianCertificates {
     }
     Address signer = backend.recoverAddress(bindingDigest(cert.getPublicKey()), sig);
     if (!claimed.equals(signer)) {
-      throw new CertificateException("guardian binding names " + claimed.toChecksumHex() + " but its signature over this TLS key recovers to "
-          + (signer == null ? "no address" : signer.toChecksumHex()));
+      throw new CertificateException(
+          "guardian binding names "
+              + claimed.toChecksumHex()
+              + " but its signature over this TLS key recovers to "
+              + (signer == null ? "no address" : signer.toChecksumHex()));
     }
     return claimed;
   }
 
-  /** The binding's bytes (the extension value is a DER OCTET STRING of them), or null without one. */
+  /**
+   * The binding's bytes (the extension value is a DER OCTET STRING of them), or null without one.
+   */
   static byte[] bindingOf(X509Certificate cert) {
     byte[] ext = cert.getExtensionValue(BINDING_OID.getId());
     if (ext == null) return null;

@@ -36,14 +36,19 @@ public final class GuardianTls implements SSLEngineProvider {
     this.trust = trust;
   }
 
-  /** The provider for {@code identity}, trusting the members {@code members} gives at each handshake. */
-  public static GuardianTls create(TlsIdentity identity, Supplier<Set<Address>> members, Secp256k1 backend, Clock clock) {
+  /**
+   * The provider for {@code identity}, trusting the members {@code members} gives at each
+   * handshake.
+   */
+  public static GuardianTls create(
+      TlsIdentity identity, Supplier<Set<Address>> members, Secp256k1 backend, Clock clock) {
     try {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
       char[] none = new char[0];
       ks.setKeyEntry("guardian", identity.key(), none, new Certificate[] {identity.certificate()});
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, none);
       CommitteeTrustManager trust = new CommitteeTrustManager(members, backend, clock);
       SSLContext ctx = SSLContext.getInstance(PROTOCOL);
@@ -81,7 +86,8 @@ public final class GuardianTls implements SSLEngineProvider {
     return e;
   }
 
-  // The trust manager has checked the peer's certificate during the handshake; nothing more to check.
+  // The trust manager has checked the peer's certificate during the handshake; nothing more to
+  // check.
   @Override
   public Option<Throwable> verifyClientSession(String hostname, SSLSession session) {
     return Option.empty();

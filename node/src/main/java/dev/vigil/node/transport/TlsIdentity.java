@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * certificate that binds it to the guardian key ({@link GuardianCertificates}).
  */
 public final class TlsIdentity {
-  private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
+  private static final Pattern PEM =
+      Pattern.compile("-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
 
   private final PrivateKey key;
   private final X509Certificate certificate;
@@ -50,37 +51,60 @@ public final class TlsIdentity {
     try {
       key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException(keyFile + " is not an EC private key in PKCS#8 PEM: " + e.getMessage());
+      throw new IllegalArgumentException(
+          keyFile + " is not an EC private key in PKCS#8 PEM: " + e.getMessage());
     }
     X509Certificate cert;
     try {
-      cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(pem(certFile, "CERTIFICATE")));
+      cert =
+          (X509Certificate)
+              CertificateFactory.getInstance("X.509")
+                  .generateCertificate(new ByteArrayInputStream(pem(certFile, "CERTIFICATE")));
     } catch (CertificateException e) {
-      throw new IllegalArgumentException(certFile + " is not an X.509 certificate in PEM: " + e.getMessage());
+      throw new IllegalArgumentException(
+          certFile + " is not an X.509 certificate in PEM: " + e.getMessage());
     }
     if (!cert.getPublicKey().getAlgorithm().equals("EC")) {
-      throw new IllegalArgumentException(certFile + " holds a " + cert.getPublicKey().getAlgorithm() + " key; a guardian's TLS key is EC P-256");
+      throw new IllegalArgumentException(
+          certFile
+              + " holds a "
+              + cert.getPublicKey().getAlgorithm()
+              + " key; a guardian's TLS key is EC P-256");
     }
     return new TlsIdentity(key, cert);
   }
 
   /** Writes new files (never overwrites): the key owner-only (0600), the certificate 0644. */
-  public static void write(KeyPair tls, X509Certificate cert, Path keyFile, Path certFile) throws IOException {
+  public static void write(KeyPair tls, X509Certificate cert, Path keyFile, Path certFile)
+      throws IOException {
     for (Path p : new Path[] {keyFile, certFile}) {
-      if (Files.exists(p)) throw new FileAlreadyExistsException(p + " exists; Vigil never overwrites a key or certificate file");
+      if (Files.exists(p))
+        throw new FileAlreadyExistsException(
+            p + " exists; Vigil never overwrites a key or certificate file");
     }
-    Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(keyFile, pemOf("PRIVATE KEY", tls.getPrivate().getEncoded()), StandardOpenOption.TRUNCATE_EXISTING);
+    Files.createFile(
+        keyFile,
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(
+        keyFile,
+        pemOf("PRIVATE KEY", tls.getPrivate().getEncoded()),
+        StandardOpenOption.TRUNCATE_EXISTING);
     try {
-      Files.writeString(certFile, pemOf("CERTIFICATE", cert.getEncoded()), StandardOpenOption.CREATE_NEW);
+      Files.writeString(
+          certFile, pemOf("CERTIFICATE", cert.getEncoded()), StandardOpenOption.CREATE_NEW);
     } catch (CertificateException e) {
       throw new IOException("cannot encode the certificate: " + e.getMessage(), e);
     }
   }
 
   static String pemOf(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   private static byte[] pem(Path file, String type) {
@@ -96,7 +120,8 @@ public final class TlsIdentity {
         try {
           return Base64.getMimeDecoder().decode(m.group(2));
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(file + ": the " + type + " block is not base64: " + e.getMessage());
+          throw new IllegalArgumentException(
+              file + ": the " + type + " block is not base64: " + e.getMessage());
         }
       }
     }

@@ -20,14 +20,18 @@ import org.junit.jupiter.api.Test;
  */
 class NodeClasspathIT {
   /** Packages and class names of tooling that must never ship with the node. */
-  static final Pattern TOOLING = Pattern.compile(
-      "dev/vigil/(testing|devnet|bench|relayer)/.*|dev/vigil/[a-z]+/(testing|bench)/.*"
-          + "|.*/(Rogue[A-Za-z]*|Flood[A-Za-z]*|Garbage|LocalCommittee|Anvil|EvmToolchain|LocalChain|FaultyRpcProxy|LinkProxy"
-          + "|DataDisks|NodeProcess|InMemoryObservationSource|GuardianNode)(\\$.*)?\\.class");
+  static final Pattern TOOLING =
+      Pattern.compile(
+          "dev/vigil/(testing|devnet|bench|relayer)/.*|dev/vigil/[a-z]+/(testing|bench)/.*"
+              + "|.*/(Rogue[A-Za-z]*|Flood[A-Za-z]*|Garbage|LocalCommittee|Anvil|EvmToolchain|LocalChain|FaultyRpcProxy|LinkProxy"
+              + "|DataDisks|NodeProcess|InMemoryObservationSource|GuardianNode)(\\$.*)?\\.class");
 
-  /** Libraries reached through web3j and Pekko that Vigil does not use (excluded in the parent pom). */
-  static final Pattern UNUSED_LIBRARY = Pattern.compile(
-      ".*/(software/amazon|io/vertx|io/netty|org/connid|com/github/jnr|org/lmdbjava|org/java-websocket)/.*");
+  /**
+   * Libraries reached through web3j and Pekko that Vigil does not use (excluded in the parent pom).
+   */
+  static final Pattern UNUSED_LIBRARY =
+      Pattern.compile(
+          ".*/(software/amazon|io/vertx|io/netty|org/connid|com/github/jnr|org/lmdbjava|org/java-websocket)/.*");
 
   static List<Path> nodeClasspath() throws IOException {
     Path target = Path.of("target");
@@ -35,7 +39,10 @@ class NodeClasspathIT {
     assertThat(cp).as("built by the package phase (maven-dependency-plugin)").exists();
     List<Path> jars = new ArrayList<>();
     jars.add(target.resolve("vigil-node.jar"));
-    Arrays.stream(Files.readString(cp).strip().split(":")).filter(s -> !s.isBlank()).map(Path::of).forEach(jars::add);
+    Arrays.stream(Files.readString(cp).strip().split(":"))
+        .filter(s -> !s.isBlank())
+        .map(Path::of)
+        .forEach(jars::add);
     return jars;
   }
 
@@ -44,12 +51,14 @@ class NodeClasspathIT {
     List<String> tooling = new ArrayList<>();
     int vigilClasses = 0;
     for (Path jar : nodeClasspath()) {
-      if (!Files.isRegularFile(jar)) continue; // a reactor module's classes dir is checked through its jar
+      if (!Files.isRegularFile(jar))
+        continue; // a reactor module's classes dir is checked through its jar
       try (ZipFile zip = new ZipFile(jar.toFile())) {
         for (ZipEntry e : zip.stream().toList()) {
           String name = e.getName();
           if (name.startsWith("dev/vigil/") && name.endsWith(".class")) vigilClasses++;
-          if (!e.isDirectory() && TOOLING.matcher(name).matches()) tooling.add(jar.getFileName() + "!" + name);
+          if (!e.isDirectory() && TOOLING.matcher(name).matches())
+            tooling.add(jar.getFileName() + "!" + name);
         }
       }
     }
@@ -66,13 +75,23 @@ class NodeClasspathIT {
 
   @Test
   void theToolingPatternRecognisesWhatItMustKeepOut() {
-    // the check above is only as good as its pattern: these are real tooling classes of this repository
-    for (String c : List.of("dev/vigil/consensus/testing/RogueNode.class", "dev/vigil/testing/evm/Anvil.class",
-        "dev/vigil/devnet/chaos/Chaos.class", "dev/vigil/bench/FloodBenchmark.class",
-        "dev/vigil/consensus/testing/LocalCommittee$Member.class", "dev/vigil/relayer/Relayer.class")) {
+    // the check above is only as good as its pattern: these are real tooling classes of this
+    // repository
+    for (String c :
+        List.of(
+            "dev/vigil/consensus/testing/RogueNode.class",
+            "dev/vigil/testing/evm/Anvil.class",
+            "dev/vigil/devnet/chaos/Chaos.class",
+            "dev/vigil/bench/FloodBenchmark.class",
+            "dev/vigil/consensus/testing/LocalCommittee$Member.class",
+            "dev/vigil/relayer/Relayer.class")) {
       assertThat(TOOLING.matcher(c).matches()).as(c).isTrue();
     }
     assertThat(TOOLING.matcher("dev/vigil/node/cli/RunCommand.class").matches()).isFalse();
-    assertThat(UNUSED_LIBRARY.matcher("/root/.m2/repository/software/amazon/awssdk/kms/2.27.24/kms-2.27.24.jar").matches()).isTrue();
+    assertThat(
+            UNUSED_LIBRARY
+                .matcher("/root/.m2/repository/software/amazon/awssdk/kms/2.27.24/kms-2.27.24.jar")
+                .matches())
+        .isTrue();
   }
 }

@@ -1,9 +1,8 @@
 package dev.vigil.node.cli;
 
-import dev.vigil.testing.cli.CommandRun;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.testing.cli.CommandRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,13 +19,20 @@ class ConfigCommandTest {
 
   @Test
   void printsTheSettingsOfAUsableFile() {
-    CommandRun r = Cli.run("config", "--config", clusterConfigs().resolve("devnet/guardian-1.conf").toString(), "--no-file-checks");
+    CommandRun r =
+        Cli.run(
+            "config",
+            "--config",
+            clusterConfigs().resolve("devnet/guardian-1.conf").toString(),
+            "--no-file-checks");
     assertThat(r.exit()).as(r.toString()).isZero();
     assertThat(r.out())
         .contains("name         devnet-1")
         .contains("committee    0: 4 members, quorum 3")
-        .contains("chain        1 alpha: core 0x5FbDB2315678afecb367f032d93F642f64180aa3, finality tags")
-        .contains("chain        2 beta: core 0x5FbDB2315678afecb367f032d93F642f64180aa3, finality 3 confirmations")
+        .contains(
+            "chain        1 alpha: core 0x5FbDB2315678afecb367f032d93F642f64180aa3, finality tags")
+        .contains(
+            "chain        2 beta: core 0x5FbDB2315678afecb367f032d93F642f64180aa3, finality 3 confirmations")
         .contains("cluster      pekko://vigil@127.0.0.1:7102")
         .contains("usable as a file");
   }
@@ -41,15 +47,20 @@ class ConfigCommandTest {
     for (String f : new String[] {"committee.conf", "guardian-6.conf"}) {
       Files.copy(clusterConfigs().resolve("local-7/" + f), copy.resolve("local-7/" + f));
     }
-    CommandRun r = Cli.run("config", "--config", copy.resolve("local-7/guardian-6.conf").toString());
+    CommandRun r =
+        Cli.run("config", "--config", copy.resolve("local-7/guardian-6.conf").toString());
     assertThat(r.exit()).as(r.toString()).isEqualTo(2);
-    assertThat(r.err()).contains("vigil.node.key.file: no key file at").contains("vigil keygen --out");
+    assertThat(r.err())
+        .contains("vigil.node.key.file: no key file at")
+        .contains("vigil keygen --out");
   }
 
   @Test
   void listsEveryProblemOfABadFile(@TempDir Path tmp) throws IOException {
     Path bad = tmp.resolve("bad.conf");
-    Files.writeString(bad, """
+    Files.writeString(
+        bad,
+        """
         vigil.node {
           name = "x"
           chains.a { id = 1, rpc-urls = ["http://h:1"], core-address = "0x12" }
@@ -60,7 +71,8 @@ class ConfigCommandTest {
     assertThat(r.exit()).isEqualTo(2);
     assertThat(r.err())
         .contains("problems in the configuration")
-        .contains("vigil.node.chains.a.core-address: expected a 20-byte hex address, got \"0x12\" (bad.conf:3)")
+        .contains(
+            "vigil.node.chains.a.core-address: expected a 20-byte hex address, got \"0x12\" (bad.conf:3)")
         .contains("vigil.node.htp: unknown key (did you mean 'http'?)")
         .contains("vigil.node.committee.members: missing")
         .doesNotContain("at dev.vigil"); // a message, not a stack trace

@@ -15,9 +15,12 @@ class RunCommandTest {
   @Test
   void aPublicDevKeyIsRefusedUnlessTheUnsafeFlagIsGiven() throws Exception {
     NodeFiles files = NodeFiles.create(dir); // guardian 0's key file holds dev key 0
-    CommandRun r = Cli.run(NodeFiles.env(), Cli.noTerminal(), "run", "--config", files.node().toString());
+    CommandRun r =
+        Cli.run(NodeFiles.env(), Cli.noTerminal(), "run", "--config", files.node().toString());
     assertThat(r.exit()).as(r.toString()).isEqualTo(2);
-    assertThat(r.err()).contains("vigil.node.key.file").contains("public dev key " + DevKeys.address(0).toChecksumHex())
+    assertThat(r.err())
+        .contains("vigil.node.key.file")
+        .contains("public dev key " + DevKeys.address(0).toChecksumHex())
         .contains("--unsafe-allow-dev-keys");
   }
 

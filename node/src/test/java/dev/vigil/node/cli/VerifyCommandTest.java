@@ -1,13 +1,12 @@
 package dev.vigil.node.cli;
 
-import dev.vigil.testing.cli.CommandRun;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.consensus.testing.MainnetVectors;
-import dev.vigil.signing.testing.Vectors;
 import dev.vigil.consensus.testing.MainnetVectors.Vaa;
 import dev.vigil.signing.Hex;
+import dev.vigil.signing.testing.Vectors;
+import dev.vigil.testing.cli.CommandRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,8 +58,14 @@ class VerifyCommandTest {
     int n = Integer.parseInt(field(r.out(), "signatures"));
     assertThat(n).isGreaterThanOrEqualTo(13);
     assertThat(r.out().lines().filter(l -> l.contains("signer index"))).hasSize(n);
-    assertThat(r.out().lines().filter(l -> l.strip().startsWith("recovered") && l.contains(" = member "))).hasSize(n);
-    assertThat(r.out().lines().filter(l -> l.strip().startsWith("r ") || l.strip().startsWith("s "))).hasSize(2 * n);
+    assertThat(
+            r.out()
+                .lines()
+                .filter(l -> l.strip().startsWith("recovered") && l.contains(" = member ")))
+        .hasSize(n);
+    assertThat(
+            r.out().lines().filter(l -> l.strip().startsWith("r ") || l.strip().startsWith("s ")))
+        .hasSize(2 * n);
     assertThat(r.err()).isEmpty();
   }
 
@@ -109,10 +114,14 @@ class VerifyCommandTest {
     vaa[vaa.length - 1] ^= 0x01;
     CommandRun r = verify(Hex.encode(vaa));
     assertThat(r.exit()).as(r.toString()).isEqualTo(1);
-    assertThat(r.out()).contains("verdict            INVALID WRONG_SIGNER: signature #0 recovers to");
-    assertThat(r.out()).contains("rule               every signature recovers to the committee member at its signer index");
+    assertThat(r.out())
+        .contains("verdict            INVALID WRONG_SIGNER: signature #0 recovers to");
+    assertThat(r.out())
+        .contains(
+            "rule               every signature recovers to the committee member at its signer index");
     assertThat(r.out().lines().filter(l -> l.contains(" = member "))).isEmpty();
-    assertThat(r.out().lines().filter(l -> l.contains(" is NOT member "))).hasSize(Integer.parseInt(field(r.out(), "signatures")));
+    assertThat(r.out().lines().filter(l -> l.contains(" is NOT member ")))
+        .hasSize(Integer.parseInt(field(r.out(), "signatures")));
   }
 
   @Test
@@ -125,15 +134,23 @@ class VerifyCommandTest {
     assertThat(r.exit()).isEqualTo(1);
     assertThat(field(r.out(), "verdict")).startsWith("INVALID INDICES_NOT_ASCENDING");
     // the signatures themselves are fine: each still recovers to its guardian
-    assertThat(r.out().lines().filter(l -> l.contains(" = member "))).hasSize(Integer.parseInt(field(r.out(), "signatures")));
+    assertThat(r.out().lines().filter(l -> l.contains(" = member ")))
+        .hasSize(Integer.parseInt(field(r.out(), "signatures")));
   }
 
   @Test
   void theWrongCommitteeIndexIsAnUnknownCommittee() {
-    CommandRun r = Cli.run("verify", "--committee", committee(), "--index", "3",
-        Hex.encode(MainnetVectors.vaa(MainnetVectors.SUI_TRANSFER).bytes()));
+    CommandRun r =
+        Cli.run(
+            "verify",
+            "--committee",
+            committee(),
+            "--index",
+            "3",
+            Hex.encode(MainnetVectors.vaa(MainnetVectors.SUI_TRANSFER).bytes()));
     assertThat(r.exit()).isEqualTo(1);
-    assertThat(field(r.out(), "verdict")).startsWith("INVALID UNKNOWN_COMMITTEE: committee 4 is not known");
+    assertThat(field(r.out(), "verdict"))
+        .startsWith("INVALID UNKNOWN_COMMITTEE: committee 4 is not known");
   }
 
   @Test
@@ -155,15 +172,20 @@ class VerifyCommandTest {
     assertThat(verify("0xzz").err()).contains("starts with 0x but is not hex");
     assertThat(verify("@" + tmp.resolve("absent.bin")).err()).contains("absent.bin");
 
-    CommandRun noCommittee = Cli.run("verify", "--committee", tmp.resolve("none.txt").toString(), "--index", "4", "0x01");
+    CommandRun noCommittee =
+        Cli.run(
+            "verify", "--committee", tmp.resolve("none.txt").toString(), "--index", "4", "0x01");
     assertThat(noCommittee.exit()).isEqualTo(2);
     assertThat(noCommittee.err()).contains("none.txt");
 
     Path bad = tmp.resolve("bad-committee.txt");
-    Files.writeString(bad, "# two members\n0x5893B5A76c3f739645648885bDCcC06cd70a3Cd3\n0x1234 # short\n");
+    Files.writeString(
+        bad, "# two members\n0x5893B5A76c3f739645648885bDCcC06cd70a3Cd3\n0x1234 # short\n");
     CommandRun badLine = Cli.run("verify", "--committee", bad.toString(), "--index", "4", "0x01");
     assertThat(badLine.exit()).isEqualTo(2);
-    assertThat(badLine.err()).contains("bad-committee.txt:3: expected an address").contains("\"0x1234\"");
+    assertThat(badLine.err())
+        .contains("bad-committee.txt:3: expected an address")
+        .contains("\"0x1234\"");
 
     CommandRun missingOption = Cli.run("verify", "0x01");
     assertThat(missingOption.exit()).isEqualTo(2);

@@ -1,10 +1,9 @@
 package dev.vigil.node.config;
 
-import dev.vigil.signing.keystore.DevKeys;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.signing.Address;
+import dev.vigil.signing.keystore.DevKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,12 +30,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * committees are also loaded with every check against dev keys written to a temp copy.
  */
 class ClusterConfigsTest {
-  private static final Pattern INCLUDE = Pattern.compile("include\\s+(?:required\\()?\\s*\"([^\"]+)\"");
-  private static final Set<String> OTHER_FILES = Set.of("README.md", "dev-password.txt", "dev-keys.sh");
+  private static final Pattern INCLUDE =
+      Pattern.compile("include\\s+(?:required\\()?\\s*\"([^\"]+)\"");
+  private static final Set<String> OTHER_FILES =
+      Set.of("README.md", "dev-password.txt", "dev-keys.sh");
 
   static Path root() {
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.isDirectory(p.resolve("cluster-configs")) && Files.isRegularFile(p.resolve("pom.xml"))) {
+      if (Files.isDirectory(p.resolve("cluster-configs"))
+          && Files.isRegularFile(p.resolve("pom.xml"))) {
         return p.resolve("cluster-configs");
       }
     }
@@ -68,14 +70,17 @@ class ClusterConfigsTest {
 
   static List<Path> nodeFiles() {
     Set<Path> inc = included();
-    return allFiles().stream().filter(f -> f.toString().endsWith(".conf") && !inc.contains(f)).toList();
+    return allFiles().stream()
+        .filter(f -> f.toString().endsWith(".conf") && !inc.contains(f))
+        .toList();
   }
 
   @Test
   void everyFileIsANodeFileAFragmentOrKnownTooling() {
     Set<Path> inc = included();
     for (Path f : allFiles()) {
-      boolean known = f.toString().endsWith(".conf") || OTHER_FILES.contains(f.getFileName().toString());
+      boolean known =
+          f.toString().endsWith(".conf") || OTHER_FILES.contains(f.getFileName().toString());
       assertThat(known).as("unexpected file %s (node files and fragments are .conf)", f).isTrue();
     }
     for (Path f : inc) assertThat(f).as("an include that names a missing file").isRegularFile();
@@ -106,20 +111,29 @@ class ClusterConfigsTest {
       assertThat(s.committee().members()).as(s.name()).isEqualTo(devKeys);
       assertThat(s.cluster().host()).isEqualTo("127.0.0.1");
       assertThat(s.http().host()).isEqualTo("127.0.0.1");
-      assertThat(ports.add(s.cluster().port())).as("cluster port %d used twice", s.cluster().port()).isTrue();
-      assertThat(ports.add(s.http().port())).as("http port %d used twice", s.http().port()).isTrue();
+      assertThat(ports.add(s.cluster().port()))
+          .as("cluster port %d used twice", s.cluster().port())
+          .isTrue();
+      assertThat(ports.add(s.http().port()))
+          .as("http port %d used twice", s.http().port())
+          .isTrue();
       clusterAddresses.add("127.0.0.1:" + s.cluster().port());
       assertThat(s.chains()).extracting(ChainSettings::id).containsExactly(1, 2);
     }
     for (NodeSettings s : nodes) {
-      assertThat(s.cluster().seedNodes()).extracting(ClusterSettings.Seed::toString).isSubsetOf(clusterAddresses);
-      assertThat(s.dataDir()).as("data dirs are distinct").isEqualTo(nodes.get(0).dataDir().resolveSibling("guardian-" + nodes.indexOf(s)));
+      assertThat(s.cluster().seedNodes())
+          .extracting(ClusterSettings.Seed::toString)
+          .isSubsetOf(clusterAddresses);
+      assertThat(s.dataDir())
+          .as("data dirs are distinct")
+          .isEqualTo(nodes.get(0).dataDir().resolveSibling("guardian-" + nodes.indexOf(s)));
     }
   }
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"devnet:4", "local-7:7"})
-  void devCommitteesPassEveryCheckOnceTheDevKeyFilesAreWritten(String spec, @TempDir Path tmp) throws IOException {
+  void devCommitteesPassEveryCheckOnceTheDevKeyFilesAreWritten(String spec, @TempDir Path tmp)
+      throws IOException {
     String folder = spec.split(":")[0];
     int n = Integer.parseInt(spec.split(":")[1]);
     // a copy of the repository layout the files expect: cluster-configs/ next to .devnet/keys/
@@ -131,14 +145,16 @@ class ClusterConfigsTest {
     }
     Path keys = Files.createDirectories(tmp.resolve(".devnet/keys"));
     char[] password = Files.readString(copy.resolve("dev-password.txt")).strip().toCharArray();
-    for (int i = 0; i < n; i++) DevKeys.writeKeyFile(i, keys.resolve("guardian-" + i + ".json"), password);
+    for (int i = 0; i < n; i++)
+      DevKeys.writeKeyFile(i, keys.resolve("guardian-" + i + ".json"), password);
 
     List<NodeSettings> nodes = guardians(copy, folder, n, new LoadOptions(true, Map.of()));
     for (int i = 0; i < n; i++) {
       NodeSettings s = nodes.get(i);
       assertThat(s.key().file()).isEqualTo(keys.resolve("guardian-" + i + ".json"));
       assertThat(new String(s.key().password().read(Map.of()))).isEqualTo(new String(password));
-      assertThat(dev.vigil.signing.keystore.KeyFile.declaredAddress(s.key().file())).isEqualTo(s.committee().members().get(i));
+      assertThat(dev.vigil.signing.keystore.KeyFile.declaredAddress(s.key().file()))
+          .isEqualTo(s.committee().members().get(i));
     }
   }
 
@@ -159,13 +175,17 @@ class ClusterConfigsTest {
     }
     // a container can move the data dir without editing the file
     Path op = root().resolve("template/operator-1.conf");
-    assertThat(NodeSettings.load(op, new LoadOptions(false, Map.of("VIGIL_DATA_DIR", "/data/vigil"))).dataDir())
+    assertThat(
+            NodeSettings.load(op, new LoadOptions(false, Map.of("VIGIL_DATA_DIR", "/data/vigil")))
+                .dataDir())
         .isEqualTo(Path.of("/data/vigil"));
   }
 
-  private static List<NodeSettings> guardians(Path root, String folder, int n, LoadOptions options) {
+  private static List<NodeSettings> guardians(
+      Path root, String folder, int n, LoadOptions options) {
     List<NodeSettings> out = new ArrayList<>();
-    for (int i = 0; i < n; i++) out.add(NodeSettings.load(root.resolve(folder + "/guardian-" + i + ".conf"), options));
+    for (int i = 0; i < n; i++)
+      out.add(NodeSettings.load(root.resolve(folder + "/guardian-" + i + ".conf"), options));
     assertThat(root.resolve(folder + "/guardian-" + n + ".conf")).doesNotExist();
     return out;
   }

@@ -1,9 +1,8 @@
 package dev.vigil.node.config;
 
-import dev.vigil.signing.keystore.DevKeys;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.vigil.signing.keystore.DevKeys;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -23,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Guardians started from their node files' actorSystemConfig() find each other through the seed
- * nodes and form one Pekko cluster on the configured addresses: the settings are enough for
- * `vigil run` to start its ActorSystem.
+ * nodes and form one Pekko cluster on the configured addresses: the settings are enough for `vigil
+ * run` to start its ActorSystem.
  */
 class NodeActorSystemIT {
   private final List<ActorSystem<?>> systems = new ArrayList<>();
@@ -33,7 +32,10 @@ class NodeActorSystemIT {
   void stop() {
     for (ActorSystem<?> s : systems) {
       s.terminate();
-      s.getWhenTerminated().toCompletableFuture().orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join();
+      s.getWhenTerminated()
+          .toCompletableFuture()
+          .orTimeout(20, java.util.concurrent.TimeUnit.SECONDS)
+          .join();
     }
   }
 
@@ -42,8 +44,11 @@ class NodeActorSystemIT {
     int n = 3;
     int[] ports = freePorts(n);
     StringBuilder members = new StringBuilder();
-    for (int i = 0; i < n; i++) members.append(i == 0 ? "" : ", ").append('"').append(DevKeys.address(i)).append('"');
-    Files.writeString(tmp.resolve("committee.conf"), """
+    for (int i = 0; i < n; i++)
+      members.append(i == 0 ? "" : ", ").append('"').append(DevKeys.address(i)).append('"');
+    Files.writeString(
+        tmp.resolve("committee.conf"),
+        """
         vigil.node {
           committee { index = 0, members = [%s] }
           governance { chain = 1, address = "0x0000000000000000000000000000000000000000000000000000000000000004" }
@@ -53,20 +58,25 @@ class NodeActorSystemIT {
         pekko.loglevel = "WARNING"
         pekko.coordinated-shutdown.exit-jvm = off
         pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-        """.formatted(members, ports[0], ports[1]));
+        """
+            .formatted(members, ports[0], ports[1]));
     List<NodeSettings> settings = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Path f = tmp.resolve("g" + i + ".conf");
-      Files.writeString(f, """
+      Files.writeString(
+          f,
+          """
           include required("committee.conf")
           vigil.node { name = "g%d", data-dir = "data/g%d", key.file = "keys/g%d.json", cluster.port = %d, http.port = 0 }
-          """.formatted(i, i, i, ports[i]));
+          """
+              .formatted(i, i, i, ports[i]));
       settings.add(NodeSettings.load(f, new LoadOptions(false, Map.of())));
     }
     // the last guardian starts first: it waits for the seeds, which is what real operators see
     for (int i = n - 1; i >= 0; i--) {
       NodeSettings s = settings.get(i);
-      systems.add(ActorSystem.create(Behaviors.empty(), s.cluster().systemName(), s.actorSystemConfig()));
+      systems.add(
+          ActorSystem.create(Behaviors.empty(), s.cluster().systemName(), s.actorSystemConfig()));
     }
 
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
@@ -85,7 +95,8 @@ class NodeActorSystemIT {
     for (ActorSystem<?> s : systems) {
       var members = new ArrayList<org.apache.pekko.cluster.Member>();
       Cluster.get(s).state().getMembers().forEach(members::add);
-      if (members.size() != n || !members.stream().allMatch(m -> m.status() == MemberStatus.up())) return false;
+      if (members.size() != n || !members.stream().allMatch(m -> m.status() == MemberStatus.up()))
+        return false;
     }
     return true;
   }

@@ -6,13 +6,12 @@ import dev.vigil.signing.LocalKeySigner;
 import dev.vigil.signing.PrivateKey;
 import dev.vigil.signing.Secp256k1Backends;
 import dev.vigil.signing.keystore.DevKeys;
-import java.security.KeyPair;
-import java.time.Duration;
-import java.time.Instant;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -39,7 +38,9 @@ public final class NodeFiles {
     writeTls(0, dir.resolve("keys/g0.tls.key"), dir.resolve("keys/g0.tls.crt"));
     writeTls(1, dir.resolve("keys/g1.tls.key"), dir.resolve("keys/g1.tls.crt"));
     Files.writeString(dir.resolve("password.txt"), PASSWORD + "\n");
-    Files.writeString(dir.resolve("committee.conf"), """
+    Files.writeString(
+        dir.resolve("committee.conf"),
+        """
         vigil.node {
           committee {
             index = 7
@@ -66,8 +67,11 @@ public final class NodeFiles {
           }
           cluster.seed-nodes = ["127.0.0.1:7401", "127.0.0.1:7402"]
         }
-        """.formatted(q(0), q(1), q(2), q(3)));
-    Files.writeString(dir.resolve("node.conf"), """
+        """
+            .formatted(q(0), q(1), q(2), q(3)));
+    Files.writeString(
+        dir.resolve("node.conf"),
+        """
         include required("committee.conf")
         vigil.node {
           name = "g0"
@@ -77,7 +81,8 @@ public final class NodeFiles {
           cluster.port = 7401
           http.port = 7501
         }
-        """.formatted(PASSWORD_ENV));
+        """
+            .formatted(PASSWORD_ENV));
     return new NodeFiles(dir);
   }
 
@@ -86,8 +91,15 @@ public final class NodeFiles {
     KeyPair tls = GuardianCertificates.newTlsKeyPair();
     PrivateKey key = DevKeys.key(devKey);
     try {
-      TlsIdentity.write(tls, GuardianCertificates.issue(tls, new LocalKeySigner(key, Secp256k1Backends.preferred()), Instant.now(),
-          Duration.ofDays(1)), keyFile, certFile);
+      TlsIdentity.write(
+          tls,
+          GuardianCertificates.issue(
+              tls,
+              new LocalKeySigner(key, Secp256k1Backends.preferred()),
+              Instant.now(),
+              Duration.ofDays(1)),
+          keyFile,
+          certFile);
     } finally {
       key.destroy();
     }

@@ -40,11 +40,15 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 final class ApiFixture implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
   static final int CHAIN = 2;
+
   /** An EVM emitter: a 20-byte address left-padded to 32 bytes. */
   static final String EMITTER_ADDRESS = "0x2703483b1a5a7c577e8680de9df8be03c6f30e3c";
-  static final Bytes32 EMITTER = Bytes32.fromHex("000000000000000000000000" + EMITTER_ADDRESS.substring(2));
 
-  final TestCommittee committee = TestCommittee.create(new Random(42), 3, 4, Secp256k1Backends.preferred());
+  static final Bytes32 EMITTER =
+      Bytes32.fromHex("000000000000000000000000" + EMITTER_ADDRESS.substring(2));
+
+  final TestCommittee committee =
+      TestCommittee.create(new Random(42), 3, 4, Secp256k1Backends.preferred());
   final VigilDatabase db;
   final ActorSystem<Void> system;
   final AttestationHub hub = new AttestationHub();
@@ -53,10 +57,16 @@ final class ApiFixture implements AutoCloseable {
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final Random random = new Random(7);
 
-  /** What a test may change; the defaults are a database check and a status read from the real cursor store. */
+  /**
+   * What a test may change; the defaults are a database check and a status read from the real
+   * cursor store.
+   */
   static final class Options {
-    /** Local by default: the consensus module's reference.conf makes every system a cluster node. */
+    /**
+     * Local by default: the consensus module's reference.conf makes every system a cluster node.
+     */
     Config config = ConfigFactory.parseString("pekko.actor.provider = local");
+
     BiFunction<VigilDatabase, ActorSystem<?>, Readiness> readiness =
         (db, system) -> Readiness.builder().check("database", Readiness.databaseOpen(db)).build();
     BiFunction<VigilDatabase, TestCommittee, StatusSource> status = ApiFixture::statusFromStore;
@@ -69,12 +79,26 @@ final class ApiFixture implements AutoCloseable {
 
   ApiFixture(Path dataDir, Options options) {
     db = VigilDatabase.open(dataDir);
-    system = ActorSystem.create(Behaviors.empty(), "http-test", options.config.withFallback(ConfigFactory.load()));
-    HttpApiSettings s = options.settings.apply(HttpApiSettings.defaults().withHost("127.0.0.1").withPort(0));
+    system =
+        ActorSystem.create(
+            Behaviors.empty(), "http-test", options.config.withFallback(ConfigFactory.load()));
+    HttpApiSettings s =
+        options.settings.apply(HttpApiSettings.defaults().withHost("127.0.0.1").withPort(0));
     try {
-      api = HttpApi.start(system, s, new HttpApi.Dependencies(db.attestations(), db.evidence(), committee::committee,
-          options.status.apply(db, committee), hub, metrics, options.readiness.apply(db, system)))
-          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      api =
+          HttpApi.start(
+                  system,
+                  s,
+                  new HttpApi.Dependencies(
+                      db.attestations(),
+                      db.evidence(),
+                      committee::committee,
+                      options.status.apply(db, committee),
+                      hub,
+                      metrics,
+                      options.readiness.apply(db, system)))
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       close();
       throw new IllegalStateException("the API did not start", e);
@@ -83,22 +107,43 @@ final class ApiFixture implements AutoCloseable {
 
   /**
    * The status a node reports, built the way the node does from real parts: chain heights from the
-   * cursor store, peers from the committee (member 0 is this node; 1 and 2 sent heartbeats, 3 did not).
+   * cursor store, peers from the committee (member 0 is this node; 1 and 2 sent heartbeats, 3 did
+   * not).
    */
   static StatusSource statusFromStore(VigilDatabase db, TestCommittee committee) {
-    return () -> CompletableFuture.supplyAsync(() -> {
-      List<NodeStatus.Chain> chains = new ArrayList<>();
-      db.cursors().all().forEach((chain, cursor) ->
-          chains.add(new NodeStatus.Chain(chain.intValue(), "chain-" + chain, cursor.blockNumber())));
-      List<NodeStatus.Peer> peers = new ArrayList<>();
-      for (int i = 1; i < committee.committee().size(); i++) {
-        boolean heard = i < 3;
-        peers.add(new NodeStatus.Peer(i, committee.committee().member(i), heard ? Optional.of("guardian-" + i) : Optional.empty(),
-            heard, heard ? Optional.of(HEARTBEAT_AT) : Optional.empty(), heard ? Map.of(CHAIN, 1000L + i) : Map.of(), Map.of("signed", 10L * i)));
-      }
-      return new NodeStatus("guardian-0", "0.1.0-test", committee.committee().index(), 0, chains, peers,
-          Map.of("attestations", db.attestations().count(), "pendingLocal", 0L));
-    });
+    return () ->
+        CompletableFuture.supplyAsync(
+            () -> {
+              List<NodeStatus.Chain> chains = new ArrayList<>();
+              db.cursors()
+                  .all()
+                  .forEach(
+                      (chain, cursor) ->
+                          chains.add(
+                              new NodeStatus.Chain(
+                                  chain.intValue(), "chain-" + chain, cursor.blockNumber())));
+              List<NodeStatus.Peer> peers = new ArrayList<>();
+              for (int i = 1; i < committee.committee().size(); i++) {
+                boolean heard = i < 3;
+                peers.add(
+                    new NodeStatus.Peer(
+                        i,
+                        committee.committee().member(i),
+                        heard ? Optional.of("guardian-" + i) : Optional.empty(),
+                        heard,
+                        heard ? Optional.of(HEARTBEAT_AT) : Optional.empty(),
+                        heard ? Map.of(CHAIN, 1000L + i) : Map.of(),
+                        Map.of("signed", 10L * i)));
+              }
+              return new NodeStatus(
+                  "guardian-0",
+                  "0.1.0-test",
+                  committee.committee().index(),
+                  0,
+                  chains,
+                  peers,
+                  Map.of("attestations", db.attestations().count(), "pendingLocal", 0L));
+            });
   }
 
   static final Instant HEARTBEAT_AT = Instant.parse("2025-01-01T00:00:00Z");
@@ -114,7 +159,9 @@ final class ApiFixture implements AutoCloseable {
     return committee.attestQuorum(body(CHAIN, EMITTER, sequence, 40));
   }
 
-  /** Stores the attestation the way the consensus actor does (by message key, indexed by digest). */
+  /**
+   * Stores the attestation the way the consensus actor does (by message key, indexed by digest).
+   */
   Attestation store(Attestation a) {
     db.attestations().put(a.messageId(), a.digest(), a.encode());
     return a;
@@ -137,7 +184,8 @@ final class ApiFixture implements AutoCloseable {
 
   HttpResponse<String> send(HttpRequest.Builder request) {
     try {
-      return http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+      return http.send(
+          request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new IllegalStateException("request failed: " + e, e);
     } catch (InterruptedException e) {
@@ -155,7 +203,9 @@ final class ApiFixture implements AutoCloseable {
     }
   }
 
-  /** Asserts an error answer: the status, JSON with exactly "error" and "detail", no stack trace. */
+  /**
+   * Asserts an error answer: the status, JSON with exactly "error" and "detail", no stack trace.
+   */
   static JsonNode assertError(HttpResponse<String> response, int status, String error) {
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
     JsonNode body = json(response);

@@ -27,13 +27,15 @@ import org.apache.pekko.actor.typed.Props;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The server-sent-event stream over a real server: fan-out, filters, replay, slow readers, shutdown. */
+/**
+ * The server-sent-event stream over a real server: fan-out, filters, replay, slow readers,
+ * shutdown.
+ */
 class AttestationStreamIT {
   static final String STREAM = "/v1/attestations/stream";
   static final Bytes32 OTHER_EMITTER = Bytes32.fromHex("ee".repeat(32));
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void twoSubscribersEachGetEveryNewAttestationAsTheSameJsonAsGet() throws Exception {
@@ -44,7 +46,8 @@ class AttestationStreamIT {
       assertThat(a.contentType()).startsWith("text/event-stream");
       b.awaitOpen();
       assertThat(api.api.streamSubscribers()).isEqualTo(2);
-      assertThat(new String(api.metrics.scrape(), StandardCharsets.UTF_8)).contains("vigil_http_stream_subscribers 2.0");
+      assertThat(new String(api.metrics.scrape(), StandardCharsets.UTF_8))
+          .contains("vigil_http_stream_subscribers 2.0");
 
       List<Attestation> sent = new ArrayList<>();
       for (long seq = 1; seq <= 5; seq++) sent.add(api.storeAndPublish(api.attest(seq)));
@@ -68,7 +71,8 @@ class AttestationStreamIT {
     try (ApiFixture api = new ApiFixture(dir);
         SseClient c = new SseClient(api.http, api.uri(STREAM), Map.of())) {
       c.awaitOpen();
-      ActorRef<Attestation> hubActor = api.system.systemActorOf(api.hub.behavior(), "attestation-hub", Props.empty());
+      ActorRef<Attestation> hubActor =
+          api.system.systemActorOf(api.hub.behavior(), "attestation-hub", Props.empty());
       List<String> ids = new ArrayList<>();
       for (long seq = 1; seq <= 3; seq++) {
         Attestation a = api.store(api.attest(seq));
@@ -82,25 +86,41 @@ class AttestationStreamIT {
   @Test
   void filtersKeepOnlyTheChainOrEmitterAsked() {
     try (ApiFixture api = new ApiFixture(dir);
-        SseClient emitter = new SseClient(api.http, api.uri(STREAM + "?chain=2&emitter=" + EMITTER_ADDRESS), Map.of());
+        SseClient emitter =
+            new SseClient(
+                api.http, api.uri(STREAM + "?chain=2&emitter=" + EMITTER_ADDRESS), Map.of());
         SseClient chain5 = new SseClient(api.http, api.uri(STREAM + "?chain=5"), Map.of());
         SseClient all = new SseClient(api.http, api.uri(STREAM), Map.of())) {
       emitter.awaitOpen();
       chain5.awaitOpen();
       all.awaitOpen();
       Attestation mine = api.storeAndPublish(api.attest(1));
-      Attestation otherEmitter = api.storeAndPublish(api.committee.attestQuorum(api.body(CHAIN, OTHER_EMITTER, 1, 8)));
-      Attestation onChain5 = api.storeAndPublish(api.committee.attestQuorum(api.body(5, EMITTER, 1, 8)));
+      Attestation otherEmitter =
+          api.storeAndPublish(api.committee.attestQuorum(api.body(CHAIN, OTHER_EMITTER, 1, 8)));
+      Attestation onChain5 =
+          api.storeAndPublish(api.committee.attestQuorum(api.body(5, EMITTER, 1, 8)));
 
-      assertThat(all.take(3)).extracting(SseClient.Event::id).containsExactly(
-          mine.messageId().toString(), otherEmitter.messageId().toString(), onChain5.messageId().toString());
+      assertThat(all.take(3))
+          .extracting(SseClient.Event::id)
+          .containsExactly(
+              mine.messageId().toString(),
+              otherEmitter.messageId().toString(),
+              onChain5.messageId().toString());
       // everything published has reached "all", so anything else the filtered ones got is here too
-      assertThat(emitter.take(1)).extracting(SseClient.Event::id).containsExactly(mine.messageId().toString());
-      assertThat(chain5.take(1)).extracting(SseClient.Event::id).containsExactly(onChain5.messageId().toString());
+      assertThat(emitter.take(1))
+          .extracting(SseClient.Event::id)
+          .containsExactly(mine.messageId().toString());
+      assertThat(chain5.take(1))
+          .extracting(SseClient.Event::id)
+          .containsExactly(onChain5.messageId().toString());
       api.storeAndPublish(api.attest(2));
-      assertThat(all.take(1)).extracting(SseClient.Event::id).containsExactly("2/" + EMITTER.toHex() + "/2");
+      assertThat(all.take(1))
+          .extracting(SseClient.Event::id)
+          .containsExactly("2/" + EMITTER.toHex() + "/2");
       assertThat(chain5.drain()).isEmpty();
-      assertThat(emitter.take(1)).extracting(SseClient.Event::id).containsExactly("2/" + EMITTER.toHex() + "/2");
+      assertThat(emitter.take(1))
+          .extracting(SseClient.Event::id)
+          .containsExactly("2/" + EMITTER.toHex() + "/2");
     }
   }
 
@@ -110,13 +130,19 @@ class AttestationStreamIT {
       int stored = AttestationStream.REPLAY_PAGE + 44;
       for (long seq = 0; seq < stored; seq++) api.store(api.attest(seq));
       api.store(api.committee.attestQuorum(api.body(CHAIN, OTHER_EMITTER, 5, 8)));
-      try (SseClient c = new SseClient(api.http, api.uri(STREAM + "?chain=2&emitter=0x" + EMITTER.toHex() + "&from=3"), Map.of())) {
+      try (SseClient c =
+          new SseClient(
+              api.http,
+              api.uri(STREAM + "?chain=2&emitter=0x" + EMITTER.toHex() + "&from=3"),
+              Map.of())) {
         List<SseClient.Event> replayed = c.take(stored - 3);
         for (int i = 0; i < replayed.size(); i++) {
           assertThat(replayed.get(i).id()).isEqualTo("2/" + EMITTER.toHex() + "/" + (i + 3));
         }
         Attestation live = api.storeAndPublish(api.attest(1000));
-        assertThat(c.take(1)).extracting(SseClient.Event::id).containsExactly(live.messageId().toString());
+        assertThat(c.take(1))
+            .extracting(SseClient.Event::id)
+            .containsExactly(live.messageId().toString());
         assertThat(c.drain()).isEmpty();
       }
     }
@@ -128,12 +154,19 @@ class AttestationStreamIT {
       for (long seq = 0; seq < 6; seq++) api.store(api.attest(seq));
       String url = STREAM + "?chain=2&emitter=" + EMITTER.toHex() + "&from=0";
       // what a reconnecting EventSource sends: the same URL and the last id it received
-      try (SseClient c = new SseClient(api.http, api.uri(url), Map.of("Last-Event-ID", "2/" + EMITTER.toHex() + "/3"))) {
-        assertThat(c.take(2)).extracting(SseClient.Event::id)
+      try (SseClient c =
+          new SseClient(
+              api.http, api.uri(url), Map.of("Last-Event-ID", "2/" + EMITTER.toHex() + "/3"))) {
+        assertThat(c.take(2))
+            .extracting(SseClient.Event::id)
             .containsExactly("2/" + EMITTER.toHex() + "/4", "2/" + EMITTER.toHex() + "/5");
       }
       // an id of another emitter says nothing about this one: the explicit from applies
-      try (SseClient c = new SseClient(api.http, api.uri(url), Map.of("Last-Event-ID", "2/" + OTHER_EMITTER.toHex() + "/3"))) {
+      try (SseClient c =
+          new SseClient(
+              api.http,
+              api.uri(url),
+              Map.of("Last-Event-ID", "2/" + OTHER_EMITTER.toHex() + "/3"))) {
         assertThat(c.take(6).get(0).id()).isEqualTo("2/" + EMITTER.toHex() + "/0");
       }
     }
@@ -152,9 +185,14 @@ class AttestationStreamIT {
       // A reader that never reads, with a tiny receive window: the server's socket buffer fills,
       // then its stream backs up, then its queue.
       slow.setReceiveBufferSize(4096);
-      slow.connect(new InetSocketAddress(api.api.address().getAddress(), api.api.address().getPort()), 5000);
-      slow.getOutputStream().write(("GET " + STREAM + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      slow.connect(
+          new InetSocketAddress(api.api.address().getAddress(), api.api.address().getPort()), 5000);
+      slow.getOutputStream()
+          .write(
+              ("GET "
+                      + STREAM
+                      + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
       slow.getOutputStream().flush();
       waitFor(() -> api.api.streamSubscribers() == 3, "the slow subscriber to be subscribed");
 
@@ -164,10 +202,17 @@ class AttestationStreamIT {
       List<String> sent = new ArrayList<>();
       for (int i = 0; i < total; i += batch) {
         for (int j = i; j < i + batch; j++) {
-          sent.add(api.storeAndPublish(api.committee.attestQuorum(api.body(CHAIN, EMITTER, j, 4000))).messageId().toString());
+          sent.add(
+              api.storeAndPublish(api.committee.attestQuorum(api.body(CHAIN, EMITTER, j, 4000)))
+                  .messageId()
+                  .toString());
         }
-        assertThat(fast1.take(batch)).extracting(SseClient.Event::id).containsExactlyElementsOf(sent.subList(i, i + batch));
-        assertThat(fast2.take(batch)).extracting(SseClient.Event::id).containsExactlyElementsOf(sent.subList(i, i + batch));
+        assertThat(fast1.take(batch))
+            .extracting(SseClient.Event::id)
+            .containsExactlyElementsOf(sent.subList(i, i + batch));
+        assertThat(fast2.take(batch))
+            .extracting(SseClient.Event::id)
+            .containsExactlyElementsOf(sent.subList(i, i + batch));
       }
 
       assertThat(api.api.streamSubscribers()).isEqualTo(2);
@@ -176,7 +221,9 @@ class AttestationStreamIT {
           .contains("vigil_http_stream_subscribers 2.0");
 
       // The slow reader, reading at last, finds part of the stream and then why it ended.
-      String text = readUntil(slow, Pattern.compile("data: ?\\{\"error\":\"dropped\".*\\nevent: ?dropped\\n"));
+      String text =
+          readUntil(
+              slow, Pattern.compile("data: ?\\{\"error\":\"dropped\".*\\nevent: ?dropped\\n"));
       int received = text.split("\nid: ?2/", -1).length - 1;
       assertThat(received).isPositive().isLessThan(total);
       assertThat(text).contains("fell 16 attestations behind");
@@ -248,12 +295,15 @@ class AttestationStreamIT {
       }
       if (n < 0) break;
       all.write(buf, 0, n);
-      // chunk boundaries can split the pattern; matching the whole text each time is fine at this size
+      // chunk boundaries can split the pattern; matching the whole text each time is fine at this
+      // size
       if (n < buf.length && end.matcher(all.toString(StandardCharsets.UTF_8)).find()) break;
     }
     String text = all.toString(StandardCharsets.UTF_8);
     assertThat(end.matcher(text).find())
-        .as("the slow reader's stream ends with the dropped notice; it ends with: %s", text.substring(Math.max(0, text.length() - 300)))
+        .as(
+            "the slow reader's stream ends with the dropped notice; it ends with: %s",
+            text.substring(Math.max(0, text.length() - 300)))
         .isTrue();
     return text;
   }

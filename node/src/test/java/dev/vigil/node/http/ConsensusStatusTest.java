@@ -26,13 +26,18 @@ import org.junit.jupiter.api.Test;
 /** How the consensus actor's stats become /v1/status: peers, heartbeat freshness, participation. */
 class ConsensusStatusTest {
   static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
-  static final TestCommittee COMMITTEE = TestCommittee.create(new Random(1), 9, 4, Secp256k1Backends.bouncyCastle());
+  static final TestCommittee COMMITTEE =
+      TestCommittee.create(new Random(1), 9, 4, Secp256k1Backends.bouncyCastle());
   static ActorSystem<ConsensusActor.Command> system;
 
   @BeforeAll
   static void start() {
-    system = ActorSystem.create(Behaviors.empty(), "status-test", ConfigFactory.parseString("pekko.actor.provider = local")
-        .withFallback(ConfigFactory.load()));
+    system =
+        ActorSystem.create(
+            Behaviors.empty(),
+            "status-test",
+            ConfigFactory.parseString("pekko.actor.provider = local")
+                .withFallback(ConfigFactory.load()));
   }
 
   @AfterAll
@@ -42,14 +47,58 @@ class ConsensusStatusTest {
 
   @Test
   void peersShowTheirLastHeartbeatAndParticipation() {
-    ConsensusStatus source = new ConsensusStatus(system, system, "g1", "1.0", COMMITTEE.committee(), 1,
-        () -> List.of(new NodeStatus.Chain(2, "eth", 99)), Duration.ofSeconds(5), Duration.ofSeconds(10),
-        Clock.fixed(NOW, ZoneOffset.UTC));
-    AggregationStats a = new AggregationStats(7, 3, 1, 2, 4, 0, 5, 6, 8, 9, 0, 0, 0, 0,
-        List.of(10L, 11L, 12L, 13L), List.of(0L, 0L, 1L, 0L), List.of(0L, 0L, 0L, 2L), List.of(0L, 0L, 0L, 0L));
-    Map<Integer, PeerMessage.HeartbeatInfo> hb = Map.of(
-        0, new PeerMessage.HeartbeatInfo("g0", 9, 0, Map.of(2, 98L), "1.0", NOW.minusSeconds(3).toEpochMilli(), "inbox0"),
-        2, new PeerMessage.HeartbeatInfo("g2", 9, 2, Map.of(2, 97L), "1.0", NOW.minusSeconds(60).toEpochMilli(), "inbox2"));
+    ConsensusStatus source =
+        new ConsensusStatus(
+            system,
+            system,
+            "g1",
+            "1.0",
+            COMMITTEE.committee(),
+            1,
+            () -> List.of(new NodeStatus.Chain(2, "eth", 99)),
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(10),
+            Clock.fixed(NOW, ZoneOffset.UTC));
+    AggregationStats a =
+        new AggregationStats(
+            7,
+            3,
+            1,
+            2,
+            4,
+            0,
+            5,
+            6,
+            8,
+            9,
+            0,
+            0,
+            0,
+            0,
+            List.of(10L, 11L, 12L, 13L),
+            List.of(0L, 0L, 1L, 0L),
+            List.of(0L, 0L, 0L, 2L),
+            List.of(0L, 0L, 0L, 0L));
+    Map<Integer, PeerMessage.HeartbeatInfo> hb =
+        Map.of(
+            0,
+                new PeerMessage.HeartbeatInfo(
+                    "g0",
+                    9,
+                    0,
+                    Map.of(2, 98L),
+                    "1.0",
+                    NOW.minusSeconds(3).toEpochMilli(),
+                    "inbox0"),
+            2,
+                new PeerMessage.HeartbeatInfo(
+                    "g2",
+                    9,
+                    2,
+                    Map.of(2, 97L),
+                    "1.0",
+                    NOW.minusSeconds(60).toEpochMilli(),
+                    "inbox2"));
     NodeStatus s = source.toStatus(new ConsensusStats(a, 1, 2, 3, 4, 0, 5, 6, 2, hb));
 
     assertThat(s.nodeName()).isEqualTo("g1");
@@ -64,15 +113,22 @@ class ConsensusStatusTest {
     // heard from, but longer ago than staleAfter
     assertThat(p2.reachable()).isFalse();
     assertThat(p2.lastHeartbeat()).hasValue(NOW.minusSeconds(60));
-    assertThat(p2.counts()).containsEntry("impersonations", 1L).containsEntry("signed", 12L)
-        .containsEntry("invalidSignatures", 0L).containsEntry("suspectDropped", 0L);
+    assertThat(p2.counts())
+        .containsEntry("impersonations", 1L)
+        .containsEntry("signed", 12L)
+        .containsEntry("invalidSignatures", 0L)
+        .containsEntry("suspectDropped", 0L);
     // never heard from
     assertThat(p3.reachable()).isFalse();
     assertThat(p3.nodeName()).isEqualTo(Optional.empty());
     assertThat(p3.lastHeartbeat()).isEmpty();
     assertThat(p3.counts()).containsEntry("equivocations", 2L);
     assertThat(p3.address()).isEqualTo(COMMITTEE.committee().member(3));
-    assertThat(s.counts()).containsEntry("attestations", 10L).containsEntry("attestedHere", 7L)
-        .containsEntry("invalidSignatures", 6L).containsEntry("peersConnected", 2L).containsEntry("storeFailures", 6L);
+    assertThat(s.counts())
+        .containsEntry("attestations", 10L)
+        .containsEntry("attestedHere", 7L)
+        .containsEntry("invalidSignatures", 6L)
+        .containsEntry("peersConnected", 2L)
+        .containsEntry("storeFailures", 6L);
   }
 }

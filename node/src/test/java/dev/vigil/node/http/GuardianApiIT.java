@@ -9,9 +9,9 @@ import dev.vigil.consensus.actor.ConsensusActor;
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.AttestationVerifier;
 import dev.vigil.consensus.attestation.CommitteeHistory;
+import dev.vigil.consensus.observation.Observation;
 import dev.vigil.consensus.testing.LocalCommittee;
 import dev.vigil.consensus.testing.Observations;
-import dev.vigil.consensus.observation.Observation;
 import dev.vigil.node.metrics.NodeMetrics;
 import dev.vigil.signing.Hex;
 import dev.vigil.signing.Secp256k1Backends;
@@ -39,46 +39,75 @@ import org.junit.jupiter.api.io.TempDir;
  * forms reach the stream and the store; status shows the peers' heartbeats.
  */
 class GuardianApiIT {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void attestationsFormedByTheCommitteeAreStreamedStoredAndVerifiable() throws Exception {
     List<Observation> messages = Observations.generate(5, 3, 32);
     HttpClient http = HttpClient.newHttpClient();
-    try (LocalCommittee c = LocalCommittee.create(4, dir, ConfigFactory.empty(), Secp256k1Backends.preferred(), 3)) {
+    try (LocalCommittee c =
+        LocalCommittee.create(4, dir, ConfigFactory.empty(), Secp256k1Backends.preferred(), 3)) {
       c.startAll();
       c.awaitConnected(Duration.ofSeconds(60));
       ActorSystem<ConsensusActor.Command> system = c.node(0).system();
 
       // the wiring: the hub's actor subscribes to the consensus actor (the system's guardian)
       AttestationHub hub = new AttestationHub();
-      ActorRef<Attestation> hubActor = system.systemActorOf(hub.behavior(), "attestation-hub", Props.empty());
+      ActorRef<Attestation> hubActor =
+          system.systemActorOf(hub.behavior(), "attestation-hub", Props.empty());
       system.tell(new ConsensusActor.Subscribe(hubActor));
-      StatusSource status = new ConsensusStatus(system, system, "guardian-0", "test", c.committee(), 0,
-          () -> List.of(new NodeStatus.Chain(Observations.CHAIN, "devnet-2", 1004)), Duration.ofSeconds(5), Duration.ofSeconds(10),
-          Clock.systemUTC());
-      Readiness readiness = Readiness.builder()
-          .check("database", Readiness.databaseOpen(c.db(0)))
-          .check("cluster", Readiness.clusterMemberUp(system))
-          .build();
-      HttpApi api = HttpApi.start(system, HttpApiSettings.defaults().withPort(0),
-              new HttpApi.Dependencies(c.db(0).attestations(), c.db(0).evidence(), c::committee, status, hub, new NodeMetrics(), readiness))
-          .toCompletableFuture().get(30, TimeUnit.SECONDS);
-      try (SseClient stream = new SseClient(http, java.net.URI.create(api.uri() + "/v1/attestations/stream"), Map.of())) {
+      StatusSource status =
+          new ConsensusStatus(
+              system,
+              system,
+              "guardian-0",
+              "test",
+              c.committee(),
+              0,
+              () -> List.of(new NodeStatus.Chain(Observations.CHAIN, "devnet-2", 1004)),
+              Duration.ofSeconds(5),
+              Duration.ofSeconds(10),
+              Clock.systemUTC());
+      Readiness readiness =
+          Readiness.builder()
+              .check("database", Readiness.databaseOpen(c.db(0)))
+              .check("cluster", Readiness.clusterMemberUp(system))
+              .build();
+      HttpApi api =
+          HttpApi.start(
+                  system,
+                  HttpApiSettings.defaults().withPort(0),
+                  new HttpApi.Dependencies(
+                      c.db(0).attestations(),
+                      c.db(0).evidence(),
+                      c::committee,
+                      status,
+                      hub,
+                      new NodeMetrics(),
+                      readiness))
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
+      try (SseClient stream =
+          new SseClient(
+              http, java.net.URI.create(api.uri() + "/v1/attestations/stream"), Map.of())) {
         stream.awaitOpen();
         for (Observation o : messages) for (int i = 0; i < 4; i++) c.observe(i, o);
 
         // the order in which quorums complete is the committee's business; each message comes once
         List<SseClient.Event> events = stream.take(messages.size());
-        Set<String> expected = messages.stream().map(o -> o.messageId().toString()).collect(Collectors.toSet());
-        assertThat(events).extracting(SseClient.Event::id).containsExactlyInAnyOrderElementsOf(expected);
+        Set<String> expected =
+            messages.stream().map(o -> o.messageId().toString()).collect(Collectors.toSet());
+        assertThat(events)
+            .extracting(SseClient.Event::id)
+            .containsExactlyInAnyOrderElementsOf(expected);
 
         AttestationVerifier verifier = new AttestationVerifier(CommitteeHistory.of(c.committee()));
         for (SseClient.Event e : events) {
           JsonNode j = ApiFixture.JSON.readTree(e.data());
           byte[] raw = Hex.decode(j.path("hex").asText());
-          assertThat(verifier.verify(raw).isValid()).as("attestation %s verifies against the committee", e.id()).isTrue();
+          assertThat(verifier.verify(raw).isValid())
+              .as("attestation %s verifies against the committee", e.id())
+              .isTrue();
           assertThat(j.path("signerIndices").size()).isGreaterThanOrEqualTo(c.committee().quorum());
           // and the store behind GET has it, byte for byte
           HttpResponse<String> byId = get(http, api, "/v1/attestations/" + e.id());
@@ -96,7 +125,8 @@ class GuardianApiIT {
       for (int i = 0; i < 100; i++) {
         st = json(get(http, api, "/v1/status"));
         Set<Integer> heard = new HashSet<>();
-        for (JsonNode p : st.path("peers")) if (!p.path("lastHeartbeat").isNull()) heard.add(p.path("signerIndex").asInt());
+        for (JsonNode p : st.path("peers"))
+          if (!p.path("lastHeartbeat").isNull()) heard.add(p.path("signerIndex").asInt());
         if (heard.equals(Set.of(1, 2, 3))) break;
         Thread.sleep(200);
       }
@@ -106,9 +136,11 @@ class GuardianApiIT {
       assertThat(st.path("counts").path("peersConnected").asLong()).isEqualTo(3);
       assertThat(st.path("chains").get(0).path("height").asLong()).isEqualTo(1004);
       for (JsonNode p : st.path("peers")) {
-        assertThat(p.path("nodeName").asText()).isEqualTo("guardian-" + p.path("signerIndex").asInt());
+        assertThat(p.path("nodeName").asText())
+            .isEqualTo("guardian-" + p.path("signerIndex").asInt());
         assertThat(p.path("reachable").asBoolean()).isTrue();
-        assertThat(p.path("address").asText()).isEqualTo(c.committee().member(p.path("signerIndex").asInt()).toChecksumHex());
+        assertThat(p.path("address").asText())
+            .isEqualTo(c.committee().member(p.path("signerIndex").asInt()).toChecksumHex());
       }
 
       assertThat(get(http, api, "/readyz").statusCode()).isEqualTo(200);
@@ -116,7 +148,8 @@ class GuardianApiIT {
     }
   }
 
-  private static HttpResponse<String> awaitStored(HttpClient http, HttpApi api, String id) throws Exception {
+  private static HttpResponse<String> awaitStored(HttpClient http, HttpApi api, String id)
+      throws Exception {
     HttpResponse<String> r = null;
     for (int i = 0; i < 50; i++) {
       r = get(http, api, "/v1/attestations/" + id);
@@ -126,8 +159,12 @@ class GuardianApiIT {
     return r;
   }
 
-  private static HttpResponse<String> get(HttpClient http, HttpApi api, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(java.net.URI.create(api.uri() + path)).timeout(Duration.ofSeconds(20)).build(),
+  private static HttpResponse<String> get(HttpClient http, HttpApi api, String path)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(java.net.URI.create(api.uri() + path))
+            .timeout(Duration.ofSeconds(20))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

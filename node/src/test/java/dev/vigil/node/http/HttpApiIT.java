@@ -16,8 +16,8 @@ import dev.vigil.node.metrics.SampleActivity;
 import dev.vigil.signing.Bytes32;
 import dev.vigil.signing.Digest;
 import dev.vigil.signing.Hex;
-import dev.vigil.storage.ChainCursor;
 import dev.vigil.signing.MessageId;
+import dev.vigil.storage.ChainCursor;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -34,10 +34,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every endpoint over a real server, a real RocksDB and attestations signed by a test committee. */
+/**
+ * Every endpoint over a real server, a real RocksDB and attestations signed by a test committee.
+ */
 class HttpApiIT {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static ApiFixture api;
   static Attestation first;
   static Attestation big;
@@ -61,7 +62,8 @@ class HttpApiIT {
   // ---------------------------------------------------------------- evidence
 
   @Test
-  void evidenceShowsBothSignedObservationsOfAnEquivocatingMemberSoAnyoneCanCheckThem() throws Exception {
+  void evidenceShowsBothSignedObservationsOfAnEquivocatingMemberSoAnyoneCanCheckThem()
+      throws Exception {
     Path other = dir.resolve("evidence-db");
     try (ApiFixture node = new ApiFixture(other)) {
       JsonNode none = json(node.get("/v1/evidence"));
@@ -71,11 +73,19 @@ class HttpApiIT {
       // member 2 signed two different bodies for message 9 of the emitter
       Body one = node.body(CHAIN, EMITTER, 9, 10);
       Body two = node.body(CHAIN, EMITTER, 9, 11);
-      var first = dev.vigil.consensus.observation.SignedObservation.of(3, 2, one, node.committee.sign(2, one.digest()).signature(), Bytes32.ZERO);
-      var second = dev.vigil.consensus.observation.SignedObservation.of(3, 2, two, node.committee.sign(2, two.digest()).signature(), Bytes32.ZERO);
+      var first =
+          dev.vigil.consensus.observation.SignedObservation.of(
+              3, 2, one, node.committee.sign(2, one.digest()).signature(), Bytes32.ZERO);
+      var second =
+          dev.vigil.consensus.observation.SignedObservation.of(
+              3, 2, two, node.committee.sign(2, two.digest()).signature(), Bytes32.ZERO);
       var member = node.committee.committee().member(2);
-      node.db.evidence().append(new MessageId(CHAIN, EMITTER, 9), member,
-          dev.vigil.consensus.wire.WireCodec.encodeEquivocation(first, second));
+      node.db
+          .evidence()
+          .append(
+              new MessageId(CHAIN, EMITTER, 9),
+              member,
+              dev.vigil.consensus.wire.WireCodec.encodeEquivocation(first, second));
 
       JsonNode got = json(node.get("/v1/evidence"));
       assertThat(got.path("total").asLong()).isEqualTo(1);
@@ -87,8 +97,12 @@ class HttpApiIT {
       List<String> digests = new ArrayList<>();
       for (JsonNode so : e.path("signed")) {
         byte[] digest = Hex.decode(so.path("digest").asText());
-        // what a staking participant does: recompute the digest from the body and recover the signer
-        Body body = AttestationCodec.decodeBody(Hex.decode(so.path("body").asText())).toOptional().orElseThrow();
+        // what a staking participant does: recompute the digest from the body and recover the
+        // signer
+        Body body =
+            AttestationCodec.decodeBody(Hex.decode(so.path("body").asText()))
+                .toOptional()
+                .orElseThrow();
         assertThat(body.digest().toBytes()).isEqualTo(digest);
         var sig = dev.vigil.signing.Signature.fromBytes(Hex.decode(so.path("signature").asText()));
         assertThat(backend.recoverAddress(digest, sig)).isEqualTo(member);
@@ -140,15 +154,16 @@ class HttpApiIT {
   @ValueSource(strings = {"full", "0x-full", "upper", "address", "0x-address", "0X-ADDRESS"})
   void emitterAcceptsFullHexOrATwentyByteAddress(String form) {
     String addr = EMITTER_ADDRESS.substring(2);
-    String emitter = switch (form) {
-      case "full" -> E64;
-      case "0x-full" -> "0x" + E64;
-      case "upper" -> E64.toUpperCase(Locale.ROOT);
-      case "address" -> addr;
-      case "0x-address" -> "0x" + addr;
-      case "0X-ADDRESS" -> "0X" + addr.toUpperCase(Locale.ROOT);
-      default -> throw new IllegalArgumentException(form);
-    };
+    String emitter =
+        switch (form) {
+          case "full" -> E64;
+          case "0x-full" -> "0x" + E64;
+          case "upper" -> E64.toUpperCase(Locale.ROOT);
+          case "address" -> addr;
+          case "0x-address" -> "0x" + addr;
+          case "0X-ADDRESS" -> "0X" + addr.toUpperCase(Locale.ROOT);
+          default -> throw new IllegalArgumentException(form);
+        };
     HttpResponse<String> r = api.get("/v1/attestations/2/" + emitter + "/7");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(json(r).path("digest").asText()).isEqualTo(first.digest().toHex());
@@ -190,7 +205,10 @@ class HttpApiIT {
   }
 
   @ParameterizedTest(name = "{0} -> {1} {2}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       /v1/attestations/abc/E64/1                 | 400 | invalid chain    | chain must be an unsigned 16-bit integer (0..65535), got 'abc'
       /v1/attestations/65536/E64/1               | 400 | invalid chain    | chain must be an unsigned 16-bit integer (0..65535), got '65536'
       /v1/attestations/-1/E64/1                  | 400 | invalid chain    | got '-1'
@@ -221,9 +239,13 @@ class HttpApiIT {
       /v1/committee/3                            | 404 | not found        | no endpoint at GET /v1/committee/3
       /metrics/                                  | 404 | not found        | no endpoint at GET /metrics/
       """)
-  void badPathsAndIdsGetAJsonErrorNamingTheProblem(String path, int status, String error, String detail) {
-    String p = path.replace("E64", E64).replace("E63", E64.substring(1)).replace("E62", E64.substring(2))
-        .replace("ADDR", EMITTER_ADDRESS.substring(2));
+  void badPathsAndIdsGetAJsonErrorNamingTheProblem(
+      String path, int status, String error, String detail) {
+    String p =
+        path.replace("E64", E64)
+            .replace("E63", E64.substring(1))
+            .replace("E62", E64.substring(2))
+            .replace("ADDR", EMITTER_ADDRESS.substring(2));
     JsonNode e = assertError(api.get(p), status, error);
     assertThat(e.path("detail").asText()).contains(detail);
   }
@@ -231,19 +253,24 @@ class HttpApiIT {
   @Test
   void hostileInputIsEchoedShortened() {
     String huge = "z".repeat(1500);
-    JsonNode e = assertError(api.get("/v1/attestations/2/" + E64 + "/" + huge), 400, "invalid sequence");
+    JsonNode e =
+        assertError(api.get("/v1/attestations/2/" + E64 + "/" + huge), 400, "invalid sequence");
     assertThat(e.path("detail").asText()).hasSizeLessThan(200).contains("(1500 chars)");
   }
 
   @Test
   void requestTooMalformedForTheRoutesStillGetsJson() {
     // rejected by the HTTP parser (2 KiB URI limit), before any route runs
-    JsonNode e = assertError(api.get("/v1/attestations/2/" + E64 + "/" + "1".repeat(5000)), 414, "uri too long");
+    JsonNode e =
+        assertError(
+            api.get("/v1/attestations/2/" + E64 + "/" + "1".repeat(5000)), 414, "uri too long");
     assertThat(e.path("detail").asText()).contains("URI length exceeds");
   }
 
   @ParameterizedTest(name = "{0} {1}")
-  @CsvSource(textBlock = """
+  @CsvSource(
+      textBlock =
+          """
       POST,   /v1/committee
       DELETE, /v1/attestations/2/E64/7
       PUT,    /v1/attestations/by-digest/0000000000000000000000000000000000000000000000000000000000000000
@@ -254,10 +281,14 @@ class HttpApiIT {
       DELETE, /readyz
       """)
   void wrongMethodIs405WithAllow(String method, String path) {
-    HttpResponse<String> r = api.send(HttpRequest.newBuilder(api.uri(path.replace("E64", E64)))
-        .method(method, HttpRequest.BodyPublishers.ofString("{}")));
+    HttpResponse<String> r =
+        api.send(
+            HttpRequest.newBuilder(api.uri(path.replace("E64", E64)))
+                .method(method, HttpRequest.BodyPublishers.ofString("{}")));
     JsonNode e = assertError(r, 405, "method not allowed");
-    assertThat(e.path("detail").asText()).startsWith(method + " is not allowed on /").endsWith("allowed: GET");
+    assertThat(e.path("detail").asText())
+        .startsWith(method + " is not allowed on /")
+        .endsWith("allowed: GET");
     assertThat(r.headers().firstValue("Allow")).hasValue("GET");
   }
 
@@ -265,7 +296,8 @@ class HttpApiIT {
   void storedBytesThatDoNotDecodeAre500WithoutAStackTrace() {
     MessageId key = new MessageId(CHAIN, EMITTER, 99);
     api.db.attestations().put(key, Digest.wrap(new byte[32]), new byte[] {9, 9, 9});
-    JsonNode e = assertError(api.get("/v1/attestations/2/" + E64 + "/99"), 500, "corrupt attestation");
+    JsonNode e =
+        assertError(api.get("/v1/attestations/2/" + E64 + "/99"), 500, "corrupt attestation");
     assertThat(e.path("detail").asText()).contains("2/" + E64 + "/99").contains("WRONG_VERSION");
   }
 
@@ -284,8 +316,9 @@ class HttpApiIT {
       assertThat(m.path("index").asInt()).isEqualTo(addresses.size());
       addresses.add(m.path("address").asText());
     }
-    assertThat(addresses).containsExactlyElementsOf(
-        api.committee.committee().members().stream().map(a -> a.toChecksumHex()).toList());
+    assertThat(addresses)
+        .containsExactlyElementsOf(
+            api.committee.committee().members().stream().map(a -> a.toChecksumHex()).toList());
   }
 
   @Test
@@ -302,7 +335,8 @@ class HttpApiIT {
     JsonNode peers = j.path("peers");
     assertThat(peers).hasSize(3);
     assertThat(peers.get(0).path("signerIndex").asInt()).isEqualTo(1);
-    assertThat(peers.get(0).path("address").asText()).isEqualTo(api.committee.committee().member(1).toChecksumHex());
+    assertThat(peers.get(0).path("address").asText())
+        .isEqualTo(api.committee.committee().member(1).toChecksumHex());
     assertThat(peers.get(0).path("nodeName").asText()).isEqualTo("guardian-1");
     assertThat(peers.get(0).path("lastHeartbeat").asText()).isEqualTo("2025-01-01T00:00:00Z");
     assertThat(peers.get(0).path("lastHeartbeatAgeMillis").asLong()).isPositive();
@@ -315,7 +349,11 @@ class HttpApiIT {
   @Test
   void statusThatFailsIs503Json(@TempDir Path other) {
     ApiFixture.Options o = new ApiFixture.Options();
-    o.status = (db, c) -> () -> CompletableFuture.failedFuture(new IllegalStateException("consensus actor is gone"));
+    o.status =
+        (db, c) ->
+            () ->
+                CompletableFuture.failedFuture(
+                    new IllegalStateException("consensus actor is gone"));
     try (ApiFixture failing = new ApiFixture(other, o)) {
       JsonNode e = assertError(failing.get("/v1/status"), 503, "status unavailable");
       assertThat(e.path("detail").asText()).contains("consensus actor is gone");
@@ -327,34 +365,49 @@ class HttpApiIT {
     SampleActivity.record(api.metrics);
     HttpResponse<String> r = api.get("/metrics");
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=UTF-8");
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValue("text/plain; version=0.0.4; charset=UTF-8");
     PrometheusText.Exposition e = PrometheusText.parse(r.body());
     SampleActivity.assertScraped(e);
-    assertThat(e.types()).containsKeys("vigil_http_stream_subscribers", "vigil_http_stream_dropped_total");
+    assertThat(e.types())
+        .containsKeys("vigil_http_stream_subscribers", "vigil_http_stream_dropped_total");
   }
 
   @Test
   void aRequestThatOutlivesTheServersTimeoutGetsJson(@TempDir Path other) {
     ApiFixture.Options o = new ApiFixture.Options();
-    o.config = com.typesafe.config.ConfigFactory.parseString("pekko.http.server.request-timeout = 300ms").withFallback(o.config);
+    o.config =
+        com.typesafe.config.ConfigFactory.parseString("pekko.http.server.request-timeout = 300ms")
+            .withFallback(o.config);
     CompletableFuture<NodeStatus> never = new CompletableFuture<>();
     o.status = (db, c) -> () -> never;
     try (ApiFixture slow = new ApiFixture(other, o)) {
       JsonNode e = assertError(slow.get("/v1/status"), 503, "timeout");
-      assertThat(e.path("detail").asText()).isEqualTo("the node did not answer GET /v1/status in time");
+      assertThat(e.path("detail").asText())
+          .isEqualTo("the node did not answer GET /v1/status in time");
     }
   }
 
   @Test
   void aTakenPortFailsTheStartNamingTheAddress() {
     int port = api.api.address().getPort();
-    HttpApi.Dependencies deps = new HttpApi.Dependencies(api.db.attestations(), api.db.evidence(), api.committee::committee,
-        ApiFixture.statusFromStore(api.db, api.committee), new AttestationHub(), new dev.vigil.node.metrics.NodeMetrics(),
-        Readiness.builder().build());
-    var start = HttpApi.start(api.system, HttpApiSettings.defaults().withPort(port), deps).toCompletableFuture();
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> start.get(30, java.util.concurrent.TimeUnit.SECONDS))
+    HttpApi.Dependencies deps =
+        new HttpApi.Dependencies(
+            api.db.attestations(),
+            api.db.evidence(),
+            api.committee::committee,
+            ApiFixture.statusFromStore(api.db, api.committee),
+            new AttestationHub(),
+            new dev.vigil.node.metrics.NodeMetrics(),
+            Readiness.builder().build());
+    var start =
+        HttpApi.start(api.system, HttpApiSettings.defaults().withPort(port), deps)
+            .toCompletableFuture();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> start.get(30, java.util.concurrent.TimeUnit.SECONDS))
         .hasCauseInstanceOf(IllegalStateException.class)
-        .cause().hasMessageStartingWith("the HTTP API cannot listen on 127.0.0.1:" + port + ": ");
+        .cause()
+        .hasMessageStartingWith("the HTTP API cannot listen on 127.0.0.1:" + port + ": ");
     // the running API is unaffected
     assertThat(api.get("/healthz").statusCode()).isEqualTo(200);
   }
@@ -371,6 +424,8 @@ class HttpApiIT {
     Bytes32 other = Bytes32.fromHex("ff".repeat(32));
     Attestation a = api.store(api.committee.attestQuorum(api.body(CHAIN, other, 7, 10)));
     JsonNode j = json(api.get("/v1/attestations/2/" + other.toHex() + "/7"));
-    assertThat(j.path("digest").asText()).isEqualTo(a.digest().toHex()).isNotEqualTo(first.digest().toHex());
+    assertThat(j.path("digest").asText())
+        .isEqualTo(a.digest().toHex())
+        .isNotEqualTo(first.digest().toHex());
   }
 }

@@ -20,7 +20,10 @@ class HttpArchitectureTest {
     boolean resolve = config.resolveMissingDependenciesFromClassPath();
     config.setResolveMissingDependenciesFromClassPath(false);
     try {
-      classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("dev.vigil.node");
+      classes =
+          new ClassFileImporter()
+              .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+              .importPackages("dev.vigil.node");
     } finally {
       config.setResolveMissingDependenciesFromClassPath(resolve);
     }
@@ -28,30 +31,48 @@ class HttpArchitectureTest {
 
   @Test
   void theApiReadsStorageThroughItsStoresOnly() {
-    noClasses().that().resideInAnyPackage("dev.vigil.node.http..", "dev.vigil.node.metrics..")
-        .should().dependOnClassesThat().resideInAnyPackage("org.rocksdb..", "dev.vigil.storage.kv..")
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.vigil.node.http..", "dev.vigil.node.metrics..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.rocksdb..", "dev.vigil.storage.kv..")
         .check(classes);
   }
 
   @Test
   void theApiKnowsNothingOfTheNodesOtherParts() {
-    // the node wires the API through its interfaces (StatusSource, AttestationFeed, Readiness), never the reverse
-    noClasses().that().resideInAnyPackage("dev.vigil.node.http..", "dev.vigil.node.metrics..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.vigil.node.observer..", "dev.vigil.node.cli..", "dev.vigil.node.config..")
+    // the node wires the API through its interfaces (StatusSource, AttestationFeed, Readiness),
+    // never the reverse
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.vigil.node.http..", "dev.vigil.node.metrics..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.vigil.node.observer..", "dev.vigil.node.cli..", "dev.vigil.node.config..")
         .check(classes);
   }
 
   @Test
   void prometheusStaysBehindNodeMetrics() {
-    noClasses().that().resideOutsideOfPackage("dev.vigil.node.metrics..")
-        .should().dependOnClassesThat().resideInAPackage("io.prometheus..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("dev.vigil.node.metrics..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.prometheus..")
         .check(classes);
   }
 
   @Test
   void metricsNeedNoPekko() {
-    noClasses().that().resideInAPackage("dev.vigil.node.metrics..")
-        .should().dependOnClassesThat().resideInAPackage("org.apache.pekko..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.vigil.node.metrics..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.apache.pekko..")
         .check(classes);
   }
 }

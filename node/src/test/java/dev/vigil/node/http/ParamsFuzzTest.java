@@ -18,15 +18,22 @@ class ParamsFuzzTest {
     String text = data.consumeRemainingAsString();
     try {
       switch (which) {
-        case 0 -> assertThat(Params.chain("chain", text)).isBetween(0, 0xFFFF)
-            .isEqualTo(Integer.parseInt(text)); // digits only, so parseInt agrees on every accepted text
-        case 1 -> assertThat(Long.toUnsignedString(Params.sequence("sequence", text)))
-            .isEqualTo(text.replaceFirst("^0+(?=.)", ""));
+        case 0 ->
+            assertThat(Params.chain("chain", text))
+                .isBetween(0, 0xFFFF)
+                .isEqualTo(
+                    Integer.parseInt(
+                        text)); // digits only, so parseInt agrees on every accepted text
+        case 1 ->
+            assertThat(Long.toUnsignedString(Params.sequence("sequence", text)))
+                .isEqualTo(text.replaceFirst("^0+(?=.)", ""));
         case 2 -> {
           String hex = HexFormat.of().formatHex(Params.emitter("emitter", text).toBytes());
           assertThat(hex).endsWith(bare(text));
         }
-        default -> assertThat(HexFormat.of().formatHex(Params.digest("digest", text))).isEqualTo(bare(text));
+        default ->
+            assertThat(HexFormat.of().formatHex(Params.digest("digest", text)))
+                .isEqualTo(bare(text));
       }
     } catch (ApiError refused) {
       assertThat(refused.getMessage()).isNotBlank();

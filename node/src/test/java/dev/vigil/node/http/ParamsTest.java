@@ -11,7 +11,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ParamsTest {
 
   @ParameterizedTest(name = "{0}/{1}/{2} -> {3}")
-  @CsvSource(textBlock = """
+  @CsvSource(
+      textBlock =
+          """
       0,     0x0000000000000000000000000000000000000000000000000000000000000001, 0,                    0/0000000000000000000000000000000000000000000000000000000000000001/0
       65535, 00000000000000000000000000000000000000000000000000000000000000ff, 18446744073709551615, 65535/00000000000000000000000000000000000000000000000000000000000000ff/18446744073709551615
       2,     0xABCDEF0123456789abcdef0123456789ABCDEF01,                         007,                  2/000000000000000000000000abcdef0123456789abcdef0123456789abcdef01/7
@@ -22,7 +24,10 @@ class ParamsTest {
   }
 
   @ParameterizedTest(name = "{0}={1}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       chain    | 65536            | chain must be an unsigned 16-bit integer (0..65535), got '65536'
       chain    | 000001           | got '000001'
       chain    | ２                | got '２'
@@ -37,13 +42,17 @@ class ParamsTest {
       emitter  | 123              | got 3 digits
       """)
   void refusedValuesNameTheValue(String field, String text, String message) {
-    assertThatThrownBy(() -> {
-      Object unused = switch (field) {
-        case "chain" -> Params.chain("chain", text);
-        case "sequence" -> Params.sequence("sequence", text);
-        case "emitter" -> Params.emitter("emitter", text);
-        default -> throw new IllegalArgumentException(field);
-      };
-    }).isInstanceOf(ApiError.class).hasMessageContaining(message);
+    assertThatThrownBy(
+            () -> {
+              Object unused =
+                  switch (field) {
+                    case "chain" -> Params.chain("chain", text);
+                    case "sequence" -> Params.sequence("sequence", text);
+                    case "emitter" -> Params.emitter("emitter", text);
+                    default -> throw new IllegalArgumentException(field);
+                  };
+            })
+        .isInstanceOf(ApiError.class)
+        .hasMessageContaining(message);
   }
 }

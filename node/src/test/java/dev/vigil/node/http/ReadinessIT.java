@@ -17,39 +17,48 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * /readyz over real parts: the RocksDB the node opened, the node's own Pekko cluster membership
- * (a real cluster on 127.0.0.1, joined during the test), and a chain RPC check.
+ * /readyz over real parts: the RocksDB the node opened, the node's own Pekko cluster membership (a
+ * real cluster on 127.0.0.1, joined during the test), and a chain RPC check.
  */
 class ReadinessIT {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void readyzFlipsFrom503To200WhenTheClusterIsJoinedAndRpcAnswers() {
     // What the chain observer maintains: whether its last call to the chain's RPC succeeded.
     AtomicBoolean rpcAnswering = new AtomicBoolean(false);
     ApiFixture.Options o = new ApiFixture.Options();
-    o.config = ConfigFactory.parseString("""
+    o.config =
+        ConfigFactory.parseString(
+            """
         pekko.actor.provider = cluster
         pekko.remote.artery.canonical.hostname = 127.0.0.1
         pekko.remote.artery.canonical.port = 0
         pekko.cluster.jmx.enabled = off
         """);
-    o.readiness = (db, system) -> Readiness.builder()
-        .check("database", Readiness.databaseOpen(db))
-        .check("cluster", Readiness.clusterMemberUp(system))
-        .check("rpc:2", () -> rpcAnswering.get()
-            ? Readiness.Result.ready("eth_blockNumber answered")
-            : Readiness.Result.notReady("eth_blockNumber failed: connection refused"))
-        .build();
+    o.readiness =
+        (db, system) ->
+            Readiness.builder()
+                .check("database", Readiness.databaseOpen(db))
+                .check("cluster", Readiness.clusterMemberUp(system))
+                .check(
+                    "rpc:2",
+                    () ->
+                        rpcAnswering.get()
+                            ? Readiness.Result.ready("eth_blockNumber answered")
+                            : Readiness.Result.notReady(
+                                "eth_blockNumber failed: connection refused"))
+                .build();
     try (ApiFixture api = new ApiFixture(dir, o)) {
       JsonNode notReady = assertError(api.get("/readyz"), 503, "not ready");
       assertThat(notReady.path("detail").asText()).isEqualTo("failing checks: cluster, rpc:2");
       assertThat(notReady.path("ready").asBoolean()).isFalse();
       assertThat(checks(notReady)).containsExactly("database=true", "cluster=false", "rpc:2=false");
       assertThat(notReady.path("checks").get(0).path("detail").asText()).startsWith("open at ");
-      assertThat(notReady.path("checks").get(1).path("detail").asText()).contains("not Up (cluster not joined)");
-      assertThat(notReady.path("checks").get(2).path("detail").asText()).isEqualTo("eth_blockNumber failed: connection refused");
+      assertThat(notReady.path("checks").get(1).path("detail").asText())
+          .contains("not Up (cluster not joined)");
+      assertThat(notReady.path("checks").get(2).path("detail").asText())
+          .isEqualTo("eth_blockNumber failed: connection refused");
       // liveness does not depend on readiness
       assertThat(api.get("/healthz").statusCode()).isEqualTo(200);
 
@@ -67,7 +76,8 @@ class ReadinessIT {
       assertThat(ready.path("ready").asBoolean()).isTrue();
       assertThat(ready.has("error")).isFalse();
       assertThat(checks(ready)).containsExactly("database=true", "cluster=true", "rpc:2=true");
-      assertThat(ready.path("checks").get(1).path("detail").asText()).startsWith("member Up at pekko://http-test@127.0.0.1:");
+      assertThat(ready.path("checks").get(1).path("detail").asText())
+          .startsWith("member Up at pekko://http-test@127.0.0.1:");
 
       // and back: one failing check is enough, and only it is named
       rpcAnswering.set(false);
@@ -81,20 +91,27 @@ class ReadinessIT {
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     ApiFixture.Options o = new ApiFixture.Options();
     o.settings = s -> s.withReadinessDeadline(java.time.Duration.ofMillis(300));
-    dev.vigil.storage.VigilDatabase closed = dev.vigil.storage.VigilDatabase.open(dir.resolve("closed"));
+    dev.vigil.storage.VigilDatabase closed =
+        dev.vigil.storage.VigilDatabase.open(dir.resolve("closed"));
     closed.close();
-    o.readiness = (db, system) -> Readiness.builder()
-        .check("database", Readiness.databaseOpen(closed))
-        .check("rpc:5", () -> {
-          release.await(10, java.util.concurrent.TimeUnit.SECONDS);
-          return Readiness.Result.ready("late");
-        })
-        .build();
+    o.readiness =
+        (db, system) ->
+            Readiness.builder()
+                .check("database", Readiness.databaseOpen(closed))
+                .check(
+                    "rpc:5",
+                    () -> {
+                      release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                      return Readiness.Result.ready("late");
+                    })
+                .build();
     try (ApiFixture api = new ApiFixture(dir.resolve("db"), o)) {
       JsonNode e = assertError(api.get("/readyz"), 503, "not ready");
       assertThat(e.path("detail").asText()).isEqualTo("failing checks: database, rpc:5");
-      assertThat(e.path("checks").get(0).path("detail").asText()).endsWith("/closed is closed; cannot iterate column cursors");
-      assertThat(e.path("checks").get(1).path("detail").asText()).isEqualTo("did not answer within 300 ms");
+      assertThat(e.path("checks").get(0).path("detail").asText())
+          .endsWith("/closed is closed; cannot iterate column cursors");
+      assertThat(e.path("checks").get(1).path("detail").asText())
+          .isEqualTo("did not answer within 300 ms");
     } finally {
       release.countDown();
     }
@@ -102,7 +119,8 @@ class ReadinessIT {
 
   private static List<String> checks(JsonNode body) {
     List<String> out = new ArrayList<>();
-    for (JsonNode c : body.path("checks")) out.add(c.path("name").asText() + "=" + c.path("ready").asBoolean());
+    for (JsonNode c : body.path("checks"))
+      out.add(c.path("name").asText() + "=" + c.path("ready").asBoolean());
     return out;
   }
 

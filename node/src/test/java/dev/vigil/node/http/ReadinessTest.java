@@ -24,30 +24,39 @@ class ReadinessTest {
 
   @Test
   void outcomesKeepRegistrationOrderAndDetail() {
-    Readiness r = Readiness.builder()
-        .check("b", () -> Readiness.Result.ready("fine"))
-        .check("a", () -> Readiness.Result.notReady("down since 12:00"))
-        .build();
+    Readiness r =
+        Readiness.builder()
+            .check("b", () -> Readiness.Result.ready("fine"))
+            .check("a", () -> Readiness.Result.notReady("down since 12:00"))
+            .build();
     assertThat(r.names()).containsExactly("b", "a");
-    assertThat(evaluate(r)).containsExactly(
-        new Readiness.Outcome("b", true, "fine"), new Readiness.Outcome("a", false, "down since 12:00"));
+    assertThat(evaluate(r))
+        .containsExactly(
+            new Readiness.Outcome("b", true, "fine"),
+            new Readiness.Outcome("a", false, "down since 12:00"));
   }
 
   @Test
   void aCheckThatThrowsOrAnswersNothingFails() {
-    Readiness r = Readiness.builder()
-        .check("throws", () -> {
-          throw new IllegalStateException("observer stopped");
-        })
-        .check("null", () -> null)
-        .check("bare", () -> {
-          throw new java.util.concurrent.TimeoutException();
-        })
-        .build();
-    assertThat(evaluate(r)).containsExactly(
-        new Readiness.Outcome("throws", false, "observer stopped"),
-        new Readiness.Outcome("null", false, "the check returned no result"),
-        new Readiness.Outcome("bare", false, "TimeoutException"));
+    Readiness r =
+        Readiness.builder()
+            .check(
+                "throws",
+                () -> {
+                  throw new IllegalStateException("observer stopped");
+                })
+            .check("null", () -> null)
+            .check(
+                "bare",
+                () -> {
+                  throw new java.util.concurrent.TimeoutException();
+                })
+            .build();
+    assertThat(evaluate(r))
+        .containsExactly(
+            new Readiness.Outcome("throws", false, "observer stopped"),
+            new Readiness.Outcome("null", false, "the check returned no result"),
+            new Readiness.Outcome("bare", false, "TimeoutException"));
   }
 
   @Test

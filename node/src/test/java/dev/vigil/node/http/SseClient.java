@@ -4,7 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,40 +26,49 @@ final class SseClient implements AutoCloseable {
   private volatile Throwable failure;
 
   SseClient(HttpClient http, URI uri, Map<String, String> headers) {
-    HttpRequest.Builder req = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
+    HttpRequest.Builder req =
+        HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
     headers.forEach(req::header);
-    Thread.ofVirtual().name("sse " + uri).start(() -> {
-      try {
-        response = http.send(req.build(), HttpResponse.BodyHandlers.ofLines());
-        lines.set(response.body());
-        opened.countDown();
-        String id = null, type = null;
-        StringBuilder data = null;
-        for (String line : (Iterable<String>) response.body()::iterator) {
-          if (line.isEmpty()) {
-            if (data != null) events.add(new Event(id, type, data.toString()));
-            id = null;
-            type = null;
-            data = null;
-          } else if (!line.startsWith(":")) {
-            int colon = line.indexOf(':');
-            String field = colon < 0 ? line : line.substring(0, colon);
-            String value = colon < 0 ? "" : line.substring(colon + 1).replaceFirst("^ ", "");
-            switch (field) {
-              case "id" -> id = value;
-              case "event" -> type = value;
-              case "data" -> data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
-              default -> { }
-            }
-          }
-        }
-      } catch (Throwable t) {
-        failure = t;
-      } finally {
-        opened.countDown();
-        ended.countDown();
-      }
-    });
+    Thread.ofVirtual()
+        .name("sse " + uri)
+        .start(
+            () -> {
+              try {
+                response = http.send(req.build(), HttpResponse.BodyHandlers.ofLines());
+                lines.set(response.body());
+                opened.countDown();
+                String id = null, type = null;
+                StringBuilder data = null;
+                for (String line : (Iterable<String>) response.body()::iterator) {
+                  if (line.isEmpty()) {
+                    if (data != null) events.add(new Event(id, type, data.toString()));
+                    id = null;
+                    type = null;
+                    data = null;
+                  } else if (!line.startsWith(":")) {
+                    int colon = line.indexOf(':');
+                    String field = colon < 0 ? line : line.substring(0, colon);
+                    String value =
+                        colon < 0 ? "" : line.substring(colon + 1).replaceFirst("^ ", "");
+                    switch (field) {
+                      case "id" -> id = value;
+                      case "event" -> type = value;
+                      case "data" ->
+                          data =
+                              data == null
+                                  ? new StringBuilder(value)
+                                  : data.append('\n').append(value);
+                      default -> {}
+                    }
+                  }
+                }
+              } catch (Throwable t) {
+                failure = t;
+              } finally {
+                opened.countDown();
+                ended.countDown();
+              }
+            });
   }
 
   /** Waits for the response headers: from then on the server has this client subscribed. */
@@ -85,7 +93,14 @@ final class SseClient implements AutoCloseable {
     while (out.size() < n) {
       try {
         Event e = events.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        if (e == null) throw new AssertionError("got " + out.size() + " of " + n + " events in 30 s" + (ended() ? " (stream ended)" : ""));
+        if (e == null)
+          throw new AssertionError(
+              "got "
+                  + out.size()
+                  + " of "
+                  + n
+                  + " events in 30 s"
+                  + (ended() ? " (stream ended)" : ""));
         out.add(e);
       } catch (InterruptedException ie) {
         Thread.currentThread().interrupt();

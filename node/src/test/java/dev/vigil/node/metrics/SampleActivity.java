@@ -6,11 +6,17 @@ import dev.vigil.node.metrics.NodeMetrics.Participation;
 import java.time.Duration;
 import org.assertj.core.data.Offset;
 
-/** A fixed set of increments and what a scrape must show after them (used here and by the HTTP tests). */
+/**
+ * A fixed set of increments and what a scrape must show after them (used here and by the HTTP
+ * tests).
+ */
 public final class SampleActivity {
   private SampleActivity() {}
 
-  /** What a node increments during a short run; {@link #assertScraped} checks the scrape shows exactly that. */
+  /**
+   * What a node increments during a short run; {@link #assertScraped} checks the scrape shows
+   * exactly that.
+   */
   public static void record(NodeMetrics m) {
     for (int i = 0; i < 3; i++) m.observation(2);
     m.observation(5);
@@ -52,9 +58,11 @@ public final class SampleActivity {
     assertThat(e.value("vigil_quorum_latency_seconds_sum")).isCloseTo(3.23, Offset.offset(1e-9));
     assertThat(e.value("vigil_rpc_errors_total{chain=\"2\"}")).isEqualTo(2);
     assertThat(e.value("vigil_chain_height{chain=\"2\"}")).isEqualTo(1234);
-    assertThat(e.value("vigil_member_participation_total{member=\"1\",outcome=\"signed\"}")).isEqualTo(3);
-    assertThat(e.value("vigil_member_participation_total{member=\"2\",outcome=\"late\"}")).isEqualTo(1);
-    assertThat(e.value("vigil_member_participation_total{member=\"3\",outcome=\"missing\"}")).isEqualTo(2);
+    assertThat(e.value("vigil_member_participation_total{member=\"1\",outcome=\"signed\"}"))
+        .isEqualTo(3);
+    assertThat(e.value("vigil_member_participation_total{member=\"2\",outcome=\"late\"}"))
+        .isEqualTo(1);
+    assertThat(e.value("vigil_member_participation_total{member=\"3\",outcome=\"missing\"}"))
+        .isEqualTo(2);
   }
-
 }

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
 import dev.vigil.consensus.observation.Observation;
-import dev.vigil.testing.net.FaultyRpcProxy;
+import dev.vigil.signing.Address;
 import dev.vigil.testing.evm.Anvil;
 import dev.vigil.testing.evm.EvmToolchain;
 import dev.vigil.testing.evm.LocalChain;
-import dev.vigil.signing.Address;
+import dev.vigil.testing.net.FaultyRpcProxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -31,10 +31,18 @@ class ChainObserverIT {
 
   @BeforeAll
   static void start() {
-    chain = LocalChain.start(EvmToolchain.locate(), Anvil.Options.defaults(31338), 3, 0,
-        List.of(Address.fromHex("0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf")));
-    testKit = ActorTestKit.create("observer-it", ConfigFactory.parseString("pekko.actor.provider = local")
-        .withFallback(ConfigFactory.load()));
+    chain =
+        LocalChain.start(
+            EvmToolchain.locate(),
+            Anvil.Options.defaults(31338),
+            3,
+            0,
+            List.of(Address.fromHex("0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf")));
+    testKit =
+        ActorTestKit.create(
+            "observer-it",
+            ConfigFactory.parseString("pekko.actor.provider = local")
+                .withFallback(ConfigFactory.load()));
   }
 
   @AfterAll
@@ -44,22 +52,31 @@ class ChainObserverIT {
   }
 
   @ParameterizedTest
-  @EnumSource(value = FaultyRpcProxy.Mode.class, names = {"HTTP_500", "GARBAGE", "TRUNCATED", "RPC_ERROR", "DROP", "SLOW"})
+  @EnumSource(
+      value = FaultyRpcProxy.Mode.class,
+      names = {"HTTP_500", "GARBAGE", "TRUNCATED", "RPC_ERROR", "DROP", "SLOW"})
   void survivesAFaultyEndpointAndDeliversAfterRecovery(FaultyRpcProxy.Mode fault) throws Exception {
     try (FaultyRpcProxy proxy = FaultyRpcProxy.start(chain.rpcUrl())) {
       proxy.slowDelay(Duration.ofSeconds(3));
       proxy.mode(fault);
       long start = chain.anvil().web3j().ethBlockNumber().send().getBlockNumber().longValue() + 1;
-      ChainReader reader = new ChainReader(3, proxy.url(), chain.coreAddress(), Duration.ofSeconds(1));
+      ChainReader reader =
+          new ChainReader(3, proxy.url(), chain.coreAddress(), Duration.ofSeconds(1));
       ChainHealth health = new ChainHealth(3, "chain-3");
       ConcurrentLinkedQueue<Observation> handed = observe(reader, start, health);
 
       byte[] payload = ("through " + fault).getBytes(StandardCharsets.UTF_8);
       chain.client(1).publishMessage(chain.coreAddress(), 1, payload, 200);
 
-      await(() -> health.snapshot().consecutiveFailures() >= 2, "observer to record failures under " + fault);
-      assertThat(health.ready(System.currentTimeMillis(), 10_000)).as("unready while the endpoint fails").isFalse();
-      assertThat(health.snapshot().lastError()).as("the last error is kept for the status API").isNotBlank();
+      await(
+          () -> health.snapshot().consecutiveFailures() >= 2,
+          "observer to record failures under " + fault);
+      assertThat(health.ready(System.currentTimeMillis(), 10_000))
+          .as("unready while the endpoint fails")
+          .isFalse();
+      assertThat(health.snapshot().lastError())
+          .as("the last error is kept for the status API")
+          .isNotBlank();
       assertThat(handed).as("nothing is observed through a broken endpoint").isEmpty();
 
       proxy.mode(FaultyRpcProxy.Mode.PASS);
@@ -76,61 +93,98 @@ class ChainObserverIT {
     try (FaultyRpcProxy proxy = FaultyRpcProxy.start(chain.rpcUrl())) {
       long start = chain.anvil().web3j().ethBlockNumber().send().getBlockNumber().longValue() + 1;
       proxy.mode(FaultyRpcProxy.Mode.LAG);
-      ChainReader reader = new ChainReader(3, proxy.url(), chain.coreAddress(), Duration.ofSeconds(1));
+      ChainReader reader =
+          new ChainReader(3, proxy.url(), chain.coreAddress(), Duration.ofSeconds(1));
       ChainHealth health = new ChainHealth(3, "chain-3");
       ConcurrentLinkedQueue<Observation> handed = observe(reader, start, health);
-      await(() -> health.snapshot().head() >= 0, "a first successful poll through the lagging endpoint");
+      await(
+          () -> health.snapshot().head() >= 0,
+          "a first successful poll through the lagging endpoint");
       long frozen = health.snapshot().head();
 
       byte[] payload = "behind a lagging node".getBytes(StandardCharsets.UTF_8);
       chain.client(1).publishMessage(chain.coreAddress(), 1, payload, 200);
       long seen = proxy.requests();
-      await(() -> proxy.requests() >= seen + 20, "the observer to keep polling the lagging endpoint");
+      await(
+          () -> proxy.requests() >= seen + 20, "the observer to keep polling the lagging endpoint");
       assertThat(handed).as("a message above the endpoint's head is not observed yet").isEmpty();
       assertThat(health.snapshot().head()).as("the head the endpoint reports").isEqualTo(frozen);
-      assertThat(chain.anvil().web3j().ethBlockNumber().send().getBlockNumber().longValue()).isGreaterThan(frozen);
+      assertThat(chain.anvil().web3j().ethBlockNumber().send().getBlockNumber().longValue())
+          .isGreaterThan(frozen);
 
       proxy.mode(FaultyRpcProxy.Mode.PASS);
       await(() -> !handed.isEmpty(), "the message once the endpoint caught up");
-      assertThat(handed).singleElement().satisfies(o -> assertThat(o.body().payload()).isEqualTo(payload));
+      assertThat(handed)
+          .singleElement()
+          .satisfies(o -> assertThat(o.body().payload()).isEqualTo(payload));
     }
   }
 
   @org.junit.jupiter.api.Test
-  void aSecondEndpointTakesOverWhileTheFirstAnswersGarbageAndTheFirstIsUsedAgainOnceItWorks() throws Exception {
+  void aSecondEndpointTakesOverWhileTheFirstAnswersGarbageAndTheFirstIsUsedAgainOnceItWorks()
+      throws Exception {
     try (FaultyRpcProxy first = FaultyRpcProxy.start(chain.rpcUrl())) {
       first.mode(FaultyRpcProxy.Mode.GARBAGE);
       long start = chain.anvil().web3j().ethBlockNumber().send().getBlockNumber().longValue() + 1;
-      ChainReader reader = new ChainReader(3, List.of(first.url(), chain.rpcUrl()), chain.coreAddress(), Duration.ofSeconds(1),
-          Duration.ofSeconds(2));
+      ChainReader reader =
+          new ChainReader(
+              3,
+              List.of(first.url(), chain.rpcUrl()),
+              chain.coreAddress(),
+              Duration.ofSeconds(1),
+              Duration.ofSeconds(2));
       ChainHealth health = new ChainHealth(3, "chain-3");
       ConcurrentLinkedQueue<Observation> handed = observe(reader, start, health);
 
       byte[] payload = "past a broken preferred endpoint".getBytes(StandardCharsets.UTF_8);
       chain.client(1).publishMessage(chain.coreAddress(), 1, payload, 200);
-      await(() -> !handed.isEmpty(), "the message through the second endpoint while the first answers garbage");
-      assertThat(handed).singleElement().satisfies(o -> assertThat(o.body().payload()).isEqualTo(payload));
-      assertThat(health.snapshot().rpcErrors()).as("the garbage that moved it to the second endpoint").isPositive();
+      await(
+          () -> !handed.isEmpty(),
+          "the message through the second endpoint while the first answers garbage");
+      assertThat(handed)
+          .singleElement()
+          .satisfies(o -> assertThat(o.body().payload()).isEqualTo(payload));
+      assertThat(health.snapshot().rpcErrors())
+          .as("the garbage that moved it to the second endpoint")
+          .isPositive();
 
       first.mode(FaultyRpcProxy.Mode.PASS);
       long before = first.requests();
-      await(() -> first.requests() >= before + 10, "the reader to read from the preferred endpoint again");
-      await(() -> reader.endpoint().startsWith("endpoint 1 of 2"), "the preferred endpoint to stay in use once it works");
+      await(
+          () -> first.requests() >= before + 10,
+          "the reader to read from the preferred endpoint again");
+      await(
+          () -> reader.endpoint().startsWith("endpoint 1 of 2"),
+          "the preferred endpoint to stay in use once it works");
       byte[] second = "through the preferred endpoint again".getBytes(StandardCharsets.UTF_8);
       chain.client(1).publishMessage(chain.coreAddress(), 1, second, 200);
       await(() -> handed.size() == 2, "the second message");
-      assertThat(reader.endpoint()).as("shown without its path").startsWith("endpoint 1 of 2 (http://127.0.0.1:").endsWith("/…)");
+      assertThat(reader.endpoint())
+          .as("shown without its path")
+          .startsWith("endpoint 1 of 2 (http://127.0.0.1:")
+          .endsWith("/…)");
     }
   }
 
-  /** Starts an observer actor on {@code reader} from block {@code start}; what it hands over lands in the queue. */
-  static ConcurrentLinkedQueue<Observation> observe(ChainReader reader, long start, ChainHealth health) {
-    ObserverCore core = new ObserverCore(reader, new Finality.Tags(), new ObserverCoreIT.MemoryCursors(), start, 1000);
+  /**
+   * Starts an observer actor on {@code reader} from block {@code start}; what it hands over lands
+   * in the queue.
+   */
+  static ConcurrentLinkedQueue<Observation> observe(
+      ChainReader reader, long start, ChainHealth health) {
+    ObserverCore core =
+        new ObserverCore(
+            reader, new Finality.Tags(), new ObserverCoreIT.MemoryCursors(), start, 1000);
     ConcurrentLinkedQueue<Observation> handed = new ConcurrentLinkedQueue<>();
-    testKit.spawn(ChainObserver.create(core, obs -> {
-      handed.addAll(obs);
-      return CompletableFuture.completedFuture(null);
-    }, new ChainObserver.Settings(Duration.ofMillis(100), Duration.ofMillis(400)), health));
+    testKit.spawn(
+        ChainObserver.create(
+            core,
+            obs -> {
+              handed.addAll(obs);
+              return CompletableFuture.completedFuture(null);
+            },
+            new ChainObserver.Settings(Duration.ofMillis(100), Duration.ofMillis(400)),
+            health));
     return handed;
   }
 

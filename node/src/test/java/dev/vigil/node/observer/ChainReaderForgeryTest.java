@@ -38,23 +38,43 @@ class ChainReaderForgeryTest {
   @BeforeEach
   void endpoint() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
-    server.createContext("/", ex -> {
-      String req = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      String id = req.replaceAll("(?s).*\"id\"\\s*:\\s*(\\d+).*", "$1");
-      String result;
-      if (req.contains("eth_getLogs")) result = "[" + log() + "]";
-      else if (req.contains("eth_getTransactionReceipt")) result = "{\"transactionHash\":\"" + TX + "\",\"blockHash\":\"" + BLOCK_HASH
-          + "\",\"blockNumber\":\"0x" + Long.toHexString(logBlock) + "\",\"status\":\"0x1\",\"logs\":[" + log() + "]}";
-      else if (req.contains("eth_getBlockByHash")) result = "{\"number\":\"0x" + Long.toHexString(logBlock) + "\",\"hash\":\"" + BLOCK_HASH
-          + "\",\"parentHash\":\"0x" + "00".repeat(32) + "\",\"timestamp\":\"0x64\",\"transactions\":[]}";
-      else result = "null";
-      byte[] body = ("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":" + result + "}").getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().set("Content-Type", "application/json");
-      ex.sendResponseHeaders(200, body.length);
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(body);
-      }
-    });
+    server.createContext(
+        "/",
+        ex -> {
+          String req = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          String id = req.replaceAll("(?s).*\"id\"\\s*:\\s*(\\d+).*", "$1");
+          String result;
+          if (req.contains("eth_getLogs")) result = "[" + log() + "]";
+          else if (req.contains("eth_getTransactionReceipt"))
+            result =
+                "{\"transactionHash\":\""
+                    + TX
+                    + "\",\"blockHash\":\""
+                    + BLOCK_HASH
+                    + "\",\"blockNumber\":\"0x"
+                    + Long.toHexString(logBlock)
+                    + "\",\"status\":\"0x1\",\"logs\":["
+                    + log()
+                    + "]}";
+          else if (req.contains("eth_getBlockByHash"))
+            result =
+                "{\"number\":\"0x"
+                    + Long.toHexString(logBlock)
+                    + "\",\"hash\":\""
+                    + BLOCK_HASH
+                    + "\",\"parentHash\":\"0x"
+                    + "00".repeat(32)
+                    + "\",\"timestamp\":\"0x64\",\"transactions\":[]}";
+          else result = "null";
+          byte[] body =
+              ("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":" + result + "}")
+                  .getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders().set("Content-Type", "application/json");
+          ex.sendResponseHeaders(200, body.length);
+          try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+          }
+        });
     server.start();
   }
 
@@ -64,22 +84,43 @@ class ChainReaderForgeryTest {
   }
 
   String log() {
-    String data = FunctionEncoder.encodeConstructor(List.of(new Uint64(BigInteger.valueOf(7)), new Uint32(BigInteger.ONE),
-        new DynamicBytes("hello".getBytes(StandardCharsets.UTF_8)), new Uint8(BigInteger.ONE)));
-    return "{\"address\":\"" + CORE + "\",\"topics\":[\"" + LogMessagePublished.TOPIC + "\",\"0x" + "00".repeat(12) + "11".repeat(20)
-        + "\"],\"data\":\"0x" + data + "\",\"blockNumber\":\"0x" + Long.toHexString(logBlock) + "\",\"blockHash\":\"" + BLOCK_HASH
-        + "\",\"transactionHash\":\"" + logTx + "\",\"logIndex\":\"0x0\",\"transactionIndex\":\"0x0\",\"removed\":false}";
+    String data =
+        FunctionEncoder.encodeConstructor(
+            List.of(
+                new Uint64(BigInteger.valueOf(7)),
+                new Uint32(BigInteger.ONE),
+                new DynamicBytes("hello".getBytes(StandardCharsets.UTF_8)),
+                new Uint8(BigInteger.ONE)));
+    return "{\"address\":\""
+        + CORE
+        + "\",\"topics\":[\""
+        + LogMessagePublished.TOPIC
+        + "\",\"0x"
+        + "00".repeat(12)
+        + "11".repeat(20)
+        + "\"],\"data\":\"0x"
+        + data
+        + "\",\"blockNumber\":\"0x"
+        + Long.toHexString(logBlock)
+        + "\",\"blockHash\":\""
+        + BLOCK_HASH
+        + "\",\"transactionHash\":\""
+        + logTx
+        + "\",\"logIndex\":\"0x0\",\"transactionIndex\":\"0x0\",\"removed\":false}";
   }
 
   ChainReader reader() {
-    return new ChainReader(1, "http://127.0.0.1:" + server.getAddress().getPort(), CORE, Duration.ofSeconds(5));
+    return new ChainReader(
+        1, "http://127.0.0.1:" + server.getAddress().getPort(), CORE, Duration.ofSeconds(5));
   }
 
   @Test
   void aLogInsideTheRangeIsAMessage() {
     logBlock = 5;
     try (ChainReader r = reader()) {
-      assertThat(r.messages(1, 10)).singleElement().satisfies(m -> assertThat(m.sequence()).isEqualTo(7));
+      assertThat(r.messages(1, 10))
+          .singleElement()
+          .satisfies(m -> assertThat(m.sequence()).isEqualTo(7));
     }
   }
 

@@ -33,8 +33,13 @@ class ObserverCoreIT {
   static void startChain() {
     toolchain = EvmToolchain.locate();
     // slots-in-an-epoch 2: safe = head - 2, finalized = head - 4
-    chain = LocalChain.start(toolchain, Anvil.Options.defaults(31337), CHAIN, 0,
-        List.of(Address.fromHex("0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf")));
+    chain =
+        LocalChain.start(
+            toolchain,
+            Anvil.Options.defaults(31337),
+            CHAIN,
+            0,
+            List.of(Address.fromHex("0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf")));
   }
 
   @AfterAll
@@ -58,7 +63,8 @@ class ObserverCoreIT {
   }
 
   static ObserverCore observer(CursorPersistence cursors, long startBlock) {
-    ChainReader reader = new ChainReader(CHAIN, chain.rpcUrl(), chain.coreAddress(), Duration.ofSeconds(10));
+    ChainReader reader =
+        new ChainReader(CHAIN, chain.rpcUrl(), chain.coreAddress(), Duration.ofSeconds(10));
     return new ObserverCore(reader, new Finality.Tags(), cursors, startBlock, 1000);
   }
 
@@ -80,10 +86,13 @@ class ObserverCoreIT {
 
   @Test
   void eachMessageWaitsForItsOwnFinalityLevel() {
-    long start = chain.anvil().web3j().ethBlockNumber().sendAsync().join().getBlockNumber().longValue() + 1;
+    long start =
+        chain.anvil().web3j().ethBlockNumber().sendAsync().join().getBlockNumber().longValue() + 1;
     ObserverCore core = observer(new MemoryCursors(), start);
     EvmClient sender = chain.client(1);
-    EvmClient.Published instant = sender.publishMessage(chain.coreAddress(), 1, "instant".getBytes(StandardCharsets.UTF_8), 200);
+    EvmClient.Published instant =
+        sender.publishMessage(
+            chain.coreAddress(), 1, "instant".getBytes(StandardCharsets.UTF_8), 200);
     sender.publishMessage(chain.coreAddress(), 2, "safe".getBytes(StandardCharsets.UTF_8), 201);
     sender.publishMessage(chain.coreAddress(), 3, "final".getBytes(StandardCharsets.UTF_8), 1);
 
@@ -93,7 +102,8 @@ class ObserverCoreIT {
     assertThat(o.body().sequence()).isEqualTo(instant.sequence());
     assertThat(o.body().emitterChain()).isEqualTo(CHAIN);
     assertThat(o.body().emitterAddress().toBytes()).isEqualTo(instant.emitter32());
-    assertThat("0x" + o.txHash().toHex().replaceFirst("^0x", "")).isEqualToIgnoringCase(instant.txHash());
+    assertThat("0x" + o.txHash().toHex().replaceFirst("^0x", ""))
+        .isEqualToIgnoringCase(instant.txHash());
     assertThat(o.body().timestamp()).isPositive();
 
     chain.anvil().mine(2); // the 201 message's block is now at or below safe
@@ -106,17 +116,21 @@ class ObserverCoreIT {
 
   @Test
   void restartResumesFromStoredCursorsWithoutLossOrRepeat(@TempDir Path dir) {
-    long start = chain.anvil().web3j().ethBlockNumber().sendAsync().join().getBlockNumber().longValue() + 1;
+    long start =
+        chain.anvil().web3j().ethBlockNumber().sendAsync().join().getBlockNumber().longValue() + 1;
     EvmClient sender = chain.client(1);
     List<String> seen = new ArrayList<>();
     try (VigilDatabase db = VigilDatabase.open(dir)) {
       ObserverCore core = observer(new StoredCursors(db.cursors()), start);
-      for (int i = 0; i < 5; i++) sender.publishMessage(chain.coreAddress(), i, ("a" + i).getBytes(StandardCharsets.UTF_8), 1);
+      for (int i = 0; i < 5; i++)
+        sender.publishMessage(
+            chain.coreAddress(), i, ("a" + i).getBytes(StandardCharsets.UTF_8), 1);
       chain.anvil().mine(5);
       seen.addAll(payloads(drain(core)));
     }
     // while the node is down, more messages are published and become final
-    for (int i = 0; i < 5; i++) sender.publishMessage(chain.coreAddress(), i, ("b" + i).getBytes(StandardCharsets.UTF_8), 1);
+    for (int i = 0; i < 5; i++)
+      sender.publishMessage(chain.coreAddress(), i, ("b" + i).getBytes(StandardCharsets.UTF_8), 1);
     chain.anvil().mine(5);
     try (VigilDatabase db = VigilDatabase.open(dir)) {
       ObserverCore core = observer(new StoredCursors(db.cursors()), start);
@@ -127,23 +141,27 @@ class ObserverCoreIT {
 
   @Test
   void aMessageReorgedOutBeforeFinalityIsNeverObserved() {
-    long start = chain.anvil().web3j().ethBlockNumber().sendAsync().join().getBlockNumber().longValue() + 1;
+    long start =
+        chain.anvil().web3j().ethBlockNumber().sendAsync().join().getBlockNumber().longValue() + 1;
     ObserverCore core = observer(new MemoryCursors(), start);
     EvmClient sender = chain.client(1);
-    EvmClient.Published doomed = sender.publishMessage(chain.coreAddress(), 7, "doomed".getBytes(StandardCharsets.UTF_8), 1);
+    EvmClient.Published doomed =
+        sender.publishMessage(chain.coreAddress(), 7, "doomed".getBytes(StandardCharsets.UTF_8), 1);
     assertThat(drain(core)).isEmpty(); // not final yet
     chain.anvil().reorg(1); // the block holding the transaction is replaced by an empty one
     chain.anvil().mine(8);
     assertThat(payloads(drain(core))).doesNotContain("doomed").isEmpty();
     assertThat(core.reobserve(Bytes32.fromHex(doomed.txHash())))
-        .as("a peer's request for the dropped transaction yields nothing").isEmpty();
+        .as("a peer's request for the dropped transaction yields nothing")
+        .isEmpty();
   }
 
   @Test
   void reobserveReturnsOnlyFinalMessages() {
     ObserverCore core = observer(new MemoryCursors(), 0);
     EvmClient sender = chain.client(1);
-    EvmClient.Published p = sender.publishMessage(chain.coreAddress(), 9, "again".getBytes(StandardCharsets.UTF_8), 1);
+    EvmClient.Published p =
+        sender.publishMessage(chain.coreAddress(), 9, "again".getBytes(StandardCharsets.UTF_8), 1);
     var tx = Bytes32.fromHex(p.txHash());
     assertThat(core.reobserve(tx)).as("not final yet").isEmpty();
     chain.anvil().mine(5);

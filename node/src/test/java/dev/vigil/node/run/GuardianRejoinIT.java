@@ -39,12 +39,15 @@ class GuardianRejoinIT {
     int clusterPort = freePort();
     int httpPort = freePort();
     NodeFiles files = NodeFiles.create(dir);
-    Path node = files.with("""
+    Path node =
+        files.with(
+            """
         vigil.node.cluster { port = %d, seed-nodes = ["127.0.0.1:%d"] }
         vigil.node.http.port = %d
         vigil.node.chains.alpha.rpc-urls = ["http://127.0.0.1:%d"]
         vigil.node.chains.beta.rpc-urls = ["http://127.0.0.1:%d"]
-        """.formatted(clusterPort, clusterPort, httpPort, freePort(), freePort()));
+        """
+                .formatted(clusterPort, clusterPort, httpPort, freePort(), freePort()));
     Path log = dir.resolve("g0.log");
     HttpClient http = HttpClient.newHttpClient();
     URI health = URI.create("http://127.0.0.1:" + httpPort + "/healthz");
@@ -52,29 +55,50 @@ class GuardianRejoinIT {
     try {
       await("the guardian's API answers", () -> answers(http, health), g0, log);
 
-      ActorSystem other = ActorSystem.create("vigil", ConfigFactory.parseString("""
+      ActorSystem other =
+          ActorSystem.create(
+              "vigil",
+              ConfigFactory.parseString(
+                      """
           pekko.actor.provider = cluster
           pekko.loglevel = WARNING
           pekko.remote.artery.transport = tcp
           pekko.remote.artery.canonical { hostname = 127.0.0.1, port = %d }
           pekko.cluster.seed-nodes = ["pekko://vigil@127.0.0.1:%d"]
           pekko.cluster.jmx.enabled = off
-          """.formatted(freePort(), clusterPort)).withFallback(ConfigFactory.load()));
+          """
+                          .formatted(freePort(), clusterPort))
+                  .withFallback(ConfigFactory.load()));
       try {
         Cluster cluster = Cluster.get(other);
-        await("the other node is Up in the guardian's cluster", () -> cluster.selfMember().status() == MemberStatus.up(), g0, log);
+        await(
+            "the other node is Up in the guardian's cluster",
+            () -> cluster.selfMember().status() == MemberStatus.up(),
+            g0,
+            log);
         Address guardian = new Address("pekko", "vigil", "127.0.0.1", clusterPort);
         cluster.down(guardian);
-        await("the guardian logs that it was removed and rejoins", () -> read(log).contains("was removed from the cluster"), g0, log);
-        await("the guardian's API answers again after the rejoin", () -> read(log).contains("up: cluster 127.0.0.1:" + clusterPort)
-            && read(log).split("up: cluster 127.0.0.1:" + clusterPort, -1).length >= 3 && answers(http, health), g0, log);
+        await(
+            "the guardian logs that it was removed and rejoins",
+            () -> read(log).contains("was removed from the cluster"),
+            g0,
+            log);
+        await(
+            "the guardian's API answers again after the rejoin",
+            () ->
+                read(log).contains("up: cluster 127.0.0.1:" + clusterPort)
+                    && read(log).split("up: cluster 127.0.0.1:" + clusterPort, -1).length >= 3
+                    && answers(http, health),
+            g0,
+            log);
         assertThat(g0.isAlive()).as("the guardian process is still running").isTrue();
       } finally {
         other.terminate();
       }
       g0.destroy(); // SIGTERM, as a service manager stops it
       assertThat(g0.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s").isTrue();
-      // a JVM that SIGTERM stops exits 143 (128 + 15) whatever main returns; never the failure status 1
+      // a JVM that SIGTERM stops exits 143 (128 + 15) whatever main returns; never the failure
+      // status 1
       assertThat(g0.exitValue()).as("stopped by its operator (SIGTERM)").isIn(0, 143);
     } finally {
       g0.destroyForcibly();
@@ -83,18 +107,31 @@ class GuardianRejoinIT {
 
   /** `vigil ARGS` in a JVM of its own on this test's classpath, output appended to {@code log}. */
   static Process vigil(Path log, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp", System.getProperty("java.class.path"), "dev.vigil.node.cli.Vigil"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.vigil.node.cli.Vigil"));
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().putAll(NodeFiles.env());
     return pb.start();
   }
 
   static boolean answers(HttpClient http, URI uri) {
     try {
-      return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
-          HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+      return http.send(
+                  HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .statusCode()
+          == 200;
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {
@@ -111,11 +148,15 @@ class GuardianRejoinIT {
     }
   }
 
-  static void await(String what, BooleanSupplier cond, Process p, Path log) throws InterruptedException {
+  static void await(String what, BooleanSupplier cond, Process p, Path log)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (!cond.getAsBoolean()) {
-      if (!p.isAlive()) throw new AssertionError(what + ": the guardian exited. Its log:\n" + read(log));
-      if (System.nanoTime() > deadline) throw new AssertionError("not within 120 s: " + what + ". The guardian's log:\n" + read(log));
+      if (!p.isAlive())
+        throw new AssertionError(what + ": the guardian exited. Its log:\n" + read(log));
+      if (System.nanoTime() > deadline)
+        throw new AssertionError(
+            "not within 120 s: " + what + ". The guardian's log:\n" + read(log));
       Thread.sleep(200);
     }
   }

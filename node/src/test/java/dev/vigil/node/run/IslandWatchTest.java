@@ -12,7 +12,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class IslandWatchTest {
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       alone after a restart, the others answer from their cluster     | true  | 1 | 2 | false | 1 | 2
       two of four apart, one seed answers from outside                | true  | 2 | 1 | false | 3 | 4
       the committee's cluster keeps its members                       | true  | 4 | 3 | true  | 3 | 0
@@ -22,9 +25,19 @@ class IslandWatchTest {
       cut off by the network: no seed answers                          | true  | 1 | 0 | false | 2 | 0
       not joined yet: nothing to judge                                 | false | 1 | 2 | false | 3 | 0
       """)
-  void countsLooksThatFindAnIsland(String row, boolean joined, int members, int foreignSeeds, boolean hadQuorum, int streak,
+  void countsLooksThatFindAnIsland(
+      String row,
+      boolean joined,
+      int members,
+      int foreignSeeds,
+      boolean hadQuorum,
+      int streak,
       int next) {
-    List<String> seeds = java.util.stream.IntStream.range(0, foreignSeeds).mapToObj(i -> "guardian-" + i + ":7100").toList();
-    assertThat(IslandWatch.next(streak, new IslandWatch.Look(joined, members, seeds), 3, hadQuorum)).isEqualTo(next);
+    List<String> seeds =
+        java.util.stream.IntStream.range(0, foreignSeeds)
+            .mapToObj(i -> "guardian-" + i + ":7100")
+            .toList();
+    assertThat(IslandWatch.next(streak, new IslandWatch.Look(joined, members, seeds), 3, hadQuorum))
+        .isEqualTo(next);
   }
 }

@@ -39,7 +39,8 @@ import scala.Option;
 /**
  * Real Pekko clusters over Artery tls-tcp on loopback: two committee members form a cluster; an
  * outsider never joins it, whatever it presents. Each refusal first makes sure the outsider's
- * connection reached the member's TLS layer (so "nothing happened" means "refused", not "never tried").
+ * connection reached the member's TLS layer (so "nothing happened" means "refused", not "never
+ * tried").
  */
 class MutualTlsClusterIT {
   static final Signer M1 = TestKeys.signer(1);
@@ -78,8 +79,14 @@ class MutualTlsClusterIT {
   @Test
   void anOutsiderWithASelfSignedCertificateIsRefusedAtTheHandshake() throws Exception {
     KeyPair kp = GuardianCertificates.newTlsKeyPair();
-    TlsIdentity outsider = new TlsIdentity(kp.getPrivate(), TlsTestCerts.selfSignedWithoutBinding(kp));
-    assertRefused(start(freePort(), "tls-tcp", GuardianTls.create(outsider, () -> COMMITTEE, Secp256k1Backends.preferred(), Clock.systemUTC())),
+    TlsIdentity outsider =
+        new TlsIdentity(kp.getPrivate(), TlsTestCerts.selfSignedWithoutBinding(kp));
+    assertRefused(
+        start(
+            freePort(),
+            "tls-tcp",
+            GuardianTls.create(
+                outsider, () -> COMMITTEE, Secp256k1Backends.preferred(), Clock.systemUTC())),
         true);
   }
 
@@ -91,8 +98,15 @@ class MutualTlsClusterIT {
   @Test
   void aMembersCertificatePresentedWithAnotherKeyFailsTheHandshake() throws Exception {
     X509Pair stolen = identityOf(M2);
-    TlsIdentity forged = new TlsIdentity(GuardianCertificates.newTlsKeyPair().getPrivate(), stolen.identity().certificate());
-    assertRefused(start(freePort(), "tls-tcp", GuardianTls.create(forged, () -> COMMITTEE, Secp256k1Backends.preferred(), Clock.systemUTC())),
+    TlsIdentity forged =
+        new TlsIdentity(
+            GuardianCertificates.newTlsKeyPair().getPrivate(), stolen.identity().certificate());
+    assertRefused(
+        start(
+            freePort(),
+            "tls-tcp",
+            GuardianTls.create(
+                forged, () -> COMMITTEE, Secp256k1Backends.preferred(), Clock.systemUTC())),
         false);
   }
 
@@ -102,35 +116,51 @@ class MutualTlsClusterIT {
   }
 
   /**
-   * The outsider tried (its connection reached the seed's TLS layer, and with {@code certificateChecked}
-   * its certificate was refused by the committee check), and after a while it is still no member:
-   * neither the committee nor the outsider sees it Up.
+   * The outsider tried (its connection reached the seed's TLS layer, and with {@code
+   * certificateChecked} its certificate was refused by the committee check), and after a while it
+   * is still no member: neither the committee nor the outsider sees it Up.
    */
   void assertRefused(ActorSystem outsider, boolean certificateChecked) throws Exception {
     int connectionsBefore = seedConnections.get();
     long refusedBefore = seedTls.refused();
-    awaitTrue("the outsider's connection reached the seed's TLS layer", () -> seedConnections.get() > connectionsBefore);
-    if (certificateChecked) awaitTrue("the seed refused the outsider's certificate", () -> seedTls.refused() > refusedBefore);
+    awaitTrue(
+        "the outsider's connection reached the seed's TLS layer",
+        () -> seedConnections.get() > connectionsBefore);
+    if (certificateChecked)
+      awaitTrue(
+          "the seed refused the outsider's certificate", () -> seedTls.refused() > refusedBefore);
     Thread.sleep(SETTLE.toMillis()); // the outsider keeps retrying its join meanwhile
     assertThat(upMembers(seed)).as("members the seed sees").isEqualTo(2);
-    assertThat(Cluster.get(seed).state().getMembers()).extracting(m -> m.address().port().get())
+    assertThat(Cluster.get(seed).state().getMembers())
+        .extracting(m -> m.address().port().get())
         .doesNotContain(Cluster.get(outsider).selfAddress().port().get());
-    assertThat(Cluster.get(outsider).selfMember().status()).as("the outsider's own status").isNotEqualTo(MemberStatus.up());
+    assertThat(Cluster.get(outsider).selfMember().status())
+        .as("the outsider's own status")
+        .isNotEqualTo(MemberStatus.up());
   }
 
   record X509Pair(TlsIdentity identity) {}
 
   static X509Pair identityOf(Signer guardian) {
     KeyPair kp = GuardianCertificates.newTlsKeyPair();
-    return new X509Pair(new TlsIdentity(kp.getPrivate(), GuardianCertificates.issue(kp, guardian, Instant.now(), Duration.ofDays(1))));
+    return new X509Pair(
+        new TlsIdentity(
+            kp.getPrivate(),
+            GuardianCertificates.issue(kp, guardian, Instant.now(), Duration.ofDays(1))));
   }
 
   static GuardianTls tls(Signer guardian) {
-    return GuardianTls.create(identityOf(guardian).identity(), () -> COMMITTEE, Secp256k1Backends.preferred(), Clock.systemUTC());
+    return GuardianTls.create(
+        identityOf(guardian).identity(),
+        () -> COMMITTEE,
+        Secp256k1Backends.preferred(),
+        Clock.systemUTC());
   }
 
   ActorSystem start(int port, String transport, SSLEngineProvider tls) {
-    Config c = ConfigFactory.parseString("""
+    Config c =
+        ConfigFactory.parseString(
+                """
         pekko.actor.provider = cluster
         pekko.loglevel = WARNING
         pekko.remote.artery.transport = %s
@@ -138,7 +168,9 @@ class MutualTlsClusterIT {
         pekko.remote.artery.canonical.port = %d
         pekko.cluster.seed-nodes = ["pekko://vigil@127.0.0.1:%d"]
         pekko.cluster.jmx.enabled = off
-        """.formatted(transport, port, seedPort)).withFallback(ConfigFactory.load());
+        """
+                    .formatted(transport, port, seedPort))
+            .withFallback(ConfigFactory.load());
     ActorSystemSetup setup = ActorSystemSetup.create(BootstrapSetup.create(c));
     if (tls != null) setup = setup.and(SSLEngineProviderSetup.create(sys -> tls));
     ActorSystem s = ActorSystem.create("vigil", setup);

@@ -18,8 +18,15 @@ final class TlsTestCerts {
   static X509Certificate selfSignedWithoutBinding(KeyPair kp) throws Exception {
     X500Name name = new X500Name("CN=outsider");
     Instant now = Instant.now();
-    return new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(name, BigInteger.TEN,
-        Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), name, kp.getPublic())
-        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
+    return new JcaX509CertificateConverter()
+        .getCertificate(
+            new JcaX509v3CertificateBuilder(
+                    name,
+                    BigInteger.TEN,
+                    Date.from(now.minus(Duration.ofHours(1))),
+                    Date.from(now.plus(Duration.ofDays(1))),
+                    name,
+                    kp.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
   }
 }

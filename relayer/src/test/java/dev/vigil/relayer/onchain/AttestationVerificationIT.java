@@ -1,22 +1,21 @@
 package dev.vigil.relayer.onchain;
 
-import dev.vigil.evm.VigilCoreContract;
-import dev.vigil.testing.evm.Anvil;
-import dev.vigil.testing.evm.EvmToolchain;
-import dev.vigil.testing.evm.LocalChain;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.AttestationVerifier;
 import dev.vigil.consensus.attestation.Body;
-import dev.vigil.signing.Bytes32;
 import dev.vigil.consensus.attestation.CommitteeHistory;
 import dev.vigil.consensus.attestation.RejectReason;
 import dev.vigil.consensus.attestation.Verdict;
 import dev.vigil.consensus.testing.TestCommittee;
+import dev.vigil.evm.VigilCoreContract;
+import dev.vigil.signing.Bytes32;
 import dev.vigil.signing.LocalKeySigner;
 import dev.vigil.signing.Secp256k1Backends;
+import dev.vigil.testing.evm.Anvil;
+import dev.vigil.testing.evm.EvmToolchain;
+import dev.vigil.testing.evm.LocalChain;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +43,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AttestationVerificationIT {
   static final int[] SIZES = {1, 4, 7, 19};
   static final long INDEX = 0;
-  static final BigInteger N = new BigInteger("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", 16);
+  static final BigInteger N =
+      new BigInteger("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", 16);
 
   static LocalChain chain;
   static final Map<Integer, TestCommittee> committees = new LinkedHashMap<>();
@@ -54,14 +54,30 @@ class AttestationVerificationIT {
   @BeforeAll
   static void deploy() {
     Random random = new Random(4);
-    for (int n : SIZES) committees.put(n, TestCommittee.create(random, INDEX, n, Secp256k1Backends.preferred()));
+    for (int n : SIZES)
+      committees.put(n, TestCommittee.create(random, INDEX, n, Secp256k1Backends.preferred()));
     EvmToolchain toolchain = EvmToolchain.locate();
-    chain = LocalChain.start(toolchain, Anvil.Options.defaults(31337), 2, INDEX, committees.get(1).committee().members());
+    chain =
+        LocalChain.start(
+            toolchain,
+            Anvil.Options.defaults(31337),
+            2,
+            INDEX,
+            committees.get(1).committee().members());
     // one chain, one VigilCore per committee size
     for (int n : SIZES) {
-      cores.put(n, n == 1 ? chain.core() : VigilCoreContract.deploy(chain.client(0), toolchain.artifact("VigilCore"),
-          committees.get(n).committee(), LocalChain.GOVERNANCE_CHAIN, Bytes32.wrap(LocalChain.governanceEmitter()),
-          Duration.ofDays(1), 2));
+      cores.put(
+          n,
+          n == 1
+              ? chain.core()
+              : VigilCoreContract.deploy(
+                  chain.client(0),
+                  toolchain.artifact("VigilCore"),
+                  committees.get(n).committee(),
+                  LocalChain.GOVERNANCE_CHAIN,
+                  Bytes32.wrap(LocalChain.governanceEmitter()),
+                  Duration.ofDays(1),
+                  2));
     }
   }
 
@@ -131,7 +147,9 @@ class AttestationVerificationIT {
           order[1] = 0;
           yield tc.attest(BODY, order).encode();
         }
-        case DUPLICATE_SIGNER -> tc.attest(BODY, IntStream.concat(IntStream.range(0, q), IntStream.of(q - 1)).toArray()).encode();
+        case DUPLICATE_SIGNER ->
+            tc.attest(BODY, IntStream.concat(IntStream.range(0, q), IntStream.of(q - 1)).toArray())
+                .encode();
         case INDEX_OUT_OF_BOUNDS -> set(quorum, sigOffset(q - 1), size);
         case HIGH_S -> {
           int s = sigOffset(0) + 33;
@@ -149,9 +167,12 @@ class AttestationVerificationIT {
           yield b;
         }
         case NON_MEMBER_SIGNER -> {
-          LocalKeySigner outsider = new LocalKeySigner(TestCommittee.randomKey(new Random(99)), Secp256k1Backends.preferred());
+          LocalKeySigner outsider =
+              new LocalKeySigner(
+                  TestCommittee.randomKey(new Random(99)), Secp256k1Backends.preferred());
           byte[] b = quorum.clone();
-          System.arraycopy(outsider.sign(BODY.digest().toBytes()).toBytes(), 0, b, sigOffset(0) + 1, 65);
+          System.arraycopy(
+              outsider.sign(BODY.digest().toBytes()).toBytes(), 0, b, sigOffset(0) + 1, 65);
           yield b;
         }
         case UNRECOVERABLE_R_ZERO -> {
@@ -204,24 +225,31 @@ class AttestationVerificationIT {
     byte[] att = mutation.apply(tc);
 
     VigilCoreContract.VmResult parsed = core.parseAndVerifyVM(att);
-    VigilCoreContract.AttestationCheck cheap = core.verifyAttestation(att, tc.committee().members());
+    VigilCoreContract.AttestationCheck cheap =
+        core.verifyAttestation(att, tc.committee().members());
     Verdict java = new AttestationVerifier(CommitteeHistory.of(tc.committee())).verify(att);
 
     assertThat(parsed.reason()).as("parseAndVerifyVM reason").isEqualTo(mutation.contractReason);
     assertThat(parsed.valid()).as("parseAndVerifyVM valid").isEqualTo(mutation.valid());
     assertThat(cheap.reason()).as("verifyAttestation reason").isEqualTo(mutation.contractReason);
     assertThat(cheap.valid()).as("verifyAttestation valid").isEqualTo(mutation.valid());
-    assertThat(java.rejectReason().orElse(null)).as("Java verdict %s", java).isEqualTo(mutation.javaReason);
+    assertThat(java.rejectReason().orElse(null))
+        .as("Java verdict %s", java)
+        .isEqualTo(mutation.javaReason);
     assertThat(parsed.version()).isEqualTo(att.length == 0 ? 0 : att[0] & 0xFF);
 
-    boolean layoutOk = mutation.javaReason != RejectReason.TRUNCATED && mutation.javaReason != RejectReason.WRONG_VERSION;
-    assertThat(parsed.parsed().isPresent()).as("parsed fields present iff the layout holds").isEqualTo(layoutOk);
+    boolean layoutOk =
+        mutation.javaReason != RejectReason.TRUNCATED
+            && mutation.javaReason != RejectReason.WRONG_VERSION;
+    assertThat(parsed.parsed().isPresent())
+        .as("parsed fields present iff the layout holds")
+        .isEqualTo(layoutOk);
   }
 
   /**
-   * The table covers every rejection of both verifiers (expiry is in WormholeMainnetIT, the
-   * members check of verifyAttestation below), and one contract reason always pairs with the same
-   * Java reasons. It is not a bijection: the contract names v and high-S apart where Java says
+   * The table covers every rejection of both verifiers (expiry is in WormholeMainnetIT, the members
+   * check of verifyAttestation below), and one contract reason always pairs with the same Java
+   * reasons. It is not a bijection: the contract names v and high-S apart where Java says
    * BAD_SIGNATURE for both, and "VM signature invalid" covers both a wrong signer and a signature
    * that recovers no key (ecrecover gives no address; Java rejects r = 0 as non-canonical).
    */
@@ -229,18 +257,26 @@ class AttestationVerificationIT {
   void mappingTableCoversEveryReason() {
     Map<String, java.util.Set<RejectReason>> table = new java.util.TreeMap<>();
     for (Mutation m : Mutation.values()) {
-      if (!m.valid()) table.computeIfAbsent(m.contractReason, k -> java.util.EnumSet.noneOf(RejectReason.class)).add(m.javaReason);
+      if (!m.valid())
+        table
+            .computeIfAbsent(m.contractReason, k -> java.util.EnumSet.noneOf(RejectReason.class))
+            .add(m.javaReason);
     }
-    assertThat(table).isEqualTo(Map.of(
-        "VM truncated", java.util.EnumSet.of(RejectReason.TRUNCATED),
-        "VM version incompatible", java.util.EnumSet.of(RejectReason.WRONG_VERSION),
-        "invalid guardian set", java.util.EnumSet.of(RejectReason.UNKNOWN_COMMITTEE),
-        "no quorum", java.util.EnumSet.of(RejectReason.TOO_FEW_SIGNATURES),
-        "signature indices must be ascending", java.util.EnumSet.of(RejectReason.INDICES_NOT_ASCENDING),
-        "guardian index out of bounds", java.util.EnumSet.of(RejectReason.INDEX_OUT_OF_RANGE),
-        "signature v must be 0 or 1", java.util.EnumSet.of(RejectReason.BAD_SIGNATURE),
-        "signature s must be low", java.util.EnumSet.of(RejectReason.BAD_SIGNATURE),
-        "VM signature invalid", java.util.EnumSet.of(RejectReason.WRONG_SIGNER, RejectReason.BAD_SIGNATURE)));
+    assertThat(table)
+        .isEqualTo(
+            Map.of(
+                "VM truncated", java.util.EnumSet.of(RejectReason.TRUNCATED),
+                "VM version incompatible", java.util.EnumSet.of(RejectReason.WRONG_VERSION),
+                "invalid guardian set", java.util.EnumSet.of(RejectReason.UNKNOWN_COMMITTEE),
+                "no quorum", java.util.EnumSet.of(RejectReason.TOO_FEW_SIGNATURES),
+                "signature indices must be ascending",
+                    java.util.EnumSet.of(RejectReason.INDICES_NOT_ASCENDING),
+                "guardian index out of bounds",
+                    java.util.EnumSet.of(RejectReason.INDEX_OUT_OF_RANGE),
+                "signature v must be 0 or 1", java.util.EnumSet.of(RejectReason.BAD_SIGNATURE),
+                "signature s must be low", java.util.EnumSet.of(RejectReason.BAD_SIGNATURE),
+                "VM signature invalid",
+                    java.util.EnumSet.of(RejectReason.WRONG_SIGNER, RejectReason.BAD_SIGNATURE)));
     java.util.Set<RejectReason> covered = java.util.EnumSet.noneOf(RejectReason.class);
     table.values().forEach(covered::addAll);
     assertThat(java.util.EnumSet.complementOf(java.util.EnumSet.copyOf(covered)))
@@ -262,13 +298,22 @@ class AttestationVerificationIT {
     assertThat(vm.signatures()).hasSize(a.signatures().size());
     for (int i = 0; i < vm.signatures().size(); i++) {
       var sig = a.signatures().get(i);
-      assertThat(vm.signatures().get(i)).isEqualTo(new VigilCoreContract.VmSignature(sig.signerIndex(),
-          Bytes32.wrap(sig.signature().r()), Bytes32.wrap(sig.signature().s()), sig.signature().v() + 27));
+      assertThat(vm.signatures().get(i))
+          .isEqualTo(
+              new VigilCoreContract.VmSignature(
+                  sig.signerIndex(),
+                  Bytes32.wrap(sig.signature().r()),
+                  Bytes32.wrap(sig.signature().s()),
+                  sig.signature().v() + 27));
     }
-    assertThat(cores.get(size).verifyAttestation(a.encode(), tc.committee().members()).digest()).isEqualTo(BODY.digest());
+    assertThat(cores.get(size).verifyAttestation(a.encode(), tc.committee().members()).digest())
+        .isEqualTo(BODY.digest());
   }
 
-  /** verifyAttestation only: members that do not hash to the stored committee are refused whatever they sign. */
+  /**
+   * verifyAttestation only: members that do not hash to the stored committee are refused whatever
+   * they sign.
+   */
   @ParameterizedTest(name = "{0} members")
   @ValueSource(ints = {1, 4, 7, 19})
   void cheapPathRefusesOtherMembers(int size) {
@@ -280,9 +325,12 @@ class AttestationVerificationIT {
     byte[] att = tc.attestQuorum(BODY).encode();
 
     assertThat(cores.get(size).verifyAttestation(att, others))
-        .isEqualTo(new VigilCoreContract.AttestationCheck(false, "committee keys do not match", BODY.digest()));
+        .isEqualTo(
+            new VigilCoreContract.AttestationCheck(
+                false, "committee keys do not match", BODY.digest()));
     if (size > 1) {
-      assertThat(cores.get(size).verifyAttestation(att, reversed).reason()).isEqualTo("committee keys do not match");
+      assertThat(cores.get(size).verifyAttestation(att, reversed).reason())
+          .isEqualTo("committee keys do not match");
     }
     assertThat(cores.get(size).verifyAttestation(att, tc.committee().members()).valid()).isTrue();
   }

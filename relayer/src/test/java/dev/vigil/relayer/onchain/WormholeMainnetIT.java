@@ -1,24 +1,23 @@
 package dev.vigil.relayer.onchain;
 
-import dev.vigil.evm.ContractRevertException;
-import dev.vigil.evm.VigilCoreContract;
-import dev.vigil.testing.evm.Anvil;
-import dev.vigil.testing.evm.EvmToolchain;
-import dev.vigil.testing.evm.LocalChain;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.vigil.consensus.attestation.AttestationCodec;
 import dev.vigil.consensus.attestation.AttestationVerifier;
-import dev.vigil.signing.Bytes32;
 import dev.vigil.consensus.attestation.Committee;
 import dev.vigil.consensus.attestation.CommitteeHistory;
 import dev.vigil.consensus.attestation.RejectReason;
 import dev.vigil.consensus.governance.CommitteeRotation;
 import dev.vigil.consensus.governance.GovernanceCodec;
 import dev.vigil.consensus.testing.MainnetVectors;
+import dev.vigil.evm.ContractRevertException;
+import dev.vigil.evm.VigilCoreContract;
+import dev.vigil.signing.Bytes32;
 import dev.vigil.signing.Secp256k1Backends;
+import dev.vigil.testing.evm.Anvil;
+import dev.vigil.testing.evm.EvmToolchain;
+import dev.vigil.testing.evm.LocalChain;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,7 +46,9 @@ class WormholeMainnetIT {
   @BeforeAll
   static void start() {
     toolchain = EvmToolchain.locate();
-    chain = LocalChain.start(toolchain, Anvil.Options.defaults(31337), 2, SET_4.index(), SET_4.members());
+    chain =
+        LocalChain.start(
+            toolchain, Anvil.Options.defaults(31337), 2, SET_4.index(), SET_4.members());
   }
 
   @AfterAll
@@ -56,8 +57,14 @@ class WormholeMainnetIT {
   }
 
   static VigilCoreContract freshCore() {
-    return VigilCoreContract.deploy(chain.client(0), toolchain.artifact("VigilCore"), SET_4, LocalChain.GOVERNANCE_CHAIN,
-        Bytes32.wrap(LocalChain.governanceEmitter()), WINDOW, chain.vigilChainId());
+    return VigilCoreContract.deploy(
+        chain.client(0),
+        toolchain.artifact("VigilCore"),
+        SET_4,
+        LocalChain.GOVERNANCE_CHAIN,
+        Bytes32.wrap(LocalChain.governanceEmitter()),
+        WINDOW,
+        chain.vigilChainId());
   }
 
   static List<MainnetVectors.Vaa> vaas() {
@@ -65,7 +72,8 @@ class WormholeMainnetIT {
   }
 
   static CommitteeRotation upgrade() {
-    return GovernanceCodec.decodeRotation(AttestationCodec.decode(UPGRADE.bytes()).orElseThrow().body().payload())
+    return GovernanceCodec.decodeRotation(
+            AttestationCodec.decode(UPGRADE.bytes()).orElseThrow().body().payload())
         .orElseThrow();
   }
 
@@ -84,7 +92,8 @@ class WormholeMainnetIT {
 
     assertThat(core.verifyAttestation(vaa.bytes(), SET_4.members()))
         .isEqualTo(new VigilCoreContract.AttestationCheck(true, "", vaa.digest()));
-    assertThat(new AttestationVerifier(CommitteeHistory.of(SET_4)).verify(vaa.bytes()).isValid()).isTrue();
+    assertThat(new AttestationVerifier(CommitteeHistory.of(SET_4)).verify(vaa.bytes()).isValid())
+        .isTrue();
   }
 
   @Test
@@ -103,41 +112,60 @@ class WormholeMainnetIT {
     assertThat(core.currentCommitteeIndex()).isEqualTo(5);
     assertThat(core.committeeMembers(5)).isEqualTo(expected.members());
     assertThat(core.committeeMembers(4)).isEqualTo(SET_4.members());
-    assertThat(core.committeeExpiry(4)).isEqualTo(chain.anvil().latestTimestamp() + WINDOW.toSeconds());
+    assertThat(core.committeeExpiry(4))
+        .isEqualTo(chain.anvil().latestTimestamp() + WINDOW.toSeconds());
     assertThat(core.committeeExpiry(5)).isZero();
     assertThat(core.governanceActionIsConsumed(UPGRADE.digest())).isTrue();
 
     // the replay is signed by set 4, which is no longer current: refused before it is sent
     assertThatThrownBy(() -> core.submitNewGuardianSet(UPGRADE.bytes()))
-        .isInstanceOfSatisfying(ContractRevertException.class, e -> {
-          assertThat(e.reason()).isEqualTo("not signed by current guardian set");
-          assertThat(e.mined()).isFalse();
-        });
+        .isInstanceOfSatisfying(
+            ContractRevertException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo("not signed by current guardian set");
+              assertThat(e.mined()).isFalse();
+            });
     assertThat(core.currentCommitteeIndex()).isEqualTo(5);
   }
 
-  /** After the rotation set 4 still verifies for the expiry window, then both verifiers say it expired. */
+  /**
+   * After the rotation set 4 still verifies for the expiry window, then both verifiers say it
+   * expired.
+   */
   @Test
   void replacedGuardianSetExpiresAfterTheWindow() {
     VigilCoreContract core = freshCore();
     core.submitNewGuardianSet(UPGRADE.bytes());
     Instant rotatedAt = Instant.ofEpochSecond(chain.anvil().latestTimestamp());
-    CommitteeHistory history = CommitteeHistory.of(SET_4).rotate(upgrade().toCommittee(), rotatedAt);
+    CommitteeHistory history =
+        CommitteeHistory.of(SET_4).rotate(upgrade().toCommittee(), rotatedAt);
 
     assertThat(core.parseAndVerifyVM(TRANSFER.bytes()).valid()).isTrue();
     assertThat(core.verifyAttestation(TRANSFER.bytes(), SET_4.members()).valid()).isTrue();
-    assertThat(javaVerifier(history, chain.anvil().latestTimestamp()).verify(TRANSFER.bytes()).isValid()).isTrue();
+    assertThat(
+            javaVerifier(history, chain.anvil().latestTimestamp())
+                .verify(TRANSFER.bytes())
+                .isValid())
+        .isTrue();
 
     chain.anvil().increaseTime(WINDOW.plusSeconds(1));
 
-    assertThat(core.parseAndVerifyVM(TRANSFER.bytes()).reason()).isEqualTo("guardian set has expired");
-    assertThat(core.verifyAttestation(TRANSFER.bytes(), SET_4.members()).reason()).isEqualTo("guardian set has expired");
-    assertThat(javaVerifier(history, chain.anvil().latestTimestamp()).verify(TRANSFER.bytes()).rejectReason())
+    assertThat(core.parseAndVerifyVM(TRANSFER.bytes()).reason())
+        .isEqualTo("guardian set has expired");
+    assertThat(core.verifyAttestation(TRANSFER.bytes(), SET_4.members()).reason())
+        .isEqualTo("guardian set has expired");
+    assertThat(
+            javaVerifier(history, chain.anvil().latestTimestamp())
+                .verify(TRANSFER.bytes())
+                .rejectReason())
         .contains(RejectReason.EXPIRED_COMMITTEE);
   }
 
   static AttestationVerifier javaVerifier(CommitteeHistory history, long chainTime) {
-    return new AttestationVerifier(history, Secp256k1Backends.preferred(),
-        Clock.fixed(Instant.ofEpochSecond(chainTime), ZoneOffset.UTC), WINDOW);
+    return new AttestationVerifier(
+        history,
+        Secp256k1Backends.preferred(),
+        Clock.fixed(Instant.ofEpochSecond(chainTime), ZoneOffset.UTC),
+        WINDOW);
   }
 }

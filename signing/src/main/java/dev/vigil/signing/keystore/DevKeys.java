@@ -10,8 +10,8 @@ import java.nio.file.Path;
 
 /**
  * The devnet's guardian keys: key {@code i} is keccak256("vigil-devnet-guardian-" + i). Anyone can
- * derive them, so they are for local devnets and tests only; the committees in
- * {@code cluster-configs/devnet}, {@code local-4} and {@code local-7} are made of them.
+ * derive them, so they are for local devnets and tests only; the committees in {@code
+ * cluster-configs/devnet}, {@code local-4} and {@code local-7} are made of them.
  */
 public final class DevKeys {
   public static final String SEED_PREFIX = "vigil-devnet-guardian-";
@@ -21,9 +21,11 @@ public final class DevKeys {
 
   /** Dev key {@code i} (0..254); the caller destroys it after use. */
   public static PrivateKey key(int i) {
-    if (i < 0 || i > MAX_INDEX) throw new IllegalArgumentException("dev key index must be 0.." + MAX_INDEX + ", got " + i);
+    if (i < 0 || i > MAX_INDEX)
+      throw new IllegalArgumentException("dev key index must be 0.." + MAX_INDEX + ", got " + i);
     // keccak256 of this text is a valid secp256k1 key for every i in range (checked by DevKeysTest)
-    return PrivateKey.fromBytes(Keccak256.hash((SEED_PREFIX + i).getBytes(StandardCharsets.US_ASCII)));
+    return PrivateKey.fromBytes(
+        Keccak256.hash((SEED_PREFIX + i).getBytes(StandardCharsets.US_ASCII)));
   }
 
   public static Address address(int i) {
@@ -42,7 +44,9 @@ public final class DevKeys {
 
   private static final class Known { // computed on first use: 255 key derivations
     static final java.util.Set<Address> ADDRESSES =
-        java.util.stream.IntStream.rangeClosed(0, MAX_INDEX).mapToObj(DevKeys::address).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        java.util.stream.IntStream.rangeClosed(0, MAX_INDEX)
+            .mapToObj(DevKeys::address)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
   }
 
   /**

@@ -6,17 +6,21 @@ package dev.vigil.signing.keystore;
  */
 public record KdfParams(int n, int r, int p) {
   public static final KdfParams STANDARD = new KdfParams(1 << 18, 8, 1);
+
   /** geth's "light" parameters: fast to unlock, for throwaway devnet keys only. */
   public static final KdfParams LIGHT = new KdfParams(1 << 12, 8, 6);
 
   /** Memory ceiling: a hostile key file must not make the node allocate more than this. */
   static final long MAX_MEMORY_BYTES = 1L << 30;
+
   /** Work ceiling, n·r·p: 8 times the standard cost. */
   static final long MAX_WORK = 1L << 24;
 
   public KdfParams {
     String why = problem(n, r, p);
-    if (why != null) throw new IllegalArgumentException("scrypt parameters n=" + n + " r=" + r + " p=" + p + ": " + why);
+    if (why != null)
+      throw new IllegalArgumentException(
+          "scrypt parameters n=" + n + " r=" + r + " p=" + p + ": " + why);
   }
 
   static String problem(long n, long r, long p) {

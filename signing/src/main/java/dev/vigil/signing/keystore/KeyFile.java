@@ -46,6 +46,7 @@ import org.bouncycastle.crypto.params.ParametersWithIV;
 public final class KeyFile {
   /** Key files are a few hundred bytes; anything far larger is not one. */
   static final int MAX_FILE_BYTES = 64 * 1024;
+
   static final long MAX_PBKDF2_ITERATIONS = 1L << 24;
   private static final Set<PosixFilePermission> OWNER_ONLY =
       EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
@@ -60,9 +61,11 @@ public final class KeyFile {
    * 0600 in the same system call (never a window where others could read it), and synced to disk.
    *
    * @return the key's address, also written to the file's {@code address} field
-   * @throws java.nio.file.FileAlreadyExistsException if {@code path} exists: a key file is never overwritten
+   * @throws java.nio.file.FileAlreadyExistsException if {@code path} exists: a key file is never
+   *     overwritten
    */
-  public static Address create(Path path, char[] password, PrivateKey key, KdfParams kdf) throws IOException {
+  public static Address create(Path path, char[] password, PrivateKey key, KdfParams kdf)
+      throws IOException {
     Secp256k1 secp = Secp256k1Backends.preferred();
     Address address = secp.address(key);
     byte[] salt = new byte[32];
@@ -118,15 +121,23 @@ public final class KeyFile {
     if (!version.isIntegralNumber() || version.asLong() != 3) {
       throw f.malformed("version", "must be 3 (keystore v3), got " + f.shortText(version));
     }
-    JsonNode crypto = root.has("crypto") ? root.get("crypto") : root.get("Crypto"); // geth once wrote "Crypto"
+    JsonNode crypto =
+        root.has("crypto") ? root.get("crypto") : root.get("Crypto"); // geth once wrote "Crypto"
     if (crypto == null) throw f.malformed("crypto", "is missing");
     if (!crypto.isObject()) throw f.malformed("crypto", "must be an object");
 
     String cipher = f.text(crypto, "cipher", "crypto.cipher");
     if (!cipher.equals("aes-128-ctr")) {
-      throw f.unsupported("crypto.cipher", f.shortText(crypto.get("cipher")) + " is not supported, expected aes-128-ctr");
+      throw f.unsupported(
+          "crypto.cipher",
+          f.shortText(crypto.get("cipher")) + " is not supported, expected aes-128-ctr");
     }
-    byte[] iv = f.hex(f.object(crypto, "cipherparams", "crypto.cipherparams"), "iv", "crypto.cipherparams.iv", 16);
+    byte[] iv =
+        f.hex(
+            f.object(crypto, "cipherparams", "crypto.cipherparams"),
+            "iv",
+            "crypto.cipherparams.iv",
+            16);
     byte[] ciphertext = f.hex(crypto, "ciphertext", "crypto.ciphertext", 32);
     byte[] mac = f.hex(crypto, "mac", "crypto.mac", 32);
     String kdf = f.text(crypto, "kdf", "crypto.kdf");
@@ -144,23 +155,32 @@ public final class KeyFile {
           long r = f.integer(kp, "r", "crypto.kdfparams.r");
           long p = f.integer(kp, "p", "crypto.kdfparams.p");
           String why = KdfParams.problem(n, r, p);
-          if (why != null) throw f.unsupported("crypto.kdfparams", "scrypt n=" + n + " r=" + r + " p=" + p + " " + why);
+          if (why != null)
+            throw f.unsupported(
+                "crypto.kdfparams", "scrypt n=" + n + " r=" + r + " p=" + p + " " + why);
           dk = Scrypt.derive(pw, salt, (int) n, (int) r, (int) p, 32);
         }
         case "pbkdf2" -> {
           long c = f.integer(kp, "c", "crypto.kdfparams.c");
           if (c < 1 || c > MAX_PBKDF2_ITERATIONS) {
-            throw f.unsupported("crypto.kdfparams.c", "must be between 1 and " + MAX_PBKDF2_ITERATIONS + ", got " + c);
+            throw f.unsupported(
+                "crypto.kdfparams.c",
+                "must be between 1 and " + MAX_PBKDF2_ITERATIONS + ", got " + c);
           }
           String prf = f.text(kp, "prf", "crypto.kdfparams.prf");
           if (!prf.equals("hmac-sha256")) {
-            throw f.unsupported("crypto.kdfparams.prf", f.shortText(kp.get("prf")) + " is not supported, expected hmac-sha256");
+            throw f.unsupported(
+                "crypto.kdfparams.prf",
+                f.shortText(kp.get("prf")) + " is not supported, expected hmac-sha256");
           }
           PKCS5S2ParametersGenerator gen = new PKCS5S2ParametersGenerator(new SHA256Digest());
           gen.init(pw, salt, (int) c);
           dk = ((KeyParameter) gen.generateDerivedParameters(256)).getKey();
         }
-        default -> throw f.unsupported("crypto.kdf", f.shortText(crypto.get("kdf")) + " is not supported, expected scrypt or pbkdf2");
+        default ->
+            throw f.unsupported(
+                "crypto.kdf",
+                f.shortText(crypto.get("kdf")) + " is not supported, expected scrypt or pbkdf2");
       }
     } finally {
       Arrays.fill(pw, (byte) 0);
@@ -168,14 +188,18 @@ public final class KeyFile {
 
     try {
       if (!MessageDigest.isEqual(mac(dk, ciphertext), mac)) {
-        throw new KeyFileException(Reason.WRONG_PASSWORD, path, "wrong password or corrupted key file " + path);
+        throw new KeyFileException(
+            Reason.WRONG_PASSWORD, path, "wrong password or corrupted key file " + path);
       }
       byte[] plain = aes128Ctr(dk, iv, ciphertext);
       PrivateKey key;
       try {
         key = PrivateKey.fromBytes(plain);
       } catch (IllegalArgumentException outOfRange) {
-        throw new KeyFileException(Reason.MALFORMED, path, "key file " + path + " decrypts to a value that is not a secp256k1 private key");
+        throw new KeyFileException(
+            Reason.MALFORMED,
+            path,
+            "key file " + path + " decrypts to a value that is not a secp256k1 private key");
       } finally {
         Arrays.fill(plain, (byte) 0);
       }
@@ -193,14 +217,16 @@ public final class KeyFile {
     return new Fields(path).address(a);
   }
 
-  private static void checkAddress(Path path, JsonNode root, PrivateKey key, Fields f) throws KeyFileException {
+  private static void checkAddress(Path path, JsonNode root, PrivateKey key, Fields f)
+      throws KeyFileException {
     JsonNode a = root.get("address");
     if (a == null || a.isNull()) return;
     Address declared = f.address(a);
     Address actual = Secp256k1Backends.preferred().address(key);
     if (!declared.equals(actual)) {
       key.destroy();
-      throw f.malformed("address", "says " + declared + " but the encrypted key belongs to " + actual);
+      throw f.malformed(
+          "address", "says " + declared + " but the encrypted key belongs to " + actual);
     }
   }
 
@@ -213,36 +239,60 @@ public final class KeyFile {
     } catch (java.nio.file.NoSuchFileException e) {
       throw new java.nio.file.NoSuchFileException(path.toString(), null, "no key file there");
     }
-    if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
-      throw new KeyFileException(Reason.INSECURE_PERMISSIONS, path,
-          "key file " + path + " is readable by group or others (mode " + PosixFilePermissions.toString(perms)
-              + "); restrict it with: chmod 600 " + path);
+    if (perms.contains(PosixFilePermission.GROUP_READ)
+        || perms.contains(PosixFilePermission.OTHERS_READ)) {
+      throw new KeyFileException(
+          Reason.INSECURE_PERMISSIONS,
+          path,
+          "key file "
+              + path
+              + " is readable by group or others (mode "
+              + PosixFilePermissions.toString(perms)
+              + "); restrict it with: chmod 600 "
+              + path);
     }
   }
 
   private static JsonNode parse(Path path) throws IOException {
     if (!Files.isRegularFile(path)) {
-      throw new java.nio.file.NoSuchFileException(path.toString(), null, "no key file there (or not a regular file)");
+      throw new java.nio.file.NoSuchFileException(
+          path.toString(), null, "no key file there (or not a regular file)");
     }
     long size = Files.size(path);
     if (size > MAX_FILE_BYTES) {
-      throw new KeyFileException(Reason.MALFORMED, path, "key file " + path + " is " + size + " bytes; a keystore v3 file is well under "
-          + MAX_FILE_BYTES);
+      throw new KeyFileException(
+          Reason.MALFORMED,
+          path,
+          "key file "
+              + path
+              + " is "
+              + size
+              + " bytes; a keystore v3 file is well under "
+              + MAX_FILE_BYTES);
     }
     byte[] bytes = Files.readAllBytes(path);
     JsonNode root;
     try {
       root = JSON.readTree(bytes);
     } catch (JsonProcessingException e) {
-      // Jackson's message quotes the offending token, which could be a raw key: keep only the position
+      // Jackson's message quotes the offending token, which could be a raw key: keep only the
+      // position
       var loc = e.getLocation();
-      throw new KeyFileException(Reason.MALFORMED, path, "key file " + path + " is not valid JSON"
-          + (loc == null ? "" : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")"));
+      throw new KeyFileException(
+          Reason.MALFORMED,
+          path,
+          "key file "
+              + path
+              + " is not valid JSON"
+              + (loc == null
+                  ? ""
+                  : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")"));
     } finally {
       Arrays.fill(bytes, (byte) 0);
     }
     if (root == null || !root.isObject()) {
-      throw new KeyFileException(Reason.MALFORMED, path, "key file " + path + " is not a JSON object (keystore v3)");
+      throw new KeyFileException(
+          Reason.MALFORMED, path, "key file " + path + " is not a JSON object (keystore v3)");
     }
     return root;
   }
@@ -250,15 +300,20 @@ public final class KeyFile {
   private static void writeNew(Path path, byte[] content) throws IOException {
     Path abs = path.toAbsolutePath();
     boolean created = false;
-    try (FileChannel ch = FileChannel.open(abs,
-        EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-        PosixFilePermissions.asFileAttribute(OWNER_ONLY))) {
+    try (FileChannel ch =
+        FileChannel.open(
+            abs,
+            EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+            PosixFilePermissions.asFileAttribute(OWNER_ONLY))) {
       created = true;
       ByteBuffer buf = ByteBuffer.wrap(content);
       while (buf.hasRemaining()) ch.write(buf);
       ch.force(true);
     } catch (UnsupportedOperationException notPosix) {
-      throw new IOException("cannot create key file " + abs + " with owner-only permissions: the file system has no POSIX permissions");
+      throw new IOException(
+          "cannot create key file "
+              + abs
+              + " with owner-only permissions: the file system has no POSIX permissions");
     } catch (IOException | RuntimeException e) {
       if (created) Files.deleteIfExists(abs);
       throw e;
@@ -285,7 +340,9 @@ public final class KeyFile {
 
   private static byte[] aes128Ctr(byte[] dk, byte[] iv, byte[] in) {
     StreamCipher c = SICBlockCipher.newInstance(AESEngine.newInstance());
-    c.init(true, new ParametersWithIV(new KeyParameter(dk, 0, 16), iv)); // CTR: same operation both ways
+    c.init(
+        true,
+        new ParametersWithIV(new KeyParameter(dk, 0, 16), iv)); // CTR: same operation both ways
     byte[] out = new byte[in.length];
     c.processBytes(in, 0, in.length, out, 0);
     return out;
@@ -309,11 +366,13 @@ public final class KeyFile {
   /** Field access that names the field in every error. */
   private record Fields(Path path) {
     KeyFileException malformed(String field, String problem) {
-      return new KeyFileException(Reason.MALFORMED, path, "key file " + path + ": field " + field + " " + problem);
+      return new KeyFileException(
+          Reason.MALFORMED, path, "key file " + path + ": field " + field + " " + problem);
     }
 
     KeyFileException unsupported(String field, String problem) {
-      return new KeyFileException(Reason.UNSUPPORTED, path, "key file " + path + ": field " + field + " " + problem);
+      return new KeyFileException(
+          Reason.UNSUPPORTED, path, "key file " + path + ": field " + field + " " + problem);
     }
 
     JsonNode require(JsonNode parent, String name, String field) throws KeyFileException {
@@ -336,7 +395,8 @@ public final class KeyFile {
 
     long integer(JsonNode parent, String name, String field) throws KeyFileException {
       JsonNode n = require(parent, name, field);
-      if (!n.isIntegralNumber() || !n.canConvertToLong()) throw malformed(field, "must be an integer");
+      if (!n.isIntegralNumber() || !n.canConvertToLong())
+        throw malformed(field, "must be an integer");
       return n.asLong();
     }
 
@@ -349,7 +409,8 @@ public final class KeyFile {
       } catch (IllegalArgumentException e) {
         throw malformed(field, "is not hex");
       }
-      if (length >= 0 && b.length != length) throw malformed(field, "must be " + length + " bytes, got " + b.length);
+      if (length >= 0 && b.length != length)
+        throw malformed(field, "must be " + length + " bytes, got " + b.length);
       if (b.length == 0) throw malformed(field, "is empty");
       return b;
     }
@@ -363,11 +424,15 @@ public final class KeyFile {
       }
     }
 
-    /** A short, harmless rendering of an enumerated value for error messages (never long strings). */
+    /**
+     * A short, harmless rendering of an enumerated value for error messages (never long strings).
+     */
     String shortText(JsonNode n) {
       if (n == null) return "(missing)";
       String s = n.isTextual() ? n.asText() : n.toString();
-      return s.length() <= 24 && s.matches("[A-Za-z0-9_.-]*") ? "'" + s + "'" : "(a " + n.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " value)";
+      return s.length() <= 24 && s.matches("[A-Za-z0-9_.-]*")
+          ? "'" + s + "'"
+          : "(a " + n.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " value)";
     }
   }
 }

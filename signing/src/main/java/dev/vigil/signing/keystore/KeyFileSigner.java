@@ -27,8 +27,11 @@ public final class KeyFileSigner implements Signer {
     return load(path, password, Secp256k1Backends.preferred());
   }
 
-  /** @throws KeyFileException see {@link KeyFile#load(Path, char[])} */
-  public static KeyFileSigner load(Path path, char[] password, Secp256k1 backend) throws IOException {
+  /**
+   * @throws KeyFileException see {@link KeyFile#load(Path, char[])}
+   */
+  public static KeyFileSigner load(Path path, char[] password, Secp256k1 backend)
+      throws IOException {
     return new KeyFileSigner(path, KeyFile.load(path, password), backend);
   }
 

@@ -6,9 +6,9 @@ import org.bouncycastle.crypto.generators.PKCS5S2ParametersGenerator;
 import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
- * scrypt (RFC 7914) on Bouncy Castle's PBKDF2 and Salsa20 core. Bouncy Castle's own
- * {@code SCrypt.generate} enforces N < 2^(16·r), which rejects files geth writes and reads
- * (the Web3 Secret Storage test vector has N = 2^18, r = 1); geth and web3j do not enforce it.
+ * scrypt (RFC 7914) on Bouncy Castle's PBKDF2 and Salsa20 core. Bouncy Castle's own {@code
+ * SCrypt.generate} enforces N < 2^(16·r), which rejects files geth writes and reads (the Web3
+ * Secret Storage test vector has N = 2^18, r = 1); geth and web3j do not enforce it.
  */
 final class Scrypt {
   private Scrypt() {}
@@ -69,7 +69,10 @@ final class Scrypt {
   }
 
   private static int le32(byte[] b, int o) {
-    return (b[o] & 0xff) | (b[o + 1] & 0xff) << 8 | (b[o + 2] & 0xff) << 16 | (b[o + 3] & 0xff) << 24;
+    return (b[o] & 0xff)
+        | (b[o + 1] & 0xff) << 8
+        | (b[o + 2] & 0xff) << 16
+        | (b[o + 3] & 0xff) << 24;
   }
 
   private static void put32(byte[] b, int o, int v) {

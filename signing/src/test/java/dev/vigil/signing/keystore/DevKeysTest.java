@@ -21,11 +21,13 @@ class DevKeysTest {
   @Test
   void devKeyIIsKeccakOfItsSeedTextAndWeb3jAgreesOnItsAddress() {
     for (int i = 0; i < 7; i++) {
-      byte[] seed = Keccak256.hash(("vigil-devnet-guardian-" + i).getBytes(StandardCharsets.US_ASCII));
+      byte[] seed =
+          Keccak256.hash(("vigil-devnet-guardian-" + i).getBytes(StandardCharsets.US_ASCII));
       String web3j = Credentials.create(ECKeyPair.create(new BigInteger(1, seed))).getAddress();
       assertThat(DevKeys.address(i).toHex()).isEqualTo(web3j);
     }
-    assertThat(DevKeys.address(0)).isEqualTo(Address.fromHex("0x98cA162111aF0d56B4b51706d2dB7B97598B8fe4"));
+    assertThat(DevKeys.address(0))
+        .isEqualTo(Address.fromHex("0x98cA162111aF0d56B4b51706d2dB7B97598B8fe4"));
   }
 
   @Test

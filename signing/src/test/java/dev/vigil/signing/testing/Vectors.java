@@ -12,9 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The project's test vectors: real Wormhole mainnet VAAs with the guardian set that signed them, and
- * the RFC 9591 FROST(secp256k1, SHA-256) vector. They live in {@code signing/src/test/resources/vectors/}
- * and reach other modules' tests on the classpath, through the signing test-jar.
+ * The project's test vectors: real Wormhole mainnet VAAs with the guardian set that signed them,
+ * and the RFC 9591 FROST(secp256k1, SHA-256) vector. They live in {@code
+ * signing/src/test/resources/vectors/} and reach other modules' tests on the classpath, through the
+ * signing test-jar.
  */
 public final class Vectors {
   public static final String WORMHOLE_VAAS = "wormhole-mainnet-vaas.tsv";
@@ -27,7 +28,8 @@ public final class Vectors {
   public static byte[] bytes(String name) {
     String resource = "/vectors/" + name;
     try (InputStream in = Vectors.class.getResourceAsStream(resource)) {
-      if (in == null) throw new IllegalStateException("test vector missing from the classpath: " + resource);
+      if (in == null)
+        throw new IllegalStateException("test vector missing from the classpath: " + resource);
       return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read test vector " + resource, e);
@@ -45,7 +47,8 @@ public final class Vectors {
 
   /** The file's lines without blank lines and {@code #} comments. */
   public static List<String> dataLines(String name) {
-    return new String(bytes(name), StandardCharsets.UTF_8).lines()
+    return new String(bytes(name), StandardCharsets.UTF_8)
+        .lines()
         .map(String::strip)
         .filter(l -> !l.isEmpty() && !l.startsWith("#"))
         .toList();
@@ -62,7 +65,8 @@ public final class Vectors {
     for (String line : dataLines(WORMHOLE_VAAS)) {
       String[] f = line.split("\t");
       if (f.length != 4) {
-        throw new IllegalStateException(WORMHOLE_VAAS + ": expected 4 tab-separated columns, got " + f.length + ": " + line);
+        throw new IllegalStateException(
+            WORMHOLE_VAAS + ": expected 4 tab-separated columns, got " + f.length + ": " + line);
       }
       out.add(new WormholeVaa(f[0], Long.parseLong(f[1]), Hex.decode(f[2]), Hex.decode(f[3])));
     }
@@ -71,7 +75,8 @@ public final class Vectors {
 
   /**
    * One row of {@value #WORMHOLE_VAAS}: name, guardian set index, the published digest
-   * (keccak256(keccak256(body))) and the whole VAA. The arrays are the fixture's own; copy before mutating.
+   * (keccak256(keccak256(body))) and the whole VAA. The arrays are the fixture's own; copy before
+   * mutating.
    */
   public record WormholeVaa(String name, long guardianSetIndex, byte[] digest, byte[] vaa) {
     @Override

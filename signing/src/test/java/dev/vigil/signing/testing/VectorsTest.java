@@ -13,7 +13,8 @@ class VectorsTest {
   void theVectorsTravelWithTheProjectOnTheClasspath() {
     assertThat(Vectors.wormholeGuardianSet4()).hasSize(19);
     assertThat(Vectors.wormholeMainnetVaas()).isNotEmpty();
-    assertThat(new String(Vectors.bytes(Vectors.FROST_RFC9591))).contains("FROST(secp256k1, SHA-256)");
+    assertThat(new String(Vectors.bytes(Vectors.FROST_RFC9591)))
+        .contains("FROST(secp256k1, SHA-256)");
   }
 
   @Test

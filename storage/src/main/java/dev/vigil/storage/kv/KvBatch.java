@@ -26,7 +26,14 @@ public final class KvBatch {
     try {
       batch.put(column.handle(), k, v);
     } catch (RocksDBException e) {
-      throw new StorageException("column " + column.name() + ": cannot add a put of key 0x" + KvColumn.hex(k) + " to a batch: " + e.getMessage(), e);
+      throw new StorageException(
+          "column "
+              + column.name()
+              + ": cannot add a put of key 0x"
+              + KvColumn.hex(k)
+              + " to a batch: "
+              + e.getMessage(),
+          e);
     }
     size++;
     return this;
@@ -38,7 +45,14 @@ public final class KvBatch {
     try {
       batch.delete(column.handle(), k);
     } catch (RocksDBException e) {
-      throw new StorageException("column " + column.name() + ": cannot add a delete of key 0x" + KvColumn.hex(k) + " to a batch: " + e.getMessage(), e);
+      throw new StorageException(
+          "column "
+              + column.name()
+              + ": cannot add a delete of key 0x"
+              + KvColumn.hex(k)
+              + " to a batch: "
+              + e.getMessage(),
+          e);
     }
     size++;
     return this;
@@ -54,9 +68,12 @@ public final class KvBatch {
   }
 
   private void check(KvColumn<?, ?> column) {
-    if (sealed) throw new IllegalStateException("this batch was already written (or abandoned); start a new one");
+    if (sealed)
+      throw new IllegalStateException(
+          "this batch was already written (or abandoned); start a new one");
     if (column.store() != store) {
-      throw new IllegalArgumentException("column " + column.name() + " belongs to another store than this batch");
+      throw new IllegalArgumentException(
+          "column " + column.name() + " belongs to another store than this batch");
     }
   }
 }

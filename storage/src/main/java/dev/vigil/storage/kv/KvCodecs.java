@@ -47,7 +47,9 @@ public final class KvCodecs {
         });
   }
 
-  /** Strict UTF-8: malformed bytes fail to decode instead of turning into replacement characters. */
+  /**
+   * Strict UTF-8: malformed bytes fail to decode instead of turning into replacement characters.
+   */
   public static KvCodec<String> utf8() {
     return KvCodec.of(
         s -> s.getBytes(StandardCharsets.UTF_8),

@@ -10,9 +10,9 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
 
 /**
- * A typed view of one column: keys and values go through their codecs. Single writes are
- * {@link Durability#UNSYNCED} unless a durability is given. Stored bytes that do not decode raise a
- * {@link StorageException} naming the column and the key in hex.
+ * A typed view of one column: keys and values go through their codecs. Single writes are {@link
+ * Durability#UNSYNCED} unless a durability is given. Stored bytes that do not decode raise a {@link
+ * StorageException} naming the column and the key in hex.
  */
 public final class KvColumn<K, V> {
   private final KvStore store;
@@ -90,7 +90,16 @@ public final class KvColumn<K, V> {
     try {
       store.scan(name, range, (k, v) -> visitor.visit(decodeKey(k), decodeValue(k, v)));
     } catch (RocksDBException e) {
-      throw new StorageException("column " + name + ": iteration over " + range + " failed in data dir " + store.path() + ": " + e.getMessage(), e);
+      throw new StorageException(
+          "column "
+              + name
+              + ": iteration over "
+              + range
+              + " failed in data dir "
+              + store.path()
+              + ": "
+              + e.getMessage(),
+          e);
     } finally {
       l.unlock();
     }
@@ -101,10 +110,12 @@ public final class KvColumn<K, V> {
     if (limit < 0) throw new IllegalArgumentException("limit must be >= 0, got " + limit);
     List<KvEntry<K, V>> out = new ArrayList<>();
     if (limit == 0) return out;
-    forEach(range, (k, v) -> {
-      out.add(new KvEntry<>(k, v));
-      return out.size() < limit;
-    });
+    forEach(
+        range,
+        (k, v) -> {
+          out.add(new KvEntry<>(k, v));
+          return out.size() < limit;
+        });
     return out;
   }
 
@@ -113,12 +124,17 @@ public final class KvColumn<K, V> {
     long[] n = {0};
     Lock l = store.readLock("iterate column " + name);
     try {
-      store.scan(name, range, (k, v) -> {
-        n[0]++;
-        return true;
-      });
+      store.scan(
+          name,
+          range,
+          (k, v) -> {
+            n[0]++;
+            return true;
+          });
     } catch (RocksDBException e) {
-      throw new StorageException("column " + name + ": count failed in data dir " + store.path() + ": " + e.getMessage(), e);
+      throw new StorageException(
+          "column " + name + ": count failed in data dir " + store.path() + ": " + e.getMessage(),
+          e);
     } finally {
       l.unlock();
     }
@@ -143,7 +159,8 @@ public final class KvColumn<K, V> {
     try {
       return keys.encode(key);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("column " + name + ": cannot encode key " + key + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "column " + name + ": cannot encode key " + key + ": " + e.getMessage(), e);
     }
   }
 
@@ -152,7 +169,8 @@ public final class KvColumn<K, V> {
       return values.encode(value);
     } catch (RuntimeException e) {
       // The value itself stays out of the message: it may be large or sensitive.
-      throw new IllegalArgumentException("column " + name + ": cannot encode value: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "column " + name + ": cannot encode value: " + e.getMessage(), e);
     }
   }
 
@@ -161,9 +179,11 @@ public final class KvColumn<K, V> {
     try {
       key = keys.decode(k);
     } catch (RuntimeException e) {
-      throw new StorageException("column " + name + ": cannot decode key 0x" + hex(k) + ": " + e.getMessage(), e);
+      throw new StorageException(
+          "column " + name + ": cannot decode key 0x" + hex(k) + ": " + e.getMessage(), e);
     }
-    if (key == null) throw new StorageException("column " + name + ": key 0x" + hex(k) + " decoded to null");
+    if (key == null)
+      throw new StorageException("column " + name + ": key 0x" + hex(k) + " decoded to null");
     return key;
   }
 
@@ -173,15 +193,33 @@ public final class KvColumn<K, V> {
       v = values.decode(raw);
     } catch (RuntimeException e) {
       throw new StorageException(
-          "column " + name + ": cannot decode the value stored under key 0x" + hex(k) + ": " + e.getMessage(), e);
+          "column "
+              + name
+              + ": cannot decode the value stored under key 0x"
+              + hex(k)
+              + ": "
+              + e.getMessage(),
+          e);
     }
-    if (v == null) throw new StorageException("column " + name + ": the value under key 0x" + hex(k) + " decoded to null");
+    if (v == null)
+      throw new StorageException(
+          "column " + name + ": the value under key 0x" + hex(k) + " decoded to null");
     return v;
   }
 
   private StorageException engineError(String op, byte[] k, RocksDBException e) {
     return new StorageException(
-        "column " + name + ": " + op + " of key 0x" + hex(k) + " failed in data dir " + store.path() + ": " + e.getMessage(), e);
+        "column "
+            + name
+            + ": "
+            + op
+            + " of key 0x"
+            + hex(k)
+            + " failed in data dir "
+            + store.path()
+            + ": "
+            + e.getMessage(),
+        e);
   }
 
   static String hex(byte[] b) {

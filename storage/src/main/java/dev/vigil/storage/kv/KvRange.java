@@ -3,8 +3,8 @@ package dev.vigil.storage.kv;
 import java.util.Arrays;
 
 /**
- * Which keys an iteration visits, in byte order: those at or after {@code lower}, before
- * {@code upper}, and starting with {@code prefix}; a null bound does not restrict.
+ * Which keys an iteration visits, in byte order: those at or after {@code lower}, before {@code
+ * upper}, and starting with {@code prefix}; a null bound does not restrict.
  */
 public record KvRange(byte[] lower, byte[] upper, byte[] prefix) {
   private static final KvRange ALL = new KvRange(null, null, null);
@@ -48,7 +48,8 @@ public record KvRange(byte[] lower, byte[] upper, byte[] prefix) {
   boolean stillIn(byte[] key) {
     if (upper != null && Arrays.compareUnsigned(key, upper) >= 0) return false;
     return prefix == null
-        || key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+        || key.length >= prefix.length
+            && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   @Override
@@ -66,7 +67,13 @@ public record KvRange(byte[] lower, byte[] upper, byte[] prefix) {
 
   @Override
   public String toString() {
-    return "KvRange[lower=" + hex(lower) + ", upper=" + hex(upper) + ", prefix=" + hex(prefix) + "]";
+    return "KvRange[lower="
+        + hex(lower)
+        + ", upper="
+        + hex(upper)
+        + ", prefix="
+        + hex(prefix)
+        + "]";
   }
 
   private static String hex(byte[] b) {

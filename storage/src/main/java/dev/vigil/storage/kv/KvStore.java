@@ -21,9 +21,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.Holder;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.Holder;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -91,22 +91,25 @@ public final class KvStore implements AutoCloseable {
   }
 
   /**
-   * Opens (creating if needed) the database in {@code dir} with the given columns besides
-   * {@value #META}, and checks its schema version.
+   * Opens (creating if needed) the database in {@code dir} with the given columns besides {@value
+   * #META}, and checks its schema version.
    *
    * @throws StorageException naming the dir when it is in use by another process, has another
    *     schema version, has no version but holds data, or has columns this version does not know
    */
   public static KvStore open(Path dir, int schemaVersion, Collection<String> columns) {
     Objects.requireNonNull(dir, "dir");
-    if (schemaVersion < 1) throw new IllegalArgumentException("schema version must be >= 1, got " + schemaVersion);
+    if (schemaVersion < 1)
+      throw new IllegalArgumentException("schema version must be >= 1, got " + schemaVersion);
     Set<String> declared = new LinkedHashSet<>();
     for (String c : columns) {
-      if (c == null || c.isBlank()) throw new IllegalArgumentException("column name must not be blank");
+      if (c == null || c.isBlank())
+        throw new IllegalArgumentException("column name must not be blank");
       if (c.equals(DEFAULT) || c.equals(META)) {
         throw new IllegalArgumentException("column name '" + c + "' is reserved");
       }
-      if (!declared.add(c)) throw new IllegalArgumentException("column '" + c + "' is declared twice");
+      if (!declared.add(c))
+        throw new IllegalArgumentException("column '" + c + "' is declared twice");
     }
     Path abs = dir.toAbsolutePath().normalize();
     try {
@@ -126,10 +129,15 @@ public final class KvStore implements AutoCloseable {
       if (toOpen.add(existing)) unknown.add(existing);
     }
 
-    // No fallocate: RocksDB would otherwise reserve tens of MiB ahead for the write-ahead log, and a
+    // No fallocate: RocksDB would otherwise reserve tens of MiB ahead for the write-ahead log, and
+    // a
     // full disk would only show hours later at a memtable flush instead of at the next write.
-    DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true).setKeepLogFileNum(5)
-        .setAllowFAllocate(false);
+    DBOptions dbOptions =
+        new DBOptions()
+            .setCreateIfMissing(true)
+            .setCreateMissingColumnFamilies(true)
+            .setKeepLogFileNum(5)
+            .setAllowFAllocate(false);
     Statistics statistics = new Statistics();
     dbOptions.setStatistics(statistics);
     ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
@@ -154,10 +162,16 @@ public final class KvStore implements AutoCloseable {
     return store;
   }
 
-  private static RocksDB openEngine(Path dir, DBOptions dbOptions, ColumnFamilyOptions cfOptions, List<String> names,
-      Map<String, ColumnFamilyHandle> handles) throws RocksDBException {
+  private static RocksDB openEngine(
+      Path dir,
+      DBOptions dbOptions,
+      ColumnFamilyOptions cfOptions,
+      List<String> names,
+      Map<String, ColumnFamilyHandle> handles)
+      throws RocksDBException {
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-    for (String name : names) descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), cfOptions));
+    for (String name : names)
+      descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), cfOptions));
     List<ColumnFamilyHandle> opened = new ArrayList<>();
     RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, opened);
     int i = 0;
@@ -174,7 +188,8 @@ public final class KvStore implements AutoCloseable {
       }
       return names;
     } catch (RocksDBException e) {
-      throw new StorageException("cannot list the columns of data dir " + dir + ": " + e.getMessage(), e);
+      throw new StorageException(
+          "cannot list the columns of data dir " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -184,9 +199,12 @@ public final class KvStore implements AutoCloseable {
     boolean ioError = status == null || status.getCode() == Status.Code.IOError;
     // "While lock file" when another process holds it; "lock hold by current process" for a second
     // open inside this JVM.
-    if (ioError && (msg.contains("While lock file") || msg.contains("lock hold by current process"))) {
+    if (ioError
+        && (msg.contains("While lock file") || msg.contains("lock hold by current process"))) {
       return new StorageException(
-          "data dir " + dir + " is in use by another Vigil process (its LOCK file is held); stop that process or use another data dir",
+          "data dir "
+              + dir
+              + " is in use by another Vigil process (its LOCK file is held); stop that process or use another data dir",
           e);
     }
     return new StorageException("cannot open data dir " + dir + ": " + msg, e);
@@ -198,39 +216,68 @@ public final class KvStore implements AutoCloseable {
     try {
       raw = db.get(meta, reads, SCHEMA_VERSION_KEY);
     } catch (RocksDBException e) {
-      throw new StorageException("cannot read the schema version of data dir " + path + ": " + e.getMessage(), e);
+      throw new StorageException(
+          "cannot read the schema version of data dir " + path + ": " + e.getMessage(), e);
     }
     if (raw == null) {
       // A crash between creating the database and writing its version leaves it empty: start over.
       if (!allColumnsEmpty()) {
         throw new StorageException(
-            "data dir " + path + " holds data but no schema version: it is not a Vigil database, or it is damaged");
+            "data dir "
+                + path
+                + " holds data but no schema version: it is not a Vigil database, or it is damaged");
       }
       try {
-        db.put(meta, syncedWrites, SCHEMA_VERSION_KEY, ByteBuffer.allocate(4).putInt(schemaVersion).array());
+        db.put(
+            meta,
+            syncedWrites,
+            SCHEMA_VERSION_KEY,
+            ByteBuffer.allocate(4).putInt(schemaVersion).array());
       } catch (RocksDBException e) {
-        throw new StorageException("cannot write the schema version of data dir " + path + ": " + e.getMessage(), e);
+        throw new StorageException(
+            "cannot write the schema version of data dir " + path + ": " + e.getMessage(), e);
       }
       log.info("Created data dir {} with schema version {}", path, schemaVersion);
       return;
     }
     if (raw.length != 4) {
       throw new StorageException(
-          "column " + META + ": cannot decode the value stored under key 0x" + HexFormat.of().formatHex(SCHEMA_VERSION_KEY)
-              + " (schema_version): must be 4 bytes, got " + raw.length + "; data dir " + path + " is damaged");
+          "column "
+              + META
+              + ": cannot decode the value stored under key 0x"
+              + HexFormat.of().formatHex(SCHEMA_VERSION_KEY)
+              + " (schema_version): must be 4 bytes, got "
+              + raw.length
+              + "; data dir "
+              + path
+              + " is damaged");
     }
     int found = ByteBuffer.wrap(raw).getInt();
     if (found != schemaVersion) {
-      String why = found > schemaVersion
-          ? "it was written by a newer Vigil; run that version (downgrades are not supported)"
-          : "it was written by an older Vigil and there is no migration yet; start from an empty data dir";
+      String why =
+          found > schemaVersion
+              ? "it was written by a newer Vigil; run that version (downgrades are not supported)"
+              : "it was written by an older Vigil and there is no migration yet; start from an empty data dir";
       throw new StorageException(
-          "data dir " + path + " has schema version " + found + " but this Vigil expects schema version " + schemaVersion + ": " + why);
+          "data dir "
+              + path
+              + " has schema version "
+              + found
+              + " but this Vigil expects schema version "
+              + schemaVersion
+              + ": "
+              + why);
     }
     if (!unknown.isEmpty()) {
       throw new StorageException(
-          "data dir " + path + " (schema version " + found + ") has columns this Vigil does not know: " + unknown
-              + "; expected only " + declared);
+          "data dir "
+              + path
+              + " (schema version "
+              + found
+              + ") has columns this Vigil does not know: "
+              + unknown
+              + "; expected only "
+              + declared);
     }
     log.debug("Opened data dir {} (schema version {})", path, found);
   }
@@ -248,7 +295,8 @@ public final class KvStore implements AutoCloseable {
   /** A typed view of a declared column. */
   public <K, V> KvColumn<K, V> column(String name, KvCodec<K> keys, KvCodec<V> values) {
     if (name.equals(META) || name.equals(DEFAULT) || !handles.containsKey(name)) {
-      throw new IllegalArgumentException("column '" + name + "' was not declared when data dir " + path + " was opened");
+      throw new IllegalArgumentException(
+          "column '" + name + "' was not declared when data dir " + path + " was opened");
     }
     return new KvColumn<>(this, name, keys, values);
   }
@@ -352,7 +400,9 @@ public final class KvStore implements AutoCloseable {
     }
   }
 
-  /** {@code failed}: the engine is in its error state, and closing it reports that error once more. */
+  /**
+   * {@code failed}: the engine is in its error state, and closing it reports that error once more.
+   */
   private void closeEngine(boolean failed) {
     if (db == null) return;
     // Handles before the database: RocksJava's required order.
@@ -360,7 +410,8 @@ public final class KvStore implements AutoCloseable {
     try {
       db.closeE();
     } catch (RocksDBException e) {
-      if (failed || failures.failing()) log.debug("Closing data dir {} after failed writes: {}", path, e.getMessage());
+      if (failed || failures.failing())
+        log.debug("Closing data dir {} after failed writes: {}", path, e.getMessage());
       else log.warn("Closing data dir {} failed: {}", path, e.getMessage());
     }
     db = null;
@@ -374,7 +425,9 @@ public final class KvStore implements AutoCloseable {
     return schemaVersion;
   }
 
-  /** How many times the engine has fsynced its write-ahead log since open (for tests and metrics). */
+  /**
+   * How many times the engine has fsynced its write-ahead log since open (for tests and metrics).
+   */
   public long walSyncCount() {
     Lock l = readLock("read statistics");
     try {
@@ -387,7 +440,8 @@ public final class KvStore implements AutoCloseable {
   @Override
   public void close() {
     if (lifecycle.getReadHoldCount() > 0) {
-      throw new IllegalStateException("cannot close data dir " + path + " from inside a read or batch on it");
+      throw new IllegalStateException(
+          "cannot close data dir " + path + " from inside a read or batch on it");
     }
     lifecycle.writeLock().lock();
     try {

@@ -47,7 +47,13 @@ final class WriteFailures {
   }
 
   synchronized WriteHealth health() {
-    return new WriteHealth(!failing, failing ? cause : "", failing ? sinceMillis : 0, failing ? inEpisode : 0, total, recoveries);
+    return new WriteHealth(
+        !failing,
+        failing ? cause : "",
+        failing ? sinceMillis : 0,
+        failing ? inEpisode : 0,
+        total,
+        recoveries);
   }
 
   void succeeded() {
@@ -68,8 +74,11 @@ final class WriteFailures {
           inEpisode = 0;
           retryDelayMs = FIRST_RETRY_MS;
           nextAttemptNanos = sinceNanos + retryDelayMs * 1_000_000;
-          log.error("Writes to data dir {} fail: {}. Reads still work; every write fails until the disk takes writes again, "
-              + "then the database reopens itself (further failures are logged at DEBUG until then)", path, why);
+          log.error(
+              "Writes to data dir {} fail: {}. Reads still work; every write fails until the disk takes writes again, "
+                  + "then the database reopens itself (further failures are logged at DEBUG until then)",
+              path,
+              why);
         }
         cause = why;
         inEpisode++;
@@ -84,8 +93,18 @@ final class WriteFailures {
     total++;
     inEpisode++;
     long retryIn = Math.max(0, (nextAttemptNanos - System.nanoTime()) / 1_000_000);
-    return new StorageException("cannot " + what + ": writes to data dir " + path + " have been failing for "
-        + (System.nanoTime() - sinceNanos) / 1_000_000 + " ms: " + cause + " (next retry in " + retryIn + " ms)");
+    return new StorageException(
+        "cannot "
+            + what
+            + ": writes to data dir "
+            + path
+            + " have been failing for "
+            + (System.nanoTime() - sinceNanos) / 1_000_000
+            + " ms: "
+            + cause
+            + " (next retry in "
+            + retryIn
+            + " ms)");
   }
 
   /** A recovery attempt found the dir still not writable. */
@@ -100,19 +119,28 @@ final class WriteFailures {
     if (!failing) return;
     failing = false;
     recoveries++;
-    log.info("Data dir {} takes writes again after {} ms ({} writes failed meanwhile); the database was reopened and nothing "
-        + "written before is lost", path, (System.nanoTime() - sinceNanos) / 1_000_000, inEpisode);
+    log.info(
+        "Data dir {} takes writes again after {} ms ({} writes failed meanwhile); the database was reopened and nothing "
+            + "written before is lost",
+        path,
+        (System.nanoTime() - sinceNanos) / 1_000_000,
+        inEpisode);
   }
 
   /**
-   * Writes, fsyncs and deletes a small file in the dir: null if that worked, else the cause. RocksDB
-   * is only reopened once this works, so a dir that is still full or read-only keeps the old engine
-   * (which still serves reads).
+   * Writes, fsyncs and deletes a small file in the dir: null if that worked, else the cause.
+   * RocksDB is only reopened once this works, so a dir that is still full or read-only keeps the
+   * old engine (which still serves reads).
    */
   static String probe(Path dir) {
     Path p = dir.resolve(PROBE);
     try {
-      try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel ch =
+          FileChannel.open(
+              p,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer b = ByteBuffer.allocate(64 * 1024);
         while (b.hasRemaining()) ch.write(b);
         ch.force(true);
@@ -125,7 +153,11 @@ final class WriteFailures {
       } catch (IOException ignored) {
         // read-only: nothing was created
       }
-      return "data dir is still not writable: " + (e.getMessage() == null ? e.toString() : e.getMessage()) + " (" + e.getClass().getSimpleName() + ")";
+      return "data dir is still not writable: "
+          + (e.getMessage() == null ? e.toString() : e.getMessage())
+          + " ("
+          + e.getClass().getSimpleName()
+          + ")";
     }
   }
 
@@ -134,13 +166,16 @@ final class WriteFailures {
     Status s = e.getStatus();
     String m = String.valueOf(e.getMessage());
     if (s == null) return true;
-    return s.getCode() == Status.Code.IOError || m.contains("No space left") || m.contains("Read-only file system");
+    return s.getCode() == Status.Code.IOError
+        || m.contains("No space left")
+        || m.contains("Read-only file system");
   }
 
   /** The engine's message, with the plain OS cause first when it names one. */
   static String describe(RocksDBException e) {
     String m = String.valueOf(e.getMessage());
-    for (String known : new String[] {"No space left on device", "Read-only file system", "Input/output error"}) {
+    for (String known :
+        new String[] {"No space left on device", "Read-only file system", "Input/output error"}) {
       if (m.contains(known) && !m.startsWith(known)) return known + " (" + m + ")";
     }
     return m;

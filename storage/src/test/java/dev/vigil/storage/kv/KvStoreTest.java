@@ -51,7 +51,9 @@ class KvStoreTest {
   void batchWritesAllColumnsAtOnce() {
     try (KvStore s = KvStore.open(dir, 1, COLUMNS)) {
       a(s).put("old", 1L);
-      s.write(Durability.SYNCED, batch -> batch.put(a(s), "k", 1L).put(b(s), "k", "v").delete(a(s), "old"));
+      s.write(
+          Durability.SYNCED,
+          batch -> batch.put(a(s), "k", 1L).put(b(s), "k", "v").delete(a(s), "old"));
       assertThat(a(s).get("k")).contains(1L);
       assertThat(b(s).get("k")).contains("v");
       assertThat(a(s).get("old")).isEmpty();
@@ -62,10 +64,15 @@ class KvStoreTest {
   void batchWhoseBodyThrowsWritesNothing() {
     try (KvStore s = KvStore.open(dir, 1, COLUMNS)) {
       a(s).put("old", 1L);
-      assertThatThrownBy(() -> s.write(Durability.SYNCED, batch -> {
-        batch.put(a(s), "k", 1L).put(b(s), "k", "v").delete(a(s), "old");
-        throw new IllegalStateException("boom in the middle");
-      })).hasMessage("boom in the middle");
+      assertThatThrownBy(
+              () ->
+                  s.write(
+                      Durability.SYNCED,
+                      batch -> {
+                        batch.put(a(s), "k", 1L).put(b(s), "k", "v").delete(a(s), "old");
+                        throw new IllegalStateException("boom in the middle");
+                      }))
+          .hasMessage("boom in the middle");
       assertThat(a(s).get("k")).isEmpty();
       assertThat(b(s).get("k")).isEmpty();
       assertThat(a(s).get("old")).contains(1L);
@@ -76,10 +83,17 @@ class KvStoreTest {
   void batchWithAValueThatDoesNotEncodeWritesNothing() {
     try (KvStore s = KvStore.open(dir, 1, COLUMNS)) {
       KvColumn<String, byte[]> fixed = s.column("b", KvCodecs.utf8(), KvCodecs.fixedBytes(4));
-      assertThatThrownBy(() -> s.write(Durability.UNSYNCED, batch -> {
-        batch.put(a(s), "k", 1L);
-        batch.put(fixed, "k", new byte[3]);
-      })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("column b").hasMessageContaining("4 bytes, got 3");
+      assertThatThrownBy(
+              () ->
+                  s.write(
+                      Durability.UNSYNCED,
+                      batch -> {
+                        batch.put(a(s), "k", 1L);
+                        batch.put(fixed, "k", new byte[3]);
+                      }))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("column b")
+          .hasMessageContaining("4 bytes, got 3");
       assertThat(a(s).get("k")).isEmpty();
     }
   }
@@ -89,7 +103,8 @@ class KvStoreTest {
     try (KvStore s = KvStore.open(dir, 1, COLUMNS)) {
       KvBatch[] kept = new KvBatch[1];
       s.write(Durability.UNSYNCED, batch -> kept[0] = batch.put(a(s), "k", 1L));
-      assertThatThrownBy(() -> kept[0].put(a(s), "late", 2L)).isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(() -> kept[0].put(a(s), "late", 2L))
+          .isInstanceOf(IllegalStateException.class);
       assertThat(a(s).get("late")).isEmpty();
     }
   }
@@ -127,9 +142,12 @@ class KvStoreTest {
 
   @Test
   void aDatabaseWithDataButNoSchemaVersionIsRefused() throws Exception {
-    try (DBOptions o = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)) {
-      List<ColumnFamilyDescriptor> cfs = List.of(
-          new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY), new ColumnFamilyDescriptor("a".getBytes(StandardCharsets.UTF_8)));
+    try (DBOptions o =
+        new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)) {
+      List<ColumnFamilyDescriptor> cfs =
+          List.of(
+              new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY),
+              new ColumnFamilyDescriptor("a".getBytes(StandardCharsets.UTF_8)));
       List<ColumnFamilyHandle> handles = new java.util.ArrayList<>();
       try (RocksDB db = RocksDB.open(o, dir.toString(), cfs, handles)) {
         db.put(handles.get(1), "k".getBytes(StandardCharsets.UTF_8), new byte[8]);
@@ -147,7 +165,8 @@ class KvStoreTest {
     try (KvStore s = KvStore.open(dir, 1, COLUMNS)) {
       assertThatThrownBy(() -> KvStore.open(dir, 1, COLUMNS))
           .isInstanceOf(StorageException.class)
-          .hasMessageContaining("data dir " + dir.toAbsolutePath() + " is in use by another Vigil process");
+          .hasMessageContaining(
+              "data dir " + dir.toAbsolutePath() + " is in use by another Vigil process");
       a(s).put("still", 1L);
       assertThat(a(s).get("still")).contains(1L);
     }
@@ -171,7 +190,8 @@ class KvStoreTest {
   @Test
   void storedKeyThatDoesNotDecodeNamesColumnAndKey() {
     try (KvStore s = KvStore.open(dir, 1, COLUMNS)) {
-      s.column("b", KvCodecs.bytes(), KvCodecs.utf8()).put(new byte[] {(byte) 0xff, (byte) 0xfe}, "v");
+      s.column("b", KvCodecs.bytes(), KvCodecs.utf8())
+          .put(new byte[] {(byte) 0xff, (byte) 0xfe}, "v");
       assertThatThrownBy(() -> b(s).list(KvRange.all(), 10))
           .isInstanceOf(StorageException.class)
           .hasMessageContaining("column b: cannot decode key 0xfffe")
@@ -186,9 +206,12 @@ class KvStoreTest {
       for (String k : List.of("b2", "a1", "b1", "c1", "a2", "b3")) col.put(k, (long) k.hashCode());
       assertThat(keys(col, KvRange.all(), 100)).containsExactly("a1", "a2", "b1", "b2", "b3", "c1");
       assertThat(keys(col, KvRange.prefix(bytes("b")), 100)).containsExactly("b1", "b2", "b3");
-      assertThat(keys(col, KvRange.prefix(bytes("b")).startingAt(bytes("b2")), 100)).containsExactly("b2", "b3");
-      assertThat(keys(col, KvRange.prefix(bytes("b")).startingAt(bytes("a")), 100)).containsExactly("b1", "b2", "b3");
-      assertThat(keys(col, KvRange.between(bytes("a2"), bytes("b3")), 100)).containsExactly("a2", "b1", "b2");
+      assertThat(keys(col, KvRange.prefix(bytes("b")).startingAt(bytes("b2")), 100))
+          .containsExactly("b2", "b3");
+      assertThat(keys(col, KvRange.prefix(bytes("b")).startingAt(bytes("a")), 100))
+          .containsExactly("b1", "b2", "b3");
+      assertThat(keys(col, KvRange.between(bytes("a2"), bytes("b3")), 100))
+          .containsExactly("a2", "b1", "b2");
       assertThat(keys(col, KvRange.from(bytes("b3")), 100)).containsExactly("b3", "c1");
       assertThat(keys(col, KvRange.prefix(bytes("d")), 100)).isEmpty();
       assertThat(keys(col, KvRange.all(), 2)).containsExactly("a1", "a2");
@@ -218,29 +241,42 @@ class KvStoreTest {
     KvColumn<String, Long> col = a(s);
     s.close();
     s.close(); // twice is fine
-    assertThatThrownBy(() -> col.get("x")).isInstanceOf(StorageException.class).hasMessageContaining("is closed");
-    assertThatThrownBy(() -> col.put("x", 1L)).isInstanceOf(StorageException.class).hasMessageContaining("is closed");
+    assertThatThrownBy(() -> col.get("x"))
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining("is closed");
+    assertThatThrownBy(() -> col.put("x", 1L))
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining("is closed");
   }
 
   @Test
   void closingFromInsideAnIterationIsRefusedRatherThanDeadlocking() {
     try (KvStore s = KvStore.open(dir, 1, COLUMNS)) {
       a(s).put("x", 1L);
-      assertThatThrownBy(() -> a(s).forEach(KvRange.all(), (k, v) -> {
-        s.close();
-        return true;
-      })).isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(
+              () ->
+                  a(s).forEach(
+                          KvRange.all(),
+                          (k, v) -> {
+                            s.close();
+                            return true;
+                          }))
+          .isInstanceOf(IllegalStateException.class);
       assertThat(a(s).get("x")).contains(1L);
     }
   }
 
   @Test
   void reservedAndUndeclaredColumnsAreRefused() {
-    assertThatThrownBy(() -> KvStore.open(dir, 1, List.of("meta"))).hasMessageContaining("'meta' is reserved");
-    assertThatThrownBy(() -> KvStore.open(dir, 1, List.of("a", "a"))).hasMessageContaining("declared twice");
+    assertThatThrownBy(() -> KvStore.open(dir, 1, List.of("meta")))
+        .hasMessageContaining("'meta' is reserved");
+    assertThatThrownBy(() -> KvStore.open(dir, 1, List.of("a", "a")))
+        .hasMessageContaining("declared twice");
     try (KvStore s = KvStore.open(dir, 1, COLUMNS)) {
-      assertThatThrownBy(() -> s.column("c", KvCodecs.bytes(), KvCodecs.bytes())).hasMessageContaining("column 'c' was not declared");
-      assertThatThrownBy(() -> s.column("meta", KvCodecs.bytes(), KvCodecs.bytes())).hasMessageContaining("not declared");
+      assertThatThrownBy(() -> s.column("c", KvCodecs.bytes(), KvCodecs.bytes()))
+          .hasMessageContaining("column 'c' was not declared");
+      assertThatThrownBy(() -> s.column("meta", KvCodecs.bytes(), KvCodecs.bytes()))
+          .hasMessageContaining("not declared");
     }
   }
 
@@ -251,5 +287,4 @@ class KvStoreTest {
   private static List<String> keys(KvColumn<String, Long> col, KvRange range, int limit) {
     return col.list(range, limit).stream().map(KvEntry::key).toList();
   }
-
 }

@@ -8,13 +8,14 @@ import java.nio.file.Path;
  * closes, after every guardian has stopped.
  */
 public interface DataDirSetup extends AutoCloseable {
-  DataDirSetup NONE = new DataDirSetup() {
-    @Override
-    public void prepare(int guardian, Path dataDir) {}
+  DataDirSetup NONE =
+      new DataDirSetup() {
+        @Override
+        public void prepare(int guardian, Path dataDir) {}
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
 
   void prepare(int guardian, Path dataDir);
 

@@ -39,11 +39,16 @@ public final class DataDisks implements DataDirSetup {
   private final Thread hook = new Thread(this::close, "data-disks-unmount");
   private String unavailable;
 
-  /** {@code sizeMiB} 0 turns disk faults off. Leftover mounts under {@code workDir} (a killed run) are unmounted. */
+  /**
+   * {@code sizeMiB} 0 turns disk faults off. Leftover mounts under {@code workDir} (a killed run)
+   * are unmounted.
+   */
   public DataDisks(Path workDir, int sizeMiB) {
     this.imageDir = workDir.toAbsolutePath().normalize().resolve("disks");
     this.sizeMiB = sizeMiB;
-    if (sizeMiB < 0 || (sizeMiB > 0 && sizeMiB < 32)) throw new IllegalArgumentException("--disk-size must be 0 (off) or >= 32 MiB, got " + sizeMiB);
+    if (sizeMiB < 0 || (sizeMiB > 0 && sizeMiB < 32))
+      throw new IllegalArgumentException(
+          "--disk-size must be 0 (off) or >= 32 MiB, got " + sizeMiB);
     this.unavailable = sizeMiB == 0 ? "turned off (--disk-size 0)" : check();
     if (unavailable == null) {
       unmountUnder(workDir.toAbsolutePath().normalize());
@@ -57,8 +62,10 @@ public final class DataDisks implements DataDirSetup {
   }
 
   private static String check() {
-    if (!"root".equals(System.getProperty("user.name"))) return "not root: mounting a file system per guardian needs CAP_SYS_ADMIN";
-    if (!Files.exists(Path.of("/dev/loop-control"))) return "no loop devices (/dev/loop-control missing)";
+    if (!"root".equals(System.getProperty("user.name")))
+      return "not root: mounting a file system per guardian needs CAP_SYS_ADMIN";
+    if (!Files.exists(Path.of("/dev/loop-control")))
+      return "no loop devices (/dev/loop-control missing)";
     if (!Files.isDirectory(Path.of("/sys/fs/ext4"))) return "the kernel has no ext4";
     for (String tool : List.of("mkfs.ext4", "e2fsck", "mount", "umount", "findmnt")) {
       if (!onPath(tool)) return tool + " not found (e2fsprogs / util-linux)";
@@ -67,7 +74,8 @@ public final class DataDisks implements DataDirSetup {
   }
 
   private static boolean onPath(String tool) {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+    for (String dir :
+        System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
       if (Files.isExecutable(Path.of(dir, tool))) return true;
     }
     return false;
@@ -127,7 +135,8 @@ public final class DataDisks implements DataDirSetup {
   /** An ext4 error: the kernel turns the guardian's file system read-only under its open files. */
   public void breakReadOnly(int guardian) throws IOException {
     String dev = run("findmnt", "-n", "-o", "SOURCE", mountOf(guardian).toString()).trim();
-    Path trigger = Path.of("/sys/fs/ext4", Path.of(dev).getFileName().toString(), "trigger_fs_error");
+    Path trigger =
+        Path.of("/sys/fs/ext4", Path.of(dev).getFileName().toString(), "trigger_fs_error");
     Files.writeString(trigger, "vigil chaos: disk fault", StandardCharsets.US_ASCII);
   }
 
@@ -136,23 +145,38 @@ public final class DataDisks implements DataDirSetup {
     Path mnt = mountOf(guardian);
     run("umount", mnt.toString());
     int rc = exec(new StringBuilder(), "e2fsck", "-f", "-y", images.get(guardian).toString());
-    if (rc > 1) throw new IOException("e2fsck -f -y " + images.get(guardian) + " exited with " + rc + " (1 = errors corrected)");
+    if (rc > 1)
+      throw new IOException(
+          "e2fsck -f -y "
+              + images.get(guardian)
+              + " exited with "
+              + rc
+              + " (1 = errors corrected)");
     run("mount", "-o", "loop,errors=remount-ro", images.get(guardian).toString(), mnt.toString());
   }
 
   private synchronized Path mountOf(int guardian) {
     Path p = mounts.get(guardian);
-    if (p == null) throw new IllegalStateException("guardian " + guardian + "'s data dir is not on a disk of its own" + (unavailable == null ? "" : ": " + unavailable));
+    if (p == null)
+      throw new IllegalStateException(
+          "guardian "
+              + guardian
+              + "'s data dir is not on a disk of its own"
+              + (unavailable == null ? "" : ": " + unavailable));
     return p;
   }
 
-  /** Unmounts every guardian's file system (lazily if a process still holds it) and deletes the images. */
+  /**
+   * Unmounts every guardian's file system (lazily if a process still holds it) and deletes the
+   * images.
+   */
   @Override
   public synchronized void close() {
     for (Map.Entry<Integer, Path> e : mounts.entrySet()) {
       String mnt = e.getValue().toString();
       try {
-        if (exec(new StringBuilder(), "umount", mnt) != 0) exec(new StringBuilder(), "umount", "-l", mnt);
+        if (exec(new StringBuilder(), "umount", mnt) != 0)
+          exec(new StringBuilder(), "umount", "-l", mnt);
       } catch (IOException ex) {
         System.err.println("cannot unmount " + mnt + ": " + ex.getMessage());
       }
@@ -162,7 +186,8 @@ public final class DataDisks implements DataDirSetup {
       try {
         Files.deleteIfExists(image);
       } catch (IOException ex) {
-        // a lazily unmounted image goes once its loop device is released; the next run wipes the dir
+        // a lazily unmounted image goes once its loop device is released; the next run wipes the
+        // dir
       }
     }
     images.clear();
@@ -178,7 +203,8 @@ public final class DataDisks implements DataDirSetup {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
         String[] f = line.split(" ");
-        if (f.length > 1 && f[1].startsWith(dir + "/")) exec(new StringBuilder(), "umount", "-l", f[1]);
+        if (f.length > 1 && f[1].startsWith(dir + "/"))
+          exec(new StringBuilder(), "umount", "-l", f[1]);
       }
     } catch (IOException e) {
       // nothing to clean, or no /proc: mounting will say what is wrong
@@ -188,7 +214,9 @@ public final class DataDisks implements DataDirSetup {
   private static String run(String... cmd) throws IOException {
     StringBuilder out = new StringBuilder();
     int rc = exec(out, cmd);
-    if (rc != 0) throw new IOException(String.join(" ", cmd) + " exited with " + rc + ": " + out.toString().trim());
+    if (rc != 0)
+      throw new IOException(
+          String.join(" ", cmd) + " exited with " + rc + ": " + out.toString().trim());
     return out.toString();
   }
 

@@ -22,15 +22,20 @@ import org.web3j.protocol.http.HttpService;
 
 /**
  * A local anvil chain on a free loopback port: started, waited for, and stopped with its process.
- * anvil answers the {@code safe} and {@code finalized} tags at head − N and head − 2N with
- * {@code --slots-in-an-epoch N}.
+ * anvil answers the {@code safe} and {@code finalized} tags at head − N and head − 2N with {@code
+ * --slots-in-an-epoch N}.
  */
 public final class Anvil implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Anvil.class);
+
   /** anvil's well-known first dev account (test mnemonic); never use it outside a local chain. */
-  public static final String DEV_KEY_0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-  public static final String DEV_KEY_1 = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
-  public static final String DEV_KEY_2 = "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
+  public static final String DEV_KEY_0 =
+      "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+  public static final String DEV_KEY_1 =
+      "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+  public static final String DEV_KEY_2 =
+      "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a";
 
   private final Process process;
   private final int port;
@@ -78,36 +83,57 @@ public final class Anvil implements AutoCloseable {
   }
 
   private static Anvil tryStart(Path binary, int port, Options o) {
-    List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--host", "127.0.0.1", "--port", String.valueOf(port),
-        "--chain-id", String.valueOf(o.evmChainId()), "--slots-in-an-epoch", String.valueOf(o.slotsInAnEpoch()),
-        "--no-request-size-limit"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                binary.toString(),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                String.valueOf(port),
+                "--chain-id",
+                String.valueOf(o.evmChainId()),
+                "--slots-in-an-epoch",
+                String.valueOf(o.slotsInAnEpoch()),
+                "--no-request-size-limit"));
     if (o.blockTime() != null) {
       cmd.add("--block-time");
-      cmd.add(String.valueOf(Math.max(1, o.blockTime().toMillis()) / 1000.0)); // anvil takes fractional seconds
+      cmd.add(
+          String.valueOf(
+              Math.max(1, o.blockTime().toMillis()) / 1000.0)); // anvil takes fractional seconds
     }
     Process p;
     try {
-      p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      p =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+              .start();
     } catch (IOException e) {
       throw new IllegalStateException("cannot start anvil " + binary + ": " + e.getMessage(), e);
     }
     CompletableFuture<Boolean> listening = new CompletableFuture<>();
     StringBuilder early = new StringBuilder();
-    Thread pump = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = r.readLine()) != null) {
-          if (!listening.isDone()) {
-            early.append(line).append('\n');
-            if (line.contains("Listening on")) listening.complete(true);
-          }
-          log.trace("anvil:{} {}", port, line);
-        }
-      } catch (IOException ignored) {
-        // the process ended
-      }
-      listening.complete(false);
-    }, "anvil-" + port);
+    Thread pump =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  if (!listening.isDone()) {
+                    early.append(line).append('\n');
+                    if (line.contains("Listening on")) listening.complete(true);
+                  }
+                  log.trace("anvil:{} {}", port, line);
+                }
+              } catch (IOException ignored) {
+                // the process ended
+              }
+              listening.complete(false);
+            },
+            "anvil-" + port);
     pump.setDaemon(true);
     pump.start();
     boolean ok;
@@ -141,12 +167,14 @@ public final class Anvil implements AutoCloseable {
   }
 
   public Credentials devAccount(int i) {
-    return Credentials.create(switch (i) {
-      case 0 -> DEV_KEY_0;
-      case 1 -> DEV_KEY_1;
-      case 2 -> DEV_KEY_2;
-      default -> throw new IllegalArgumentException("dev accounts 0..2 are known here, got " + i);
-    });
+    return Credentials.create(
+        switch (i) {
+          case 0 -> DEV_KEY_0;
+          case 1 -> DEV_KEY_1;
+          case 2 -> DEV_KEY_2;
+          default ->
+              throw new IllegalArgumentException("dev accounts 0..2 are known here, got " + i);
+        });
   }
 
   public long pid() {
@@ -172,8 +200,12 @@ public final class Anvil implements AutoCloseable {
   /** The latest block's timestamp (unix seconds). */
   public long latestTimestamp() {
     try {
-      return web3j.ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false).send()
-          .getBlock().getTimestamp().longValueExact();
+      return web3j
+          .ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameterName.LATEST, false)
+          .send()
+          .getBlock()
+          .getTimestamp()
+          .longValueExact();
     } catch (IOException e) {
       throw new IllegalStateException("eth_getBlockByNumber(latest) failed: " + e.getMessage(), e);
     }
@@ -181,8 +213,10 @@ public final class Anvil implements AutoCloseable {
 
   private void call(String method, List<?> params) {
     try {
-      Response<?> r = new Request<>(method, params, new HttpService(rpcUrl()), VoidResponse.class).send();
-      if (r.hasError()) throw new IllegalStateException(method + " failed: " + r.getError().getMessage());
+      Response<?> r =
+          new Request<>(method, params, new HttpService(rpcUrl()), VoidResponse.class).send();
+      if (r.hasError())
+        throw new IllegalStateException(method + " failed: " + r.getError().getMessage());
     } catch (IOException e) {
       throw new IllegalStateException(method + " failed: " + e.getMessage(), e);
     }

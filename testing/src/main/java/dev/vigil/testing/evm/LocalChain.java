@@ -3,13 +3,12 @@ package dev.vigil.testing.evm;
 import dev.vigil.evm.EvmClient;
 import dev.vigil.evm.MessageReceiverContract;
 import dev.vigil.evm.VigilCoreContract;
-
 import dev.vigil.signing.Address;
 import java.util.List;
 
 /**
- * A local chain ready for Vigil: anvil plus VigilCore deployed with a committee. Used by the devnet,
- * the chaos tool and the tests. Closing it stops anvil.
+ * A local chain ready for Vigil: anvil plus VigilCore deployed with a committee. Used by the
+ * devnet, the chaos tool and the tests. Closing it stops anvil.
  */
 public final class LocalChain implements AutoCloseable {
   private final Anvil anvil;
@@ -18,7 +17,8 @@ public final class LocalChain implements AutoCloseable {
   private final EvmClient deployer;
   private final EvmToolchain toolchain;
 
-  private LocalChain(Anvil anvil, int vigilChainId, String core, EvmClient deployer, EvmToolchain toolchain) {
+  private LocalChain(
+      Anvil anvil, int vigilChainId, String core, EvmClient deployer, EvmToolchain toolchain) {
     this.anvil = anvil;
     this.vigilChainId = vigilChainId;
     this.core = core;
@@ -35,13 +35,25 @@ public final class LocalChain implements AutoCloseable {
     return e;
   }
 
-  public static LocalChain start(EvmToolchain toolchain, Anvil.Options options, int vigilChainId, long committeeIndex,
+  public static LocalChain start(
+      EvmToolchain toolchain,
+      Anvil.Options options,
+      int vigilChainId,
+      long committeeIndex,
       List<Address> committee) {
     Anvil anvil = Anvil.start(toolchain, options);
     try {
       EvmClient deployer = new EvmClient(anvil.web3j(), anvil.devAccount(0), anvil.evmChainId());
-      String core = deployer.deploy(toolchain.artifact("VigilCore"), EvmClient.vigilCoreArgs(committeeIndex,
-          committee.stream().map(Address::toHex).toList(), GOVERNANCE_CHAIN, governanceEmitter(), 86_400, vigilChainId));
+      String core =
+          deployer.deploy(
+              toolchain.artifact("VigilCore"),
+              EvmClient.vigilCoreArgs(
+                  committeeIndex,
+                  committee.stream().map(Address::toHex).toList(),
+                  GOVERNANCE_CHAIN,
+                  governanceEmitter(),
+                  86_400,
+                  vigilChainId));
       return new LocalChain(anvil, vigilChainId, core, deployer, toolchain);
     } catch (RuntimeException e) {
       anvil.close();
@@ -81,7 +93,9 @@ public final class LocalChain implements AutoCloseable {
 
   /** A client that sends from anvil's dev account {@code i} (0 deploys; use 1 for traffic). */
   public EvmClient client(int account) {
-    return account == 0 ? deployer : new EvmClient(anvil.web3j(), anvil.devAccount(account), anvil.evmChainId());
+    return account == 0
+        ? deployer
+        : new EvmClient(anvil.web3j(), anvil.devAccount(account), anvil.evmChainId());
   }
 
   @Override

@@ -39,23 +39,27 @@ public final class FaultyRpcProxy implements AutoCloseable {
     /** close the connection without an answer */
     DROP,
     /**
-     * a node that lags behind: the head (and the latest/safe/finalized tags) stay where they were when
-     * the mode was set, everything else is answered faithfully
+     * a node that lags behind: the head (and the latest/safe/finalized tags) stay where they were
+     * when the mode was set, everything else is answered faithfully
      */
     LAG
   }
 
   private final HttpServer server;
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final URI upstream;
   private final AtomicReference<Mode> mode = new AtomicReference<>(Mode.PASS);
   private final AtomicLong requests = new AtomicLong();
   private final AtomicInteger loseSends = new AtomicInteger();
   private final AtomicInteger lost = new AtomicInteger();
   private volatile Duration slowDelay = Duration.ofSeconds(15);
-  private final AtomicLong frozenHead = new AtomicLong(-1); // LAG: the head the endpoint is stuck at
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
-  private static final java.util.Set<String> HEAD_TAGS = java.util.Set.of("latest", "safe", "finalized", "pending");
+  private final AtomicLong frozenHead =
+      new AtomicLong(-1); // LAG: the head the endpoint is stuck at
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final java.util.Set<String> HEAD_TAGS =
+      java.util.Set.of("latest", "safe", "finalized", "pending");
 
   private FaultyRpcProxy(HttpServer server, URI upstream) {
     this.server = server;
@@ -77,7 +81,8 @@ public final class FaultyRpcProxy implements AutoCloseable {
       server.start();
       return p;
     } catch (IOException e) {
-      throw new IllegalStateException("cannot start RPC proxy on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot start RPC proxy on 127.0.0.1:" + port + ": " + e.getMessage(), e);
     }
   }
 
@@ -111,7 +116,10 @@ public final class FaultyRpcProxy implements AutoCloseable {
     loseSends.set(n);
   }
 
-  /** Answers lost so far by {@link #loseNextSends}: transactions the chain took while the client heard nothing. */
+  /**
+   * Answers lost so far by {@link #loseNextSends}: transactions the chain took while the client
+   * heard nothing.
+   */
   public int lost() {
     return lost.get();
   }
@@ -122,11 +130,19 @@ public final class FaultyRpcProxy implements AutoCloseable {
     Mode m = mode.get();
     try (ex) {
       switch (m) {
-        case HTTP_500 -> reply(ex, 500, "internal error (injected)".getBytes(StandardCharsets.UTF_8));
-        case GARBAGE -> reply(ex, 200, "<html>\u0000\u00ff not json {{{".getBytes(StandardCharsets.ISO_8859_1));
-        case RPC_ERROR -> reply(ex, 200, "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32005,\"message\":\"limit exceeded (injected)\"}}"
-            .getBytes(StandardCharsets.UTF_8));
-        case DROP -> { /* closing the exchange without headers drops the connection */ }
+        case HTTP_500 ->
+            reply(ex, 500, "internal error (injected)".getBytes(StandardCharsets.UTF_8));
+        case GARBAGE ->
+            reply(ex, 200, "<html>\u0000\u00ff not json {{{".getBytes(StandardCharsets.ISO_8859_1));
+        case RPC_ERROR ->
+            reply(
+                ex,
+                200,
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32005,\"message\":\"limit exceeded (injected)\"}}"
+                    .getBytes(StandardCharsets.UTF_8));
+        case DROP -> {
+          /* closing the exchange without headers drops the connection */
+        }
         case TRUNCATED -> {
           byte[] real = forward(body);
           byte[] cut = java.util.Arrays.copyOf(real, Math.max(1, real.length / 2));
@@ -139,7 +155,8 @@ public final class FaultyRpcProxy implements AutoCloseable {
         case LAG -> reply(ex, 200, lagging(body));
         case PASS -> {
           byte[] answer = forward(body);
-          if (loseSends.get() > 0 && new String(body, StandardCharsets.UTF_8).contains("eth_sendRawTransaction")
+          if (loseSends.get() > 0
+              && new String(body, StandardCharsets.UTF_8).contains("eth_sendRawTransaction")
               && loseSends.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             lost.incrementAndGet();
             return; // closing the exchange without headers drops the connection
@@ -163,7 +180,10 @@ public final class FaultyRpcProxy implements AutoCloseable {
     if (req == null || !req.isObject()) return forward(body);
     long frozen = frozenHead.get();
     if (frozen < 0) {
-      byte[] head = forward("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"eth_blockNumber\",\"params\":[]}".getBytes(StandardCharsets.UTF_8));
+      byte[] head =
+          forward(
+              "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"eth_blockNumber\",\"params\":[]}"
+                  .getBytes(StandardCharsets.UTF_8));
       long now = Long.decode(JSON.readTree(head).path("result").asText("0x0"));
       frozenHead.compareAndSet(-1, now);
       frozen = frozenHead.get();
@@ -175,21 +195,29 @@ public final class FaultyRpcProxy implements AutoCloseable {
       answer.put("result", "0x" + Long.toHexString(frozen));
       return JSON.writeValueAsBytes(answer);
     }
-    if (method.equals("eth_getBlockByNumber") && req.path("params").path(0).isTextual()
+    if (method.equals("eth_getBlockByNumber")
+        && req.path("params").path(0).isTextual()
         && HEAD_TAGS.contains(req.path("params").path(0).asText())) {
       byte[] real = forward(body);
-      com.fasterxml.jackson.databind.JsonNode number = JSON.readTree(real).path("result").path("number");
-      if (number.isTextual() && Long.decode(number.asText()) <= frozen) return real; // the tag is behind the frozen head anyway
+      com.fasterxml.jackson.databind.JsonNode number =
+          JSON.readTree(real).path("result").path("number");
+      if (number.isTextual() && Long.decode(number.asText()) <= frozen)
+        return real; // the tag is behind the frozen head anyway
       var pinned = (com.fasterxml.jackson.databind.node.ObjectNode) req.deepCopy();
-      ((com.fasterxml.jackson.databind.node.ArrayNode) pinned.path("params")).set(0, "0x" + Long.toHexString(frozen));
+      ((com.fasterxml.jackson.databind.node.ArrayNode) pinned.path("params"))
+          .set(0, "0x" + Long.toHexString(frozen));
       return forward(JSON.writeValueAsBytes(pinned));
     }
     return forward(body);
   }
 
   private byte[] forward(byte[] body) throws IOException {
-    HttpRequest req = HttpRequest.newBuilder(upstream).timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    HttpRequest req =
+        HttpRequest.newBuilder(upstream)
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
     try {
       return client.send(req, HttpResponse.BodyHandlers.ofByteArray()).body();
     } catch (InterruptedException e) {

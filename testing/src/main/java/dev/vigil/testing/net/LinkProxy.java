@@ -13,9 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP proxy for one directed peer link (guardian X to guardian Y) that can cut the link on
- * demand. Pekko's Artery TCP sends each direction over connections the sender opens, so a proxy
- * per directed link can cut any partition shape, symmetric or not. Listens on a loopback address
- * only.
+ * demand. Pekko's Artery TCP sends each direction over connections the sender opens, so a proxy per
+ * directed link can cut any partition shape, symmetric or not. Listens on a loopback address only.
  */
 public final class LinkProxy implements AutoCloseable {
   /** What the link does with its connections. */
@@ -25,8 +24,9 @@ public final class LinkProxy implements AutoCloseable {
     /** reset every live connection and every new one at once (a firewall that rejects) */
     DROP,
     /**
-     * forward nothing, close nothing: live connections go silent and new ones are accepted and held,
-     * as when packets are lost; what was sent meanwhile arrives after the heal, like TCP retransmits
+     * forward nothing, close nothing: live connections go silent and new ones are accepted and
+     * held, as when packets are lost; what was sent meanwhile arrives after the heal, like TCP
+     * retransmits
      */
     BLACKHOLE
   }
@@ -54,7 +54,8 @@ public final class LinkProxy implements AutoCloseable {
    * @param upstream where accepted connections are forwarded to
    */
   public static LinkProxy start(String name, InetSocketAddress listen, InetSocketAddress upstream) {
-    if (!listen.getAddress().isLoopbackAddress()) throw new IllegalArgumentException("link proxies listen on loopback only, got " + listen);
+    if (!listen.getAddress().isLoopbackAddress())
+      throw new IllegalArgumentException("link proxies listen on loopback only, got " + listen);
     try {
       ServerSocket s = new ServerSocket();
       s.setReuseAddress(true);
@@ -63,7 +64,8 @@ public final class LinkProxy implements AutoCloseable {
       Thread.ofVirtual().name("link-" + name).start(p::acceptLoop);
       return p;
     } catch (IOException e) {
-      throw new IllegalStateException("cannot start link proxy " + name + " on " + listen + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot start link proxy " + name + " on " + listen + ": " + e.getMessage(), e);
     }
   }
 
@@ -163,7 +165,8 @@ public final class LinkProxy implements AutoCloseable {
         u.connect(upstream, 5_000);
         u.setTcpNoDelay(true);
         client.setTcpNoDelay(true);
-        Thread back = Thread.ofVirtual().name("link-" + name + "-back").start(() -> pump(u, client));
+        Thread back =
+            Thread.ofVirtual().name("link-" + name + "-back").start(() -> pump(u, client));
         pump(client, u);
         back.join();
       } catch (IOException e) {

@@ -16,9 +16,9 @@ import java.util.function.Consumer;
 
 /**
  * A guardian (or any Vigil command) in its own JVM, started from this JVM's own java binary on the
- * node's class path, with its output appended to a log file. It can be killed (SIGKILL), frozen (SIGSTOP),
- * thawed (SIGCONT) and started again on the same configuration and data. A process that ends
- * without being stopped here is reported to the {@link #onUnexpectedExit} listener at once.
+ * node's class path, with its output appended to a log file. It can be killed (SIGKILL), frozen
+ * (SIGSTOP), thawed (SIGCONT) and started again on the same configuration and data. A process that
+ * ends without being stopped here is reported to the {@link #onUnexpectedExit} listener at once.
  */
 public final class NodeProcess implements AutoCloseable {
   /** System property with the classpath guardians run on; ./vigil sets it to the node's. */
@@ -38,15 +38,34 @@ public final class NodeProcess implements AutoCloseable {
   public record Exit(String name, long pid, int exitCode, Path logFile, String logTail) {
     /** One line naming the process and its exit code, then its last log lines. */
     public String describe() {
-      return name + " (pid " + pid + ") exited by itself with exit code " + exitCode + "; last lines of " + logFile + ":\n" + logTail;
+      return name
+          + " (pid "
+          + pid
+          + ") exited by itself with exit code "
+          + exitCode
+          + "; last lines of "
+          + logFile
+          + ":\n"
+          + logTail;
     }
   }
 
-  public NodeProcess(String name, List<String> vigilArgs, Path logFile, Map<String, String> env, List<String> jvmOptions) {
+  public NodeProcess(
+      String name,
+      List<String> vigilArgs,
+      Path logFile,
+      Map<String, String> env,
+      List<String> jvmOptions) {
     this(name, vigilArgs, logFile, env, jvmOptions, null);
   }
 
-  private NodeProcess(String name, List<String> args, Path logFile, Map<String, String> env, List<String> jvmOptions, List<String> command) {
+  private NodeProcess(
+      String name,
+      List<String> args,
+      Path logFile,
+      Map<String, String> env,
+      List<String> jvmOptions,
+      List<String> command) {
     this.name = name;
     this.args = List.copyOf(args);
     this.logFile = logFile;
@@ -77,13 +96,16 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   public synchronized NodeProcess start() {
-    if (isAlive()) throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
+    if (isAlive())
+      throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
     List<String> cmd = command != null ? command : vigilCommand();
     try {
       Files.createDirectories(logFile.toAbsolutePath().getParent());
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
       pb.environment().putAll(env);
       Process started = pb.start();
       process = started;
@@ -103,7 +125,11 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   private List<String> vigilCommand() {
-    String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
     cmd.add("--enable-native-access=ALL-UNNAMED");
@@ -118,8 +144,8 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   /**
-   * The node's own classpath when the launcher gave it ({@value #NODE_CLASSPATH}: the node's jar and
-   * runtime dependencies, nothing of the tools that start it), else this JVM's (in tests).
+   * The node's own classpath when the launcher gave it ({@value #NODE_CLASSPATH}: the node's jar
+   * and runtime dependencies, nothing of the tools that start it), else this JVM's (in tests).
    */
   static String classpath() {
     String node = System.getProperty(NODE_CLASSPATH);
@@ -134,9 +160,13 @@ public final class NodeProcess implements AutoCloseable {
     return process == null ? -1 : process.pid();
   }
 
-  /** The exit code of the last run once it has ended; empty while it runs or before the first start. */
+  /**
+   * The exit code of the last run once it has ended; empty while it runs or before the first start.
+   */
   public synchronized OptionalInt exitCode() {
-    return process == null || process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
+    return process == null || process.isAlive()
+        ? OptionalInt.empty()
+        : OptionalInt.of(process.exitValue());
   }
 
   /** The log's last {@code lines} lines (read from its last 64 KiB), or why it cannot be read. */
@@ -185,10 +215,14 @@ public final class NodeProcess implements AutoCloseable {
   private void signal(String sig) {
     if (!isAlive()) return;
     try {
-      Process kill = new ProcessBuilder("kill", "-" + sig, String.valueOf(process.pid())).redirectErrorStream(true).start();
+      Process kill =
+          new ProcessBuilder("kill", "-" + sig, String.valueOf(process.pid()))
+              .redirectErrorStream(true)
+              .start();
       kill.waitFor(10, TimeUnit.SECONDS);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot send SIG" + sig + " to " + name + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot send SIG" + sig + " to " + name + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

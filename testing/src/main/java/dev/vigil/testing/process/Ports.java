@@ -15,16 +15,18 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Loopback ports for the processes and proxies one launcher starts, none handed out twice.
  *
- * <p>Ports are picked below the kernel's ephemeral range ({@code /proc/sys/net/ipv4/ip_local_port_range}):
- * a port asked from the kernel with bind(0) lies inside that range, where every outgoing connection
- * and every other bind(0) of this JVM (an HTTP server, a proxy) lands too, so a port picked that way
- * and closed can be taken again before its user binds it. Each reserved port also stays bound here on
- * 127.0.0.1 until {@link #release} hands it to its user, so that no other pick (here or in another
- * process that picks the same way) gets it meanwhile.
+ * <p>Ports are picked below the kernel's ephemeral range ({@code
+ * /proc/sys/net/ipv4/ip_local_port_range}): a port asked from the kernel with bind(0) lies inside
+ * that range, where every outgoing connection and every other bind(0) of this JVM (an HTTP server,
+ * a proxy) lands too, so a port picked that way and closed can be taken again before its user binds
+ * it. Each reserved port also stays bound here on 127.0.0.1 until {@link #release} hands it to its
+ * user, so that no other pick (here or in another process that picks the same way) gets it
+ * meanwhile.
  */
 public final class Ports implements AutoCloseable {
   /** Lowest port picked: above the well-known and most services' ports. */
   static final int LOW = 20_000;
+
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
   private final int low;
@@ -39,7 +41,8 @@ public final class Ports implements AutoCloseable {
 
   /** Ports in [low, high); for tests. */
   Ports(int low, int high) {
-    if (high - low < 1) throw new IllegalArgumentException("empty port range [" + low + ", " + high + ")");
+    if (high - low < 1)
+      throw new IllegalArgumentException("empty port range [" + low + ", " + high + ")");
     this.low = low;
     this.high = high;
   }
@@ -61,7 +64,14 @@ public final class Ports implements AutoCloseable {
       held.put(port, s);
       return port;
     }
-    throw new IllegalStateException("no free loopback port in [" + low + ", " + high + ") (" + given.size() + " handed out here)");
+    throw new IllegalStateException(
+        "no free loopback port in ["
+            + low
+            + ", "
+            + high
+            + ") ("
+            + given.size()
+            + " handed out here)");
   }
 
   /**
@@ -86,10 +96,14 @@ public final class Ports implements AutoCloseable {
     held.clear();
   }
 
-  /** The first port of the kernel's ephemeral range; 32768 (Linux's default) where it cannot be read. */
+  /**
+   * The first port of the kernel's ephemeral range; 32768 (Linux's default) where it cannot be
+   * read.
+   */
   static int ephemeralLow() {
     try {
-      String[] range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+      String[] range =
+          Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
       int first = Integer.parseInt(range[0]);
       return first - LOW >= 1000 ? first : 32768;
     } catch (IOException | RuntimeException unknown) {

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A link proxy forwards, cuts (reset) and black-holes (hold, then deliver) a real TCP connection on loopback. */
+/**
+ * A link proxy forwards, cuts (reset) and black-holes (hold, then deliver) a real TCP connection on
+ * loopback.
+ */
 class LinkProxyTest {
   private ServerSocket echo;
   private LinkProxy link;
@@ -23,25 +26,32 @@ class LinkProxyTest {
   @BeforeEach
   void start() throws IOException {
     echo = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread.ofVirtual().start(() -> {
-      while (!echo.isClosed()) {
-        try {
-          Socket s = echo.accept();
-          Thread.ofVirtual().start(() -> {
-            try (s) {
-              s.getInputStream().transferTo(s.getOutputStream());
-            } catch (IOException e) {
-              // the test cut it
-            }
-          });
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              while (!echo.isClosed()) {
+                try {
+                  Socket s = echo.accept();
+                  Thread.ofVirtual()
+                      .start(
+                          () -> {
+                            try (s) {
+                              s.getInputStream().transferTo(s.getOutputStream());
+                            } catch (IOException e) {
+                              // the test cut it
+                            }
+                          });
+                } catch (IOException e) {
+                  return;
+                }
+              }
+            });
     // a loopback address of its own, as the devnet gives each directed link
-    link = LinkProxy.start("0->1", new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 1, 2}), 0),
-        (InetSocketAddress) echo.getLocalSocketAddress());
+    link =
+        LinkProxy.start(
+            "0->1",
+            new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 1, 2}), 0),
+            (InetSocketAddress) echo.getLocalSocketAddress());
   }
 
   @AfterEach
@@ -63,17 +73,22 @@ class LinkProxyTest {
     try (Socket live = connect()) {
       assertThat(roundTrip(live, "before")).isEqualTo("before");
       link.mode(LinkProxy.Mode.DROP);
-      assertThatThrownBy(() -> {
-        live.getOutputStream().write("after".getBytes(StandardCharsets.US_ASCII));
-        if (live.getInputStream().read() < 0) throw new IOException("closed");
-      }).isInstanceOf(IOException.class);
+      assertThatThrownBy(
+              () -> {
+                live.getOutputStream().write("after".getBytes(StandardCharsets.US_ASCII));
+                if (live.getInputStream().read() < 0) throw new IOException("closed");
+              })
+          .isInstanceOf(IOException.class);
     }
-    // the proxy accepts and resets at once: the reset may already hit the connect or only the first read
-    assertThatThrownBy(() -> {
-      try (Socket during = connect()) {
-        roundTrip(during, "during");
-      }
-    }).isInstanceOf(IOException.class);
+    // the proxy accepts and resets at once: the reset may already hit the connect or only the first
+    // read
+    assertThatThrownBy(
+            () -> {
+              try (Socket during = connect()) {
+                roundTrip(during, "during");
+              }
+            })
+        .isInstanceOf(IOException.class);
     assertThat(link.reset()).isEqualTo(2);
     link.mode(LinkProxy.Mode.PASS);
     try (Socket healed = connect()) {
@@ -88,11 +103,13 @@ class LinkProxyTest {
       link.mode(LinkProxy.Mode.BLACKHOLE);
       live.getOutputStream().write("held".getBytes(StandardCharsets.US_ASCII));
       live.setSoTimeout(300);
-      assertThatThrownBy(() -> live.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+      assertThatThrownBy(() -> live.getInputStream().read())
+          .isInstanceOf(SocketTimeoutException.class);
       try (Socket fresh = connect()) { // accepted, but nothing passes either
         fresh.getOutputStream().write("new".getBytes(StandardCharsets.US_ASCII));
         fresh.setSoTimeout(300);
-        assertThatThrownBy(() -> fresh.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+        assertThatThrownBy(() -> fresh.getInputStream().read())
+            .isInstanceOf(SocketTimeoutException.class);
         link.mode(LinkProxy.Mode.PASS);
         fresh.setSoTimeout(5_000);
         assertThat(read(fresh, 3)).isEqualTo("new");

@@ -10,15 +10,20 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A process that ends by itself is reported at once with its exit code and log tail; one stopped here is not. */
+/**
+ * A process that ends by itself is reported at once with its exit code and log tail; one stopped
+ * here is not.
+ */
 class NodeProcessTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aProcessThatExitsByItselfIsReportedWithItsExitCodeAndLastLogLines() throws Exception {
-    NodeProcess p = NodeProcess.ofCommand("guardian-2", List.of("sh", "-c", "echo starting; echo 'Address already in use'; exit 3"),
-        dir.resolve("guardian-2.log"));
+    NodeProcess p =
+        NodeProcess.ofCommand(
+            "guardian-2",
+            List.of("sh", "-c", "echo starting; echo 'Address already in use'; exit 3"),
+            dir.resolve("guardian-2.log"));
     LinkedBlockingQueue<NodeProcess.Exit> exits = new LinkedBlockingQueue<>();
     p.onUnexpectedExit(exits::add);
     p.start();
@@ -28,14 +33,18 @@ class NodeProcessTest {
     assertThat(exit.name()).isEqualTo("guardian-2");
     assertThat(exit.exitCode()).isEqualTo(3);
     assertThat(exit.logTail()).isEqualTo("starting\nAddress already in use");
-    assertThat(exit.describe()).startsWith("guardian-2 (pid ").contains("exited by itself with exit code 3").endsWith("Address already in use");
+    assertThat(exit.describe())
+        .startsWith("guardian-2 (pid ")
+        .contains("exited by itself with exit code 3")
+        .endsWith("Address already in use");
     assertThat(p.exitCode()).hasValue(3);
     assertThat(exits.poll(1, TimeUnit.SECONDS)).as("reported once").isNull();
   }
 
   @Test
   void aProcessKilledOrStoppedHereIsNotReported() throws Exception {
-    NodeProcess p = NodeProcess.ofCommand("guardian-0", List.of("sleep", "60"), dir.resolve("guardian-0.log"));
+    NodeProcess p =
+        NodeProcess.ofCommand("guardian-0", List.of("sleep", "60"), dir.resolve("guardian-0.log"));
     LinkedBlockingQueue<NodeProcess.Exit> exits = new LinkedBlockingQueue<>();
     p.onUnexpectedExit(exits::add);
     p.start();

@@ -11,7 +11,10 @@ import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Ports handed to guardians and proxies never collide with each other, with another listener, or with the ephemeral range. */
+/**
+ * Ports handed to guardians and proxies never collide with each other, with another listener, or
+ * with the ephemeral range.
+ */
 class PortsTest {
   @Test
   void twoHundredReservationsAreDistinctAndAllBelowTheEphemeralRange() {
@@ -39,10 +42,12 @@ class PortsTest {
   void aPortSomeoneElseListensOnIsNeverHandedOut() throws IOException {
     // a range of three ports, one of them taken: only the other two are handed out, then none
     int low = 24_000 + (int) (ProcessHandle.current().pid() % 1000) * 3;
-    try (ServerSocket taken = new ServerSocket(low + 1, 1, InetAddress.getLoopbackAddress()); Ports ports = new Ports(low, low + 3)) {
+    try (ServerSocket taken = new ServerSocket(low + 1, 1, InetAddress.getLoopbackAddress());
+        Ports ports = new Ports(low, low + 3)) {
       Set<Integer> got = Set.of(ports.reserve(), ports.reserve());
       assertThat(got).containsExactlyInAnyOrder(low, low + 2);
-      assertThatThrownBy(ports::reserve).hasMessageContaining("no free loopback port in [" + low + ", " + (low + 3) + ")");
+      assertThatThrownBy(ports::reserve)
+          .hasMessageContaining("no free loopback port in [" + low + ", " + (low + 3) + ")");
     }
   }
 
