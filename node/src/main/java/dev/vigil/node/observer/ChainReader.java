@@ -252,7 +252,7 @@ public final class ChainReader implements AutoCloseable {
         throw malformed(
             call + " returned a log of block " + blockNumber + ", outside the blocks asked for");
       }
-      if (txHash != null && !txHash.equalsIgnoreCase(log.getTransactionHash())) {
+      if (txHash != null && !sameHash(txHash, log.getTransactionHash())) {
         throw malformed(
             call + " returned a log of another transaction " + log.getTransactionHash());
       }
@@ -275,6 +275,15 @@ public final class ChainReader implements AutoCloseable {
               number(log.getLogIndex(), call)));
     }
     return out;
+  }
+
+  /** Two hex hashes alike, with or without 0x, in any case. */
+  static boolean sameHash(String a, String b) {
+    return b != null && strip0x(a).equalsIgnoreCase(strip0x(b));
+  }
+
+  private static String strip0x(String h) {
+    return h.startsWith("0x") || h.startsWith("0X") ? h.substring(2) : h;
   }
 
   private BlockRef ref(EthBlock.Block b, String call) {

@@ -136,6 +136,14 @@ class ChainReaderForgeryTest {
   }
 
   @Test
+  void aReceiptAskedForWithoutTheHexPrefixIsTheSameTransaction() {
+    logBlock = 5;
+    try (ChainReader r = reader()) {
+      assertThat(r.messagesInTransaction(TX.substring(2).toUpperCase())).hasSize(1);
+    }
+  }
+
+  @Test
   void aReceiptWithAnotherTransactionsLogIsRefused() {
     logBlock = 5;
     logTx = "0x" + "ef".repeat(32);
