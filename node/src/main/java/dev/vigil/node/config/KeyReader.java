@@ -3,6 +3,7 @@ package dev.vigil.node.config;
 import static dev.vigil.node.config.NodeSettingsLoader.ROOT;
 
 import dev.vigil.signing.Address;
+import dev.vigil.signing.keystore.DevKeys;
 import dev.vigil.signing.keystore.KeyFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -89,37 +90,7 @@ final class KeyReader {
           reader.value(path));
       return null;
     }
-    try {
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(f);
-      if (perms.contains(PosixFilePermission.GROUP_READ)
-          || perms.contains(PosixFilePermission.OTHERS_READ)) {
-        reader.problem(
-            path,
-            "key file "
-                + f
-                + " is readable by group or others (mode "
-                + PosixFilePermissions.toString(perms)
-                + "); restrict it with: chmod 600 "
-                + f,
-            reader.value(path));
-        return null;
-      }
-      if (perms.contains(PosixFilePermission.GROUP_WRITE)
-          || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
-        reader.problem(
-            path,
-            "key file "
-                + f
-                + " is writable by group or others (mode "
-                + PosixFilePermissions.toString(perms)
-                + "): another user could replace the key; restrict it with: chmod 600 "
-                + f,
-            reader.value(path));
-        return null;
-      }
-    } catch (UnsupportedOperationException | IOException notPosix) {
-      // KeyFile.load checks again where it can
-    }
+    if (!ownerOnly(f, "key file", path, "another user could replace the key")) return null;
     Address declared;
     try {
       declared = KeyFile.declaredAddress(f);
@@ -152,9 +123,47 @@ final class KeyReader {
   }
 
   /**
-   * @param env the environment a password variable is read from
+   * Whether {@code f} is neither readable nor writable by group or others; else records a problem
+   * at {@code path} naming the mode and the chmod that fixes it. True where the file system has no
+   * POSIX modes (the key file's loader checks again where it can).
    */
-  void checkPassword(KeySettings key, Map<String, String> env) {
+  private boolean ownerOnly(Path f, String what, String path, String whyWrite) {
+    Set<PosixFilePermission> perms;
+    try {
+      perms = Files.getPosixFilePermissions(f);
+    } catch (UnsupportedOperationException | IOException notPosix) {
+      return true;
+    }
+    boolean read =
+        perms.contains(PosixFilePermission.GROUP_READ)
+            || perms.contains(PosixFilePermission.OTHERS_READ);
+    boolean write =
+        perms.contains(PosixFilePermission.GROUP_WRITE)
+            || perms.contains(PosixFilePermission.OTHERS_WRITE);
+    if (!read && !write) return true;
+    reader.problem(
+        path,
+        what
+            + " "
+            + f
+            + " is "
+            + (read ? "readable" : "writable")
+            + " by group or others (mode "
+            + PosixFilePermissions.toString(perms)
+            + ")"
+            + (read ? "" : ": " + whyWrite)
+            + "; restrict it with: chmod 600 "
+            + f,
+        reader.value(path));
+    return false;
+  }
+
+  /**
+   * @param env the environment a password variable is read from
+   * @param guardian the address the key file declares (null if unknown): the password file of a
+   *     public dev key protects nothing, so its mode is not checked
+   */
+  void checkPassword(KeySettings key, Map<String, String> env, Address guardian) {
     if (key == null) return;
     switch (key.password()) {
       case PasswordSource.FromEnv e -> {
@@ -176,9 +185,12 @@ final class KeyReader {
         }
       }
       case PasswordSource.FromFile f -> {
+        String path = ROOT + ".key.password-file";
         if (!Files.isRegularFile(f.file())) {
-          String path = ROOT + ".key.password-file";
           reader.problem(path, "no password file at " + f.file(), reader.value(path));
+        } else if (guardian == null || !DevKeys.isDevKey(guardian)) {
+          ownerOnly(
+              f.file(), "password file", path, "another user could change the key's password");
         }
       }
       case PasswordSource.Inline i -> {

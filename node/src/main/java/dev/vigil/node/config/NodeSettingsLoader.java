@@ -109,7 +109,7 @@ final class NodeSettingsLoader {
     unknownKeys();
     if (options.checkFiles()) {
       Address guardian = keys.checkKeyFile(key, committee);
-      keys.checkPassword(key, options.env());
+      keys.checkPassword(key, options.env(), guardian);
       clusterReader.checkTls(cluster, guardian);
       checkDataDir(dataDir);
     }

@@ -3,15 +3,21 @@ package dev.vigil.node.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.vigil.signing.Address;
+import dev.vigil.signing.PrivateKey;
 import dev.vigil.signing.keystore.DevKeys;
+import dev.vigil.signing.keystore.KdfParams;
+import dev.vigil.signing.keystore.KeyFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -29,6 +35,15 @@ class NodeSettingsErrorsTest {
   private static final String D1 = DevKeys.address(1).toChecksumHex();
   private static final String D2 = DevKeys.address(2).toChecksumHex();
   private static final String D3 = DevKeys.address(3).toChecksumHex();
+  private static Address own;
+
+  /** Guardian "own" (a key of its own, not a dev key) with password file {@code file}. */
+  private static String ownKeyWithPasswordFile(String file) {
+    return String.format(
+        "vigil.node.committee.members = [\"%s\", \"%s\", \"%s\", \"%s\"]%n"
+            + "vigil.node.key { file = keys/own.json, password-env = null, password-file = %s }",
+        own.toChecksumHex(), D1, D2, D3, file);
+  }
 
   @BeforeAll
   static void setUp() throws IOException {
@@ -42,6 +57,22 @@ class NodeSettingsErrorsTest {
     Files.copy(tmp.resolve("keys/g0.tls.key"), tmp.resolve("keys/loose.tls.key"));
     Files.setPosixFilePermissions(
         tmp.resolve("keys/loose.tls.key"), PosixFilePermissions.fromString("rw-r-----"));
+    // a guardian with a key of its own (not a public dev key), for the password file's mode
+    own =
+        KeyFile.create(
+            tmp.resolve("keys/own.json"),
+            NodeFiles.PASSWORD.toCharArray(),
+            PrivateKey.random(new SecureRandom()),
+            KdfParams.LIGHT);
+    for (String[] pw :
+        new String[][] {
+          {"own-password.txt", "rw-------"},
+          {"loose-password.txt", "rw-r--r--"},
+          {"shared-password.txt", "rw--w----"}
+        }) {
+      Files.writeString(tmp.resolve(pw[0]), NodeFiles.PASSWORD + "\n");
+      Files.setPosixFilePermissions(tmp.resolve(pw[0]), PosixFilePermissions.fromString(pw[1]));
+    }
     Files.writeString(tmp.resolve("a-file"), "not a directory");
     Files.writeString(tmp.resolve("keys/not-json.json"), "this is not json");
     Files.setPosixFilePermissions(
@@ -399,6 +430,19 @@ class NodeSettingsErrorsTest {
                 "vigil.node.key.password-env = null\nvigil.node.key.password-file = nope.txt",
             "vigil.node.key.password-file", "no password file at"),
         row(
+            "password file readable by others",
+            ownKeyWithPasswordFile("loose-password.txt"),
+            "vigil.node.key.password-file",
+            "password file "
+                + tmp.resolve("loose-password.txt")
+                + " is readable by group or others (mode rw-r--r--); restrict it with: chmod 600"),
+        row(
+            "password file writable by the group",
+            ownKeyWithPasswordFile("shared-password.txt"),
+            "vigil.node.key.password-file",
+            "is writable by group or others (mode rw--w----): another user could change the key's"
+                + " password"),
+        row(
             "key file does not exist",
             "vigil.node.key.file = keys/nope.json",
             "vigil.node.key.file",
@@ -459,6 +503,14 @@ class NodeSettingsErrorsTest {
 
   private static Arguments row(String mistake, String hocon, String path, String expected) {
     return Arguments.of(mistake, hocon, path, expected);
+  }
+
+  @Test
+  void anOwnerOnlyPasswordFileOfARealKeyLoads() throws IOException {
+    NodeSettings s =
+        NodeSettings.load(
+            files.with(ownKeyWithPasswordFile("own-password.txt")), NodeFiles.strict());
+    assertThat(s).isNotNull();
   }
 
   @ParameterizedTest(name = "{0}")
