@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 
@@ -61,6 +62,7 @@ public final class Devnet implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Readiness readiness = new Readiness(http);
   private final DataDirSetup dataDirs;
+  private final Optional<SharedClasses> classData = SharedClasses.in(SharedClasses.defaultDir());
   private Chains chains;
   private Links links; // with linkProxies only
   private Traffic traffic;
@@ -133,6 +135,13 @@ public final class Devnet implements AutoCloseable {
       links = Links.start(clusterPorts);
       say("%d link proxies between %d guardians (127.0.X.Y, one per direction)", links.count(), n);
     }
+    classData.ifPresent(
+        c ->
+            say(
+                c.present()
+                    ? "guardians start with the class-data archive in %s"
+                    : "no class-data archive yet in %s: guardian 0 records one as it exits",
+                SharedClasses.defaultDir()));
     for (int i = 0; i < n; i++) {
       if (options.rpcProxies()) {
         proxies.add(
@@ -167,7 +176,14 @@ public final class Devnet implements AutoCloseable {
                   cluster,
                   httpPorts[i]));
       dataDirs.prepare(i, dataDir(i));
-      List<String> jvm = new ArrayList<>(List.of("-Xmx384m", "-XX:+UseSerialGC"));
+      // a devnet's guardians share a developer's machine (and CI's two cores) at a few messages
+      // per second: a small serial heap, and C1 only, so that seven JVMs' C2 compilations at start
+      // do not take the cores from the guardians (a production guardian runs with the JVM's
+      // defaults)
+      List<String> jvm =
+          new ArrayList<>(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+      int g = i;
+      classData.ifPresent(c -> jvm.addAll(c.jvmOptions(g)));
       if (options.linkProxies())
         jvm.add("-Djdk.net.hosts.file=" + files.writeHostsFile(i, links.hostsFile(i)));
       NodeProcess p =
@@ -374,7 +390,11 @@ public final class Devnet implements AutoCloseable {
     try {
       if (traffic != null) traffic.close();
       if (relayer != null) relayer.close();
-      for (NodeProcess g : guardians) g.stop(Duration.ofSeconds(10));
+      // guardian 0 may be writing the class-data archive as it exits: that takes a while on a busy
+      // machine
+      for (int i = 0; i < guardians.size(); i++)
+        guardians.get(i).stop(Duration.ofSeconds(i == 0 ? 30 : 10));
+      classData.flatMap(SharedClasses::keep).ifPresent(m -> say("%s", m));
       for (List<FaultyRpcProxy> ps : proxies) ps.forEach(FaultyRpcProxy::close);
       if (links != null) links.close();
       if (chains != null) chains.close();

@@ -17,6 +17,12 @@ final class Findings {
    */
   static final long CUT_OFF_MARGIN_MS = 5_000;
 
+  /**
+   * How long the cut stays in force, at most, for the connected majority to attest what was
+   * published while up to f guardians were cut off.
+   */
+  static final long CUT_OFF_ATTEST_BOUND_MS = 60_000;
+
   static final long REJOIN_BOUND_MS = 120_000;
 
   private final int nodes;
@@ -95,7 +101,8 @@ final class Findings {
     String detail =
         String.format(
             "%d isolations of at most f guardians%s: %d of %d messages published while cut off (and at least %ds"
-                + " before the heal) attested by the connected majority before the heal%s",
+                + " before its planned end) attested by the connected majority before the heal (the cut is kept up"
+                + " to %ds longer for them)%s",
             isolations,
             isolatedJudged == isolations
                 ? ""
@@ -105,6 +112,7 @@ final class Findings {
             attestedCutOff,
             publishedCutOff,
             CUT_OFF_MARGIN_MS / 1000,
+            CUT_OFF_ATTEST_BOUND_MS / 1000,
             firstMissed);
     if (attestedCutOff < publishedCutOff) return new Invariant(name, Outcome.FAIL, detail);
     if (isolatedJudged == 0)

@@ -61,7 +61,17 @@ final class PartitionInjector {
                 Duration.ofMillis(Math.max(30_000, phase.lengthMs())))
             : new PhaseWindow.Messages(List.of(), 0);
     scene.log().say("before the heal: peers seen %s", Arrays.toString(scene.probe().peersSeen()));
-    List<MessageId> attested = scene.probe().attestedBy(during.ids(), rest);
+    // the cut stays in force until the majority attested what was published during it (bounded): on
+    // a slow machine attesting takes longer, and it must still happen without the cut-off side
+    long judgeFrom = System.nanoTime();
+    List<MessageId> attested =
+        whole ? awaitAttested(during.ids(), rest) : scene.probe().attestedBy(during.ids(), rest);
+    if (whole && System.nanoTime() - judgeFrom > 2_000_000_000L)
+      scene
+          .log()
+          .say(
+              "kept the cut %.1fs longer for the majority to attest what was published during it",
+              (System.nanoTime() - judgeFrom) / 1e9);
     Findings findings = scene.findings();
     synchronized (findings) {
       findings.isolations++;
@@ -93,6 +103,19 @@ final class PartitionInjector {
             whole ? "" : " (not judged: the committee was not whole when the cut began)",
             during.lengthened());
     heal(cut + " | " + rest);
+  }
+
+  /**
+   * Those of {@code ids} that one of {@code guardians} attested, waiting up to {@link
+   * Findings#CUT_OFF_ATTEST_BOUND_MS} for all of them.
+   */
+  private List<MessageId> awaitAttested(List<MessageId> ids, List<Integer> guardians) {
+    long deadline = System.nanoTime() + Findings.CUT_OFF_ATTEST_BOUND_MS * 1_000_000;
+    while (true) {
+      List<MessageId> attested = scene.probe().attestedBy(ids, guardians);
+      if (attested.size() == ids.size() || System.nanoTime() > deadline) return attested;
+      Chaos.sleep(1_000);
+    }
   }
 
   /**

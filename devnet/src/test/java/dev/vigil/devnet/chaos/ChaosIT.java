@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A short, seeded chaos scenario on four guardians (f = 1) and one on seven (f = 2): up to f
@@ -23,7 +22,13 @@ import org.junit.jupiter.api.io.TempDir;
  * still serves after.
  */
 class ChaosIT {
-  @TempDir Path dir;
+  /**
+   * Keys, data and the guardians' logs of each scenario, kept after the run (a failed invariant is
+   * diagnosed from the logs): target/chaos-it/&lt;n&gt;-guardians, wiped when the scenario starts.
+   */
+  private static Path workDir(int nodes) {
+    return Path.of("target", "chaos-it", nodes + "-guardians").toAbsolutePath();
+  }
 
   @Test
   void fourGuardiansHoldEveryInvariantThroughKillsFreezesFlakyRpcPartitionsDisksAndAQuorumLoss() {
@@ -44,7 +49,13 @@ class ChaosIT {
     Report r =
         Chaos.run(
             new Chaos.Options(
-                nodes, Duration.ofSeconds(170), seed, 2, Duration.ofSeconds(90), dir, out));
+                nodes,
+                Duration.ofSeconds(140),
+                seed,
+                2,
+                Duration.ofSeconds(90),
+                workDir(nodes),
+                out));
 
     assertThat(r.notExercised())
         .as("harness error, not an invariant failure: the run did not exercise these\n" + r.table())

@@ -24,6 +24,12 @@ public final class NodeProcess implements AutoCloseable {
   /** System property with the classpath guardians run on; ./vigil sets it to the node's. */
   public static final String NODE_CLASSPATH = "vigil.node.classpath";
 
+  /**
+   * System property naming the node module's target directory (its vigil-node.jar and
+   * classpath.txt), for tests that run guardians as the node's distribution runs.
+   */
+  public static final String NODE_TARGET = "vigil.node.target";
+
   private final String name;
   private final List<String> args;
   private final Path logFile;
@@ -144,12 +150,27 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   /**
-   * The node's own classpath when the launcher gave it ({@value #NODE_CLASSPATH}: the node's jar
-   * and runtime dependencies, nothing of the tools that start it), else this JVM's (in tests).
+   * The node's own classpath, nothing of the tools that start it: {@value #NODE_CLASSPATH} when the
+   * launcher gave it (./vigil), else the node module's jar and runtime dependencies when {@value
+   * #NODE_TARGET} names its built target directory (the devnet's tests), else this JVM's (other
+   * tests).
    */
-  static String classpath() {
+  public static String classpath() {
     String node = System.getProperty(NODE_CLASSPATH);
-    return node != null && !node.isBlank() ? node : System.getProperty("java.class.path");
+    if (node != null && !node.isBlank()) return node;
+    String target = System.getProperty(NODE_TARGET);
+    if (target != null && !target.isBlank()) {
+      Path jar = Path.of(target, "vigil-node.jar");
+      Path deps = Path.of(target, "classpath.txt");
+      if (Files.isRegularFile(jar) && Files.isRegularFile(deps)) {
+        try {
+          return jar.toAbsolutePath() + File.pathSeparator + Files.readString(deps).trim();
+        } catch (IOException e) {
+          throw new IllegalStateException("cannot read the node's classpath " + deps, e);
+        }
+      }
+    }
+    return System.getProperty("java.class.path");
   }
 
   public synchronized boolean isAlive() {
