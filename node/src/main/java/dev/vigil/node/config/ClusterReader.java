@@ -217,7 +217,11 @@ final class ClusterReader {
     String base = ROOT + ".http";
     String host = values.host(base + ".host");
     Integer port = reader.port(base + ".port", 0);
-    if (host == null || port == null) return null;
+    Long maxStreams = reader.integer(base + ".max-streams", 1, 100_000);
+    Long perClient =
+        reader.integer(
+            base + ".max-streams-per-client", 1, maxStreams == null ? 100_000 : maxStreams);
+    if (host == null || port == null || maxStreams == null || perClient == null) return null;
     if (cluster != null
         && port != 0
         && port == cluster.port()
@@ -230,7 +234,7 @@ final class ClusterReader {
           reader.value(base + ".port"));
       return null;
     }
-    return new HttpSettings(host, port);
+    return new HttpSettings(host, port, maxStreams.intValue(), perClient.intValue());
   }
 
   private static boolean isWildcard(String host) {

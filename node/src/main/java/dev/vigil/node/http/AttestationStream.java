@@ -61,12 +61,14 @@ final class AttestationStream implements AutoCloseable {
   /** One client. Its queue exists once its stream is materialized (by the HTTP server, once). */
   private final class Subscriber {
     final Filter filter;
+    final String client;
     final String who;
     final AtomicBoolean dropped = new AtomicBoolean();
     volatile BoundedSourceQueue<ServerSentEvent> queue;
 
-    Subscriber(Filter filter, String who) {
+    Subscriber(Filter filter, String client, String who) {
       this.filter = filter;
+      this.client = client;
       this.who = who;
     }
 
@@ -147,13 +149,21 @@ final class AttestationStream implements AutoCloseable {
     return subscribers.size();
   }
 
+  /** Open streams of {@code client} (as given to {@link #open}). */
+  int subscriberCount(String client) {
+    int n = 0;
+    for (Subscriber s : subscribers) if (s.client.equals(client)) n++;
+    return n;
+  }
+
   /**
    * A client's stream: the replay (if {@code replayFrom} is given; the filter then names one
    * emitter), then live attestations, with keep-alive comments while idle. The client counts as
    * subscribed from the moment the stream is materialized, before the replay reads the store.
    */
-  Source<ServerSentEvent, NotUsed> open(Filter filter, Optional<Long> replayFrom, String who) {
-    Subscriber sub = new Subscriber(filter, who);
+  Source<ServerSentEvent, NotUsed> open(
+      Filter filter, Optional<Long> replayFrom, String client, String who) {
+    Subscriber sub = new Subscriber(filter, client, who);
     Source<ServerSentEvent, NotUsed> live =
         Source.<ServerSentEvent>queue(bufferSize)
             .mapMaterializedValue(

@@ -14,6 +14,9 @@ import java.util.Objects;
  *     is dropped
  * @param maxStreams open attestation streams at most; more are refused with 503 (bounds the
  *     buffers' memory)
+ * @param maxStreamsPerClient open attestation streams of one client (its connection's IP address,
+ *     not a header it sends) at most; more are refused with 429, so that one client cannot take
+ *     every stream
  * @param streamKeepAlive interval of SSE comment heartbeats on an idle stream (keeps proxies and
  *     idle timeouts quiet)
  * @param readinessDeadline how long one readiness check may take before it counts as failing
@@ -24,6 +27,7 @@ public record HttpApiSettings(
     int port,
     int streamBuffer,
     int maxStreams,
+    int maxStreamsPerClient,
     Duration streamKeepAlive,
     Duration readinessDeadline,
     Duration shutdownDeadline) {
@@ -39,6 +43,13 @@ public record HttpApiSettings(
     if (maxStreams < 1 || maxStreams > 100_000) {
       throw new IllegalArgumentException("max-streams must be 1..100000, got " + maxStreams);
     }
+    if (maxStreamsPerClient < 1 || maxStreamsPerClient > maxStreams) {
+      throw new IllegalArgumentException(
+          "max-streams-per-client must be 1..max-streams ("
+              + maxStreams
+              + "), got "
+              + maxStreamsPerClient);
+    }
     positive("stream-keep-alive", streamKeepAlive);
     positive("readiness-deadline", readinessDeadline);
     positive("shutdown-deadline", shutdownDeadline);
@@ -46,7 +57,7 @@ public record HttpApiSettings(
 
   /**
    * 127.0.0.1:7200 (the node's reference.conf default), 256 buffered attestations per subscriber,
-   * at most 100 streams, 15 s keep-alive.
+   * at most 100 streams, 8 of them per client, 15 s keep-alive.
    */
   public static HttpApiSettings defaults() {
     return new HttpApiSettings(
@@ -54,6 +65,7 @@ public record HttpApiSettings(
         7200,
         256,
         100,
+        8,
         Duration.ofSeconds(15),
         Duration.ofSeconds(2),
         Duration.ofSeconds(5));
@@ -61,32 +73,86 @@ public record HttpApiSettings(
 
   public HttpApiSettings withHost(String host) {
     return new HttpApiSettings(
-        host, port, streamBuffer, maxStreams, streamKeepAlive, readinessDeadline, shutdownDeadline);
+        host,
+        port,
+        streamBuffer,
+        maxStreams,
+        Math.min(maxStreamsPerClient, maxStreams),
+        streamKeepAlive,
+        readinessDeadline,
+        shutdownDeadline);
   }
 
   public HttpApiSettings withPort(int port) {
     return new HttpApiSettings(
-        host, port, streamBuffer, maxStreams, streamKeepAlive, readinessDeadline, shutdownDeadline);
+        host,
+        port,
+        streamBuffer,
+        maxStreams,
+        Math.min(maxStreamsPerClient, maxStreams),
+        streamKeepAlive,
+        readinessDeadline,
+        shutdownDeadline);
   }
 
   public HttpApiSettings withStreamBuffer(int streamBuffer) {
     return new HttpApiSettings(
-        host, port, streamBuffer, maxStreams, streamKeepAlive, readinessDeadline, shutdownDeadline);
+        host,
+        port,
+        streamBuffer,
+        maxStreams,
+        Math.min(maxStreamsPerClient, maxStreams),
+        streamKeepAlive,
+        readinessDeadline,
+        shutdownDeadline);
   }
 
   public HttpApiSettings withMaxStreams(int maxStreams) {
     return new HttpApiSettings(
-        host, port, streamBuffer, maxStreams, streamKeepAlive, readinessDeadline, shutdownDeadline);
+        host,
+        port,
+        streamBuffer,
+        maxStreams,
+        Math.min(maxStreamsPerClient, maxStreams),
+        streamKeepAlive,
+        readinessDeadline,
+        shutdownDeadline);
+  }
+
+  public HttpApiSettings withMaxStreamsPerClient(int maxStreamsPerClient) {
+    return new HttpApiSettings(
+        host,
+        port,
+        streamBuffer,
+        maxStreams,
+        maxStreamsPerClient,
+        streamKeepAlive,
+        readinessDeadline,
+        shutdownDeadline);
   }
 
   public HttpApiSettings withStreamKeepAlive(Duration streamKeepAlive) {
     return new HttpApiSettings(
-        host, port, streamBuffer, maxStreams, streamKeepAlive, readinessDeadline, shutdownDeadline);
+        host,
+        port,
+        streamBuffer,
+        maxStreams,
+        Math.min(maxStreamsPerClient, maxStreams),
+        streamKeepAlive,
+        readinessDeadline,
+        shutdownDeadline);
   }
 
   public HttpApiSettings withReadinessDeadline(Duration readinessDeadline) {
     return new HttpApiSettings(
-        host, port, streamBuffer, maxStreams, streamKeepAlive, readinessDeadline, shutdownDeadline);
+        host,
+        port,
+        streamBuffer,
+        maxStreams,
+        Math.min(maxStreamsPerClient, maxStreams),
+        streamKeepAlive,
+        readinessDeadline,
+        shutdownDeadline);
   }
 
   private static void positive(String name, Duration d) {

@@ -13,6 +13,7 @@ import dev.vigil.signing.Digest;
 import dev.vigil.signing.MessageId;
 import dev.vigil.storage.EvidenceRecord;
 import dev.vigil.storage.StoredAttestation;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,12 +28,14 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpMethod;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.Allow;
@@ -281,8 +284,8 @@ final class Routes extends AllDirectives {
                             optionalHeaderValueByName(
                                 "Last-Event-ID",
                                 lastId ->
-                                    extractClientIP(
-                                        ip -> {
+                                    extractRequest(
+                                        request -> {
                                           OptionalInt chain =
                                               chainText
                                                   .map(
@@ -312,6 +315,25 @@ final class Routes extends AllDirectives {
                                                     + settings.maxStreams()
                                                     + " attestation streams at once; try again later");
                                           }
+                                          // the connection's address, not a header: a client
+                                          // cannot claim to be another to get more streams
+                                          String client =
+                                              request
+                                                  .getAttribute(AttributeKeys.remoteAddress)
+                                                  .flatMap(RemoteAddress::getAddress)
+                                                  .map(InetAddress::getHostAddress)
+                                                  .orElse("unknown");
+                                          if (stream.subscriberCount(client)
+                                              >= settings.maxStreamsPerClient()) {
+                                            throw new ApiError(
+                                                StatusCodes.TOO_MANY_REQUESTS,
+                                                "too many streams from this client",
+                                                "this node serves at most "
+                                                    + settings.maxStreamsPerClient()
+                                                    + " attestation streams to one client ("
+                                                    + client
+                                                    + ") at once; close one first");
+                                          }
                                           AttestationStream.Filter filter =
                                               new AttestationStream.Filter(chain, emitter);
                                           // A reconnecting EventSource repeats the URL and sends
@@ -322,18 +344,12 @@ final class Routes extends AllDirectives {
                                               lastId
                                                   .flatMap(t -> resumeAfter(t, filter))
                                                   .or(() -> from);
-                                          String who =
-                                              ip.getAddress()
-                                                      .map(a -> a.getHostAddress())
-                                                      .orElse("unknown")
-                                                  + " ("
-                                                  + filter
-                                                  + ")";
+                                          String who = client + " (" + filter + ")";
                                           return respondWithHeader(
                                               CacheControl.create(CacheDirectives.NO_CACHE),
                                               () ->
                                                   completeOK(
-                                                      stream.open(filter, resume, who),
+                                                      stream.open(filter, resume, client, who),
                                                       EventStreamMarshalling.toEventStream()));
                                         })))));
   }

@@ -289,7 +289,11 @@ public final class GuardianRuntime implements AutoCloseable {
             });
       }
       HttpApiSettings apiSettings =
-          HttpApiSettings.defaults().withHost(s.http().host()).withPort(s.http().port());
+          HttpApiSettings.defaults()
+              .withHost(s.http().host())
+              .withPort(s.http().port())
+              .withMaxStreams(s.http().maxStreams())
+              .withMaxStreamsPerClient(s.http().maxStreamsPerClient());
       HttpApi api =
           HttpApi.start(
                   system,

@@ -404,6 +404,16 @@ class NodeSettingsErrorsTest {
             "vigil.node.http.port = 7401",
             "vigil.node.http.port",
             "7401 is also vigil.node.cluster.port on the same host"),
+        row(
+            "more streams per client than in all",
+            "vigil.node.http { max-streams = 10, max-streams-per-client = 11 }",
+            "vigil.node.http.max-streams-per-client",
+            "expected an integer 1..10, got 11"),
+        row(
+            "no streams at all",
+            "vigil.node.http.max-streams = 0",
+            "vigil.node.http.max-streams",
+            "expected an integer 1..100000, got 0"),
         // key and password
         row(
             "two password sources",

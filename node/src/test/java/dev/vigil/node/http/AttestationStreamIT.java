@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -241,6 +242,52 @@ class AttestationStreamIT {
       b.awaitOpen();
       JsonNode e = ApiFixture.assertError(api.get(STREAM), 503, "too many streams");
       assertThat(e.path("detail").asText()).contains("at most 2 attestation streams");
+      // the two open streams are unaffected
+      Attestation x = api.storeAndPublish(api.attest(1));
+      assertThat(a.take(1).get(0).id()).isEqualTo(x.messageId().toString());
+      assertThat(b.take(1).get(0).id()).isEqualTo(x.messageId().toString());
+    }
+  }
+
+  @Test
+  void oneClientCannotTakeEveryStream() throws IOException {
+    ApiFixture.Options o = new ApiFixture.Options();
+    o.settings = s -> s.withMaxStreamsPerClient(2);
+    try (ApiFixture api = new ApiFixture(dir, o);
+        SseClient a = new SseClient(api.http, api.uri(STREAM), Map.of());
+        SseClient b = new SseClient(api.http, api.uri(STREAM), Map.of());
+        Socket other = new Socket()) {
+      a.awaitOpen();
+      b.awaitOpen();
+      JsonNode e =
+          ApiFixture.assertError(api.get(STREAM), 429, "too many streams from this client");
+      assertThat(e.path("detail").asText())
+          .contains("at most 2 attestation streams to one client (127.0.0.1)");
+      // the limit follows the connection's address, not a header the client sends
+      ApiFixture.assertError(
+          api.send(
+              HttpRequest.newBuilder(api.uri(STREAM))
+                  .header("X-Forwarded-For", "198.18.0.7")
+                  .header("X-Real-IP", "198.18.0.8")
+                  .GET()),
+          429,
+          "too many streams from this client");
+      // another client (another loopback address) still gets a stream
+      other.bind(new InetSocketAddress("127.0.0.2", 0));
+      other.connect(
+          new InetSocketAddress(api.api.address().getAddress(), api.api.address().getPort()), 5000);
+      other
+          .getOutputStream()
+          .write(
+              ("GET "
+                      + STREAM
+                      + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      other.getOutputStream().flush();
+      assertThat(readUntil(other, Pattern.compile("\r\n\r\n")))
+          .startsWith("HTTP/1.1 200 OK")
+          .contains("text/event-stream");
+      waitFor(() -> api.api.streamSubscribers() == 3, "the other client to be subscribed");
       // the two open streams are unaffected
       Attestation x = api.storeAndPublish(api.attest(1));
       assertThat(a.take(1).get(0).id()).isEqualTo(x.messageId().toString());

@@ -31,6 +31,7 @@ class HttpApiSettingsTest {
                 0,
                 8,
                 3,
+                3, // lowered with max-streams
                 Duration.ofSeconds(1),
                 Duration.ofMillis(100),
                 d.shutdownDeadline()));
@@ -51,6 +52,12 @@ class HttpApiSettingsTest {
         Arguments.of(
             (UnaryOperator<HttpApiSettings>) s -> s.withMaxStreams(0),
             "max-streams must be 1..100000, got 0"),
+        Arguments.of(
+            (UnaryOperator<HttpApiSettings>) s -> s.withMaxStreamsPerClient(0),
+            "max-streams-per-client must be 1..max-streams (100), got 0"),
+        Arguments.of(
+            (UnaryOperator<HttpApiSettings>) s -> s.withMaxStreamsPerClient(101),
+            "max-streams-per-client must be 1..max-streams (100), got 101"),
         Arguments.of(
             (UnaryOperator<HttpApiSettings>) s -> s.withStreamKeepAlive(Duration.ZERO),
             "stream-keep-alive must be positive, got PT0S"),
