@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -26,6 +28,10 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  *
  * <p>A peer counts as reachable while its last heartbeat is younger than {@code staleAfter} (a few
  * heartbeat intervals).
+ *
+ * <p>Answers are snapshots at most {@code maxAge} old: however many clients ask, the consensus
+ * actor is asked at most once per {@code maxAge} (concurrent requests share one ask), so polling
+ * /v1/status cannot flood the actor that does the committee's work.
  */
 public final class ConsensusStatus implements StatusSource {
   private final ActorSystem<?> system;
@@ -37,7 +43,11 @@ public final class ConsensusStatus implements StatusSource {
   private final Supplier<List<NodeStatus.Chain>> chains;
   private final Duration askTimeout;
   private final Duration staleAfter;
+  private final Duration maxAge;
   private final Clock clock;
+  private final AtomicReference<Snapshot> last = new AtomicReference<>();
+
+  private record Snapshot(Instant at, CompletableFuture<NodeStatus> status) {}
 
   public ConsensusStatus(
       ActorSystem<?> system,
@@ -49,6 +59,7 @@ public final class ConsensusStatus implements StatusSource {
       Supplier<List<NodeStatus.Chain>> chains,
       Duration askTimeout,
       Duration staleAfter,
+      Duration maxAge,
       Clock clock) {
     this.system = Objects.requireNonNull(system, "system");
     this.consensus = Objects.requireNonNull(consensus, "consensus");
@@ -59,14 +70,27 @@ public final class ConsensusStatus implements StatusSource {
     this.chains = Objects.requireNonNull(chains, "chains");
     this.askTimeout = Objects.requireNonNull(askTimeout, "askTimeout");
     this.staleAfter = Objects.requireNonNull(staleAfter, "staleAfter");
+    this.maxAge = Objects.requireNonNull(maxAge, "maxAge");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   @Override
   public CompletionStage<NodeStatus> status() {
-    CompletionStage<ConsensusStats> stats =
-        AskPattern.ask(consensus, ConsensusActor.GetStats::new, askTimeout, system.scheduler());
-    return stats.thenApply(this::toStatus);
+    Instant now = clock.instant();
+    Snapshot s = last.get();
+    if (s != null && !now.isBefore(s.at()) && !now.isAfter(s.at().plus(maxAge)))
+      return s.status().minimalCompletionStage();
+    Snapshot mine = new Snapshot(now, new CompletableFuture<>());
+    if (!last.compareAndSet(s, mine))
+      return last.get().status().minimalCompletionStage(); // another request is refreshing it
+    AskPattern.ask(consensus, ConsensusActor.GetStats::new, askTimeout, system.scheduler())
+        .thenApply(this::toStatus)
+        .whenComplete(
+            (status, err) -> {
+              if (err != null) mine.status().completeExceptionally(err);
+              else mine.status().complete(status);
+            });
+    return mine.status().minimalCompletionStage();
   }
 
   NodeStatus toStatus(ConsensusStats s) {

@@ -268,6 +268,7 @@ public final class GuardianRuntime implements AutoCloseable {
               () -> chains(s, health),
               Duration.ofSeconds(5),
               Duration.ofSeconds(15),
+              Duration.ofSeconds(1),
               Clock.systemUTC());
       Readiness.Builder readiness =
           Readiness.builder()

@@ -12,11 +12,17 @@ import dev.vigil.signing.Secp256k1Backends;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
@@ -58,6 +64,7 @@ class ConsensusStatusTest {
             () -> List.of(new NodeStatus.Chain(2, "eth", 99)),
             Duration.ofSeconds(5),
             Duration.ofSeconds(10),
+            Duration.ofSeconds(1),
             Clock.fixed(NOW, ZoneOffset.UTC));
     AggregationStats a =
         new AggregationStats(
@@ -130,5 +137,90 @@ class ConsensusStatusTest {
         .containsEntry("invalidSignatures", 6L)
         .containsEntry("peersConnected", 2L)
         .containsEntry("storeFailures", 6L);
+  }
+
+  /** A clock the test moves. */
+  private static final class TestClock extends Clock {
+    final AtomicReference<Instant> now = new AtomicReference<>(NOW);
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now.get();
+    }
+  }
+
+  @Test
+  void manyRequestsWithinASecondAskTheConsensusActorOnce() throws Exception {
+    AtomicInteger asked = new AtomicInteger();
+    ConsensusStats stats =
+        new ConsensusStats(
+            new AggregationStats(
+                7, 3, 1, 2, 4, 0, 5, 6, 8, 9, 0, 0, 0, 0, List.of(), List.of(), List.of(),
+                List.of()),
+            1,
+            2,
+            3,
+            4,
+            0,
+            5,
+            6,
+            asked.get(),
+            Map.of());
+    ActorSystem<ConsensusActor.Command> consensus =
+        ActorSystem.create(
+            Behaviors.receiveMessage(
+                m -> {
+                  if (m instanceof ConsensusActor.GetStats g) {
+                    int n = asked.incrementAndGet();
+                    g.replyTo()
+                        .tell(
+                            new ConsensusStats(
+                                stats.aggregation(), 1, 2, 3, 4, 0, 5, 6, n, Map.of()));
+                  }
+                  return Behaviors.same();
+                }),
+            "status-snapshot-test",
+            ConfigFactory.parseString("pekko.actor.provider = local")
+                .withFallback(ConfigFactory.load()));
+    try {
+      TestClock clock = new TestClock();
+      ConsensusStatus source =
+          new ConsensusStatus(
+              consensus,
+              consensus,
+              "g1",
+              "1.0",
+              COMMITTEE.committee(),
+              1,
+              List::of,
+              Duration.ofSeconds(5),
+              Duration.ofSeconds(10),
+              Duration.ofSeconds(1),
+              clock);
+      List<CompletableFuture<NodeStatus>> answers = new ArrayList<>();
+      for (int i = 0; i < 200; i++) answers.add(source.status().toCompletableFuture());
+      for (CompletableFuture<NodeStatus> f : answers)
+        assertThat(f.get(10, TimeUnit.SECONDS).counts()).containsEntry("peersConnected", 1L);
+      assertThat(asked).as("asks for 200 requests within one second").hasValue(1);
+
+      clock.now.set(NOW.plusMillis(1500));
+      NodeStatus later = source.status().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(later.counts())
+          .as("a fresh snapshot after a second")
+          .containsEntry("peersConnected", 2L);
+      assertThat(asked).hasValue(2);
+    } finally {
+      consensus.terminate();
+    }
   }
 }

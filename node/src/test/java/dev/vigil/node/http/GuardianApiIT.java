@@ -67,6 +67,7 @@ class GuardianApiIT {
               () -> List.of(new NodeStatus.Chain(Observations.CHAIN, "devnet-2", 1004)),
               Duration.ofSeconds(5),
               Duration.ofSeconds(10),
+              Duration.ofSeconds(1),
               Clock.systemUTC());
       Readiness readiness =
           Readiness.builder()
