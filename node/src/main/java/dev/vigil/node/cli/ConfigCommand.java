@@ -69,7 +69,7 @@ final class ConfigCommand implements Callable<Integer> {
             case Finality.Confirmations n -> n.depth() + " confirmations";
           };
       out.printf(
-          "%-12s %d %s: core %s, finality %s, from block %d, poll %s, max %d blocks per getLogs, %d RPC endpoint(s)%n",
+          "%-12s %d %s: core %s, finality %s, from block %d, poll %s, max %d blocks per getLogs, payloads up to %d bytes, %d RPC endpoint(s)%n",
           "chain",
           c.id(),
           c.name(),
@@ -78,6 +78,7 @@ final class ConfigCommand implements Callable<Integer> {
           c.startBlock(),
           human(c.pollInterval()),
           c.maxBlockRange(),
+          c.maxPayloadBytes(),
           c.rpcUrls().size());
     }
     out.printf(

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param maxBackoff the longest wait between polls after RPC failures (at least pollInterval)
  * @param rpcTimeout the timeout of one JSON-RPC call
  * @param maxBlockRange the most blocks asked for in one {@code eth_getLogs} call
+ * @param maxPayloadBytes messages with a larger payload are not signed (logged and counted): a
+ *     committee-wide policy, so every member should set the same
  */
 public record ChainSettings(
     int id,
@@ -31,7 +33,8 @@ public record ChainSettings(
     Duration pollInterval,
     Duration maxBackoff,
     Duration rpcTimeout,
-    int maxBlockRange) {
+    int maxBlockRange,
+    int maxPayloadBytes) {
   public ChainSettings {
     Objects.requireNonNull(name, "name");
     rpcUrls = List.copyOf(rpcUrls);
@@ -67,6 +70,8 @@ public record ChainSettings(
         + rpcTimeout
         + ", maxBlockRange="
         + maxBlockRange
+        + ", maxPayloadBytes="
+        + maxPayloadBytes
         + "]";
   }
 }

@@ -26,6 +26,12 @@ final class ChainsReader {
   private static final long MAX_CONFIRMATIONS = 100_000;
   private static final long MAX_BLOCK_RANGE = 1_000_000;
 
+  /**
+   * The largest payload a chain may allow: one message of it, with its signature and the
+   * attestation's other fields, fits well inside the cluster's 2 MiB frame.
+   */
+  static final long MAX_PAYLOAD_BYTES = 1 << 20;
+
   private final NodeValues values;
   private final ConfigReader reader;
 
@@ -43,6 +49,7 @@ final class ChainsReader {
     Duration defBackoff = reader.duration(defaults + ".max-backoff", true);
     Duration defTimeout = reader.duration(defaults + ".rpc-timeout", true);
     Long defRange = reader.integer(defaults + ".max-block-range", 1, MAX_BLOCK_RANGE);
+    Long defPayload = reader.integer(defaults + ".max-payload-bytes", 0, MAX_PAYLOAD_BYTES);
 
     String base = ROOT + ".chains";
     ConfigObject obj = reader.object(base, true);
@@ -99,6 +106,10 @@ final class ChainsReader {
           reader.has(p + ".max-block-range")
               ? reader.integer(p + ".max-block-range", 1, MAX_BLOCK_RANGE)
               : defRange;
+      Long payload =
+          reader.has(p + ".max-payload-bytes")
+              ? reader.integer(p + ".max-payload-bytes", 0, MAX_PAYLOAD_BYTES)
+              : defPayload;
       if (poll != null && backoff != null && backoff.compareTo(poll) < 0) {
         String at = reader.has(p + ".max-backoff") ? p + ".max-backoff" : defaults + ".max-backoff";
         reader.problem(
@@ -121,7 +132,8 @@ final class ChainsReader {
           || poll == null
           || backoff == null
           || timeout == null
-          || range == null) {
+          || range == null
+          || payload == null) {
         ok = false;
         continue;
       }
@@ -136,7 +148,8 @@ final class ChainsReader {
               poll,
               backoff,
               timeout,
-              range.intValue()));
+              range.intValue(),
+              payload.intValue()));
     }
     if (!ok) return null;
     chains.sort(Comparator.comparingInt(ChainSettings::id));

@@ -54,6 +54,7 @@ public final class NodeMetrics {
   private final Counter attestations;
   private final Histogram quorumLatency;
   private final Counter rpcErrors;
+  private final Counter oversizedPayloads;
   private final Gauge chainHeight;
   private final Counter participation;
   private final Gauge streamSubscribers;
@@ -104,6 +105,14 @@ public final class NodeMetrics {
         Counter.builder()
             .name("vigil_rpc_errors")
             .help("Failed JSON-RPC calls to a chain's node, by chain")
+            .labelNames("chain")
+            .register(registry);
+    oversizedPayloads =
+        Counter.builder()
+            .name("vigil_observer_oversized_payloads")
+            .help(
+                "Messages not signed because their payload was larger than the chain's"
+                    + " max-payload-bytes, by chain")
             .labelNames("chain")
             .register(registry);
     chainHeight =
@@ -187,6 +196,10 @@ public final class NodeMetrics {
 
   public void rpcError(int chain) {
     rpcErrors.labelValues(chain(chain)).inc();
+  }
+
+  public void oversizedPayloads(int chain, long count) {
+    oversizedPayloads.labelValues(chain(chain)).inc(count);
   }
 
   public void chainHeight(int chain, long height) {

@@ -21,7 +21,8 @@ public final class ChainHealth {
       int consecutiveFailures,
       String lastError,
       long lastSuccessMillis,
-      long reorgsBelowFinality) {}
+      long reorgsBelowFinality,
+      long oversizedPayloads) {}
 
   private final int chain;
   private final String name;
@@ -33,7 +34,7 @@ public final class ChainHealth {
     this.chain = chain;
     this.name = name;
     this.current =
-        new AtomicReference<>(new Snapshot(chain, name, -1, -1, -1, -1, 0, 0, 0, null, 0, 0));
+        new AtomicReference<>(new Snapshot(chain, name, -1, -1, -1, -1, 0, 0, 0, null, 0, 0, 0));
   }
 
   public Snapshot snapshot() {
@@ -53,6 +54,7 @@ public final class ChainHealth {
       long processedFinalized,
       int newObservations,
       long reorgs,
+      long oversized,
       long nowMillis) {
     long obs = observations.addAndGet(newObservations);
     current.set(
@@ -68,7 +70,8 @@ public final class ChainHealth {
             0,
             null,
             nowMillis,
-            reorgs));
+            reorgs,
+            oversized));
   }
 
   void failed(String error) {
@@ -87,6 +90,7 @@ public final class ChainHealth {
                 s.consecutiveFailures() + 1,
                 error,
                 s.lastSuccessMillis(),
-                s.reorgsBelowFinality()));
+                s.reorgsBelowFinality(),
+                s.oversizedPayloads()));
   }
 }

@@ -142,6 +142,7 @@ public final class ChainObserver extends AbstractBehavior<ChainObserver.Command>
         processed,
         step.observations().size(),
         core.reorgsBelowFinality(),
+        core.oversizedPayloads(),
         System.currentTimeMillis());
     if (!step.observations().isEmpty()) {
       getContext()

@@ -29,6 +29,8 @@ public final class ObserverCore {
   private final CursorPersistence cursors;
   private final long startBlock;
   private final int maxBlockRange;
+  private final int maxPayloadBytes;
+  private long oversizedPayloads;
   private final Map<Finality.Level, ChainReader.BlockRef> position =
       new EnumMap<>(Finality.Level.class);
   private long reorgsBelowFinality;
@@ -38,13 +40,16 @@ public final class ObserverCore {
       Finality finality,
       CursorPersistence cursors,
       long startBlock,
-      int maxBlockRange) {
+      int maxBlockRange,
+      int maxPayloadBytes) {
     if (maxBlockRange < 1) throw new IllegalArgumentException("max block range must be >= 1");
+    if (maxPayloadBytes < 0) throw new IllegalArgumentException("max payload bytes must be >= 0");
     this.reader = reader;
     this.finality = finality;
     this.cursors = cursors;
     this.startBlock = startBlock;
     this.maxBlockRange = maxBlockRange;
+    this.maxPayloadBytes = maxPayloadBytes;
   }
 
   public int chain() {
@@ -108,7 +113,8 @@ public final class ObserverCore {
       long to = Math.min(target, from + maxBlockRange - 1);
       if (to < target) caughtUp = false;
       for (ObservedMessage m : reader.messages(from, to)) {
-        if (Finality.Level.of(m.consistencyLevel()) == level) out.add(toObservation(m));
+        if (Finality.Level.of(m.consistencyLevel()) == level && withinPayloadLimit(m, "read"))
+          out.add(toObservation(m));
       }
       advanced.put(level, reader.block(to));
     }
@@ -139,9 +145,36 @@ public final class ObserverCore {
         continue; // not final yet
       if (!reader.block(m.blockNumber()).hash().equalsIgnoreCase(m.blockHash()))
         continue; // reorged out
-      out.add(toObservation(m));
+      if (withinPayloadLimit(m, "re-read for a peer")) out.add(toObservation(m));
     }
     return out;
+  }
+
+  /**
+   * False (with a WARN naming the message, and counted) when the message's payload is larger than
+   * this chain allows: it is not signed. Everything else in its range goes on as usual.
+   */
+  private boolean withinPayloadLimit(ObservedMessage m, String how) {
+    if (m.payload().length <= maxPayloadBytes) return true;
+    oversizedPayloads++;
+    log.warn(
+        "chain {}: not signing message {}/{}/{} (tx {}, block {}, {}): its payload is {} bytes,"
+            + " more than max-payload-bytes {} of this chain",
+        reader.chainId(),
+        m.emitterChain(),
+        Bytes32.wrap(m.emitterAddress()).toHex(),
+        m.sequence(),
+        m.txHash(),
+        m.blockNumber(),
+        how,
+        m.payload().length,
+        maxPayloadBytes);
+    return false;
+  }
+
+  /** Messages not signed because their payload was larger than this chain allows. */
+  public long oversizedPayloads() {
+    return oversizedPayloads;
   }
 
   public long reorgsBelowFinality() {

@@ -200,7 +200,8 @@ public final class GuardianRuntime implements AutoCloseable {
                         c.finality(),
                         new StoredCursors(db.cursors()),
                         c.startBlock(),
-                        c.maxBlockRange());
+                        c.maxBlockRange(),
+                        c.maxPayloadBytes());
                 cores.put(c.id(), core);
                 ActorRef<ChainObserver.Command> o =
                     ctx.spawn(

@@ -63,6 +63,8 @@ final class MetricsBridge {
           ChainHealth.Snapshot s = h.snapshot();
           if (s.processedFinalized() >= 0) metrics.chainHeight(chain, s.processedFinalized());
           for (long i = delta("rpc:" + chain, s.rpcErrors()); i > 0; i--) metrics.rpcError(chain);
+          long oversized = delta("oversized:" + chain, s.oversizedPayloads());
+          if (oversized > 0) metrics.oversizedPayloads(chain, oversized);
         });
     AskPattern.<ConsensusActor.Command, ConsensusStats>ask(
             consensus, ConsensusActor.GetStats::new, Duration.ofSeconds(5), system.scheduler())

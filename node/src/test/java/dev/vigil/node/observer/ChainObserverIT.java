@@ -174,7 +174,7 @@ class ChainObserverIT {
       ChainReader reader, long start, ChainHealth health) {
     ObserverCore core =
         new ObserverCore(
-            reader, new Finality.Tags(), new ObserverCoreIT.MemoryCursors(), start, 1000);
+            reader, new Finality.Tags(), new ObserverCoreIT.MemoryCursors(), start, 1000, 65536);
     ConcurrentLinkedQueue<Observation> handed = new ConcurrentLinkedQueue<>();
     testKit.spawn(
         ChainObserver.create(

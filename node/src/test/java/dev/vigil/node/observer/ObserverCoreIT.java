@@ -65,7 +65,7 @@ class ObserverCoreIT {
   static ObserverCore observer(CursorPersistence cursors, long startBlock) {
     ChainReader reader =
         new ChainReader(CHAIN, chain.rpcUrl(), chain.coreAddress(), Duration.ofSeconds(10));
-    return new ObserverCore(reader, new Finality.Tags(), cursors, startBlock, 1000);
+    return new ObserverCore(reader, new Finality.Tags(), cursors, startBlock, 1000, 65536);
   }
 
   /** Polls until caught up, committing each step, and returns every observation handed over. */
@@ -112,6 +112,28 @@ class ObserverCoreIT {
     assertThat(payloads(drain(core))).containsExactly("final");
     chain.anvil().mine(10);
     assertThat(drain(core)).as("nothing is handed over twice").isEmpty();
+  }
+
+  @Test
+  void aPayloadOverTheChainsLimitIsNotSignedAndTheMessagesAroundItAre() {
+    long start =
+        chain.anvil().web3j().ethBlockNumber().sendAsync().join().getBlockNumber().longValue() + 1;
+    ObserverCore core = observer(new MemoryCursors(), start);
+    EvmClient sender = chain.client(1);
+    byte[] mib = new byte[1 << 20];
+    new java.util.Random(7).nextBytes(mib);
+    sender.publishMessage(chain.coreAddress(), 1, "before".getBytes(StandardCharsets.UTF_8), 200);
+    EvmClient.Published big = sender.publishMessage(chain.coreAddress(), 2, mib, 200);
+    sender.publishMessage(chain.coreAddress(), 3, "after".getBytes(StandardCharsets.UTF_8), 200);
+
+    assertThat(payloads(drain(core)))
+        .as("the 1 MiB message is left out, the others are handed over")
+        .containsExactly("before", "after");
+    assertThat(core.oversizedPayloads()).isEqualTo(1);
+    assertThat(core.reobserve(Bytes32.fromHex(big.txHash())))
+        .as("nor is it signed when a peer asks for a re-read")
+        .isEmpty();
+    assertThat(core.oversizedPayloads()).isEqualTo(2);
   }
 
   @Test

@@ -95,7 +95,11 @@ public final class Anvil implements AutoCloseable {
                 String.valueOf(o.evmChainId()),
                 "--slots-in-an-epoch",
                 String.valueOf(o.slotsInAnEpoch()),
-                "--no-request-size-limit"));
+                "--no-request-size-limit",
+                // room for a 1 MiB payload in one transaction (about 40M gas), for the tests
+                // of payload limits and batch sizes; mainnet blocks hold about 36M
+                "--gas-limit",
+                "200000000"));
     if (o.blockTime() != null) {
       cmd.add("--block-time");
       cmd.add(
