@@ -8,13 +8,31 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * What goes to peers at the next flush: own signatures, one batch to every peer, and attestations,
- * one batch per inbox. Not thread-safe: the actor's.
+ * What goes to peers at the next flush: own signatures, batched to every peer, and attestations,
+ * batched per inbox. A batch holds at most {@link #MAX_BATCH_BYTES} of messages (at least one
+ * message): the cluster drops a frame over 2 MiB whole, so large payloads must not take unrelated
+ * signatures down with them. Not thread-safe: the actor's.
  */
 final class Outbox {
+  /**
+   * A batch's messages add up to at most this many bytes (estimated from payload lengths and
+   * signature counts), unless it holds one message only: a message of the largest payload a chain
+   * may allow (1 MiB) still fits in a frame on its own.
+   */
+  static final int MAX_BATCH_BYTES = 1 << 20;
+
+  /** Encoded fields of a signed observation besides its payload, with room for framing. */
+  private static final int OBSERVATION_OVERHEAD = 256;
+
+  /** Encoded fields of an attestation besides its payload and signatures, with room for framing. */
+  private static final int ATTESTATION_OVERHEAD = 128;
+
+  private static final int SIGNATURE_BYTES = 66;
+
   private final List<SignedObservation> own = new ArrayList<>();
   private final Map<ActorRef<PeerMessage>, List<Attestation>> attestations = new LinkedHashMap<>();
   private int attestationCount;
@@ -40,12 +58,49 @@ final class Outbox {
 
   void flush(Set<ActorRef<PeerMessage>> peers) {
     if (!own.isEmpty()) {
-      PeerMessage batch = PeerMessage.ObservationBatch.of(own);
-      for (ActorRef<PeerMessage> p : peers) p.tell(batch);
+      for (List<SignedObservation> chunk : chunks(own, Outbox::size)) {
+        PeerMessage batch = PeerMessage.ObservationBatch.of(chunk);
+        for (ActorRef<PeerMessage> p : peers) p.tell(batch);
+      }
       own.clear();
     }
-    attestations.forEach((ref, list) -> ref.tell(PeerMessage.AttestationBatch.of(list)));
+    attestations.forEach(
+        (ref, list) -> {
+          for (List<Attestation> chunk : chunks(list, Outbox::size))
+            ref.tell(PeerMessage.AttestationBatch.of(chunk));
+        });
     attestations.clear();
     attestationCount = 0;
+  }
+
+  static int size(SignedObservation so) {
+    return OBSERVATION_OVERHEAD + so.body().payloadLength();
+  }
+
+  static int size(Attestation a) {
+    return ATTESTATION_OVERHEAD
+        + SIGNATURE_BYTES * a.signatures().size()
+        + a.body().payloadLength();
+  }
+
+  /**
+   * {@code items} in order, cut where the next would take a chunk over {@link #MAX_BATCH_BYTES}.
+   */
+  static <T> List<List<T>> chunks(List<T> items, ToIntFunction<T> size) {
+    List<List<T>> out = new ArrayList<>();
+    List<T> current = new ArrayList<>();
+    long bytes = 0;
+    for (T item : items) {
+      int n = size.applyAsInt(item);
+      if (!current.isEmpty() && bytes + n > MAX_BATCH_BYTES) {
+        out.add(current);
+        current = new ArrayList<>();
+        bytes = 0;
+      }
+      current.add(item);
+      bytes += n;
+    }
+    if (!current.isEmpty()) out.add(current);
+    return out;
   }
 }
