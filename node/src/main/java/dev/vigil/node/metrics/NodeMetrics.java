@@ -55,6 +55,7 @@ public final class NodeMetrics {
   private final Histogram quorumLatency;
   private final Counter rpcErrors;
   private final Counter oversizedPayloads;
+  private final Counter rereadsShed;
   private final Gauge chainHeight;
   private final Counter participation;
   private final Gauge streamSubscribers;
@@ -113,6 +114,14 @@ public final class NodeMetrics {
             .help(
                 "Messages not signed because their payload was larger than the chain's"
                     + " max-payload-bytes, by chain")
+            .labelNames("chain")
+            .register(registry);
+    rereadsShed =
+        Counter.builder()
+            .name("vigil_observer_rereads_shed")
+            .help(
+                "Peers' re-read requests not served because the chain's re-read queue was full,"
+                    + " by chain")
             .labelNames("chain")
             .register(registry);
     chainHeight =
@@ -200,6 +209,10 @@ public final class NodeMetrics {
 
   public void oversizedPayloads(int chain, long count) {
     oversizedPayloads.labelValues(chain(chain)).inc(count);
+  }
+
+  public void rereadsShed(int chain, long count) {
+    rereadsShed.labelValues(chain(chain)).inc(count);
   }
 
   public void chainHeight(int chain, long height) {

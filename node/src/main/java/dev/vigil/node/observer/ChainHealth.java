@@ -29,12 +29,22 @@ public final class ChainHealth {
   private final AtomicReference<Snapshot> current;
   private final AtomicLong rpcErrors = new AtomicLong();
   private final AtomicLong observations = new AtomicLong();
+  private final AtomicLong rereadsShed = new AtomicLong();
 
   public ChainHealth(int chain, String name) {
     this.chain = chain;
     this.name = name;
     this.current =
         new AtomicReference<>(new Snapshot(chain, name, -1, -1, -1, -1, 0, 0, 0, null, 0, 0, 0));
+  }
+
+  /** Peers' re-read requests shed because the chain's re-read queue was full. */
+  public long rereadsShed() {
+    return rereadsShed.get();
+  }
+
+  void rereadShed() {
+    rereadsShed.incrementAndGet();
   }
 
   public Snapshot snapshot() {

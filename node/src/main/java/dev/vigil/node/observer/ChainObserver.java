@@ -4,12 +4,18 @@ import dev.vigil.consensus.observation.Observation;
 import dev.vigil.signing.Bytes32;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -49,12 +55,22 @@ public final class ChainObserver extends AbstractBehavior<ChainObserver.Command>
 
   public static final String BLOCKING_DISPATCHER = "vigil.node.observer-dispatcher";
 
+  /**
+   * Re-reads for peers run on one thread of their own per chain, never on the polling dispatcher,
+   * with at most this many waiting: more are shed (answered with nothing, counted, logged), so a
+   * flood of requests neither delays polling nor piles up.
+   */
+  public static final int REREAD_QUEUE = 64;
+
   private final ObserverCore core;
   private final ObservationSink sink;
   private final Settings settings;
   private final ChainHealth health;
   private final TimerScheduler<Command> timers;
   private final Executor blocking;
+  private final ThreadPoolExecutor rereads;
+  private long shedLoggedAtMillis;
+  private long shedSinceLog;
   private int failures;
   private long episodeStartMillis;
 
@@ -85,6 +101,19 @@ public final class ChainObserver extends AbstractBehavior<ChainObserver.Command>
     this.health = health;
     this.blocking =
         ctx.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(BLOCKING_DISPATCHER));
+    this.rereads =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.MILLISECONDS,
+            new ArrayBlockingQueue<>(REREAD_QUEUE),
+            r -> {
+              Thread t = new Thread(r, "vigil-reread-chain-" + core.chain());
+              t.setDaemon(true);
+              return t;
+            },
+            new ThreadPoolExecutor.AbortPolicy());
     ctx.getSelf().tell(new Poll());
   }
 
@@ -96,7 +125,14 @@ public final class ChainObserver extends AbstractBehavior<ChainObserver.Command>
         .onMessage(Handed.class, this::onHanded)
         .onMessage(PollFailed.class, f -> onFailure(f.error()))
         .onMessage(Reobserve.class, this::onReobserve)
+        .onSignal(PreRestart.class, s -> stopRereads())
+        .onSignal(PostStop.class, s -> stopRereads())
         .build();
+  }
+
+  private Behavior<Command> stopRereads() {
+    rereads.shutdownNow();
+    return this;
   }
 
   private Behavior<Command> startPoll() {
@@ -212,20 +248,40 @@ public final class ChainObserver extends AbstractBehavior<ChainObserver.Command>
   private Behavior<Command> onReobserve(Reobserve r) {
     org.slf4j.Logger log =
         getContext().getLog(); // resolved here: the callback runs on another thread
-    CompletableFuture.supplyAsync(() -> core.reobserve(r.txHash()), blocking)
-        .whenComplete(
-            (obs, error) -> {
-              if (error != null) {
-                log.warn(
-                    "chain {}: re-reading tx {} for a peer failed: {}",
-                    core.chain(),
-                    r.txHash(),
-                    unwrap(error).getMessage());
-                r.replyTo().tell(List.of());
-              } else {
-                r.replyTo().tell(obs);
-              }
-            });
+    CompletableFuture<List<Observation>> reread;
+    try {
+      reread = CompletableFuture.supplyAsync(() -> core.reobserve(r.txHash()), rereads);
+    } catch (RejectedExecutionException full) {
+      health.rereadShed();
+      shedSinceLog++;
+      long now = System.currentTimeMillis();
+      if (now - shedLoggedAtMillis >= 10_000) {
+        log.warn(
+            "chain {}: shed {} re-read requests from peers in the last {} s: {} are waiting already"
+                + " (peers re-ask while a message lacks a quorum; many at once may be a flood)",
+            core.chain(),
+            shedSinceLog,
+            shedLoggedAtMillis == 0 ? 0 : (now - shedLoggedAtMillis) / 1000,
+            REREAD_QUEUE);
+        shedLoggedAtMillis = now;
+        shedSinceLog = 0;
+      }
+      r.replyTo().tell(List.of());
+      return this;
+    }
+    reread.whenComplete(
+        (obs, error) -> {
+          if (error != null) {
+            log.warn(
+                "chain {}: re-reading tx {} for a peer failed: {}",
+                core.chain(),
+                r.txHash(),
+                unwrap(error).getMessage());
+            r.replyTo().tell(List.of());
+          } else {
+            r.replyTo().tell(obs);
+          }
+        });
     return this;
   }
 

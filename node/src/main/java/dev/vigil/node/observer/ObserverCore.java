@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.protocol.core.DefaultBlockParameterName;
@@ -30,7 +31,7 @@ public final class ObserverCore {
   private final long startBlock;
   private final int maxBlockRange;
   private final int maxPayloadBytes;
-  private long oversizedPayloads;
+  private final AtomicLong oversizedPayloads = new AtomicLong(); // poll and re-reads both count
   private final Map<Finality.Level, ChainReader.BlockRef> position =
       new EnumMap<>(Finality.Level.class);
   private long reorgsBelowFinality;
@@ -156,7 +157,7 @@ public final class ObserverCore {
    */
   private boolean withinPayloadLimit(ObservedMessage m, String how) {
     if (m.payload().length <= maxPayloadBytes) return true;
-    oversizedPayloads++;
+    oversizedPayloads.incrementAndGet();
     log.warn(
         "chain {}: not signing message {}/{}/{} (tx {}, block {}, {}): its payload is {} bytes,"
             + " more than max-payload-bytes {} of this chain",
@@ -174,7 +175,7 @@ public final class ObserverCore {
 
   /** Messages not signed because their payload was larger than this chain allows. */
   public long oversizedPayloads() {
-    return oversizedPayloads;
+    return oversizedPayloads.get();
   }
 
   public long reorgsBelowFinality() {

@@ -65,6 +65,8 @@ final class MetricsBridge {
           for (long i = delta("rpc:" + chain, s.rpcErrors()); i > 0; i--) metrics.rpcError(chain);
           long oversized = delta("oversized:" + chain, s.oversizedPayloads());
           if (oversized > 0) metrics.oversizedPayloads(chain, oversized);
+          long shed = delta("shed:" + chain, h.rereadsShed());
+          if (shed > 0) metrics.rereadsShed(chain, shed);
         });
     AskPattern.<ConsensusActor.Command, ConsensusStats>ask(
             consensus, ConsensusActor.GetStats::new, Duration.ofSeconds(5), system.scheduler())

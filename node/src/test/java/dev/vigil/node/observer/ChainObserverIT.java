@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
 import dev.vigil.consensus.observation.Observation;
+import dev.vigil.evm.EvmClient;
 import dev.vigil.signing.Address;
+import dev.vigil.signing.Bytes32;
 import dev.vigil.testing.evm.Anvil;
 import dev.vigil.testing.evm.EvmToolchain;
 import dev.vigil.testing.evm.LocalChain;
@@ -14,8 +16,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -86,6 +91,59 @@ class ChainObserverIT {
       await(() -> health.ready(System.currentTimeMillis(), 10_000), "readiness after recovery");
       assertThat(health.snapshot().rpcErrors()).isGreaterThanOrEqualTo(2);
     }
+  }
+
+  @org.junit.jupiter.api.Test
+  void aFloodOfReReadRequestsIsShedAndPollingGoesOn() throws Exception {
+    long start = chain.anvil().web3j().ethBlockNumber().send().getBlockNumber().longValue() + 1;
+    ChainReader reader =
+        new ChainReader(3, chain.rpcUrl(), chain.coreAddress(), Duration.ofSeconds(10));
+    ChainHealth health = new ChainHealth(3, "chain-3");
+    ObserverCore core =
+        new ObserverCore(
+            reader, new Finality.Tags(), new ObserverCoreIT.MemoryCursors(), start, 1000, 65536);
+    ConcurrentLinkedQueue<Observation> handed = new ConcurrentLinkedQueue<>();
+    ActorRef<ChainObserver.Command> observer =
+        testKit.spawn(
+            ChainObserver.create(
+                core,
+                obs -> {
+                  handed.addAll(obs);
+                  return CompletableFuture.completedFuture(null);
+                },
+                new ChainObserver.Settings(Duration.ofMillis(100), Duration.ofMillis(400)),
+                health));
+    EvmClient.Published first =
+        chain
+            .client(1)
+            .publishMessage(chain.coreAddress(), 1, "first".getBytes(StandardCharsets.UTF_8), 200);
+    await(() -> handed.size() == 1, "the first message");
+
+    AtomicInteger answered = new AtomicInteger();
+    AtomicInteger withTheMessage = new AtomicInteger();
+    ActorRef<List<Observation>> replies =
+        testKit.spawn(
+            Behaviors.receiveMessage(
+                obs -> {
+                  answered.incrementAndGet();
+                  if (!obs.isEmpty()) withTheMessage.incrementAndGet();
+                  return Behaviors.same();
+                }));
+    int flood = 3000;
+    Bytes32 tx = Bytes32.fromHex(first.txHash());
+    for (int i = 0; i < flood; i++) observer.tell(new ChainObserver.Reobserve(tx, replies));
+
+    byte[] second = "published during the flood".getBytes(StandardCharsets.UTF_8);
+    chain.client(1).publishMessage(chain.coreAddress(), 1, second, 200);
+    await(() -> handed.size() == 2, "the message published during the flood");
+    await(() -> answered.get() == flood, "an answer to every re-read request");
+    assertThat(health.rereadsShed())
+        .as("requests beyond the re-read queue are shed, not queued")
+        .isPositive()
+        .isEqualTo(flood - withTheMessage.get());
+    assertThat(withTheMessage.get())
+        .as("the re-reads that were served found the message")
+        .isPositive();
   }
 
   @org.junit.jupiter.api.Test
