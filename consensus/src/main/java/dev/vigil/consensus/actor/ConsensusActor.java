@@ -221,7 +221,10 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
         new PeerDirectory(committee, self, guardian.backend(), resolver::resolveActorRef);
     this.reobserve =
         new ReobserveLimiter(
-            settings.aggregator().resendInterval().toMillis(), settings.maxReobservePerSecond());
+            settings.aggregator().resendInterval().toMillis(),
+            settings.maxReobservePerSecond(),
+            Math.max(1, settings.maxReobservePerSecond() / Math.max(1, committee.size() - 1)),
+            committee.size());
     this.verification =
         new VerificationDispatch(
             settings.verifyChunkSize(),
@@ -537,8 +540,34 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
       undecodableItems++;
       return;
     }
-    if (!reobserve.admit(r.chain(), r.txHash(), now)) return;
     int requester = r.requesterIndex();
+    // stale or replayed: refused before any work
+    if (Math.abs(now - r.timeMillis()) > PeerDirectory.MAX_HEARTBEAT_SKEW_MILLIS) {
+      reobserve.refused();
+      return;
+    }
+    // the signature is checked at a bounded rate (it costs a key recovery), then the request is
+    // charged to the member that signed it
+    if (!reobserve.mayVerify(now)) return;
+    Address signer;
+    try {
+      signer =
+          r.signature().isCanonical()
+              ? guardian
+                  .backend()
+                  .recoverAddress(
+                      WireCodec.requestDigest(
+                          r.committeeIndex(), requester, r.chain(), r.txHash(), r.timeMillis()),
+                      r.signature())
+              : null;
+    } catch (RuntimeException e) {
+      signer = null;
+    }
+    if (signer == null || !signer.equals(committee.member(requester))) {
+      reobserve.refused();
+      return;
+    }
+    if (!reobserve.admit(requester, r.chain(), r.txHash(), now)) return;
     getContext()
         .pipeToSelf(
             guardian.source().reobserve(r.chain(), r.txHash()).toCompletableFuture(),
@@ -591,12 +620,14 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
       case Decision.Retry r -> {
         queueOwn(r.own());
         var req =
-            new PeerMessage.ObservationRequest(
+            WireCodec.request(
                 committee.index(),
                 self,
                 r.observation().chain(),
                 r.observation().txHash(),
-                inboxString);
+                inboxString,
+                clock.getAsLong(),
+                guardian.signer());
         for (ActorRef<PeerMessage> p : directory.peers()) p.tell(req);
       }
       case Decision.GiveUp g -> {
@@ -791,6 +822,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
         directory.badHeartbeats(),
         reobserve.served(),
         reobserve.throttled(),
+        reobserve.refusedCount(),
         evidenceStored,
         storeFailures,
         directory.peers().size(),

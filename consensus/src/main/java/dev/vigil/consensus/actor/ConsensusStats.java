@@ -15,7 +15,10 @@ import java.util.Map;
  * @param badHeartbeats heartbeats with a wrong committee, index or signature, or stale (not newer
  *     than the member's last one, or more than a minute off this node's clock)
  * @param requestsServed ObservationRequests answered by re-reading the chain
- * @param requestsThrottled ObservationRequests ignored because the re-read budget was spent
+ * @param requestsThrottled ObservationRequests ignored because the re-read budget (overall or of
+ *     the requesting member) or the signature-check budget was spent
+ * @param requestsRefused ObservationRequests refused: unsigned, signed by another than the member
+ *     they name, or more than a minute off this node's clock
  * @param evidenceStored equivocation evidence records written
  * @param storeFailures blocking operations that failed (logged)
  * @param peers peers currently reachable through the Receptionist
@@ -28,6 +31,7 @@ public record ConsensusStats(
     long badHeartbeats,
     long requestsServed,
     long requestsThrottled,
+    long requestsRefused,
     long evidenceStored,
     long storeFailures,
     int peers,
@@ -36,7 +40,7 @@ public record ConsensusStats(
     heartbeats = Map.copyOf(heartbeats);
   }
 
-  /** Without a throttled-request count (the shape callers built before it was counted). */
+  /** Without throttled and refused request counts (the shape callers built before they were). */
   public ConsensusStats(
       AggregationStats aggregation,
       long undecodableMessages,
@@ -53,6 +57,7 @@ public record ConsensusStats(
         undecodableItems,
         badHeartbeats,
         requestsServed,
+        0,
         0,
         evidenceStored,
         storeFailures,

@@ -43,14 +43,22 @@ public sealed interface PeerMessage {
 
   /**
    * "Re-read this transaction and sign what is final." {@code replyTo} is the serialized actor ref
-   * of the requester's inbox (empty when unknown).
+   * of the requester's inbox (empty when unknown). Signed by the requester over {@link
+   * WireCodec#requestDigest}, so that a request is charged to the member that made it.
    */
   record ObservationRequest(
-      long committeeIndex, int requesterIndex, int chain, Bytes32 txHash, String replyTo)
+      long committeeIndex,
+      int requesterIndex,
+      int chain,
+      Bytes32 txHash,
+      String replyTo,
+      long timeMillis,
+      Signature signature)
       implements PeerMessage {
     public ObservationRequest {
       Objects.requireNonNull(txHash, "txHash");
       Objects.requireNonNull(replyTo, "replyTo");
+      Objects.requireNonNull(signature, "signature");
     }
   }
 

@@ -15,6 +15,7 @@ import dev.vigil.signing.Bytes32;
 import dev.vigil.signing.Keccak256;
 import dev.vigil.signing.Signature;
 import dev.vigil.signing.Signer;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,6 +36,9 @@ public final class WireCodec {
   /** Domain separation: a heartbeat signature can never be mistaken for a message signature. */
   private static final byte[] HEARTBEAT_DOMAIN =
       "vigil.heartbeat.v1".getBytes(StandardCharsets.US_ASCII);
+
+  private static final byte[] REQUEST_DOMAIN =
+      "vigil.observation-request.v1".getBytes(StandardCharsets.US_ASCII);
 
   private WireCodec() {}
 
@@ -69,6 +73,8 @@ public final class WireCodec {
               .setChain(r.chain())
               .setTxHash(ByteString.copyFrom(r.txHash().toBytes()))
               .setReplyTo(r.replyTo())
+              .setTimeMillis(r.timeMillis())
+              .setSignature(ByteString.copyFrom(r.signature().toBytes()))
               .build()
               .toByteArray();
       case PeerMessage.Heartbeat h ->
@@ -249,12 +255,22 @@ public final class WireCodec {
           bytes.length,
           "chain " + Integer.toUnsignedString(p.getChain()) + " is not a u16");
     }
+    if (p.getSignature().size() != Signature.LENGTH || (p.getSignature().byteAt(64) & 0xff) > 1) {
+      return new PeerMessage.Undecodable(
+          OBSERVATION_REQUEST,
+          bytes.length,
+          p.getSignature().isEmpty()
+              ? "unsigned (no signature)"
+              : "signature is not 65 bytes with a recovery id of 0 or 1");
+    }
     return new PeerMessage.ObservationRequest(
         Integer.toUnsignedLong(p.getCommitteeIndex()),
         p.getRequesterIndex(),
         p.getChain(),
         Bytes32.wrap(p.getTxHash().toByteArray()),
-        p.getReplyTo());
+        p.getReplyTo(),
+        p.getTimeMillis(),
+        Signature.fromBytes(p.getSignature().toByteArray()));
   }
 
   private static PeerMessage decodeHeartbeat(byte[] bytes) throws InvalidProtocolBufferException {
@@ -347,6 +363,42 @@ public final class WireCodec {
         .forEach((chain, h) -> c.addHeights(ChainHeight.newBuilder().setChain(chain).setHeight(h)));
     byte[] content = c.build().toByteArray();
     return new PeerMessage.Heartbeat(info, content, signer.sign(heartbeatDigest(content)));
+  }
+
+  /** A signed request to re-read {@code txHash} on {@code chain}. */
+  public static PeerMessage.ObservationRequest request(
+      long committeeIndex,
+      int requesterIndex,
+      int chain,
+      Bytes32 txHash,
+      String replyTo,
+      long timeMillis,
+      Signer signer) {
+    return new PeerMessage.ObservationRequest(
+        committeeIndex,
+        requesterIndex,
+        chain,
+        txHash,
+        replyTo,
+        timeMillis,
+        signer.sign(requestDigest(committeeIndex, requesterIndex, chain, txHash, timeMillis)));
+  }
+
+  /**
+   * keccak256("vigil.observation-request.v1" | committee index u32 | requester index u32 | chain
+   * u16 | tx hash | time u64): what a re-read request's signature covers (domain-separated from
+   * heartbeats and from message digests).
+   */
+  public static byte[] requestDigest(
+      long committeeIndex, int requesterIndex, int chain, Bytes32 txHash, long timeMillis) {
+    ByteBuffer b = ByteBuffer.allocate(REQUEST_DOMAIN.length + 4 + 4 + 2 + Bytes32.LENGTH + 8);
+    b.put(REQUEST_DOMAIN)
+        .putInt((int) committeeIndex)
+        .putInt(requesterIndex)
+        .putShort((short) chain)
+        .put(txHash.toBytes())
+        .putLong(timeMillis);
+    return Keccak256.hash(b.array());
   }
 
   /** keccak256("vigil.heartbeat.v1" | content): what a heartbeat's signature covers. */

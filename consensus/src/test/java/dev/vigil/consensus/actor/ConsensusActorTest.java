@@ -14,6 +14,7 @@ import dev.vigil.consensus.testing.Observations;
 import dev.vigil.consensus.testing.TestCommittee;
 import dev.vigil.consensus.transport.PeerInbox;
 import dev.vigil.consensus.wire.PeerMessage;
+import dev.vigil.consensus.wire.WireCodec;
 import dev.vigil.signing.MessageId;
 import dev.vigil.signing.Secp256k1Backends;
 import dev.vigil.storage.VigilDatabase;
@@ -209,6 +210,38 @@ class ConsensusActorTest {
     assertThat(r.txHash()).isEqualTo(o.txHash());
     assertThat(r.chain()).isEqualTo(o.chain());
     assertThat(r.requesterIndex()).isZero();
+  }
+
+  @Test
+  void aReReadRequestIsServedOnlyWhenSignedByTheMemberItNamesAndFresh() {
+    var actor = spawn();
+    awaitPeer(actor);
+    Observation o = OBS.get(3);
+    source.add(o);
+    long now = clock.get();
+    // member 2 asks for a re-read in member 1's name, with its own key (a replay of 1's
+    // signatures under another index is the same: the signature does not recover to 1)
+    var forged = WireCodec.request(1, 1, o.chain(), o.txHash(), "", now, KEYS.signer(2));
+    var stale = WireCodec.request(1, 1, o.chain(), o.txHash(), "", now - 120_000, KEYS.signer(1));
+    actor.tell(new ConsensusActor.FromPeer(forged));
+    actor.tell(new ConsensusActor.FromPeer(stale));
+    peers.awaitAssert(
+        Duration.ofSeconds(10),
+        () -> {
+          ConsensusStats st = stats(actor);
+          assertThat(st.requestsRefused()).as("forged and stale requests refused").isEqualTo(2);
+          assertThat(st.requestsServed()).as("nothing re-read for them").isZero();
+          return null;
+        });
+
+    actor.tell(
+        new ConsensusActor.FromPeer(
+            WireCodec.request(1, 1, o.chain(), o.txHash(), "", now, KEYS.signer(1))));
+    PeerMessage.ObservationBatch b = expectBatch(PeerMessage.ObservationBatch.class);
+    assertThat(b.observations())
+        .as("the re-read message, signed by this guardian, goes to the peers")
+        .anySatisfy(so -> assertThat(so.messageId()).isEqualTo(o.messageId()));
+    assertThat(stats(actor).requestsServed()).isEqualTo(1);
   }
 
   @Test

@@ -89,11 +89,39 @@ class WireSerializerTest {
   }
 
   @Test
-  void observationRequestRoundTrips() {
+  void observationRequestRoundTripsWithTheRequestersSignature() {
     var r =
-        new PeerMessage.ObservationRequest(
-            1, 3, 2, OBS.get(0).txHash(), "pekko://vigil@127.0.0.1:1/user/inbox");
-    assertThat(roundTrip(r)).isEqualTo(r);
+        WireCodec.request(
+            1,
+            3,
+            2,
+            OBS.get(0).txHash(),
+            "pekko://vigil@127.0.0.1:1/user/inbox",
+            123456789L,
+            KEYS.signer(3));
+    var back = (PeerMessage.ObservationRequest) roundTrip(r);
+    assertThat(back).usingRecursiveComparison().isEqualTo(r);
+    assertThat(
+            Secp256k1Backends.bouncyCastle()
+                .recoverAddress(
+                    WireCodec.requestDigest(1, 3, 2, OBS.get(0).txHash(), 123456789L),
+                    back.signature()))
+        .isEqualTo(KEYS.committee().member(3));
+  }
+
+  @Test
+  void anUnsignedObservationRequestDoesNotDecode() throws Exception {
+    byte[] unsigned =
+        dev.vigil.consensus.wire.proto.ObservationRequest.newBuilder()
+            .setCommitteeIndex(1)
+            .setRequesterIndex(3)
+            .setChain(2)
+            .setTxHash(com.google.protobuf.ByteString.copyFrom(OBS.get(0).txHash().toBytes()))
+            .build()
+            .toByteArray();
+    Object decoded = new WireSerializer(null).fromBinary(unsigned, WireCodec.OBSERVATION_REQUEST);
+    assertThat(decoded).isInstanceOf(PeerMessage.Undecodable.class);
+    assertThat(((PeerMessage.Undecodable) decoded).reason()).isEqualTo("unsigned (no signature)");
   }
 
   @Test

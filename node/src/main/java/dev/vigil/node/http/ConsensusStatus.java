@@ -139,6 +139,7 @@ public final class ConsensusStatus implements StatusSource {
     counts.put("undecodableItems", s.undecodableItems());
     counts.put("badHeartbeats", s.badHeartbeats());
     counts.put("requestsServed", s.requestsServed());
+    counts.put("requestsRefused", s.requestsRefused());
     counts.put("evidenceStored", s.evidenceStored());
     counts.put("storeFailures", s.storeFailures());
     counts.put("peersConnected", (long) s.peers());
