@@ -99,20 +99,9 @@ class ChainObserverIT {
     ChainReader reader =
         new ChainReader(3, chain.rpcUrl(), chain.coreAddress(), Duration.ofSeconds(10));
     ChainHealth health = new ChainHealth(3, "chain-3");
-    ObserverCore core =
-        new ObserverCore(
-            reader, new Finality.Tags(), new ObserverCoreIT.MemoryCursors(), start, 1000, 65536);
-    ConcurrentLinkedQueue<Observation> handed = new ConcurrentLinkedQueue<>();
-    ActorRef<ChainObserver.Command> observer =
-        testKit.spawn(
-            ChainObserver.create(
-                core,
-                obs -> {
-                  handed.addAll(obs);
-                  return CompletableFuture.completedFuture(null);
-                },
-                new ChainObserver.Settings(Duration.ofMillis(100), Duration.ofMillis(400)),
-                health));
+    Observed o = start(reader, start, health);
+    ConcurrentLinkedQueue<Observation> handed = o.handed();
+    ActorRef<ChainObserver.Command> observer = o.ref();
     EvmClient.Published first =
         chain
             .client(1)
@@ -224,26 +213,34 @@ class ChainObserverIT {
     }
   }
 
+  /** A running observer actor and what it handed over. */
+  record Observed(ActorRef<ChainObserver.Command> ref, ConcurrentLinkedQueue<Observation> handed) {}
+
   /**
    * Starts an observer actor on {@code reader} from block {@code start}; what it hands over lands
    * in the queue.
    */
   static ConcurrentLinkedQueue<Observation> observe(
       ChainReader reader, long start, ChainHealth health) {
+    return start(reader, start, health).handed();
+  }
+
+  static Observed start(ChainReader reader, long start, ChainHealth health) {
     ObserverCore core =
         new ObserverCore(
             reader, new Finality.Tags(), new ObserverCoreIT.MemoryCursors(), start, 1000, 65536);
     ConcurrentLinkedQueue<Observation> handed = new ConcurrentLinkedQueue<>();
-    testKit.spawn(
-        ChainObserver.create(
-            core,
-            obs -> {
-              handed.addAll(obs);
-              return CompletableFuture.completedFuture(null);
-            },
-            new ChainObserver.Settings(Duration.ofMillis(100), Duration.ofMillis(400)),
-            health));
-    return handed;
+    ActorRef<ChainObserver.Command> ref =
+        testKit.spawn(
+            ChainObserver.create(
+                core,
+                obs -> {
+                  handed.addAll(obs);
+                  return CompletableFuture.completedFuture(null);
+                },
+                new ChainObserver.Settings(Duration.ofMillis(100), Duration.ofMillis(400)),
+                health));
+    return new Observed(ref, handed);
   }
 
   static void await(BooleanSupplier condition, String what) throws InterruptedException {
