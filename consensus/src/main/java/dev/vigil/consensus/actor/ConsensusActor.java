@@ -176,6 +176,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
 
   private final PeerDirectory directory;
   private final ReobserveLimiter reobserve;
+  private final RereadRequests requests;
   private final VerificationDispatch verification;
   private final SignatureChecks checks;
   private final WritePipeline writes;
@@ -225,6 +226,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
             settings.maxReobservePerSecond(),
             Math.max(1, settings.maxReobservePerSecond() / Math.max(1, committee.size() - 1)),
             committee.size());
+    this.requests = new RereadRequests(committee, self, guardian.backend(), reobserve);
     this.verification =
         new VerificationDispatch(
             settings.verifyChunkSize(),
@@ -533,48 +535,18 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   }
 
   private void onRequest(PeerMessage.ObservationRequest r, long now) {
-    if (r.committeeIndex() != committee.index()
-        || r.requesterIndex() < 0
-        || r.requesterIndex() >= committee.size()
-        || r.requesterIndex() == self) {
-      undecodableItems++;
-      return;
+    switch (requests.check(r, now)) {
+      case MALFORMED -> undecodableItems++;
+      case DROP -> {}
+      case SERVE ->
+          getContext()
+              .pipeToSelf(
+                  guardian.source().reobserve(r.chain(), r.txHash()).toCompletableFuture(),
+                  (list, err) ->
+                      err != null
+                          ? new Failed("re-read of " + r.txHash() + " on chain " + r.chain(), err)
+                          : new Reobserved(list, r.requesterIndex()));
     }
-    int requester = r.requesterIndex();
-    // stale or replayed: refused before any work
-    if (Math.abs(now - r.timeMillis()) > PeerDirectory.MAX_HEARTBEAT_SKEW_MILLIS) {
-      reobserve.refused();
-      return;
-    }
-    // the signature is checked at a bounded rate (it costs a key recovery), then the request is
-    // charged to the member that signed it
-    if (!reobserve.mayVerify(now)) return;
-    Address signer;
-    try {
-      signer =
-          r.signature().isCanonical()
-              ? guardian
-                  .backend()
-                  .recoverAddress(
-                      WireCodec.requestDigest(
-                          r.committeeIndex(), requester, r.chain(), r.txHash(), r.timeMillis()),
-                      r.signature())
-              : null;
-    } catch (RuntimeException e) {
-      signer = null;
-    }
-    if (signer == null || !signer.equals(committee.member(requester))) {
-      reobserve.refused();
-      return;
-    }
-    if (!reobserve.admit(requester, r.chain(), r.txHash(), now)) return;
-    getContext()
-        .pipeToSelf(
-            guardian.source().reobserve(r.chain(), r.txHash()).toCompletableFuture(),
-            (list, err) ->
-                err != null
-                    ? new Failed("re-read of " + r.txHash() + " on chain " + r.chain(), err)
-                    : new Reobserved(list, requester));
   }
 
   // ---------------------------------------------------------------- effects
