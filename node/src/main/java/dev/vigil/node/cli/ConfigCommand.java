@@ -69,7 +69,7 @@ final class ConfigCommand implements Callable<Integer> {
             case Finality.Confirmations n -> n.depth() + " confirmations";
           };
       out.printf(
-          "%-12s %d %s: core %s, finality %s, from block %d, poll %s, max %d blocks per getLogs, payloads up to %d bytes, %d RPC endpoint(s)%n",
+          "%-12s %d %s: core %s, finality %s, from block %d, poll %s, max %d blocks per getLogs, payloads up to %d bytes, %d RPC endpoint(s)%s%n",
           "chain",
           c.id(),
           c.name(),
@@ -79,7 +79,8 @@ final class ConfigCommand implements Callable<Integer> {
           human(c.pollInterval()),
           c.maxBlockRange(),
           c.maxPayloadBytes(),
-          c.rpcUrls().size());
+          c.rpcUrls().size(),
+          c.rpcAgreement() >= 2 ? ", " + c.rpcAgreement() + " must agree" : "");
     }
     out.printf(
         "%-12s pekko://%s@%s:%d%s, seeds %s%n",

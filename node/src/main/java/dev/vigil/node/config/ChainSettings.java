@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param maxBlockRange the most blocks asked for in one {@code eth_getLogs} call
  * @param maxPayloadBytes messages with a larger payload are not signed (logged and counted): a
  *     committee-wide policy, so every member should set the same
+ * @param rpcAgreement 0: the endpoints are alternatives (the first preferred); k >= 2: every read
+ *     goes to all of them and only what k of them return alike is used
  */
 public record ChainSettings(
     int id,
@@ -34,7 +36,8 @@ public record ChainSettings(
     Duration maxBackoff,
     Duration rpcTimeout,
     int maxBlockRange,
-    int maxPayloadBytes) {
+    int maxPayloadBytes,
+    int rpcAgreement) {
   public ChainSettings {
     Objects.requireNonNull(name, "name");
     rpcUrls = List.copyOf(rpcUrls);
@@ -72,6 +75,8 @@ public record ChainSettings(
         + maxBlockRange
         + ", maxPayloadBytes="
         + maxPayloadBytes
+        + ", rpcAgreement="
+        + rpcAgreement
         + "]";
   }
 }

@@ -110,6 +110,22 @@ final class ChainsReader {
           reader.has(p + ".max-payload-bytes")
               ? reader.integer(p + ".max-payload-bytes", 0, MAX_PAYLOAD_BYTES)
               : defPayload;
+      Long agreement = 0L;
+      if (reader.has(p + ".rpc-agreement")) {
+        agreement = reader.integer(p + ".rpc-agreement", 0, 64);
+        if (agreement != null && urls != null && (agreement == 1 || agreement > urls.size())) {
+          reader.problem(
+              p + ".rpc-agreement",
+              "expected 0 (endpoints are alternatives) or 2.."
+                  + urls.size()
+                  + " (how many of the "
+                  + urls.size()
+                  + " rpc-urls must agree), got "
+                  + agreement,
+              reader.value(p + ".rpc-agreement"));
+          agreement = null;
+        }
+      }
       if (poll != null && backoff != null && backoff.compareTo(poll) < 0) {
         String at = reader.has(p + ".max-backoff") ? p + ".max-backoff" : defaults + ".max-backoff";
         reader.problem(
@@ -133,7 +149,8 @@ final class ChainsReader {
           || backoff == null
           || timeout == null
           || range == null
-          || payload == null) {
+          || payload == null
+          || agreement == null) {
         ok = false;
         continue;
       }
@@ -149,7 +166,8 @@ final class ChainsReader {
               backoff,
               timeout,
               range.intValue(),
-              payload.intValue()));
+              payload.intValue(),
+              agreement.intValue()));
     }
     if (!ok) return null;
     chains.sort(Comparator.comparingInt(ChainSettings::id));

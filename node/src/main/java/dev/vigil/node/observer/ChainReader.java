@@ -37,7 +37,7 @@ import org.web3j.protocol.http.HttpService;
  * endpoint it tries the first again. Switching is logged at WARN, with the endpoints' paths left
  * out (they often carry API keys).
  */
-public final class ChainReader implements AutoCloseable {
+public final class ChainReader implements ChainSource, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ChainReader.class);
 
   /** How long the reader stays on a fallback endpoint before it tries the preferred one again. */

@@ -25,7 +25,7 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
 public final class ObserverCore {
   private static final Logger log = LoggerFactory.getLogger(ObserverCore.class);
 
-  private final ChainReader reader;
+  private final ChainSource reader;
   private final Finality finality;
   private final CursorPersistence cursors;
   private final long startBlock;
@@ -37,7 +37,7 @@ public final class ObserverCore {
   private long reorgsBelowFinality;
 
   public ObserverCore(
-      ChainReader reader,
+      ChainSource reader,
       Finality finality,
       CursorPersistence cursors,
       long startBlock,

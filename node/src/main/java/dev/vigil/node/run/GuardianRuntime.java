@@ -16,9 +16,11 @@ import dev.vigil.node.http.HttpApiSettings;
 import dev.vigil.node.http.NodeStatus;
 import dev.vigil.node.http.Readiness;
 import dev.vigil.node.metrics.NodeMetrics;
+import dev.vigil.node.observer.AgreementReader;
 import dev.vigil.node.observer.ChainHealth;
 import dev.vigil.node.observer.ChainObserver;
 import dev.vigil.node.observer.ChainReader;
+import dev.vigil.node.observer.ChainSource;
 import dev.vigil.node.observer.ObserverCore;
 import dev.vigil.node.observer.StoredCursors;
 import dev.vigil.node.transport.GuardianTls;
@@ -187,13 +189,24 @@ public final class GuardianRuntime implements AutoCloseable {
               for (ChainSettings c : s.chains()) {
                 ChainHealth h = new ChainHealth(c.id(), c.name());
                 health.put(c.id(), h);
-                ChainReader reader =
-                    new ChainReader(
-                        c.id(),
-                        c.rpcUrls().stream().map(java.net.URI::toString).toList(),
-                        c.coreAddress().toHex(),
-                        c.rpcTimeout(),
-                        ChainReader.DEFAULT_BACK_TO_PREFERRED);
+                List<String> urls = c.rpcUrls().stream().map(java.net.URI::toString).toList();
+                ChainSource reader =
+                    c.rpcAgreement() >= 2
+                        ? new AgreementReader(
+                            c.id(),
+                            urls.stream()
+                                .map(
+                                    u ->
+                                        new ChainReader(
+                                            c.id(), u, c.coreAddress().toHex(), c.rpcTimeout()))
+                                .toList(),
+                            c.rpcAgreement())
+                        : new ChainReader(
+                            c.id(),
+                            urls,
+                            c.coreAddress().toHex(),
+                            c.rpcTimeout(),
+                            ChainReader.DEFAULT_BACK_TO_PREFERRED);
                 ObserverCore core =
                     new ObserverCore(
                         reader,

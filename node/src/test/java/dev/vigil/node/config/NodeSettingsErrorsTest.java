@@ -405,6 +405,17 @@ class NodeSettingsErrorsTest {
             "vigil.node.http.port",
             "7401 is also vigil.node.cluster.port on the same host"),
         row(
+            "agreement of more endpoints than there are",
+            "vigil.node.chains.alpha.rpc-agreement = 3",
+            "vigil.node.chains.alpha.rpc-agreement",
+            "expected 0 (endpoints are alternatives) or 2..2 (how many of the 2 rpc-urls must"
+                + " agree), got 3"),
+        row(
+            "agreement of one endpoint",
+            "vigil.node.chains.alpha.rpc-agreement = 1",
+            "vigil.node.chains.alpha.rpc-agreement",
+            "got 1"),
+        row(
             "more streams per client than in all",
             "vigil.node.http { max-streams = 10, max-streams-per-client = 11 }",
             "vigil.node.http.max-streams-per-client",

@@ -42,7 +42,12 @@ public final class FaultyRpcProxy implements AutoCloseable {
      * a node that lags behind: the head (and the latest/safe/finalized tags) stay where they were
      * when the mode was set, everything else is answered faithfully
      */
-    LAG
+    LAG,
+    /**
+     * a node that lies: answers faithfully, except that the text set by {@link #forge} is replaced
+     * in every answer (for example a log's payload, hex-encoded)
+     */
+    FORGE
   }
 
   private final HttpServer server;
@@ -54,6 +59,8 @@ public final class FaultyRpcProxy implements AutoCloseable {
   private final AtomicInteger loseSends = new AtomicInteger();
   private final AtomicInteger lost = new AtomicInteger();
   private volatile Duration slowDelay = Duration.ofSeconds(15);
+  private volatile String forgeFrom = "";
+  private volatile String forgeTo = "";
   private final AtomicLong frozenHead =
       new AtomicLong(-1); // LAG: the head the endpoint is stuck at
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
@@ -88,6 +95,15 @@ public final class FaultyRpcProxy implements AutoCloseable {
 
   public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /**
+   * Forges answers: {@code from} becomes {@code to} in every answer (case-sensitive), from now on.
+   */
+  public void forge(String from, String to) {
+    forgeFrom = from;
+    forgeTo = to;
+    mode(Mode.FORGE);
   }
 
   public void mode(Mode m) {
@@ -153,6 +169,13 @@ public final class FaultyRpcProxy implements AutoCloseable {
           reply(ex, 200, forward(body));
         }
         case LAG -> reply(ex, 200, lagging(body));
+        case FORGE ->
+            reply(
+                ex,
+                200,
+                new String(forward(body), StandardCharsets.UTF_8)
+                    .replace(forgeFrom, forgeTo)
+                    .getBytes(StandardCharsets.UTF_8));
         case PASS -> {
           byte[] answer = forward(body);
           if (loseSends.get() > 0
