@@ -90,29 +90,7 @@ final class ClusterReader {
     ClusterSettings.Tls tls = cluster.tls().get();
     String keyPath = ROOT + ".cluster.tls.key-file";
     String certPath = ROOT + ".cluster.tls.cert-file";
-    try {
-      var perms = Files.getPosixFilePermissions(tls.keyFile());
-      if (perms.contains(PosixFilePermission.GROUP_READ)
-          || perms.contains(PosixFilePermission.OTHERS_READ)
-          || perms.contains(PosixFilePermission.GROUP_WRITE)
-          || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
-        reader.problem(
-            keyPath,
-            "TLS key file "
-                + tls.keyFile()
-                + " is open to group or others (mode "
-                + PosixFilePermissions.toString(perms)
-                + "); restrict it with: chmod 600 "
-                + tls.keyFile(),
-            reader.value(keyPath));
-        return;
-      }
-    } catch (NoSuchFileException e) {
-      reader.problem(keyPath, "no TLS key file at " + tls.keyFile(), reader.value(keyPath));
-      return;
-    } catch (UnsupportedOperationException | IOException notPosix) {
-      // loading below names what is wrong
-    }
+    if (!ownerOnlyKey(tls.keyFile(), keyPath)) return;
     TlsIdentity identity;
     try {
       identity = TlsIdentity.load(tls.keyFile(), tls.certFile());
@@ -217,11 +195,14 @@ final class ClusterReader {
     String base = ROOT + ".http";
     String host = values.host(base + ".host");
     Integer port = reader.port(base + ".port", 0);
+    Optional<ClusterSettings.Tls> tls =
+        tlsFiles(base + ".tls", "a PEM private key and certificate");
     Long maxStreams = reader.integer(base + ".max-streams", 1, 100_000);
     Long perClient =
         reader.integer(
             base + ".max-streams-per-client", 1, maxStreams == null ? 100_000 : maxStreams);
-    if (host == null || port == null || maxStreams == null || perClient == null) return null;
+    if (host == null || port == null || maxStreams == null || perClient == null || tls == null)
+      return null;
     if (cluster != null
         && port != 0
         && port == cluster.port()
@@ -234,7 +215,66 @@ final class ClusterReader {
           reader.value(base + ".port"));
       return null;
     }
-    return new HttpSettings(host, port, maxStreams.intValue(), perClient.intValue());
+    return new HttpSettings(host, port, maxStreams.intValue(), perClient.intValue(), tls);
+  }
+
+  /**
+   * {@code base.key-file} and {@code base.cert-file}: both, or neither (empty); null (with a
+   * problem) when only one is set.
+   */
+  private Optional<ClusterSettings.Tls> tlsFiles(String base, String what) {
+    Path key = reader.has(base + ".key-file") ? values.path(base + ".key-file") : null;
+    Path cert = reader.has(base + ".cert-file") ? values.path(base + ".cert-file") : null;
+    if ((key == null) != (cert == null)) {
+      reader.problem(
+          base + (key == null ? ".key-file" : ".cert-file"),
+          "set both " + base + ".key-file and .cert-file (" + what + "), or neither",
+          reader.value(key == null ? base + ".cert-file" : base + ".key-file"));
+      return null;
+    }
+    return key == null ? Optional.empty() : Optional.of(new ClusterSettings.Tls(key, cert));
+  }
+
+  /** With file checks: the HTTPS key is owner-only and both files parse. */
+  void checkHttpsTls(HttpSettings http) {
+    if (http == null || http.tls().isEmpty()) return;
+    ClusterSettings.Tls tls = http.tls().get();
+    String keyPath = ROOT + ".http.tls.key-file";
+    String certPath = ROOT + ".http.tls.cert-file";
+    if (!ownerOnlyKey(tls.keyFile(), keyPath)) return;
+    try {
+      TlsIdentity.load(tls.keyFile(), tls.certFile());
+    } catch (IllegalArgumentException e) {
+      reader.problem(certPath, e.getMessage(), reader.value(certPath));
+    }
+  }
+
+  /** Whether the key file exists and is not open to group or others; else records a problem. */
+  private boolean ownerOnlyKey(Path keyFile, String keyPath) {
+    try {
+      var perms = Files.getPosixFilePermissions(keyFile);
+      if (perms.contains(PosixFilePermission.GROUP_READ)
+          || perms.contains(PosixFilePermission.OTHERS_READ)
+          || perms.contains(PosixFilePermission.GROUP_WRITE)
+          || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+        reader.problem(
+            keyPath,
+            "TLS key file "
+                + keyFile
+                + " is open to group or others (mode "
+                + PosixFilePermissions.toString(perms)
+                + "); restrict it with: chmod 600 "
+                + keyFile,
+            reader.value(keyPath));
+        return false;
+      }
+    } catch (NoSuchFileException e) {
+      reader.problem(keyPath, "no TLS key file at " + keyFile, reader.value(keyPath));
+      return false;
+    } catch (UnsupportedOperationException | IOException notPosix) {
+      // loading names what is wrong
+    }
+    return true;
   }
 
   private static boolean isWildcard(String host) {

@@ -111,6 +111,7 @@ final class NodeSettingsLoader {
       Address guardian = keys.checkKeyFile(key, committee);
       keys.checkPassword(key, options.env(), guardian);
       clusterReader.checkTls(cluster, guardian);
+      clusterReader.checkHttpsTls(http);
       checkDataDir(dataDir);
     }
     if (committee != null && committee.members().size() < 4) {

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -15,11 +16,14 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,12 +79,15 @@ public final class HttpApi implements AutoCloseable {
   private final ServerBinding binding;
   private final AttestationStream stream;
   private final HttpApiSettings settings;
+  private final String scheme;
   private final AtomicReference<CompletionStage<Done>> stopped = new AtomicReference<>();
 
-  private HttpApi(ServerBinding binding, AttestationStream stream, HttpApiSettings settings) {
+  private HttpApi(
+      ServerBinding binding, AttestationStream stream, HttpApiSettings settings, String scheme) {
     this.binding = binding;
     this.stream = stream;
     this.settings = settings;
+    this.scheme = scheme;
   }
 
   /**
@@ -89,6 +96,17 @@ public final class HttpApi implements AutoCloseable {
    */
   public static CompletionStage<HttpApi> start(
       ActorSystem<?> system, HttpApiSettings settings, Dependencies deps) {
+    return start(system, settings, deps, Optional.empty());
+  }
+
+  /**
+   * Like {@link #start(ActorSystem, HttpApiSettings, Dependencies)}, over HTTPS with {@code https}.
+   */
+  public static CompletionStage<HttpApi> start(
+      ActorSystem<?> system,
+      HttpApiSettings settings,
+      Dependencies deps,
+      Optional<SSLContext> https) {
     Objects.requireNonNull(system, "system");
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(deps, "deps");
@@ -102,8 +120,10 @@ public final class HttpApi implements AutoCloseable {
             settings.streamBuffer(),
             settings.streamKeepAlive());
     Routes routes = new Routes(deps, settings, stream, blocking);
-    return Http.get(system)
-        .newServerAt(settings.host(), settings.port())
+    ServerBuilder server = Http.get(system).newServerAt(settings.host(), settings.port());
+    if (https.isPresent()) server = server.enableHttps(ConnectionContext.httpsServer(https.get()));
+    String scheme = https.isPresent() ? "https" : "http";
+    return server
         .adaptSettings(
             s ->
                 s.withRemoteAddressAttribute(true)
@@ -127,10 +147,11 @@ public final class HttpApi implements AutoCloseable {
                     cause);
               }
               log.info(
-                  "HTTP API listening on http://{}:{}",
+                  "HTTP API listening on {}://{}:{}",
+                  scheme,
                   binding.localAddress().getHostString(),
                   binding.localAddress().getPort());
-              return new HttpApi(binding, stream, settings);
+              return new HttpApi(binding, stream, settings, scheme);
             });
   }
 
@@ -139,10 +160,11 @@ public final class HttpApi implements AutoCloseable {
     return binding.localAddress();
   }
 
-  /** e.g. {@code http://127.0.0.1:8080} */
+  /** e.g. {@code http://127.0.0.1:8080} (https when serving HTTPS) */
   public URI uri() {
     return URI.create(
-        "http://"
+        scheme
+            + "://"
             + binding.localAddress().getHostString()
             + ":"
             + binding.localAddress().getPort());

@@ -37,6 +37,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -309,6 +310,8 @@ public final class GuardianRuntime implements AutoCloseable {
               .withPort(s.http().port())
               .withMaxStreams(s.http().maxStreams())
               .withMaxStreamsPerClient(s.http().maxStreamsPerClient());
+      Optional<javax.net.ssl.SSLContext> https =
+          s.http().tls().map(t -> TlsIdentity.load(t.keyFile(), t.certFile()).serverContext());
       HttpApi api =
           HttpApi.start(
                   system,
@@ -320,7 +323,8 @@ public final class GuardianRuntime implements AutoCloseable {
                       status,
                       hub,
                       metrics,
-                      readiness.build()))
+                      readiness.build()),
+                  https)
               .toCompletableFuture()
               .get(60, TimeUnit.SECONDS);
       log.info(

@@ -44,6 +44,28 @@ public final class TlsIdentity {
     return certificate;
   }
 
+  /**
+   * A server context with this key and certificate (TLS 1.3 and 1.2, no client certificates): for
+   * the HTTP API over HTTPS.
+   */
+  public javax.net.ssl.SSLContext serverContext() {
+    try {
+      java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      char[] none = new char[0];
+      ks.setKeyEntry("api", key, none, new java.security.cert.Certificate[] {certificate});
+      javax.net.ssl.KeyManagerFactory kmf =
+          javax.net.ssl.KeyManagerFactory.getInstance(
+              javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(ks, none);
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(kmf.getKeyManagers(), null, new java.security.SecureRandom());
+      return ctx;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot set up HTTPS: " + e.getMessage(), e);
+    }
+  }
+
   /** Reads both files; fails naming the file and what is wrong with it. */
   public static TlsIdentity load(Path keyFile, Path certFile) {
     byte[] der = pem(keyFile, "PRIVATE KEY");

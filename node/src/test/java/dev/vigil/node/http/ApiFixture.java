@@ -30,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -71,6 +72,7 @@ final class ApiFixture implements AutoCloseable {
         (db, system) -> Readiness.builder().check("database", Readiness.databaseOpen(db)).build();
     BiFunction<VigilDatabase, TestCommittee, StatusSource> status = ApiFixture::statusFromStore;
     UnaryOperator<HttpApiSettings> settings = s -> s;
+    Optional<SSLContext> https = Optional.empty();
   }
 
   ApiFixture(Path dataDir) {
@@ -96,7 +98,8 @@ final class ApiFixture implements AutoCloseable {
                       options.status.apply(db, committee),
                       hub,
                       metrics,
-                      options.readiness.apply(db, system)))
+                      options.readiness.apply(db, system)),
+                  options.https)
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
