@@ -100,11 +100,7 @@ public final class Relayer implements AutoCloseable {
           new RouteState(
               r, senders.get(r.destination().name()), new EmitterProgress(0, RESUME_WINDOW)));
     }
-    http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(settings.rpcTimeout())
-            .build();
+    http = streamClient(settings);
     for (URI node : settings.nodes()) {
       StreamFollower.SourceCounters counters = new StreamFollower.SourceCounters();
       sources.put(node, counters);
@@ -311,5 +307,19 @@ public final class Relayer implements AutoCloseable {
     senders.values().forEach(DestinationSender::close);
     http.shutdownNow();
     log.info("relayer stopped: {}", snapshot().summary());
+  }
+
+  /**
+   * The client of the guardians' attestation streams: HTTPS URLs are checked against the settings'
+   * trusted certificates when it names any, else against the JDK's certificate authorities.
+   */
+  static HttpClient streamClient(RelayerSettings settings) {
+    HttpClient.Builder b =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(settings.rpcTimeout());
+    if (!settings.trustedCertificates().isEmpty())
+      b.sslContext(PinnedCertificates.load(settings.trustedCertificates()).context());
+    return b.build();
   }
 }

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigUtil;
 import dev.vigil.signing.Bytes32;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,7 +54,30 @@ public record RelayerSettings(
     Duration reconnectMax,
     Duration streamIdleTimeout,
     Duration rpcTimeout,
-    int maxPendingTransactions) {
+    int maxPendingTransactions,
+    List<Path> trustedCertificates) {
+  /**
+   * Guardian APIs served over HTTPS with these certificates (PEM files) are trusted, and only they:
+   * each is pinned, so a self-signed one (such as a guardian's cluster TLS certificate) works
+   * without a certificate authority or a host name in it. Empty: the JDK's certificate authorities.
+   */
+  public RelayerSettings withTrustedCertificates(List<Path> trustedCertificates) {
+    return new RelayerSettings(
+        nodes,
+        routes,
+        sender,
+        retryInitial,
+        retryMax,
+        giveUpAfter,
+        maxInFlight,
+        reconnectInitial,
+        reconnectMax,
+        streamIdleTimeout,
+        rpcTimeout,
+        maxPendingTransactions,
+        trustedCertificates);
+  }
+
   /** Where {@link #fromConfig} reads its keys. */
   public static final String PATH = "vigil.node.relayer";
 
@@ -113,6 +137,8 @@ public record RelayerSettings(
             .map(RelayerSettings::baseUrl)
             .toList();
     routes = List.copyOf(Objects.requireNonNull(routes, "routes"));
+    trustedCertificates =
+        List.copyOf(Objects.requireNonNull(trustedCertificates, "trustedCertificates"));
     Objects.requireNonNull(sender, "sender");
     if (nodes.isEmpty())
       throw new IllegalArgumentException("nodes must name at least one guardian node's API");
@@ -185,7 +211,8 @@ public record RelayerSettings(
         Duration.ofSeconds(10),
         Duration.ofSeconds(45),
         Duration.ofSeconds(10),
-        16);
+        16,
+        List.of());
   }
 
   public RelayerSettings withRetry(Duration initial, Duration max) {
@@ -201,7 +228,8 @@ public record RelayerSettings(
         reconnectMax,
         streamIdleTimeout,
         rpcTimeout,
-        maxPendingTransactions);
+        maxPendingTransactions,
+        trustedCertificates);
   }
 
   public RelayerSettings withGiveUpAfter(Duration giveUpAfter) {
@@ -217,7 +245,8 @@ public record RelayerSettings(
         reconnectMax,
         streamIdleTimeout,
         rpcTimeout,
-        maxPendingTransactions);
+        maxPendingTransactions,
+        trustedCertificates);
   }
 
   public RelayerSettings withMaxInFlight(int maxInFlight) {
@@ -233,7 +262,8 @@ public record RelayerSettings(
         reconnectMax,
         streamIdleTimeout,
         rpcTimeout,
-        maxPendingTransactions);
+        maxPendingTransactions,
+        trustedCertificates);
   }
 
   public RelayerSettings withMaxPendingTransactions(int maxPendingTransactions) {
@@ -249,7 +279,8 @@ public record RelayerSettings(
         reconnectMax,
         streamIdleTimeout,
         rpcTimeout,
-        maxPendingTransactions);
+        maxPendingTransactions,
+        trustedCertificates);
   }
 
   public RelayerSettings withReconnect(Duration initial, Duration max) {
@@ -265,7 +296,8 @@ public record RelayerSettings(
         max,
         streamIdleTimeout,
         rpcTimeout,
-        maxPendingTransactions);
+        maxPendingTransactions,
+        trustedCertificates);
   }
 
   public RelayerSettings withStreamIdleTimeout(Duration streamIdleTimeout) {
@@ -281,7 +313,8 @@ public record RelayerSettings(
         reconnectMax,
         streamIdleTimeout,
         rpcTimeout,
-        maxPendingTransactions);
+        maxPendingTransactions,
+        trustedCertificates);
   }
 
   public RelayerSettings withRpcTimeout(Duration rpcTimeout) {
@@ -297,7 +330,8 @@ public record RelayerSettings(
         reconnectMax,
         streamIdleTimeout,
         rpcTimeout,
-        maxPendingTransactions);
+        maxPendingTransactions,
+        trustedCertificates);
   }
 
   /** The sender's address (0x, lower case); the key itself stays inside. */
@@ -349,6 +383,7 @@ public record RelayerSettings(
    * routes = [ { emitter-chain = 2, emitter = "0x<40 or 64 hex>", destination = chain-b } ]
    * retry-initial, retry-max, give-up-after, max-in-flight, reconnect-initial, reconnect-max,
    * stream-idle-timeout, rpc-timeout, max-pending-transactions   # optional, defaults as in {@link #of}
+   * trusted-certificates = ["/etc/vigil/guardian-1.tls.crt"]   # optional: guardian APIs over HTTPS
    * </pre>
    *
    * A bad or missing value fails with the key's full path and what was expected.
@@ -416,7 +451,10 @@ public record RelayerSettings(
           duration(c, "rpc-timeout", s.rpcTimeout),
           c.hasPath("max-pending-transactions")
               ? c.getInt("max-pending-transactions")
-              : s.maxPendingTransactions);
+              : s.maxPendingTransactions,
+          c.hasPath("trusted-certificates")
+              ? c.getStringList("trusted-certificates").stream().map(Path::of).toList()
+              : List.of());
     } catch (ConfigException | IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "bad relayer settings under " + PATH + ": " + e.getMessage(), e);
