@@ -36,6 +36,7 @@ final class PinnedCertificates extends X509ExtendedTrustManager {
   static PinnedCertificates load(List<Path> files) {
     List<X509Certificate> certs = new ArrayList<>();
     for (Path f : files) {
+      int before = certs.size();
       try (InputStream in = Files.newInputStream(f)) {
         for (var c : CertificateFactory.getInstance("X.509").generateCertificates(in))
           certs.add((X509Certificate) c);
@@ -43,7 +44,7 @@ final class PinnedCertificates extends X509ExtendedTrustManager {
         throw new IllegalArgumentException(
             "trusted certificate " + f + " cannot be read as PEM: " + e.getMessage(), e);
       }
-      if (certs.isEmpty())
+      if (certs.size() == before)
         throw new IllegalArgumentException("trusted certificate " + f + " holds no certificate");
     }
     return new PinnedCertificates(certs);

@@ -1,6 +1,7 @@
 package dev.vigil.consensus.actor;
 
 import dev.vigil.signing.Bytes32;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -39,7 +40,7 @@ final class ReobserveLimiter {
       windowStart = nowMillis;
       inWindow = 0;
       verifiedInWindow = 0;
-      java.util.Arrays.fill(byRequester, 0);
+      Arrays.fill(byRequester, 0);
     }
   }
 
