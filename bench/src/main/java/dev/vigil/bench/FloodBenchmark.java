@@ -416,14 +416,16 @@ public final class FloodBenchmark {
         out.append(
             String.format(
                 Locale.ROOT,
-                "  member %d at the end: pending local %d, unseen %d; invalid signatures %d, impersonations by 3 %d, unseen-cap drops by 3 %d,"
-                    + " undecodable messages %d, undecodable entries %d%n",
+                "  member %d at the end: pending local %d, unseen %d; invalid signatures %d, suspect drops of 3 %d, unseen-cap drops by 3 %d,"
+                    + " batches unauthenticated %d, shed %d, undecodable messages %d, undecodable entries %d%n",
                 i,
                 a.pendingLocal(),
                 a.pendingUnseen(),
                 a.invalidSignatures(),
-                a.impersonationsBySigner().get(ATTACKER),
+                a.suspectDroppedBySigner().get(ATTACKER),
                 a.capDroppedBySigner().get(ATTACKER),
+                cs.batchesUnauthenticated(),
+                cs.batchesShed(),
                 cs.undecodableMessages(),
                 cs.undecodableItems()));
       }

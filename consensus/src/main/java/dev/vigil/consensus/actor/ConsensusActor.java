@@ -123,6 +123,9 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
 
   private record Failed(String what, Throwable error) implements Command {}
 
+  private record BatchAuthenticated(PeerMessage.ObservationBatch batch, boolean authentic)
+      implements Command {}
+
   private record SignaturesChecked(List<SignedObservation> items, List<Verification> results)
       implements Command {}
 
@@ -161,6 +164,9 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   private static final Object RETRY_WRITE_TIMER = "retry-write";
   static final java.time.Duration WRITE_RETRY_DELAY = java.time.Duration.ofSeconds(1);
 
+  /** Peers' batches whose signatures are being checked at once at most; more are shed. */
+  static final int MAX_BATCHES_AUTHENTICATING = 128;
+
   private final ConsensusSettings settings;
   private final Guardian guardian;
   private final Committee committee;
@@ -187,6 +193,8 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   private boolean signBatchInFlight;
 
   private long undecodableMessages, undecodableItems, evidenceStored, storeFailures;
+  private long batchesUnauthenticated, batchesShed, lastUnauthenticatedLog = Long.MIN_VALUE / 2;
+  private int batchesAuthenticating;
   private boolean storeFailing; // logged once per episode of failing store calls
 
   private ConsensusActor(
@@ -324,6 +332,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
               return this;
             })
         .onMessage(SignaturesChecked.class, this::onSignaturesChecked)
+        .onMessage(BatchAuthenticated.class, this::onBatchAuthenticated)
         .onMessage(
             VerifyFailed.class,
             m -> {
@@ -417,10 +426,8 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     switch (m) {
       case PeerMessage.ObservationBatch b -> {
         undecodableItems += b.undecodable();
-        List<Decision> out = new ArrayList<>();
-        for (SignedObservation so : b.observations())
-          out.addAll(aggregator.onPeerSignature(so, now));
-        return after(out);
+        authenticate(b);
+        return this;
       }
       case PeerMessage.AttestationBatch b -> {
         undecodableItems += b.undecodable();
@@ -447,6 +454,67 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
                 u.reason());
         return this;
       }
+    }
+  }
+
+  /**
+   * A batch counts only once its signature is found to be its sender's (on the crypto dispatcher):
+   * then every budget, cap and blame for what it holds is that member's. A batch from another
+   * committee, from no member, or from this node's own index is dropped unchecked; one that is not
+   * its sender's is dropped whole, charged to no member (one recovery was its whole cost). At most
+   * {@link #MAX_BATCHES_AUTHENTICATING} wait at once, the rest are shed (an honest sender re-sends
+   * what is still pending).
+   */
+  private void authenticate(PeerMessage.ObservationBatch b) {
+    if (b.committeeIndex() != committee.index() || b.senderIndex() >= committee.size()) {
+      unauthenticated(b, "committee " + committee.index() + " has no such member");
+      return;
+    }
+    if (b.senderIndex() == self) {
+      unauthenticated(b, "it names this guardian as its sender");
+      return;
+    }
+    if (b.observations().isEmpty()) return;
+    if (batchesAuthenticating >= MAX_BATCHES_AUTHENTICATING) {
+      batchesShed++;
+      return;
+    }
+    batchesAuthenticating++;
+    getContext()
+        .pipeToSelf(
+            CompletableFuture.supplyAsync(() -> checks.authentic(b), crypto),
+            (ok, err) -> new BatchAuthenticated(b, err == null && ok));
+  }
+
+  private Behavior<Command> onBatchAuthenticated(BatchAuthenticated m) {
+    batchesAuthenticating--;
+    PeerMessage.ObservationBatch b = m.batch();
+    if (!m.authentic()) {
+      unauthenticated(b, "its signature is not member " + b.senderIndex() + "'s");
+      return this;
+    }
+    long now = clock.getAsLong();
+    List<Decision> out = new ArrayList<>();
+    for (SignedObservation so : b.observations()) out.addAll(aggregator.onPeerSignature(so, now));
+    return after(out);
+  }
+
+  /** Counted, and logged at most once a minute (with the count since): someone forges batches. */
+  private void unauthenticated(PeerMessage.ObservationBatch b, String why) {
+    batchesUnauthenticated++;
+    long now = clock.getAsLong();
+    if (now - lastUnauthenticatedLog >= 60_000) {
+      getContext()
+          .getLog()
+          .warn(
+              "dropped a batch of {} signatures claiming to come from member {} of committee {}: {}"
+                  + " ({} such batches dropped in all; none is charged to any member)",
+              b.observations().size(),
+              b.senderIndex(),
+              b.committeeIndex(),
+              why,
+              batchesUnauthenticated);
+      lastUnauthenticatedLog = now;
     }
   }
 
@@ -728,7 +796,9 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   }
 
   private void flush() {
-    outbox.flush(directory.peers());
+    long committeeIndex = committee.index();
+    outbox.flush(
+        directory.peers(), own -> WireCodec.batch(committeeIndex, self, own, guardian.signer()));
     WritePipeline.Round round = writes.start();
     if (round != null) {
       getContext()
@@ -795,6 +865,8 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
         reobserve.served(),
         reobserve.throttled(),
         reobserve.refusedCount(),
+        batchesUnauthenticated,
+        batchesShed,
         evidenceStored,
         storeFailures,
         directory.peers().size(),

@@ -19,6 +19,9 @@ import java.util.Map;
  *     the requesting member) or the signature-check budget was spent
  * @param requestsRefused ObservationRequests refused: unsigned, signed by another than the member
  *     they name, or more than a minute off this node's clock
+ * @param batchesUnauthenticated batches of signatures dropped whole, charged to no member: their
+ *     signature is not the member's they name, or they name another committee or no member
+ * @param batchesShed batches dropped unchecked because too many were being authenticated already
  * @param evidenceStored equivocation evidence records written
  * @param storeFailures blocking operations that failed (logged)
  * @param peers peers currently reachable through the Receptionist
@@ -32,6 +35,8 @@ public record ConsensusStats(
     long requestsServed,
     long requestsThrottled,
     long requestsRefused,
+    long batchesUnauthenticated,
+    long batchesShed,
     long evidenceStored,
     long storeFailures,
     int peers,
@@ -40,7 +45,7 @@ public record ConsensusStats(
     heartbeats = Map.copyOf(heartbeats);
   }
 
-  /** Without throttled and refused request counts (the shape callers built before they were). */
+  /** Without request and batch counts (the shape callers built before they were). */
   public ConsensusStats(
       AggregationStats aggregation,
       long undecodableMessages,
@@ -57,6 +62,8 @@ public record ConsensusStats(
         undecodableItems,
         badHeartbeats,
         requestsServed,
+        0,
+        0,
         0,
         0,
         evidenceStored,

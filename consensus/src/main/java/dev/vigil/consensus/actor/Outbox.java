@@ -8,14 +8,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /**
- * What goes to peers at the next flush: own signatures, batched to every peer, and attestations,
- * batched per inbox. A batch holds at most {@link #MAX_BATCH_BYTES} of messages (at least one
- * message): the cluster drops a frame over 2 MiB whole, so large payloads must not take unrelated
- * signatures down with them. Not thread-safe: the actor's.
+ * What goes to peers at the next flush: own signatures (without bodies), batched and signed once
+ * for every peer, and attestations, batched per inbox. An attestation batch holds at most {@link
+ * #MAX_BATCH_BYTES} of messages (at least one message): the cluster drops a frame over 2 MiB whole,
+ * so large payloads must not take unrelated attestations down with them. Not thread-safe: the
+ * actor's.
  */
 final class Outbox {
   /**
@@ -25,8 +27,11 @@ final class Outbox {
    */
   static final int MAX_BATCH_BYTES = 1 << 20;
 
-  /** Encoded fields of a signed observation besides its payload, with room for framing. */
-  private static final int OBSERVATION_OVERHEAD = 256;
+  /**
+   * Own signatures a batch holds at most: well under what a receiver decodes (1,000), and each is
+   * about 200 bytes on the wire without its body.
+   */
+  static final int MAX_BATCH_ENTRIES = 500;
 
   /** Encoded fields of an attestation besides its payload and signatures, with room for framing. */
   private static final int ATTESTATION_OVERHEAD = 128;
@@ -56,11 +61,19 @@ final class Outbox {
     return attestationCount;
   }
 
-  void flush(Set<ActorRef<PeerMessage>> peers) {
+  /**
+   * Sends what is queued: own signatures to every peer in batches that {@code sign} makes (and
+   * signs) once for all of them, attestations to their inboxes.
+   */
+  void flush(
+      Set<ActorRef<PeerMessage>> peers,
+      Function<List<SignedObservation>, PeerMessage.ObservationBatch> sign) {
     if (!own.isEmpty()) {
-      for (List<SignedObservation> chunk : chunks(own, Outbox::size)) {
-        PeerMessage batch = PeerMessage.ObservationBatch.of(chunk);
-        for (ActorRef<PeerMessage> p : peers) p.tell(batch);
+      if (!peers.isEmpty()) {
+        for (List<SignedObservation> chunk : chunks(own, Outbox::size)) {
+          PeerMessage batch = sign.apply(chunk);
+          for (ActorRef<PeerMessage> p : peers) p.tell(batch);
+        }
       }
       own.clear();
     }
@@ -73,8 +86,9 @@ final class Outbox {
     attestationCount = 0;
   }
 
+  /** Own signatures travel without their bodies: a batch holds at most MAX_BATCH_ENTRIES. */
   static int size(SignedObservation so) {
-    return OBSERVATION_OVERHEAD + so.body().payloadLength();
+    return MAX_BATCH_BYTES / MAX_BATCH_ENTRIES;
   }
 
   static int size(Attestation a) {

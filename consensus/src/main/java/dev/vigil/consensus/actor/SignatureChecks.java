@@ -7,6 +7,8 @@ import dev.vigil.consensus.attestation.Committee;
 import dev.vigil.consensus.attestation.GuardianSignature;
 import dev.vigil.consensus.attestation.Verdict;
 import dev.vigil.consensus.observation.SignedObservation;
+import dev.vigil.consensus.wire.PeerMessage;
+import dev.vigil.consensus.wire.WireCodec;
 import dev.vigil.signing.Address;
 import dev.vigil.signing.Secp256k1;
 import java.util.BitSet;
@@ -40,6 +42,22 @@ final class SignatureChecks {
     Integer idx = indexOf.get(a);
     if (idx == null) return Verification.NOT_A_MEMBER;
     return idx == so.signerIndex() ? Verification.VALID : Verification.impersonatedBy(idx);
+  }
+
+  /**
+   * Whether a batch's signature is its sender's: then everything in it is charged to that member.
+   */
+  boolean authentic(PeerMessage.ObservationBatch b) {
+    if (!b.signature().isCanonical() || b.senderIndex() >= committee.size()) return false;
+    try {
+      Address a =
+          backend.recoverAddress(
+              WireCodec.batchDigest(b.committeeIndex(), b.senderIndex(), b.observations()),
+              b.signature());
+      return committee.member(b.senderIndex()).equals(a);
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   /**

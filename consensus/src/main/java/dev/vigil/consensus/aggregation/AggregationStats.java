@@ -22,16 +22,18 @@ import java.util.Map;
  * @param conflictsWithLocal peers' signatures or attestations for another digest than the local one
  * @param signRefused local observations the double-sign guard refused to sign
  * @param acceptedBySigner verified signatures accepted, per member
- * @param impersonationsBySigner signatures made by a member's key under another member's index
+ * @param impersonationsBySigner real signatures of other members that member i sent as its own (a
+ *     replay of their public signatures); charged to i, the authenticated sender
  * @param equivocationsBySigner conflicting digests signed by a member for one message identity
  * @param capDroppedBySigner signatures dropped by the unseen caps (messages or bytes), per member
- * @param invalidBySigner signatures under member i's index that recover to no member (the index is
- *     what the sender claimed: with mutual TLS only members connect)
+ * @param invalidBySigner signatures member i sent that recover to no member (i is the batch's
+ *     authenticated sender: batches not signed by the member they name are dropped before this)
  * @param suspectDroppedBySigner signatures under member i's index dropped unchecked while i was
  *     suspect (too many of its signatures had turned out invalid)
  * @param unseenBySigner messages not observed here for which member i's signature is held or being
  *     checked now (at most max-unseen-per-peer)
- * @param unseenBytesBySigner body bytes of those (at most max-unseen-bytes-per-peer)
+ * @param unseenBytesBySigner bytes of those, at a fixed size per signature since signatures travel
+ *     without bodies (at most max-unseen-bytes-per-peer)
  * @param unseenPeakBySigner the most such messages member i ever had at once
  * @param suspects members suspect now
  * @param attestedByChain attestations formed here from a quorum, by emitter chain (they sum to

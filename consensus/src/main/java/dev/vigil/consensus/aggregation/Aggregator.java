@@ -30,9 +30,13 @@ import java.util.random.RandomGenerator;
  *   <li>a peer's signature is verified before it counts, but signatures that cannot change the
  *       outcome any more (message already attested, same digest) are not verified at all;
  *   <li>signatures for messages not observed here wait, at most {@code maxUnseenPerPeer} messages
- *       and {@code maxUnseenBytesPerPeer} body bytes per signer, and at most {@code giveUpAfter};
- *   <li>each signer index has a budget of signatures that turn out invalid ({@code invalidBurst},
- *       refilled at {@code invalidPerSecond}); once it is spent the signer is suspect: its
+ *       and {@code maxUnseenBytesPerPeer} bytes ({@link #ENTRY_BYTES} each) per signer, and at most
+ *       {@code giveUpAfter};
+ *   <li>every signature reaches here from a batch its signer sent and signed (the driver drops
+ *       batches whose signature is not their sender's), so caps, budgets and blame follow the
+ *       authenticated sender;
+ *   <li>each member has a budget of signatures that turn out invalid ({@code invalidBurst},
+ *       refilled at {@code invalidPerSecond}); once it is spent the member is suspect: its
  *       signatures for messages not observed here are dropped unchecked, those for observed ones
  *       are checked last ({@link #priorityOf}), until its budget is full again;
  *   <li>a member's second, different digest for one message identity is evidence;
@@ -46,6 +50,12 @@ import java.util.random.RandomGenerator;
  * {@link Counters}.
  */
 public final class Aggregator {
+  /**
+   * What one waiting signature counts for against the per-signer byte cap of unseen messages:
+   * signatures travel without bodies, so all weigh the same.
+   */
+  static final int ENTRY_BYTES = SignedObservation.WIRE_BYTES;
+
   /** Signatures under one signer index for one message checked at once beyond the first. */
   static final int MAX_EXTRA_IN_FLIGHT = 3;
 
@@ -214,7 +224,6 @@ public final class Aggregator {
     // otherwise) or not observed here is dropped before its body is even hashed.
     if (d != null && budget.isSuspect(signer)) return dropUnchecked(signer);
     if (d != null) {
-      so.digestIfSameBody(d.attestation.body(), d.digest); // the usual case: no hashing
       if (d.digest.equals(so.digest())) {
         count.late++;
         d.signedBy.set(signer);
@@ -236,12 +245,7 @@ public final class Aggregator {
     Pending existing = pending.get(id);
     if (budget.isSuspect(signer) && (existing == null || existing.local == null))
       return dropUnchecked(signer);
-    if (existing != null && existing.local != null)
-      so.digestIfSameBody(existing.local.body(), existing.localDigest);
-    Pending p =
-        existing != null
-            ? existing
-            : pendingForPeer(id, signer, so.body().encodedLength(), nowMillis);
+    Pending p = existing != null ? existing : pendingForPeer(id, signer, nowMillis);
     if (p == null) return List.of();
     SignedObservation prev = p.bySigner[signer];
     if (prev != null && prev.digest().equals(so.digest())) {
@@ -278,7 +282,7 @@ public final class Aggregator {
       if (p.spare[signer] == null) p.spare[signer] = so;
       return List.of();
     }
-    if (p.local == null && !unseen.admits(p.slots, signer, so.body().encodedLength())) {
+    if (p.local == null && !unseen.admits(p.slots, signer, ENTRY_BYTES)) {
       unseen.dropped(signer);
       if (p.isEmpty()) pending.remove(id);
       return List.of();
@@ -386,18 +390,17 @@ public final class Aggregator {
           && held.extraInFlight[signer] == 0) release(held, signer);
     }
     if (!v.valid()) {
+      // The signer index is the batch's authenticated sender: what it sent is its own doing, even
+      // a real signature of another member's presented as its own (a replay), which is counted
+      // as such but charged to the sender, never to the member whose key made it.
       List<Decision> out = new ArrayList<>(0);
-      if (v.recoveredIndex() >= 0 && v.recoveredIndex() < n) {
-        // Made by that member's own key: it is the one to blame and to budget.
-        count.impersonationsBySigner[v.recoveredIndex()]++;
-        charge(v.recoveredIndex(), nowMillis, out);
+      if (v.recoveredIndex() >= 0 && v.recoveredIndex() < n && signer < n) {
+        count.impersonationsBySigner[signer]++;
       } else {
         count.invalidSignatures++;
-        if (signer < n) {
-          count.invalidBySigner[signer]++;
-          charge(signer, nowMillis, out);
-        }
+        if (signer < n) count.invalidBySigner[signer]++;
       }
+      if (signer < n) charge(signer, nowMillis, out);
       if (held == null) return out;
       if (signer < n) {
         held.failedSignature[signer] = so.signature();
@@ -430,7 +433,7 @@ public final class Aggregator {
       }
       return List.of();
     }
-    Pending p = pendingForPeer(id, signer, so.body().encodedLength(), nowMillis);
+    Pending p = pendingForPeer(id, signer, nowMillis);
     if (p == null) return List.of();
     SignedObservation prev = p.bySigner[signer];
     if (prev != null) {
@@ -439,10 +442,11 @@ public final class Aggregator {
         return List.of();
       }
       count.equivocationsBySigner[signer]++;
-      return List.of(new Decision.Evidence(prev, so)); // keep the first; it is the one we may count
+      // Keep the first; it is the one we may count. Bodies known here go into the evidence.
+      return List.of(new Decision.Evidence(withLocalBody(prev, p), withLocalBody(so, p)));
     }
     if (p.local == null) {
-      if (!unseen.admits(p.slots, signer, so.body().encodedLength())) {
+      if (!unseen.admits(p.slots, signer, ENTRY_BYTES)) {
         unseen.dropped(signer);
         if (p.isEmpty()) pending.remove(id);
         return List.of();
@@ -524,7 +528,7 @@ public final class Aggregator {
           count.equivocationsBySigner[i]++;
           out.add(
               new Decision.Evidence(
-                  p.bySigner[i],
+                  withLocalBody(p.bySigner[i], p),
                   SignedObservation.of(
                       attestation.committeeIndex(),
                       i,
@@ -648,7 +652,7 @@ public final class Aggregator {
 
   /** Counts the signer's slot in a not-yet-observed message against its quota (once). */
   private void reserve(Pending p, int signer, SignedObservation so) {
-    if (p.local == null) unseen.reserve(p.slots, signer, so.body().encodedLength());
+    if (p.local == null) unseen.reserve(p.slots, signer, ENTRY_BYTES);
   }
 
   private void release(Pending p, int signer) {
@@ -671,7 +675,7 @@ public final class Aggregator {
       if (so == null) continue;
       p.spare[i] = null;
       if (p.inFlight[i] != null || p.bySigner[i] != null) continue;
-      if (p.local == null && !unseen.admits(p.slots, i, so.body().encodedLength())) {
+      if (p.local == null && !unseen.admits(p.slots, i, ENTRY_BYTES)) {
         unseen.dropped(i);
         continue;
       }
@@ -710,6 +714,11 @@ public final class Aggregator {
     return p.refused ? quorum : quorum - 1;
   }
 
+  /** The signature with this node's own observed body attached, if that is what it signed. */
+  private static SignedObservation withLocalBody(SignedObservation so, Pending p) {
+    return p.local == null ? so : so.withBodyIfSigned(p.local.body(), p.localDigest);
+  }
+
   private static boolean matches(SignedObservation so, Digest digest) {
     return so != null && so.digest().equals(digest);
   }
@@ -718,10 +727,10 @@ public final class Aggregator {
    * The pending entry a peer's signature goes into, created if needed; null when the signer already
    * holds its cap of messages this node has not observed (the signature is dropped and counted).
    */
-  private Pending pendingForPeer(MessageId id, int signer, int bodyBytes, long nowMillis) {
+  private Pending pendingForPeer(MessageId id, int signer, long nowMillis) {
     Pending p = pending.get(id);
     if (p != null) return p;
-    if (!unseen.hasRoom(signer, bodyBytes)) {
+    if (!unseen.hasRoom(signer, ENTRY_BYTES)) {
       unseen.dropped(signer);
       return null;
     }

@@ -7,60 +7,63 @@ import dev.vigil.signing.Digest;
 import dev.vigil.signing.MessageId;
 import dev.vigil.signing.Signature;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * One guardian's signature over one observed body, as exchanged between guardians. The digest is
- * always derived from the body here (never taken from the wire), so a signature and the message
- * identity it claims cannot disagree; two of these from one signer for one message identity are
- * self-contained equivocation evidence.
+ * One guardian's signature over one message's digest: what guardians exchange. Between guardians it
+ * travels without the body (message identity, digest, signature and source transaction only): every
+ * guardian reads the body from its own chain, and a signature counts towards a quorum only for the
+ * digest of the body this guardian observed itself, so a claimed identity that does not match its
+ * digest can never produce an attestation. The body is kept where it is known (an own observation;
+ * evidence, where it makes the signature checkable by anyone against its message).
  */
 public final class SignedObservation {
+  /** Bytes one entry takes on the wire at most, besides its framing (ids, digest, signature). */
+  public static final int WIRE_BYTES =
+      6
+          + 6
+          + MessageId.ENCODED_LENGTH
+          + 2
+          + Digest.LENGTH
+          + 2
+          + Signature.LENGTH
+          + 2
+          + Bytes32.LENGTH
+          + 2;
+
   private final long committeeIndex;
   private final int signerIndex;
-  private final Body body;
-  // Computed on first use for signatures from the wire: many are dropped before anyone needs it,
-  // and hashing a large body (up to a frame, 2 MiB) is the costliest part of decoding one.
-  private volatile Digest digest;
+  private final MessageId messageId;
+  private final Digest digest;
+  private final Body body; // null when not known here
   private final Signature signature;
   private final Bytes32 txHash;
 
   private SignedObservation(
       long committeeIndex,
       int signerIndex,
-      Body body,
+      MessageId messageId,
       Digest digest,
+      Body body,
       Signature signature,
       Bytes32 txHash) {
+    checkIndices(committeeIndex, signerIndex);
     this.committeeIndex = committeeIndex;
     this.signerIndex = signerIndex;
+    this.messageId = Objects.requireNonNull(messageId, "messageId");
+    this.digest = Objects.requireNonNull(digest, "digest");
     this.body = body;
-    this.digest = digest;
-    this.signature = signature;
-    this.txHash = txHash;
+    this.signature = Objects.requireNonNull(signature, "signature");
+    this.txHash = Objects.requireNonNull(txHash, "txHash");
   }
 
+  /** A signature over a body at hand (its digest is computed: two Keccak-256 runs). */
   public static SignedObservation of(
       long committeeIndex, int signerIndex, Body body, Signature signature, Bytes32 txHash) {
     return of(committeeIndex, signerIndex, body, body.digest(), signature, txHash);
   }
 
-  /**
-   * As received from a peer: the digest is computed from the body when first asked for (then
-   * cached), so a signature that is dropped unchecked never costs the hashing.
-   */
-  public static SignedObservation unhashed(
-      long committeeIndex, int signerIndex, Body body, Signature signature, Bytes32 txHash) {
-    checkIndices(committeeIndex, signerIndex);
-    return new SignedObservation(
-        committeeIndex,
-        signerIndex,
-        Objects.requireNonNull(body, "body"),
-        null,
-        Objects.requireNonNull(signature, "signature"),
-        Objects.requireNonNull(txHash, "txHash"));
-  }
-
-  /** For callers that already hold {@code body.digest()} (it costs two Keccak-256 runs). */
+  /** For callers that already hold {@code body.digest()}. */
   public static SignedObservation of(
       long committeeIndex,
       int signerIndex,
@@ -68,14 +71,21 @@ public final class SignedObservation {
       Digest digestOfBody,
       Signature signature,
       Bytes32 txHash) {
-    checkIndices(committeeIndex, signerIndex);
+    Objects.requireNonNull(body, "body");
     return new SignedObservation(
-        committeeIndex,
-        signerIndex,
-        Objects.requireNonNull(body, "body"),
-        Objects.requireNonNull(digestOfBody, "digest"),
-        Objects.requireNonNull(signature, "signature"),
-        Objects.requireNonNull(txHash, "txHash"));
+        committeeIndex, signerIndex, body.messageId(), digestOfBody, body, signature, txHash);
+  }
+
+  /** As received from a peer: identity and digest as claimed, no body. */
+  public static SignedObservation ofDigest(
+      long committeeIndex,
+      int signerIndex,
+      MessageId messageId,
+      Digest digest,
+      Signature signature,
+      Bytes32 txHash) {
+    return new SignedObservation(
+        committeeIndex, signerIndex, messageId, digest, null, signature, txHash);
   }
 
   private static void checkIndices(long committeeIndex, int signerIndex) {
@@ -95,27 +105,34 @@ public final class SignedObservation {
     return signerIndex;
   }
 
-  public Body body() {
-    return body;
-  }
-
-  public Digest digest() {
-    Digest d = digest;
-    if (d == null) {
-      d = body.digest(); // Digest is immutable: a racing second computation is harmless
-      digest = d;
-    }
-    return d;
+  /** The body, when it is known here (an own observation, or attached from one). */
+  public Optional<Body> body() {
+    return Optional.ofNullable(body);
   }
 
   /**
-   * Takes {@code knownDigest} as this signature's digest without hashing, if it is not known yet
-   * and this body equals {@code knownBody}, whose digest it must be (e.g. the local observation's):
-   * equal bodies have equal digests, and comparing bytes costs far less than two Keccak-256 runs.
-   * With another body nothing changes, and the digest is computed from this body when needed.
+   * This signature with {@code knownBody} attached, if {@code digestOfKnownBody} (that body's
+   * digest) is the digest signed here and the identities agree; otherwise this signature unchanged.
    */
-  public void digestIfSameBody(Body knownBody, Digest knownDigest) {
-    if (digest == null && body.equals(knownBody)) digest = knownDigest;
+  public SignedObservation withBodyIfSigned(Body knownBody, Digest digestOfKnownBody) {
+    if (body != null
+        || knownBody == null
+        || !digest.equals(digestOfKnownBody)
+        || !messageId.equals(knownBody.messageId())) return this;
+    return new SignedObservation(
+        committeeIndex, signerIndex, messageId, digest, knownBody, signature, txHash);
+  }
+
+  /** As sent to peers: the same signature without the body. */
+  public SignedObservation withoutBody() {
+    return body == null
+        ? this
+        : new SignedObservation(
+            committeeIndex, signerIndex, messageId, digest, null, signature, txHash);
+  }
+
+  public Digest digest() {
+    return digest;
   }
 
   public Signature signature() {
@@ -127,38 +144,40 @@ public final class SignedObservation {
   }
 
   public MessageId messageId() {
-    return body.messageId();
+    return messageId;
   }
 
   public GuardianSignature guardianSignature() {
     return new GuardianSignature(signerIndex, signature);
   }
 
+  /** Equal signatures: same signer, committee, identity, digest, signature and transaction. */
   @Override
   public boolean equals(Object o) {
     return o instanceof SignedObservation x
         && committeeIndex == x.committeeIndex
         && signerIndex == x.signerIndex
-        && digest().equals(x.digest())
+        && messageId.equals(x.messageId)
+        && digest.equals(x.digest)
         && signature.equals(x.signature)
         && txHash.equals(x.txHash);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(committeeIndex, signerIndex, digest(), signature);
+    return Objects.hash(committeeIndex, signerIndex, digest, signature);
   }
 
   @Override
   public String toString() {
     return "SignedObservation["
-        + messageId()
+        + messageId
         + ", signer "
         + signerIndex
         + ", committee "
         + committeeIndex
         + ", digest "
-        + digest()
+        + digest
         + "]";
   }
 }

@@ -16,17 +16,28 @@ import java.util.Objects;
 public sealed interface PeerMessage {
 
   /**
-   * Own signed observations, batched. {@code undecodable} counts entries of a received batch that
-   * did not decode (the rest of the batch is kept).
+   * A guardian's own signed observations, batched and signed by it as a whole ({@link
+   * WireCodec#batchDigest}), so that what a batch holds is charged to the member that sent it.
+   * Every entry carries the sender's committee and signer index. {@code undecodable} counts entries
+   * of a received batch that did not decode (the rest of the batch is kept). Build one with {@link
+   * WireCodec#batch}.
    */
-  record ObservationBatch(List<SignedObservation> observations, int undecodable)
+  record ObservationBatch(
+      long committeeIndex,
+      int senderIndex,
+      List<SignedObservation> observations,
+      Signature signature,
+      int undecodable)
       implements PeerMessage {
     public ObservationBatch {
       observations = List.copyOf(observations);
-    }
-
-    public static ObservationBatch of(List<SignedObservation> observations) {
-      return new ObservationBatch(observations, 0);
+      Objects.requireNonNull(signature, "signature");
+      for (SignedObservation so : observations) {
+        if (so.signerIndex() != senderIndex || so.committeeIndex() != committeeIndex) {
+          throw new IllegalArgumentException(
+              "a batch from member " + senderIndex + " holds only its own signatures, not " + so);
+        }
+      }
     }
   }
 

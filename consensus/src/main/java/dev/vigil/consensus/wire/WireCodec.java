@@ -12,7 +12,9 @@ import dev.vigil.consensus.observation.SignedObservation;
 import dev.vigil.consensus.wire.proto.ChainHeight;
 import dev.vigil.consensus.wire.proto.HeartbeatContent;
 import dev.vigil.signing.Bytes32;
+import dev.vigil.signing.Digest;
 import dev.vigil.signing.Keccak256;
+import dev.vigil.signing.MessageId;
 import dev.vigil.signing.Signature;
 import dev.vigil.signing.Signer;
 import java.nio.ByteBuffer;
@@ -37,6 +39,9 @@ public final class WireCodec {
   private static final byte[] HEARTBEAT_DOMAIN =
       "vigil.heartbeat.v1".getBytes(StandardCharsets.US_ASCII);
 
+  private static final byte[] BATCH_DOMAIN =
+      "vigil.observation-batch.v1".getBytes(StandardCharsets.US_ASCII);
+
   private static final byte[] REQUEST_DOMAIN =
       "vigil.observation-request.v1".getBytes(StandardCharsets.US_ASCII);
 
@@ -56,8 +61,12 @@ public final class WireCodec {
   public static byte[] encode(PeerMessage m) {
     return switch (m) {
       case PeerMessage.ObservationBatch b -> {
-        var pb = dev.vigil.consensus.wire.proto.SignedObservationBatch.newBuilder();
-        for (SignedObservation so : b.observations()) pb.addObservations(toProto(so));
+        var pb =
+            dev.vigil.consensus.wire.proto.SignedObservationBatch.newBuilder()
+                .setCommitteeIndex((int) b.committeeIndex())
+                .setSenderIndex(b.senderIndex())
+                .setSignature(ByteString.copyFrom(b.signature().toBytes()));
+        for (SignedObservation so : b.observations()) pb.addObservations(toWire(so));
         yield pb.build().toByteArray();
       }
       case PeerMessage.AttestationBatch b -> {
@@ -178,11 +187,20 @@ public final class WireCodec {
     return java.util.Optional.empty();
   }
 
+  /** Storage form: with the body when it is known. */
   static dev.vigil.consensus.wire.proto.SignedObservation toProto(SignedObservation so) {
+    var b = toWire(so).toBuilder();
+    so.body().ifPresent(body -> b.setBody(ByteString.copyFrom(body.encode())));
+    return b.build();
+  }
+
+  /** Wire form: identity, digest, signature and transaction, never the body. */
+  public static dev.vigil.consensus.wire.proto.SignedObservation toWire(SignedObservation so) {
     return dev.vigil.consensus.wire.proto.SignedObservation.newBuilder()
         .setCommitteeIndex((int) so.committeeIndex())
         .setSignerIndex(so.signerIndex())
-        .setBody(ByteString.copyFrom(so.body().encode()))
+        .setMessageId(ByteString.copyFrom(so.messageId().encode()))
+        .setDigest(ByteString.copyFrom(so.digest().toBytes()))
         .setSignature(ByteString.copyFrom(so.signature().toBytes()))
         .setTxHash(ByteString.copyFrom(so.txHash().toBytes()))
         .build();
@@ -195,17 +213,44 @@ public final class WireCodec {
     } catch (InvalidProtocolBufferException e) {
       throw new UncheckedInvalid(e);
     }
+    if (pb.getSignature().size() != Signature.LENGTH || (pb.getSignature().byteAt(64) & 0xff) > 1) {
+      return new PeerMessage.Undecodable(
+          OBSERVATION_BATCH,
+          bytes.length,
+          pb.getSignature().isEmpty()
+              ? "unsigned batch (no sender signature)"
+              : "batch signature is not 65 bytes with a recovery id of 0 or 1");
+    }
+    int sender = pb.getSenderIndex();
+    if (sender < 0 || sender > 254) {
+      return new PeerMessage.Undecodable(
+          OBSERVATION_BATCH,
+          bytes.length,
+          "sender index " + Integer.toUnsignedString(sender) + " is not 0..254");
+    }
+    long committee = Integer.toUnsignedLong(pb.getCommitteeIndex());
     List<SignedObservation> out = new ArrayList<>(pb.getObservationsCount());
     int bad = 0;
     for (var p : pb.getObservationsList()) {
-      SignedObservation so = fromProto(p);
+      // Between guardians an entry is the sender's own signature, without a body.
+      SignedObservation so =
+          p.getBody().isEmpty()
+                  && p.getSignerIndex() == sender
+                  && Integer.toUnsignedLong(p.getCommitteeIndex()) == committee
+              ? fromProto(p)
+              : null;
       if (so == null) bad++;
       else out.add(so);
     }
-    return new PeerMessage.ObservationBatch(out, bad);
+    return new PeerMessage.ObservationBatch(
+        committee, sender, out, Signature.fromBytes(pb.getSignature().toByteArray()), bad);
   }
 
-  /** A signed observation from the wire, or null when any field is malformed. */
+  /**
+   * A signed observation from the wire or the store, or null when any field is malformed. With a
+   * body, identity and digest are derived from it (and must agree with those given); without one,
+   * both must be given.
+   */
   static SignedObservation fromProto(dev.vigil.consensus.wire.proto.SignedObservation p) {
     int signer = p.getSignerIndex();
     if (signer < 0 || signer > 254) return null;
@@ -213,15 +258,30 @@ public final class WireCodec {
       return null;
     byte[] sig = p.getSignature().toByteArray();
     if ((sig[64] & 0xff) > 1) return null;
-    byte[] bodyBytes = p.getBody().toByteArray();
-    DecodeResult<Body> body = AttestationCodec.decodeBody(bodyBytes);
-    if (!(body instanceof DecodeResult.Ok<Body> ok)) return null;
-    return SignedObservation.unhashed(
-        Integer.toUnsignedLong(p.getCommitteeIndex()),
+    long committee = Integer.toUnsignedLong(p.getCommitteeIndex());
+    Signature signature = Signature.fromBytes(sig);
+    Bytes32 tx = Bytes32.wrap(p.getTxHash().toByteArray());
+    if (!p.getBody().isEmpty()) {
+      DecodeResult<Body> decoded = AttestationCodec.decodeBody(p.getBody().toByteArray());
+      if (!(decoded instanceof DecodeResult.Ok<Body> ok)) return null;
+      Body body = ok.value();
+      Digest digest = body.digest();
+      if (!p.getDigest().isEmpty() && !Digest.wrap(p.getDigest().toByteArray()).equals(digest))
+        return null;
+      if (!p.getMessageId().isEmpty()
+          && !java.util.Arrays.equals(p.getMessageId().toByteArray(), body.messageId().encode()))
+        return null;
+      return SignedObservation.of(committee, signer, body, digest, signature, tx);
+    }
+    if (p.getMessageId().size() != MessageId.ENCODED_LENGTH
+        || p.getDigest().size() != Digest.LENGTH) return null;
+    return SignedObservation.ofDigest(
+        committee,
         signer,
-        ok.value(),
-        Signature.fromBytes(sig),
-        Bytes32.wrap(p.getTxHash().toByteArray()));
+        MessageId.decode(p.getMessageId().toByteArray()),
+        Digest.wrap(p.getDigest().toByteArray()),
+        signature,
+        tx);
   }
 
   private static PeerMessage decodeAttestationBatch(byte[] bytes) {
@@ -315,10 +375,11 @@ public final class WireCodec {
     try {
       var p = dev.vigil.consensus.wire.proto.PendingOwn.parseFrom(bytes);
       SignedObservation own = fromProto(p.getOwn());
-      if (own == null || p.getBlockHash().size() != Bytes32.LENGTH) return null;
+      if (own == null || own.body().isEmpty() || p.getBlockHash().size() != Bytes32.LENGTH)
+        return null;
       var obs =
           new dev.vigil.consensus.observation.Observation(
-              own.body(),
+              own.body().get(),
               own.txHash(),
               p.getBlockNumber(),
               Bytes32.wrap(p.getBlockHash().toByteArray()));
@@ -328,7 +389,10 @@ public final class WireCodec {
     }
   }
 
-  /** Evidence form: both conflicting signed observations, self-contained. */
+  /**
+   * Evidence form: both conflicting signed observations, each with its body where this guardian
+   * knew it (then checkable by anyone on its own).
+   */
   public static byte[] encodeEquivocation(SignedObservation first, SignedObservation second) {
     return dev.vigil.consensus.wire.proto.Equivocation.newBuilder()
         .setFirst(toProto(first))
@@ -363,6 +427,38 @@ public final class WireCodec {
         .forEach((chain, h) -> c.addHeights(ChainHeight.newBuilder().setChain(chain).setHeight(h)));
     byte[] content = c.build().toByteArray();
     return new PeerMessage.Heartbeat(info, content, signer.sign(heartbeatDigest(content)));
+  }
+
+  /** A batch of the sender's own signatures, signed by it (with its plain signer). */
+  public static PeerMessage.ObservationBatch batch(
+      long committeeIndex, int senderIndex, List<SignedObservation> own, Signer signer) {
+    List<SignedObservation> entries = new ArrayList<>(own.size());
+    for (SignedObservation so : own) entries.add(so.withoutBody());
+    return new PeerMessage.ObservationBatch(
+        committeeIndex,
+        senderIndex,
+        entries,
+        signer.sign(batchDigest(committeeIndex, senderIndex, entries)),
+        0);
+  }
+
+  /**
+   * keccak256("vigil.observation-batch.v1" | committee index u32 | sender index u32 | for each
+   * entry: message id (42 bytes) | digest | signature (65) | tx hash): what a batch's signature
+   * covers (domain-separated from everything else a guardian signs).
+   */
+  public static byte[] batchDigest(
+      long committeeIndex, int senderIndex, List<SignedObservation> entries) {
+    int entry = MessageId.ENCODED_LENGTH + Digest.LENGTH + Signature.LENGTH + Bytes32.LENGTH;
+    ByteBuffer b = ByteBuffer.allocate(BATCH_DOMAIN.length + 8 + entry * entries.size());
+    b.put(BATCH_DOMAIN).putInt((int) committeeIndex).putInt(senderIndex);
+    for (SignedObservation so : entries) {
+      b.put(so.messageId().encode())
+          .put(so.digest().toBytes())
+          .put(so.signature().toBytes())
+          .put(so.txHash().toBytes());
+    }
+    return Keccak256.hash(b.array());
   }
 
   /** A signed request to re-read {@code txHash} on {@code chain}. */

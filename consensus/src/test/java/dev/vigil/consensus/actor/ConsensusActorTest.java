@@ -120,6 +120,13 @@ class ConsensusActorTest {
     return SignedObservation.of(1, i, o.body(), KEYS.sign(i, o.digest()).signature(), o.txHash());
   }
 
+  /** A batch of member i's own signatures, signed by it, as it sends them. */
+  static PeerMessage.ObservationBatch batch(int i, Observation... os) {
+    List<SignedObservation> entries = new java.util.ArrayList<>();
+    for (Observation o : os) entries.add(signed(i, o));
+    return WireCodec.batch(1, i, entries, KEYS.signer(i));
+  }
+
   /** Waits (in real time, for the blocking dispatcher) while nudging the batch timer along. */
   <T extends PeerMessage> T expectBatch(Class<T> type) {
     for (int k = 0; k < 100; k++) {
@@ -154,9 +161,8 @@ class ConsensusActorTest {
         .as("the guard recorded the digest before signing")
         .isPresent();
 
-    actor.tell(
-        new ConsensusActor.FromPeer(
-            PeerMessage.ObservationBatch.of(List.of(signed(1, o), signed(2, o)))));
+    actor.tell(new ConsensusActor.FromPeer(batch(1, o)));
+    actor.tell(new ConsensusActor.FromPeer(batch(2, o)));
     var sent = expectBatch(PeerMessage.AttestationBatch.class);
     Attestation a = sent.attestations().get(0);
     assertThat(a.signatures()).extracting(GuardianSignature::signerIndex).containsExactly(0, 1, 2);
@@ -172,27 +178,38 @@ class ConsensusActorTest {
   }
 
   @Test
-  void garbageBadSignaturesAndWrongCommitteeAreDroppedAndCounted() {
+  void garbageForgedBatchesAndReplaysAreDroppedAndChargedOnlyToTheirAuthenticatedSender() {
     var actor = spawn();
     Observation o = OBS.get(0);
     actor.tell(
         new ConsensusActor.FromPeer(
             new PeerMessage.Undecodable("SignedObservationBatch.v1", 12, "junk")));
-    SignedObservation forged =
-        SignedObservation.of(
-            1, 2, o.body(), KEYS.sign(1, o.digest()).signature(), o.txHash()); // 1's key, 2's index
+    // Member 2's real signature, in a batch that names member 2 but is signed with member 1's key
+    // (or an outsider's): dropped whole, even the valid entry, and charged to nobody.
+    actor.tell(
+        new ConsensusActor.FromPeer(WireCodec.batch(1, 2, List.of(signed(2, o)), KEYS.signer(1))));
+    // Member 2, authenticated, presents member 1's real signature as its own (a replay of 1's
+    // public signature): charged to 2, never to 1.
+    SignedObservation replay =
+        SignedObservation.of(1, 2, o.body(), KEYS.sign(1, o.digest()).signature(), o.txHash());
+    actor.tell(new ConsensusActor.FromPeer(WireCodec.batch(1, 2, List.of(replay), KEYS.signer(2))));
+    // A batch of another committee, properly signed by member 1.
     SignedObservation oldCommittee =
         SignedObservation.of(0, 1, o.body(), KEYS.sign(1, o.digest()).signature(), o.txHash());
     actor.tell(
-        new ConsensusActor.FromPeer(
-            PeerMessage.ObservationBatch.of(List.of(forged, oldCommittee))));
+        new ConsensusActor.FromPeer(WireCodec.batch(0, 1, List.of(oldCommittee), KEYS.signer(1))));
     peers.awaitAssert(
         Duration.ofSeconds(10),
         () -> {
           ConsensusStats s = stats(actor);
           assertThat(s.undecodableMessages()).isEqualTo(1);
-          assertThat(s.aggregation().impersonationsBySigner().get(1)).isEqualTo(1);
-          assertThat(s.aggregation().wrongCommittee()).isEqualTo(1);
+          assertThat(s.batchesUnauthenticated())
+              .as("the forged batch and the other committee's")
+              .isEqualTo(2);
+          assertThat(s.aggregation().impersonationsBySigner())
+              .as("the replay is charged to member 2, who sent it")
+              .containsExactly(0L, 0L, 1L, 0L);
+          assertThat(s.aggregation().invalidBySigner()).containsOnly(0L);
           assertThat(s.aggregation().acceptedBySigner()).containsOnly(0L);
           return null;
         });
@@ -296,9 +313,8 @@ class ConsensusActorTest {
 
     // Attested: a later read (an observer re-reading its last range after a restart) is held at
     // once.
-    actor.tell(
-        new ConsensusActor.FromPeer(
-            PeerMessage.ObservationBatch.of(List.of(signed(1, o), signed(2, o)))));
+    actor.tell(new ConsensusActor.FromPeer(batch(1, o)));
+    actor.tell(new ConsensusActor.FromPeer(batch(2, o)));
     expectBatch(PeerMessage.AttestationBatch.class); // sent to member 3, who did not sign
     peers.awaitAssert(
         Duration.ofSeconds(10),

@@ -130,34 +130,31 @@ class AggregatorTest {
     assertThat(agg.stats().attestedFromPeersByChain()).isEmpty();
   }
 
-  /** As decoded from the wire: the digest is not computed yet. */
+  /** As decoded from the wire: identity and digest as claimed, no body. */
   static SignedObservation fromWire(SignedObservation so) {
-    return SignedObservation.unhashed(
-        so.committeeIndex(), so.signerIndex(), so.body(), so.signature(), so.txHash());
+    return so.withoutBody();
   }
 
   @Test
-  void wireSignaturesTakeTheLocalDigestOnlyWhenTheirBodyIsTheLocalOne() {
+  void evidenceCarriesTheBodiesThisGuardianKnowsForTheDigestsSigned() {
     Observation o = OBS.get(0);
     observeAndSign(o, 0);
-    SignedObservation same = fromWire(signed(1, o));
-    SignedObservation other = fromWire(signed(2, 2, otherBody(o), o));
-    assertThat(deliverValid(same, 0)).isEmpty();
-    assertThat(deliverValid(other, 0)).isEmpty();
-    assertThat(same.digest()).isEqualTo(o.digest());
-    assertThat(other.digest()).isEqualTo(otherBody(o).digest()).isNotEqualTo(o.digest());
-    assertThat(agg.stats().conflictsWithLocal())
-        .as("the other body is another digest")
-        .isEqualTo(1);
-    assertThat(agg.isAttested(o.messageId())).isFalse();
-    List<Decision> last = deliverValid(fromWire(signed(3, o)), 0);
-    assertThat(last).anyMatch(d -> d instanceof Decision.Attested);
-    // after quorum, a late signature over another body is still seen as another digest
-    SignedObservation late = fromWire(signed(2, 2, otherBody(o), o));
-    assertThat(agg.onPeerSignature(late, 0))
+    SignedObservation first = fromWire(signed(1, 1, otherBody(o), o));
+    SignedObservation second = fromWire(signed(1, o));
+    deliverValid(first, 0);
+    List<Decision> ds = deliverValid(second, 0);
+    assertThat(ds)
         .singleElement()
-        .isInstanceOf(Decision.VerifySignature.class);
-    assertThat(late.digest()).isNotEqualTo(o.digest());
+        .isInstanceOfSatisfying(
+            Decision.Evidence.class,
+            e -> {
+              assertThat(e.first()).isEqualTo(first);
+              assertThat(e.first().body()).as("another body: not known here").isEmpty();
+              assertThat(e.second()).isEqualTo(second);
+              assertThat(e.second().body())
+                  .as("the body observed here, whose digest member 1 signed")
+                  .contains(o.body());
+            });
   }
 
   @Test
@@ -203,9 +200,9 @@ class AggregatorTest {
             Verification.NOT_A_MEMBER,
             (Function<AggregationStats, Long>) AggregationStats::invalidSignatures),
         Arguments.of(
-            "made by member 3 under index 1",
+            "member 3's real signature sent by member 1 as its own",
             Verification.impersonatedBy(3),
-            (Function<AggregationStats, Long>) s -> s.impersonationsBySigner().get(3)));
+            (Function<AggregationStats, Long>) s -> s.impersonationsBySigner().get(1)));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -298,7 +295,9 @@ class AggregatorTest {
     agg.onPeerSignatureVerified(real2, Verification.VALID, 0);
     List<Decision> ds = agg.onOwnSigned(signed(0, o), 0);
     assertThat(ds).anyMatch(d -> d instanceof Decision.Attested);
-    assertThat(agg.stats().impersonationsBySigner().get(3)).isEqualTo(2);
+    assertThat(agg.stats().impersonationsBySigner())
+        .as("charged to the members that sent them")
+        .containsExactly(0L, 1L, 1L, 0L);
   }
 
   @Test
@@ -459,19 +458,23 @@ class AggregatorTest {
    * Budget of 3 invalid signatures, 1 per second back; caps of 2 unseen messages and 300 body
    * bytes.
    */
-  static final AggregatorConfig FLOOD =
-      new AggregatorConfig(
-          2,
-          Duration.ofSeconds(60),
-          Duration.ofSeconds(1),
-          Duration.ofSeconds(8),
-          0,
-          100,
-          Duration.ofSeconds(5),
-          Duration.ofSeconds(1),
-          300,
-          3,
-          1.0);
+  static final AggregatorConfig FLOOD = flood(10_000);
+
+  /** Small caps and budget: 2 unseen messages and {@code unseenBytes} per peer, a burst of 3. */
+  static AggregatorConfig flood(long unseenBytes) {
+    return new AggregatorConfig(
+        2,
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(8),
+        0,
+        100,
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(1),
+        unseenBytes,
+        3,
+        1.0);
+  }
 
   static List<Observation> unseen(int count, int payload) {
     return Observations.generate(count, 70 + payload, payload);
@@ -532,29 +535,34 @@ class AggregatorTest {
   }
 
   @Test
-  void anImpersonationIsBudgetedAgainstTheKeyThatMadeItNotTheIndexItClaims() {
+  void aReplayIsBudgetedAgainstTheMemberThatSentItNotTheKeyThatMadeIt() {
     Aggregator a = new Aggregator(FLOOD, KEYS.committee(), 0, new SplittableRandom(1));
     List<Decision> out = new java.util.ArrayList<>();
     for (Observation o : unseen(3, 8)) {
-      SignedObservation forged = signed(3, 1, o.body(), o);
-      a.onPeerSignature(forged, 0);
-      out.addAll(a.onPeerSignatureVerified(forged, Verification.impersonatedBy(3), 0));
+      // member 1 (the batch's authenticated sender) presents member 3's public signatures as its
+      // own
+      SignedObservation replay = signed(3, 1, o.body(), o);
+      a.onPeerSignature(replay, 0);
+      out.addAll(a.onPeerSignatureVerified(replay, Verification.impersonatedBy(3), 0));
     }
-    assertThat(out).containsExactly(new Decision.Suspected(3, 3));
-    assertThat(a.isSuspect(1)).as("member 1 made none of them").isFalse();
-    assertThat(a.stats().impersonationsBySigner().get(3)).isEqualTo(3);
+    assertThat(out).containsExactly(new Decision.Suspected(1, 3));
+    assertThat(a.isSuspect(3)).as("member 3 sent none of them").isFalse();
+    assertThat(a.stats().impersonationsBySigner()).containsExactly(0L, 3L, 0L, 0L);
     assertThat(a.stats().invalidBySigner()).containsOnly(0L);
   }
 
   @Test
   void unseenSignaturesAreCappedInBytesTooAndThePeakNeverPassesTheCaps() {
-    Aggregator a = new Aggregator(FLOOD, KEYS.committee(), 0, new SplittableRandom(1));
-    List<Observation> big = unseen(3, 150); // 201-byte bodies: one fits in 300 bytes, two do not
+    // Signatures travel without bodies: each weighs ENTRY_BYTES; one fits under this cap, two do
+    // not.
+    var config = flood(Aggregator.ENTRY_BYTES + 100);
+    Aggregator a = new Aggregator(config, KEYS.committee(), 0, new SplittableRandom(1));
+    List<Observation> big = unseen(3, 150);
     SignedObservation first = signed(1, big.get(0));
     assertThat(a.onPeerSignature(first, 0)).hasSize(1);
     assertThat(a.stats().unseenBytesBySigner().get(1))
         .as("counted while being checked")
-        .isEqualTo(201L);
+        .isEqualTo((long) Aggregator.ENTRY_BYTES);
     assertThat(a.onPeerSignature(signed(1, big.get(1)), 0)).as("over the byte cap").isEmpty();
     a.onPeerSignatureVerified(first, Verification.VALID, 0);
     assertThat(a.stats().capDroppedBySigner().get(1)).isEqualTo(1);
@@ -562,8 +570,8 @@ class AggregatorTest {
     for (Observation o : unseen(20, 0)) deliverValid(a, signed(2, o));
     AggregationStats s = a.stats();
     assertThat(s.unseenPeakBySigner()).allSatisfy(peak -> assertThat(peak).isLessThanOrEqualTo(2L));
-    assertThat(s.unseenBySigner().get(2)).isEqualTo(2);
-    assertThat(s.capDroppedBySigner().get(2)).isEqualTo(18);
+    assertThat(s.unseenBySigner().get(2)).as("one fits under the byte cap").isEqualTo(1);
+    assertThat(s.capDroppedBySigner().get(2)).isEqualTo(19);
     // Observing the big one frees member 1's bytes.
     a.onLocalObservation(big.get(0), -1, 1);
     assertThat(a.stats().unseenBytesBySigner().get(1)).isZero();

@@ -30,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Member 3 of a 4-member committee is Byzantine: it joins the cluster with its real key and sends
- * garbage bytes, signatures over wrong digests, signatures under other members' indices, and two
- * digests for one message. The three honest members still attest everything, correctly.
+ * garbage bytes, signatures over wrong digests, member 0's real signatures as its own, batches in
+ * other members' names, and two digests for one message. The three honest members still attest
+ * everything, correctly, and charge all of it to member 3 alone.
  */
 class ByzantineMemberIT {
   static final Duration LONG = Duration.ofSeconds(150);
@@ -64,20 +65,29 @@ class ByzantineMemberIT {
           Body other = alter(o.body());
           List<SignedObservation> lies =
               List.of(
-                  // a signature over another digest than the body's
+                  // a signature over another digest than the one it names
                   SignedObservation.of(
                       1, 3, o.body(), bad.sign(other.digest().toBytes()), o.txHash()),
-                  // member 3's key under members 0's and 1's indices
-                  SignedObservation.of(1, 0, o.body(), bad.sign(o.digest().toBytes()), o.txHash()),
-                  SignedObservation.of(1, 1, o.body(), bad.sign(o.digest().toBytes()), o.txHash()),
+                  // member 0's real signature presented as member 3's own (a replay)
+                  SignedObservation.of(
+                      1, 3, o.body(), c.signer(0).sign(o.digest().toBytes()), o.txHash()),
                   // two digests for one message identity, both really signed by member 3
                   SignedObservation.of(1, 3, other, bad.sign(other.digest().toBytes()), o.txHash()),
                   SignedObservation.of(1, 3, o.body(), bad.sign(o.digest().toBytes()), o.txHash()));
+          // member 3's key signing batches in members 0's and 1's names
+          List<PeerMessage> posing = new ArrayList<>();
+          for (int claimed = 0; claimed < 2; claimed++) {
+            SignedObservation so =
+                SignedObservation.of(
+                    1, claimed, o.body(), bad.sign(o.digest().toBytes()), o.txHash());
+            posing.add(WireCodec.batch(1, claimed, List.of(so), bad));
+          }
           for (ActorRef<Object> h : honest) {
             h.tell(new Garbage(WireCodec.OBSERVATION_BATCH, junk));
             h.tell(new Garbage(WireCodec.HEARTBEAT, junk));
             h.tell(new Garbage(WireCodec.ATTESTATION_BATCH, junk));
-            h.tell(PeerMessage.ObservationBatch.of(lies));
+            h.tell(WireCodec.batch(1, 3, lies, bad));
+            posing.forEach(h::tell);
           }
         }
         for (int i = 0; i < 3; i++) {
@@ -103,9 +113,15 @@ class ByzantineMemberIT {
           assertThat(s.aggregation().invalidSignatures())
               .as("wrong-digest signatures at member %d", i)
               .isPositive();
-          assertThat(s.aggregation().impersonationsBySigner().get(3))
-              .as("member 3 posing as others, seen by %d", i)
-              .isPositive();
+          assertThat(s.aggregation().impersonationsBySigner())
+              .as("member 0's signatures replayed by member 3 are charged to 3, seen by %d", i)
+              .containsExactly(0L, 0L, 0L, (long) targeted.size());
+          assertThat(s.batchesUnauthenticated())
+              .as("member 3's batches in members 0's and 1's names dropped at member %d", i)
+              .isEqualTo(2L * targeted.size());
+          assertThat(s.aggregation().invalidBySigner().subList(0, 3))
+              .as("no honest member is charged")
+              .containsOnly(0L);
           assertThat(s.aggregation().equivocationsBySigner().subList(0, 3))
               .as("no honest member is blamed")
               .containsOnly(0L);

@@ -3,6 +3,8 @@ package dev.vigil.consensus.testing;
 import com.google.protobuf.ByteString;
 import dev.vigil.consensus.attestation.Body;
 import dev.vigil.consensus.observation.Observation;
+import dev.vigil.consensus.observation.SignedObservation;
+import dev.vigil.consensus.wire.PeerMessage;
 import dev.vigil.consensus.wire.WireCodec;
 import dev.vigil.consensus.wire.proto.SignedObservationBatch;
 import dev.vigil.signing.Bytes32;
@@ -23,17 +25,20 @@ import org.apache.pekko.actor.typed.ActorRef;
  * under attack), sent to every target at a bounded rate.
  *
  * <p>The mix ({@link Kind}): signatures that do not verify for the messages the guardians are
- * attesting; the attacker's real key under the honest members' indices; its real key over bodies
- * nobody observed (these fill the unseen caps) and random signatures over such bodies; batches
- * close to Artery's 2 MiB frame limit; a batch of a million empty entries; one body of almost 2
- * MiB; bytes that are no protobuf at all.
+ * attesting, in batches the attacker signed as itself; batches in the honest members' names; its
+ * real key over bodies nobody observed (these fill the unseen caps) and random signatures over such
+ * bodies; batches close to Artery's 2 MiB frame limit; a batch of a million empty entries; one body
+ * of almost 2 MiB; bytes that are no protobuf at all.
  */
 public final class FloodAttacker {
   /** Kinds of hostile message, and how many of each one cycle of the mix sends. */
   public enum Kind {
     /** 200 random (r, s) under the attacker's index, for messages the guardians observed. */
     JUNK_SIGNATURES(4),
-    /** 200 real signatures by the attacker's key over observed digests, under honest indices. */
+    /**
+     * 200 real signatures by the attacker's key over observed digests, in a batch in an honest
+     * member's name signed by the attacker's key (dropped whole, charged to no member).
+     */
     IMPERSONATIONS(2),
     /** 200 real signatures by the attacker's key over bodies nobody observed. */
     UNSEEN_VALID(2),
@@ -43,7 +48,10 @@ public final class FloodAttacker {
     OVERSIZED_BATCH(1),
     /** A batch of 1,000,000 empty entries (2 MB). */
     HUGE_COUNT(1),
-    /** One entry whose body is almost 2 MiB (half of them really signed by the attacker). */
+    /**
+     * One entry with a body of almost 2 MiB (half of them really signed by the attacker); bodies
+     * are never sent between guardians.
+     */
     HUGE_BODY(1),
     /** Random bytes under each of the wire manifests. */
     UNDECODABLE(5);
@@ -105,24 +113,23 @@ public final class FloodAttacker {
     List<Payload> junk = new ArrayList<>();
     for (int v = 0; v < POOL_VARIANTS; v++) {
       for (int from = 0; from < observed.size(); from += BATCH) {
-        var b = SignedObservationBatch.newBuilder();
+        List<SignedObservation> b = new ArrayList<>();
         for (Observation o : observed.subList(from, Math.min(observed.size(), from + BATCH))) {
-          b.addObservations(entry(ownIndex, o.body(), randomSignature(), o.txHash()));
+          b.add(entry(ownIndex, o.body(), randomSignature(), o.txHash()));
         }
-        junk.add(payload(WireCodec.OBSERVATION_BATCH, b.build()));
+        junk.add(payload(WireCodec.batch(committeeIndex, ownIndex, b, key)));
       }
     }
     pool.put(Kind.JUNK_SIGNATURES, junk);
 
     List<Payload> impersonations = new ArrayList<>();
     for (int from = 0; from < observed.size(); from += BATCH) {
-      var b = SignedObservationBatch.newBuilder();
+      int claimed = (ownIndex + 1 + random.nextInt(members - 1)) % members;
+      List<SignedObservation> b = new ArrayList<>();
       for (Observation o : observed.subList(from, Math.min(observed.size(), from + BATCH))) {
-        Signature s = key.sign(o.digest().toBytes());
-        int claimed = (ownIndex + 1 + random.nextInt(members - 1)) % members;
-        b.addObservations(entry(claimed, o.body(), s, o.txHash()));
+        b.add(entry(claimed, o.body(), key.sign(o.digest().toBytes()), o.txHash()));
       }
-      impersonations.add(payload(WireCodec.OBSERVATION_BATCH, b.build()));
+      impersonations.add(payload(WireCodec.batch(committeeIndex, claimed, b, key)));
     }
     pool.put(Kind.IMPERSONATIONS, impersonations);
 
@@ -130,38 +137,38 @@ public final class FloodAttacker {
     long sequence = 1L << 40;
     List<Payload> unseen = new ArrayList<>();
     for (int made = 0; made < unseenValid; made += BATCH) {
-      var b = SignedObservationBatch.newBuilder();
+      List<SignedObservation> b = new ArrayList<>();
       for (int k = 0; k < Math.min(BATCH, unseenValid - made); k++) {
         Body body = body(emitter, sequence++, 32);
-        b.addObservations(
-            entry(ownIndex, body, key.sign(body.digest().toBytes()), randomBytes32()));
+        b.add(entry(ownIndex, body, key.sign(body.digest().toBytes()), randomBytes32()));
       }
-      unseen.add(payload(WireCodec.OBSERVATION_BATCH, b.build()));
+      unseen.add(payload(WireCodec.batch(committeeIndex, ownIndex, b, key)));
     }
     pool.put(Kind.UNSEEN_VALID, unseen);
 
     List<Payload> unseenJunk = new ArrayList<>();
     for (int v = 0; v < 16; v++) {
-      var b = SignedObservationBatch.newBuilder();
+      List<SignedObservation> b = new ArrayList<>();
       for (int k = 0; k < BATCH; k++)
-        b.addObservations(
-            entry(ownIndex, body(emitter, sequence++, 32), randomSignature(), randomBytes32()));
-      unseenJunk.add(payload(WireCodec.OBSERVATION_BATCH, b.build()));
+        b.add(entry(ownIndex, body(emitter, sequence++, 32), randomSignature(), randomBytes32()));
+      unseenJunk.add(payload(WireCodec.batch(committeeIndex, ownIndex, b, key)));
     }
     pool.put(Kind.UNSEEN_JUNK, unseenJunk);
 
     List<Payload> oversized = new ArrayList<>();
     for (int v = 0; v < POOL_VARIANTS; v++) {
-      var b = SignedObservationBatch.newBuilder();
+      var b = batchProto(ownIndex);
       int size = 0;
       while (true) {
-        var e = entry(ownIndex, body(emitter, sequence++, 0), randomSignature(), randomBytes32());
+        var e =
+            WireCodec.toWire(
+                entry(ownIndex, body(emitter, sequence++, 0), randomSignature(), randomBytes32()));
         int entrySize = e.getSerializedSize() + 3; // tag and length
         if (size + entrySize > FRAME_BUDGET) break;
         b.addObservations(e);
         size += entrySize;
       }
-      oversized.add(payload(WireCodec.OBSERVATION_BATCH, b.build()));
+      oversized.add(payload(b.build()));
     }
     pool.put(Kind.OVERSIZED_BATCH, oversized);
 
@@ -179,9 +186,10 @@ public final class FloodAttacker {
       Signature s = v % 2 == 0 ? key.sign(body.digest().toBytes()) : randomSignature();
       huge.add(
           payload(
-              WireCodec.OBSERVATION_BATCH,
-              SignedObservationBatch.newBuilder()
-                  .addObservations(entry(ownIndex, body, s, randomBytes32()))
+              batchProto(ownIndex)
+                  .addObservations(
+                      WireCodec.toWire(entry(ownIndex, body, s, randomBytes32())).toBuilder()
+                          .setBody(ByteString.copyFrom(body.encode())))
                   .build()));
     }
     pool.put(Kind.HUGE_BODY, huge);
@@ -262,19 +270,28 @@ public final class FloodAttacker {
     }
   }
 
-  private dev.vigil.consensus.wire.proto.SignedObservation entry(
-      int signer, Body body, Signature s, Bytes32 txHash) {
-    return dev.vigil.consensus.wire.proto.SignedObservation.newBuilder()
-        .setCommitteeIndex((int) committeeIndex)
-        .setSignerIndex(signer)
-        .setBody(ByteString.copyFrom(body.encode()))
-        .setSignature(ByteString.copyFrom(s.toBytes()))
-        .setTxHash(ByteString.copyFrom(txHash.toBytes()))
-        .build();
+  private SignedObservation entry(int signer, Body body, Signature s, Bytes32 txHash) {
+    return SignedObservation.of(committeeIndex, signer, body, s, txHash);
   }
 
-  private static Payload payload(String manifest, SignedObservationBatch batch) {
-    return new Payload(new Garbage(manifest, batch.toByteArray()), batch.getObservationsCount());
+  /** A batch frame in the attacker's own name with a random (well-formed) signature. */
+  private SignedObservationBatch.Builder batchProto(int sender) {
+    return SignedObservationBatch.newBuilder()
+        .setCommitteeIndex((int) committeeIndex)
+        .setSenderIndex(sender)
+        .setSignature(ByteString.copyFrom(randomSignature().toBytes()));
+  }
+
+  private static Payload payload(PeerMessage.ObservationBatch batch) {
+    return new Payload(
+        new Garbage(WireCodec.OBSERVATION_BATCH, WireCodec.encode(batch)),
+        batch.observations().size());
+  }
+
+  private static Payload payload(SignedObservationBatch batch) {
+    return new Payload(
+        new Garbage(WireCodec.OBSERVATION_BATCH, batch.toByteArray()),
+        batch.getObservationsCount());
   }
 
   private Body body(byte[] emitter, long sequence, int payloadBytes) {

@@ -53,6 +53,13 @@ class WireSerializerTest {
     return SignedObservation.of(1, i, o.body(), KEYS.sign(i, o.digest()).signature(), o.txHash());
   }
 
+  /** Member i's own signatures over {@code os}, in a batch it signed. */
+  static PeerMessage.ObservationBatch batch(int i, Observation... os) {
+    List<SignedObservation> entries = new java.util.ArrayList<>();
+    for (Observation o : os) entries.add(signed(i, o));
+    return WireCodec.batch(1, i, entries, KEYS.signer(i));
+  }
+
   static Object roundTrip(Object m) {
     var ser = serialization.findSerializerFor(m);
     assertThat(ser).isInstanceOf(WireSerializer.class);
@@ -69,14 +76,57 @@ class WireSerializerTest {
   }
 
   @Test
-  void observationBatchRoundTrips() {
-    var batch =
-        PeerMessage.ObservationBatch.of(
-            List.of(signed(0, OBS.get(0)), signed(1, OBS.get(1)), signed(2, OBS.get(2))));
+  void observationBatchRoundTripsWithoutBodiesAndSignedByItsSender() {
+    var batch = batch(1, OBS.get(0), OBS.get(1), OBS.get(2));
     var back = (PeerMessage.ObservationBatch) roundTrip(batch);
     assertThat(back.observations()).isEqualTo(batch.observations());
-    assertThat(back.observations().get(1).body()).isEqualTo(OBS.get(1).body());
+    assertThat(back.observations().get(1).digest()).isEqualTo(OBS.get(1).digest());
+    assertThat(back.observations().get(1).messageId()).isEqualTo(OBS.get(1).messageId());
+    assertThat(back.observations()).allSatisfy(so -> assertThat(so.body()).isEmpty());
+    assertThat(back.senderIndex()).isEqualTo(1);
     assertThat(back.undecodable()).isZero();
+    assertThat(
+            Secp256k1Backends.bouncyCastle()
+                .recoverAddress(WireCodec.batchDigest(1, 1, back.observations()), back.signature()))
+        .as("the batch signature is member 1's, over what arrived")
+        .isEqualTo(KEYS.committee().member(1));
+    // What a signature of 40 bytes of payload costs on the wire, without the body.
+    assertThat(WireCodec.encode(batch(1, OBS.get(0))).length)
+        .isLessThanOrEqualTo(SignedObservation.WIRE_BYTES + 100);
+  }
+
+  @Test
+  void anUnsignedBatchIsUndecodableAndEntriesNotTheSendersOwnAreCounted() {
+    var signedBatch = WireCodec.encode(batch(0, OBS.get(0)));
+    var pb = parse(signedBatch).toBuilder().clearSignature().build();
+    assertThat(WireCodec.decode(WireCodec.OBSERVATION_BATCH, pb.toByteArray()))
+        .isInstanceOfSatisfying(
+            PeerMessage.Undecodable.class,
+            u -> assertThat(u.reason()).isEqualTo("unsigned batch (no sender signature)"));
+
+    var someoneElses = WireCodec.toWire(signed(1, OBS.get(1)));
+    var withBody = WireCodec.toProto(signed(0, OBS.get(2)));
+    byte[] mixed =
+        parse(signedBatch).toBuilder()
+            .addObservations(someoneElses)
+            .addObservations(withBody)
+            .build()
+            .toByteArray();
+    var m = (PeerMessage.ObservationBatch) WireCodec.decode(WireCodec.OBSERVATION_BATCH, mixed);
+    assertThat(m.observations())
+        .extracting(SignedObservation::messageId)
+        .containsExactly(OBS.get(0).messageId());
+    assertThat(m.undecodable())
+        .as("member 1's entry in member 0's batch, and a body sent between guardians")
+        .isEqualTo(2);
+  }
+
+  static dev.vigil.consensus.wire.proto.SignedObservationBatch parse(byte[] bytes) {
+    try {
+      return dev.vigil.consensus.wire.proto.SignedObservationBatch.parseFrom(bytes);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test
@@ -139,8 +189,7 @@ class WireSerializerTest {
   }
 
   static Stream<Arguments> garbage() {
-    byte[] valid =
-        WireCodec.encode(PeerMessage.ObservationBatch.of(List.of(signed(0, OBS.get(0)))));
+    byte[] valid = WireCodec.encode(batch(0, OBS.get(0)));
     byte[] truncated = java.util.Arrays.copyOf(valid, valid.length / 2);
     byte[] random = new byte[300];
     new Random(1).nextBytes(random);
@@ -172,18 +221,19 @@ class WireSerializerTest {
 
   @Test
   void aBadEntryInABatchIsCountedAndTheRestKept() {
-    var good = WireCodec.toProto(signed(0, OBS.get(0)));
+    var good = WireCodec.toWire(signed(0, OBS.get(0)));
     var bad =
         good.toBuilder()
             .setSignature(com.google.protobuf.ByteString.copyFrom(new byte[10]))
             .build();
-    var badBody =
-        good.toBuilder().setBody(com.google.protobuf.ByteString.copyFrom(new byte[5])).build();
+    var badDigest =
+        good.toBuilder().setDigest(com.google.protobuf.ByteString.copyFrom(new byte[5])).build();
     byte[] bytes =
-        dev.vigil.consensus.wire.proto.SignedObservationBatch.newBuilder()
+        parse(WireCodec.encode(batch(0, OBS.get(1)))).toBuilder()
+            .clearObservations()
             .addObservations(bad)
             .addObservations(good)
-            .addObservations(badBody)
+            .addObservations(badDigest)
             .build()
             .toByteArray();
     var m = (PeerMessage.ObservationBatch) WireCodec.decode(WireCodec.OBSERVATION_BATCH, bytes);
@@ -194,9 +244,7 @@ class WireSerializerTest {
   @Test
   void randomMutationsOfValidMessagesNeverThrow() {
     Random r = new Random(77);
-    byte[] valid =
-        WireCodec.encode(
-            PeerMessage.ObservationBatch.of(List.of(signed(0, OBS.get(0)), signed(1, OBS.get(1)))));
+    byte[] valid = WireCodec.encode(batch(0, OBS.get(0), OBS.get(1)));
     for (int k = 0; k < 2000; k++) {
       byte[] b = valid.clone();
       for (int j = 0; j < 1 + r.nextInt(4); j++) b[r.nextInt(b.length)] = (byte) r.nextInt(256);
@@ -229,8 +277,14 @@ class WireSerializerTest {
   @MethodSource("batchSizes")
   void aBatchWithMoreEntriesThanTheLimitIsRefusedWhole(
       String manifest, int entries, boolean refused) throws Exception {
-    byte[] bytes = new byte[2 * entries];
+    // An observation batch also carries its sender's signature (field 4, 65 bytes).
+    int signature = manifest.equals(WireCodec.OBSERVATION_BATCH) ? 2 + 65 : 0;
+    byte[] bytes = new byte[2 * entries + signature];
     for (int k = 0; k < entries; k++) bytes[2 * k] = 0x0a;
+    if (signature > 0) {
+      bytes[2 * entries] = 0x22;
+      bytes[2 * entries + 1] = 65;
+    }
     PeerMessage m =
         new WireSerializer(null).fromBinary(bytes, manifest) instanceof PeerMessage pm ? pm : null;
     if (refused) {
@@ -265,16 +319,10 @@ class WireSerializerTest {
       var ser =
           (WireSerializer)
               SerializationExtension.get(small).serializerFor(PeerMessage.ObservationBatch.class);
-      byte[] three =
-          WireCodec.encode(
-              PeerMessage.ObservationBatch.of(
-                  List.of(signed(0, OBS.get(0)), signed(1, OBS.get(1)), signed(2, OBS.get(2)))));
+      byte[] three = WireCodec.encode(batch(0, OBS.get(0), OBS.get(1), OBS.get(2)));
       assertThat(ser.fromBinary(three, WireCodec.OBSERVATION_BATCH))
           .isInstanceOf(PeerMessage.Undecodable.class);
-      byte[] two =
-          WireCodec.encode(
-              PeerMessage.ObservationBatch.of(
-                  List.of(signed(0, OBS.get(0)), signed(1, OBS.get(1)))));
+      byte[] two = WireCodec.encode(batch(0, OBS.get(0), OBS.get(1)));
       assertThat(ser.fromBinary(two, WireCodec.OBSERVATION_BATCH))
           .isInstanceOfSatisfying(
               PeerMessage.ObservationBatch.class, b -> assertThat(b.observations()).hasSize(2));

@@ -140,6 +140,8 @@ public final class ConsensusStatus implements StatusSource {
     counts.put("badHeartbeats", s.badHeartbeats());
     counts.put("requestsServed", s.requestsServed());
     counts.put("requestsRefused", s.requestsRefused());
+    counts.put("batchesUnauthenticated", s.batchesUnauthenticated());
+    counts.put("batchesShed", s.batchesShed());
     counts.put("evidenceStored", s.evidenceStored());
     counts.put("storeFailures", s.storeFailures());
     counts.put("peersConnected", (long) s.peers());

@@ -100,14 +100,19 @@ final class Json {
       }
       ArrayNode signed = e.putArray("signed");
       for (SignedObservation so : both) {
-        signed
-            .addObject()
-            .put("committeeIndex", so.committeeIndex())
-            .put("signerIndex", so.signerIndex())
-            .put("digest", so.digest().toHex())
-            .put("signature", Hex.encode(so.signature().toBytes()))
-            .put("txHash", so.txHash().toHex())
-            .put("body", Hex.encode(so.body().encode()));
+        ObjectNode one =
+            signed
+                .addObject()
+                .put("committeeIndex", so.committeeIndex())
+                .put("signerIndex", so.signerIndex())
+                .put("message", so.messageId().toString())
+                .put("digest", so.digest().toHex())
+                .put("signature", Hex.encode(so.signature().toBytes()))
+                .put("txHash", so.txHash().toHex());
+        // Signatures travel without bodies: a body is here when this guardian knew it (its own
+        // observation, or the attested one); without it the digest is all that was signed.
+        if (so.body().isPresent()) one.put("body", Hex.encode(so.body().get().encode()));
+        else one.putNull("body");
       }
     }
     return o;

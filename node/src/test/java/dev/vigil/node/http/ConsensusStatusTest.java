@@ -106,7 +106,7 @@ class ConsensusStatusTest {
                     "1.0",
                     NOW.minusSeconds(60).toEpochMilli(),
                     "inbox2"));
-    NodeStatus s = source.toStatus(new ConsensusStats(a, 1, 2, 3, 4, 0, 0, 5, 6, 2, hb));
+    NodeStatus s = source.toStatus(new ConsensusStats(a, 1, 2, 3, 4, 0, 0, 0, 0, 5, 6, 2, hb));
 
     assertThat(s.nodeName()).isEqualTo("g1");
     assertThat(s.committeeIndex()).isEqualTo(9);
@@ -173,6 +173,8 @@ class ConsensusStatusTest {
             4,
             0,
             0,
+            0,
+            0,
             5,
             6,
             asked.get(),
@@ -186,7 +188,7 @@ class ConsensusStatusTest {
                     g.replyTo()
                         .tell(
                             new ConsensusStats(
-                                stats.aggregation(), 1, 2, 3, 4, 0, 0, 5, 6, n, Map.of()));
+                                stats.aggregation(), 1, 2, 3, 4, 0, 0, 0, 0, 5, 6, n, Map.of()));
                   }
                   return Behaviors.same();
                 }),
