@@ -13,6 +13,7 @@ import dev.vigil.testing.disk.DataDirSetup;
 import dev.vigil.testing.evm.Anvil;
 import dev.vigil.testing.evm.EvmToolchain;
 import dev.vigil.testing.net.FaultyRpcProxy;
+import dev.vigil.testing.net.GuardianHosts;
 import dev.vigil.testing.net.LinkProxy;
 import dev.vigil.testing.process.NodeProcess;
 import dev.vigil.testing.process.Ports;
@@ -65,6 +66,8 @@ public final class Devnet implements AutoCloseable {
   private final Optional<SharedClasses> classData = SharedClasses.in(SharedClasses.defaultDir());
   private Chains chains;
   private Links links; // with linkProxies only
+  private GuardianHosts hosts; // with netns only
+  private final List<LinkProxy> rpcForwarders = new ArrayList<>(); // with netns only
   private Traffic traffic;
   private Relayer relayer;
 
@@ -130,10 +133,28 @@ public final class Devnet implements AutoCloseable {
     // any of the others
     List<String> seeds =
         IntStream.range(0, n).mapToObj(i -> clusterHost(i) + ":" + clusterPorts[i]).toList();
+    if (options.netns()) {
+      hosts = GuardianHosts.create(n, options.wan() == null ? 0 : options.wan().seed());
+      say(
+          "each guardian on a host of its own: %s, guardian i at %s+i, in namespace %s..",
+          hosts, hosts.host(0).getHostAddress(), hosts.namespace(0));
+    }
     if (options.linkProxies()) {
-      // each on 127.0.X.Y, the guardian's own port stays held on 127.0.0.1 until it starts
-      links = Links.start(clusterPorts);
-      say("%d link proxies between %d guardians (127.0.X.Y, one per direction)", links.count(), n);
+      // each on an address of its own (127.0.X.Y, or 198.19.R.Z with hosts) and the peer's port
+      links = Links.start(clusterPorts, hosts);
+      say(
+          "%d link proxies between %d guardians (%s, one per direction)",
+          links.count(), n, hosts == null ? "127.0.X.Y" : "198.19." + "R.Z on the bridge");
+    }
+    if (options.wan() != null) {
+      var wan = options.wan();
+      java.time.Duration[][] delays =
+          links.shape(wan.minDelay(), wan.maxDelay(), wan.loss(), wan.seed());
+      StringBuilder pairs = new StringBuilder();
+      for (int a = 0; a < n; a++)
+        for (int b = a + 1; b < n; b++)
+          pairs.append(String.format(" %d-%d:%dms", a, b, delays[a][b].toMillis()));
+      say("wide-area links (%s), one-way delay per pair:%s", wan, pairs);
     }
     classData.ifPresent(
         c ->
@@ -152,6 +173,7 @@ public final class Devnet implements AutoCloseable {
       List<NodeFile.Chain> watched = new ArrayList<>();
       for (int c = 0; c < 2; c++) {
         String rpc = options.rpcProxies() ? proxies.get(i).get(c).url() : chains.chain(c).rpcUrl();
+        if (hosts != null) rpc = reachableFromHosts(rpc);
         // alpha uses anvil's finality tags; beta is run as a chain without them
         watched.add(
             new NodeFile.Chain(
@@ -161,7 +183,9 @@ public final class Devnet implements AutoCloseable {
           new NodeFile.Cluster(
               clusterHost(i),
               clusterPorts[i],
-              options.linkProxies() ? "127.0.0.1" : null,
+              hosts != null
+                  ? hosts.host(i).getHostAddress()
+                  : options.linkProxies() ? "127.0.0.1" : null,
               seeds,
               options.tls() ? files.writeTls(i) : null);
       Path conf =
@@ -174,7 +198,8 @@ public final class Devnet implements AutoCloseable {
                   committee,
                   watched,
                   cluster,
-                  httpPorts[i]));
+                  httpPorts[i],
+                  hosts != null ? hosts.host(i).getHostAddress() : "127.0.0.1"));
       dataDirs.prepare(i, dataDir(i));
       // a devnet's guardians share a developer's machine (and CI's two cores) at a few messages
       // per second: a small serial heap, and C1 only, so that seven JVMs' C2 compilations at start
@@ -193,10 +218,16 @@ public final class Devnet implements AutoCloseable {
               files.logFile(i),
               Map.of(),
               jvm);
+      if (hosts != null) p = p.withLauncher(hosts.launcher(i));
       int index = i;
       p.onUnexpectedExit(exit -> exited(index, exit));
       guardians.add(p);
-      apis.add(URI.create("http://127.0.0.1:" + httpPorts[i]));
+      apis.add(
+          URI.create(
+              "http://"
+                  + (hosts != null ? hosts.host(i).getHostAddress() : "127.0.0.1")
+                  + ":"
+                  + httpPorts[i]));
       ports.release(clusterPorts[i]);
       ports.release(httpPorts[i]);
       p.start();
@@ -207,12 +238,34 @@ public final class Devnet implements AutoCloseable {
           clusterHost(i),
           clusterPorts[i],
           options.tls() ? " (mutual TLS)" : " (plain TCP)",
-          options.linkProxies()
-              ? " (listening on 127.0.0.1, peers connect through link proxies)"
-              : "",
+          hosts != null
+              ? " (listening on its host, peers connect through link proxies)"
+              : options.linkProxies()
+                  ? " (listening on 127.0.0.1, peers connect through link proxies)"
+                  : "",
           apis.get(i),
           p.logFile());
     }
+  }
+
+  /**
+   * An RPC URL on this machine's loopback as the guardians' hosts reach it: through a forwarder on
+   * the bridge's address (the hosts have loopbacks of their own).
+   */
+  private String reachableFromHosts(String url) {
+    URI u = URI.create(url);
+    LinkProxy f =
+        LinkProxy.start(
+            "rpc-" + u.getPort(),
+            new java.net.InetSocketAddress(hosts.gateway(), 0),
+            new java.net.InetSocketAddress(u.getHost(), u.getPort()));
+    rpcForwarders.add(f);
+    return "http://" + hosts.gateway().getHostAddress() + ":" + f.address().getPort() + u.getPath();
+  }
+
+  /** Chunks held on the guardians' links for an imitated retransmission (wide-area loss). */
+  public long wideAreaStalls() {
+    return links == null ? 0 : links.stalls();
   }
 
   private void exited(int i, NodeProcess.Exit exit) {
@@ -397,6 +450,8 @@ public final class Devnet implements AutoCloseable {
       classData.flatMap(SharedClasses::keep).ifPresent(m -> say("%s", m));
       for (List<FaultyRpcProxy> ps : proxies) ps.forEach(FaultyRpcProxy::close);
       if (links != null) links.close();
+      rpcForwarders.forEach(LinkProxy::close);
+      if (hosts != null) hosts.close();
       if (chains != null) chains.close();
       ports.close();
       http.close();

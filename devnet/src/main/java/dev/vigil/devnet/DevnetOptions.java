@@ -23,6 +23,9 @@ import java.time.Duration;
  *     other directly
  * @param tls mutual TLS between guardians (each gets a TLS key and a certificate bound to its dev
  *     key, as vigil keygen writes them); false: plain TCP
+ * @param wan wide-area conditions on every link between guardians (needs link proxies); null: none
+ * @param netns each guardian on a host of its own: a Linux network namespace with its own address
+ *     on a bridge ({@link dev.vigil.testing.net.GuardianHosts}; needs root, implies link proxies)
  */
 public record DevnetOptions(
     int nodes,
@@ -36,7 +39,38 @@ public record DevnetOptions(
     PrintStream out,
     boolean rpcProxies,
     boolean linkProxies,
-    boolean tls) {
+    boolean tls,
+    WideArea wan,
+    boolean netns) {
+  /**
+   * Wide-area conditions between guardians: each pair gets a one-way delay drawn from [min, max]
+   * (the same both ways, seeded), and each link imitates a segment loss rate ({@link
+   * dev.vigil.testing.net.LinkProxy.Shape}).
+   */
+  public record WideArea(Duration minDelay, Duration maxDelay, double loss, long seed) {
+    /** 50 to 150 ms one way between guardians, 1% loss. */
+    public static final WideArea DEFAULT =
+        new WideArea(Duration.ofMillis(50), Duration.ofMillis(150), 0.01, 2026);
+
+    public WideArea {
+      if (minDelay.isNegative() || maxDelay.compareTo(minDelay) < 0)
+        throw new IllegalArgumentException(
+            "wide-area delay must be 0 <= min <= max, got " + minDelay + " .. " + maxDelay);
+      if (!(loss >= 0 && loss < 1))
+        throw new IllegalArgumentException("wide-area loss must be in [0, 1), got " + loss);
+    }
+
+    @Override
+    public String toString() {
+      return minDelay.toMillis()
+          + " to "
+          + maxDelay.toMillis()
+          + " ms one way, "
+          + Math.round(loss * 1000) / 10.0
+          + "% loss";
+    }
+  }
+
   public DevnetOptions {
     if (nodes < 1 || nodes > 19)
       throw new IllegalArgumentException("--nodes must be 1..19, got " + nodes);
@@ -46,128 +80,127 @@ public record DevnetOptions(
     if (duration != null && (duration.isNegative() || duration.isZero())) {
       throw new IllegalArgumentException("--duration must be positive, got " + duration);
     }
+    if (netns && nodes > dev.vigil.testing.net.GuardianHosts.MAX_HOSTS)
+      throw new IllegalArgumentException(
+          "--netns runs at most "
+              + dev.vigil.testing.net.GuardianHosts.MAX_HOSTS
+              + " guardians, got "
+              + nodes);
+    if (netns || wan != null) linkProxies = true; // both live in the link proxies
   }
 
   /** The layout of cluster-configs/devnet: anvil on 8545/8546, cluster 7101+, HTTP 7201+. */
   public static DevnetOptions defaults(Path workDir, PrintStream out) {
-    return new DevnetOptions(4, 2, null, workDir, 8545, 8546, 7101, 7201, out, false, false, true);
+    return new DevnetOptions(
+        4, 2, null, workDir, 8545, 8546, 7101, 7201, out, false, false, true, null, false);
   }
 
   /** Every port chosen free at start: for tests, and for running beside another devnet. */
   public DevnetOptions withFreePorts() {
-    return new DevnetOptions(
-        nodes, rate, duration, workDir, 0, 0, 0, 0, out, rpcProxies, linkProxies, tls);
+    Copy c = new Copy(this);
+    c.anvilPortA = c.anvilPortB = c.clusterBasePort = c.httpBasePort = 0;
+    return c.build();
   }
 
   public DevnetOptions withNodes(int n) {
-    return new DevnetOptions(
-        n,
-        rate,
-        duration,
-        workDir,
-        anvilPortA,
-        anvilPortB,
-        clusterBasePort,
-        httpBasePort,
-        out,
-        rpcProxies,
-        linkProxies,
-        tls);
+    Copy c = new Copy(this);
+    c.nodes = n;
+    return c.build();
   }
 
   public DevnetOptions withRate(double r) {
-    return new DevnetOptions(
-        nodes,
-        r,
-        duration,
-        workDir,
-        anvilPortA,
-        anvilPortB,
-        clusterBasePort,
-        httpBasePort,
-        out,
-        rpcProxies,
-        linkProxies,
-        tls);
+    Copy c = new Copy(this);
+    c.rate = r;
+    return c.build();
   }
 
   public DevnetOptions withDuration(Duration d) {
-    return new DevnetOptions(
-        nodes,
-        rate,
-        d,
-        workDir,
-        anvilPortA,
-        anvilPortB,
-        clusterBasePort,
-        httpBasePort,
-        out,
-        rpcProxies,
-        linkProxies,
-        tls);
+    Copy c = new Copy(this);
+    c.duration = d;
+    return c.build();
   }
 
   public DevnetOptions withRpcProxies(boolean on) {
-    return new DevnetOptions(
-        nodes,
-        rate,
-        duration,
-        workDir,
-        anvilPortA,
-        anvilPortB,
-        clusterBasePort,
-        httpBasePort,
-        out,
-        on,
-        linkProxies,
-        tls);
+    Copy c = new Copy(this);
+    c.rpcProxies = on;
+    return c.build();
   }
 
   public DevnetOptions withLinkProxies(boolean on) {
-    return new DevnetOptions(
-        nodes,
-        rate,
-        duration,
-        workDir,
-        anvilPortA,
-        anvilPortB,
-        clusterBasePort,
-        httpBasePort,
-        out,
-        rpcProxies,
-        on,
-        tls);
+    Copy c = new Copy(this);
+    c.linkProxies = on;
+    return c.build();
   }
 
   public DevnetOptions withTls(boolean on) {
-    return new DevnetOptions(
-        nodes,
-        rate,
-        duration,
-        workDir,
-        anvilPortA,
-        anvilPortB,
-        clusterBasePort,
-        httpBasePort,
-        out,
-        rpcProxies,
-        linkProxies,
-        on);
+    Copy c = new Copy(this);
+    c.tls = on;
+    return c.build();
   }
 
   public DevnetOptions withOut(PrintStream o) {
-    return new DevnetOptions(
-        nodes,
-        rate,
-        duration,
-        workDir,
-        anvilPortA,
-        anvilPortB,
-        clusterBasePort,
-        httpBasePort,
-        o,
-        rpcProxies,
-        linkProxies,
-        tls);
+    Copy c = new Copy(this);
+    c.out = o;
+    return c.build();
+  }
+
+  /** Wide-area conditions between guardians (null: none). */
+  public DevnetOptions withWan(WideArea w) {
+    Copy c = new Copy(this);
+    c.wan = w;
+    return c.build();
+  }
+
+  /** Each guardian in a network namespace of its own. */
+  public DevnetOptions withNetns(boolean on) {
+    Copy c = new Copy(this);
+    c.netns = on;
+    return c.build();
+  }
+
+  /** The fields of an options value, to change some and build another. */
+  private static final class Copy {
+    int nodes, anvilPortA, anvilPortB, clusterBasePort, httpBasePort;
+    double rate;
+    Duration duration;
+    Path workDir;
+    PrintStream out;
+    boolean rpcProxies, linkProxies, tls, netns;
+    WideArea wan;
+
+    Copy(DevnetOptions o) {
+      nodes = o.nodes;
+      rate = o.rate;
+      duration = o.duration;
+      workDir = o.workDir;
+      anvilPortA = o.anvilPortA;
+      anvilPortB = o.anvilPortB;
+      clusterBasePort = o.clusterBasePort;
+      httpBasePort = o.httpBasePort;
+      out = o.out;
+      rpcProxies = o.rpcProxies;
+      linkProxies = o.linkProxies;
+      tls = o.tls;
+      wan = o.wan;
+      netns = o.netns;
+    }
+
+    DevnetOptions build() {
+      return new DevnetOptions(
+          nodes,
+          rate,
+          duration,
+          workDir,
+          anvilPortA,
+          anvilPortB,
+          clusterBasePort,
+          httpBasePort,
+          out,
+          rpcProxies,
+          linkProxies,
+          tls,
+          wan,
+          netns);
+    }
   }
 }

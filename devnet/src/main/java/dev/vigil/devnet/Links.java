@@ -1,5 +1,6 @@
 package dev.vigil.devnet;
 
+import dev.vigil.testing.net.GuardianHosts;
 import dev.vigil.testing.net.LinkProxy;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -21,6 +22,16 @@ final class Links implements AutoCloseable {
    * @param clusterPorts each guardian's cluster port, where it listens on 127.0.0.1
    */
   static Links start(int[] clusterPorts) {
+    return start(clusterPorts, null);
+  }
+
+  /**
+   * @param clusterPorts each guardian's cluster port
+   * @param hosts null: guardians listen on 127.0.0.1 and each link on 127.0.(from+1).(to+1); else
+   *     each guardian listens on its own host's address and each link on {@link
+   *     GuardianHosts#linkAddress}
+   */
+  static Links start(int[] clusterPorts, GuardianHosts hosts) {
     int n = clusterPorts.length;
     Links l = new Links(n);
     try {
@@ -29,11 +40,15 @@ final class Links implements AutoCloseable {
           if (from == to) continue;
           // the whole of 127.0.0.0/8 is loopback on Linux, so each link gets its own address on the
           // peer's own port
-          l.links[from][to] =
-              LinkProxy.start(
-                  from + "->" + to,
-                  address(from, to, clusterPorts[to]),
-                  new InetSocketAddress(InetAddress.getLoopbackAddress(), clusterPorts[to]));
+          InetSocketAddress listen =
+              hosts == null
+                  ? address(from, to, clusterPorts[to])
+                  : new InetSocketAddress(hosts.linkAddress(from, to), clusterPorts[to]);
+          InetSocketAddress upstream =
+              new InetSocketAddress(
+                  hosts == null ? InetAddress.getLoopbackAddress() : hosts.host(to),
+                  clusterPorts[to]);
+          l.links[from][to] = LinkProxy.start(from + "->" + to, listen, upstream);
         }
       }
       return l;
@@ -41,6 +56,37 @@ final class Links implements AutoCloseable {
       l.close();
       throw e;
     }
+  }
+
+  /**
+   * Wide-area conditions on every link: each pair of guardians gets a one-way delay drawn from
+   * [{@code minDelay}, {@code maxDelay}] (the same both ways, seeded), and every link {@code loss}.
+   *
+   * @return the delay of each pair, [from][to]
+   */
+  java.time.Duration[][] shape(
+      java.time.Duration minDelay, java.time.Duration maxDelay, double loss, long seed) {
+    int n = links.length;
+    java.time.Duration[][] delays = new java.time.Duration[n][n];
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    long span = maxDelay.toMillis() - minDelay.toMillis();
+    for (int a = 0; a < n; a++) {
+      for (int b = a + 1; b < n; b++) {
+        java.time.Duration d = minDelay.plusMillis(span <= 0 ? 0 : r.nextLong(span + 1));
+        delays[a][b] = d;
+        delays[b][a] = d;
+        links[a][b].shape(new LinkProxy.Shape(d, loss));
+        links[b][a].shape(new LinkProxy.Shape(d, loss));
+      }
+    }
+    return delays;
+  }
+
+  /** Chunks held for an imitated retransmission on all links so far. */
+  long stalls() {
+    long s = 0;
+    for (LinkProxy[] row : links) for (LinkProxy l : row) if (l != null) s += l.stalls();
+    return s;
   }
 
   /** The name guardian {@code i} advertises and its peers resolve to their own proxy towards it. */

@@ -20,7 +20,9 @@ import java.util.stream.Collectors;
  * @param members the committee, in index order
  * @param chains the chains it watches
  * @param cluster where it listens for and finds its peers
- * @param httpPort its HTTP API's port on 127.0.0.1
+ * @param httpPort its HTTP API's port
+ * @param httpHost where the HTTP API listens (127.0.0.1; a guardian's own address on its host in a
+ *     namespace)
  */
 record NodeFile(
     int index,
@@ -30,7 +32,9 @@ record NodeFile(
     List<Address> members,
     List<Chain> chains,
     Cluster cluster,
-    int httpPort) {
+    int httpPort,
+    String httpHost) {
+
   /** The governance emitter every devnet guardian is given (chain 1, a placeholder address). */
   static final String GOVERNANCE_ADDRESS =
       "0x0000000000000000000000000000000000000000000000000000000000000004";
@@ -120,7 +124,11 @@ record NodeFile(
           .append(" }");
     }
     b.append(" }\n");
-    b.append("  http { host = \"127.0.0.1\", port = ").append(httpPort).append(" }\n");
+    b.append("  http { host = ")
+        .append(quote(httpHost))
+        .append(", port = ")
+        .append(httpPort)
+        .append(" }\n");
     b.append("}\n");
     // a local network recovers from a restarted guardian in seconds, not minutes
     b.append("vigil.consensus { retry-initial = 1s, retry-max = 5s }\n");

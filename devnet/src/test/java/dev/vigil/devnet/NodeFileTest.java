@@ -58,7 +58,8 @@ class NodeFileTest {
                     "guardian-1:24001",
                     "guardian-2:24002",
                     "guardian-3:24003")),
-            25002);
+            25002,
+            "198.18.7.12");
     Path conf = dir.resolve("guardian-2.conf");
     file.write(conf);
 
@@ -82,6 +83,9 @@ class NodeFileTest {
         .containsExactly(
             "guardian-0:24000", "guardian-1:24001", "guardian-2:24002", "guardian-3:24003");
     assertThat(s.http().port()).isEqualTo(25002);
+    assertThat(s.http().host())
+        .as("its own host's address, in a namespace")
+        .isEqualTo("198.18.7.12");
     assertThat(s.config().getString("vigil.consensus.retry-max")).isEqualTo("5s");
   }
 
@@ -102,7 +106,8 @@ class NodeFileTest {
                     "0x5fbdb2315678afecb367f032d93f642f64180aa3",
                     0)),
             new NodeFile.Cluster("127.0.0.1", 7101, null, List.of("127.0.0.1:7101")),
-            7201);
+            7201,
+            "127.0.0.1");
 
     assertThat(file.render()).doesNotContain("bind-host");
   }
@@ -125,7 +130,8 @@ class NodeFileTest {
                     "0x5fbdb2315678afecb367f032d93f642f64180aa3",
                     0)),
             new NodeFile.Cluster("127.0.0.1", 7101, null, List.of("127.0.0.1:7101")),
-            7201);
+            7201,
+            "127.0.0.1");
     Path conf = dir.resolve("g.conf");
     file.write(conf);
 

@@ -57,6 +57,30 @@ final class DevnetCommand implements Callable<Integer> {
       description = "Pick free ports instead of 8545/8546 (chains), 7101+ (cluster), 7201+ (HTTP).")
   boolean freePorts;
 
+  @Option(
+      names = "--netns",
+      description =
+          "Each guardian on a host of its own: a Linux network namespace with its own address on a bridge (198.18.R.0/24; needs root).")
+  boolean netns;
+
+  @Option(
+      names = "--wan",
+      description =
+          "Wide-area links between the guardians: 50 to 150 ms one way per pair and 1%% loss, unless --wan-delay or --wan-loss say otherwise.")
+  boolean wan;
+
+  @Option(
+      names = "--wan-delay",
+      paramLabel = "MIN-MAX",
+      description = "One-way delay range between guardians with --wan, e.g. 50ms-150ms.")
+  String wanDelay;
+
+  @Option(
+      names = "--wan-loss",
+      paramLabel = "PERCENT",
+      description = "Segment loss imitated on every link with --wan, e.g. 1%% (default) or 0.")
+  String wanLoss;
+
   @Override
   public Integer call() {
     Path dir =
@@ -69,6 +93,8 @@ final class DevnetCommand implements Callable<Integer> {
             .withRate(rate);
     if (freePorts) o = o.withFreePorts();
     if (noTls) o = o.withTls(false);
+    if (netns) o = o.withNetns(true);
+    if (wan || wanDelay != null || wanLoss != null) o = o.withWan(wideArea(wanDelay, wanLoss));
     Duration d = duration == null ? null : parse(duration);
     if (d != null) o = o.withDuration(d);
     Devnet devnet = Devnet.start(o);
@@ -85,9 +111,45 @@ final class DevnetCommand implements Callable<Integer> {
     System.out.printf(
         "%s: %d of %d messages delivered exactly once%n",
         all ? "OK" : "INCOMPLETE", devnet.delivered(), devnet.published());
+    if (o.wan() != null)
+      System.out.printf(
+          "wide-area links (%s): %d chunks were held for an imitated retransmission%n",
+          o.wan(), devnet.wideAreaStalls());
     devnet.close();
     Runtime.getRuntime().removeShutdownHook(hook);
     return all ? 0 : 1;
+  }
+
+  /** --wan-delay MIN-MAX and --wan-loss PERCENT over the defaults. */
+  static DevnetOptions.WideArea wideArea(String delay, String loss) {
+    var d = DevnetOptions.WideArea.DEFAULT;
+    Duration min = d.minDelay(), max = d.maxDelay();
+    if (delay != null) {
+      String[] parts = delay.split("-", -1);
+      if (parts.length != 2)
+        throw new picocli.CommandLine.ParameterException(
+            new picocli.CommandLine(new DevnetCommand()),
+            "--wan-delay: expected MIN-MAX such as 50ms-150ms, got '" + delay + "'");
+      min = parse(parts[0]);
+      max = parse(parts[1]);
+    }
+    double l = d.loss();
+    if (loss != null) {
+      String t = loss.strip();
+      try {
+        l = Double.parseDouble(t.endsWith("%") ? t.substring(0, t.length() - 1) : t) / 100;
+      } catch (NumberFormatException e) {
+        throw new picocli.CommandLine.ParameterException(
+            new picocli.CommandLine(new DevnetCommand()),
+            "--wan-loss: expected a percentage such as 1% or 0.5, got '" + loss + "'");
+      }
+    }
+    try {
+      return new DevnetOptions.WideArea(min, max, l, d.seed());
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(new DevnetCommand()), e.getMessage());
+    }
   }
 
   static Duration parse(String s) {

@@ -33,6 +33,36 @@ public final class LinkProxy implements AutoCloseable {
 
   private static final int CHUNK = 64 * 1024;
 
+  /** Bytes of payload in one TCP segment on a 1500-byte MTU path (for the loss model). */
+  private static final int SEGMENT = 1448;
+
+  /**
+   * Wide-area conditions for one link, applied in user space (this kernel may have no {@code
+   * netem}): every chunk is held for the one-way delay; and since a lost segment on a TCP stream
+   * holds up all that follows it until it is retransmitted, a chunk of k segments is held for a
+   * retransmission too with probability 1 - (1 - loss)^k, by {@link #retransmit()} (Linux's least
+   * retransmission timeout, 200 ms, plus a round trip). Order is kept: nothing overtakes a held
+   * chunk.
+   *
+   * @param oneWayDelay added to every chunk in each direction
+   * @param loss the segment loss rate to imitate, 0 <= loss < 1
+   */
+  public record Shape(java.time.Duration oneWayDelay, double loss) {
+    public static final Shape NONE = new Shape(java.time.Duration.ZERO, 0);
+
+    public Shape {
+      if (oneWayDelay.isNegative())
+        throw new IllegalArgumentException("delay must not be negative, got " + oneWayDelay);
+      if (!(loss >= 0 && loss < 1))
+        throw new IllegalArgumentException("loss must be in [0, 1), got " + loss);
+    }
+
+    /** How long a chunk with a lost segment is held beyond the delay. */
+    public java.time.Duration retransmit() {
+      return java.time.Duration.ofMillis(200).plus(oneWayDelay.multipliedBy(2));
+    }
+  }
+
   private final String name;
   private final ServerSocket server;
   private final InetSocketAddress upstream;
@@ -41,12 +71,16 @@ public final class LinkProxy implements AutoCloseable {
   private final AtomicLong accepted = new AtomicLong();
   private final AtomicLong reset = new AtomicLong();
   private Mode mode = Mode.PASS; // guarded by lock
+  private volatile Shape shape = Shape.NONE;
+  private final java.util.SplittableRandom random; // guarded by itself
+  private final AtomicLong stalls = new AtomicLong();
   private volatile boolean closed;
 
   private LinkProxy(String name, ServerSocket server, InetSocketAddress upstream) {
     this.name = name;
     this.server = server;
     this.upstream = upstream;
+    this.random = new java.util.SplittableRandom(name.hashCode() * 0x9E3779B97F4A7C15L);
   }
 
   /**
@@ -54,8 +88,9 @@ public final class LinkProxy implements AutoCloseable {
    * @param upstream where accepted connections are forwarded to
    */
   public static LinkProxy start(String name, InetSocketAddress listen, InetSocketAddress upstream) {
-    if (!listen.getAddress().isLoopbackAddress())
-      throw new IllegalArgumentException("link proxies listen on loopback only, got " + listen);
+    if (!listen.getAddress().isLoopbackAddress() && !isBenchmarkingRange(listen.getAddress()))
+      throw new IllegalArgumentException(
+          "link proxies listen on loopback or in 198.18.0.0/15 only, got " + listen);
     try {
       ServerSocket s = new ServerSocket();
       s.setReuseAddress(true);
@@ -67,6 +102,12 @@ public final class LinkProxy implements AutoCloseable {
       throw new IllegalStateException(
           "cannot start link proxy " + name + " on " + listen + ": " + e.getMessage(), e);
     }
+  }
+
+  /** 198.18.0.0/15, the benchmarking range, where {@link GuardianHosts} puts its addresses. */
+  static boolean isBenchmarkingRange(java.net.InetAddress a) {
+    byte[] b = a.getAddress();
+    return b.length == 4 && (b[0] & 0xff) == 198 && ((b[1] & 0xff) & 0xfe) == 18;
   }
 
   public String name() {
@@ -95,6 +136,43 @@ public final class LinkProxy implements AutoCloseable {
         l.abort();
       }
     }
+  }
+
+  /** Sets wide-area conditions for chunks read from now on ({@link Shape#NONE} to stop). */
+  public void shape(Shape s) {
+    shape = java.util.Objects.requireNonNull(s, "shape");
+  }
+
+  public Shape shape() {
+    return shape;
+  }
+
+  /** Chunks held for an imitated retransmission so far. */
+  public long stalls() {
+    return stalls.get();
+  }
+
+  /**
+   * When a chunk of {@code bytes} read now may leave: after the delay, and after a retransmission
+   * if one of its segments is "lost".
+   */
+  private long releaseAt(long now, int bytes) {
+    Shape sh = shape;
+    if (sh == Shape.NONE) return now;
+    long at = now + sh.oneWayDelay().toNanos();
+    if (sh.loss() > 0) {
+      int segments = (bytes + SEGMENT - 1) / SEGMENT;
+      double pass = Math.pow(1 - sh.loss(), segments);
+      double draw;
+      synchronized (random) {
+        draw = random.nextDouble();
+      }
+      if (draw >= pass) {
+        stalls.incrementAndGet();
+        at += sh.retransmit().toNanos();
+      }
+    }
+    return at;
   }
 
   /** Connections accepted so far. */
@@ -136,6 +214,11 @@ public final class LinkProxy implements AutoCloseable {
       }
       return mode == Mode.PASS && !closed;
     }
+  }
+
+  /** Bytes read from one side, and when they may be written to the other. */
+  private record Chunk(byte[] bytes, long releaseAt) {
+    static final Chunk END = new Chunk(new byte[0], 0);
   }
 
   /** One accepted connection and its upstream twin. */
@@ -181,11 +264,20 @@ public final class LinkProxy implements AutoCloseable {
       }
     }
 
+    /**
+     * Copies one direction. Chunks go through a queue to a writer thread that sends each when
+     * {@link #releaseAt} says, so a delay holds data in flight without slowing the stream (as on a
+     * long path) and nothing overtakes a held chunk.
+     */
     private void pump(Socket from, Socket to) {
+      java.util.concurrent.BlockingQueue<Chunk> queue =
+          new java.util.concurrent.LinkedBlockingQueue<>(256); // about 16 MiB in flight at most
+      Thread writer =
+          Thread.ofVirtual().name("link-" + name + "-out").start(() -> drain(queue, to));
       byte[] buf = new byte[CHUNK];
+      long last = 0;
       try {
         InputStream in = from.getInputStream();
-        OutputStream out = to.getOutputStream();
         while (true) {
           int n = in.read(buf);
           if (n < 0) break;
@@ -194,10 +286,42 @@ public final class LinkProxy implements AutoCloseable {
             abort();
             return;
           }
-          out.write(buf, 0, n);
+          last = Math.max(last, releaseAt(System.nanoTime(), n));
+          queue.put(new Chunk(java.util.Arrays.copyOf(buf, n), last));
         }
-        to.shutdownOutput(); // pass the FIN on, keep the other direction
+        queue.put(Chunk.END); // pass the FIN on once the rest is out, keep the other direction
       } catch (IOException e) {
+        abort();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        abort();
+      } finally {
+        try {
+          writer.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    private void drain(java.util.concurrent.BlockingQueue<Chunk> queue, Socket to) {
+      try {
+        OutputStream out = to.getOutputStream();
+        while (!aborted) {
+          Chunk c = queue.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+          if (c == null) continue;
+          if (c == Chunk.END) {
+            to.shutdownOutput();
+            return;
+          }
+          long wait = c.releaseAt() - System.nanoTime();
+          if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+          out.write(c.bytes());
+        }
+      } catch (IOException e) {
+        abort();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
         abort();
       }
     }

@@ -36,6 +36,7 @@ public final class NodeProcess implements AutoCloseable {
   private final Map<String, String> env;
   private final List<String> jvmOptions;
   private final List<String> command; // null: a Vigil command on the node's classpath
+  private final List<String> launcher; // run in front of the command, e.g. ip netns exec NAME
   private Process process;
   private boolean stoppedHere; // the current process was (or is being) stopped by kill() or stop()
   private volatile Consumer<Exit> onUnexpectedExit = exit -> {};
@@ -62,7 +63,7 @@ public final class NodeProcess implements AutoCloseable {
       Path logFile,
       Map<String, String> env,
       List<String> jvmOptions) {
-    this(name, vigilArgs, logFile, env, jvmOptions, null);
+    this(name, vigilArgs, logFile, env, jvmOptions, null, List.of());
   }
 
   private NodeProcess(
@@ -71,18 +72,28 @@ public final class NodeProcess implements AutoCloseable {
       Path logFile,
       Map<String, String> env,
       List<String> jvmOptions,
-      List<String> command) {
+      List<String> command,
+      List<String> launcher) {
     this.name = name;
     this.args = List.copyOf(args);
     this.logFile = logFile;
     this.env = Map.copyOf(env);
     this.jvmOptions = List.copyOf(jvmOptions);
     this.command = command == null ? null : List.copyOf(command);
+    this.launcher = List.copyOf(launcher);
+  }
+
+  /**
+   * The same process started through {@code launcher} (e.g. {@code ip netns exec NAME}, which execs
+   * the command, so the pid is still the JVM's and signals reach it).
+   */
+  public NodeProcess withLauncher(List<String> launcher) {
+    return new NodeProcess(name, args, logFile, env, jvmOptions, command, launcher);
   }
 
   /** Any command instead of a Vigil one (e.g. a stand-in that fails at once, in tests). */
   public static NodeProcess ofCommand(String name, List<String> command, Path logFile) {
-    return new NodeProcess(name, List.of(), logFile, Map.of(), List.of(), command);
+    return new NodeProcess(name, List.of(), logFile, Map.of(), List.of(), command, List.of());
   }
 
   /**
@@ -104,7 +115,8 @@ public final class NodeProcess implements AutoCloseable {
   public synchronized NodeProcess start() {
     if (isAlive())
       throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
-    List<String> cmd = command != null ? command : vigilCommand();
+    List<String> cmd = new ArrayList<>(launcher);
+    cmd.addAll(command != null ? command : vigilCommand());
     try {
       Files.createDirectories(logFile.toAbsolutePath().getParent());
       ProcessBuilder pb =

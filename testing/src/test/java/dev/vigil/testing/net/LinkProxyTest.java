@@ -120,6 +120,46 @@ class LinkProxyTest {
     assertThat(link.reset()).isZero();
   }
 
+  @Test
+  void aWideAreaShapeDelaysEachWayKeepsOrderAndImitatesLoss() throws IOException {
+    link.shape(new LinkProxy.Shape(java.time.Duration.ofMillis(60), 0));
+    try (Socket s = connect()) {
+      long start = System.nanoTime();
+      assertThat(roundTrip(s, "slow")).isEqualTo("slow");
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      assertThat(ms)
+          .as("a round trip through the link takes the delay twice at least")
+          .isGreaterThanOrEqualTo(120);
+      // many small writes: all arrive, in order
+      StringBuilder sent = new StringBuilder();
+      for (int i = 0; i < 200; i++) {
+        String part = i + ",";
+        sent.append(part);
+        s.getOutputStream().write(part.getBytes(StandardCharsets.US_ASCII));
+      }
+      assertThat(read(s, sent.length())).isEqualTo(sent.toString());
+    }
+    // a loss rate so high that some chunk of a bulk transfer is held for a retransmission
+    link.shape(new LinkProxy.Shape(java.time.Duration.ZERO, 0.5));
+    try (Socket s = connect()) {
+      byte[] bulk = new byte[256 * 1024];
+      java.util.Arrays.fill(bulk, (byte) 'x');
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try {
+                  s.getOutputStream().write(bulk);
+                } catch (IOException e) {
+                  // the read below fails then
+                }
+              });
+      assertThat(read(s, bulk.length)).hasSize(bulk.length);
+    }
+    assertThat(link.stalls()).as("chunks held for an imitated retransmission").isPositive();
+    assertThatThrownBy(() -> new LinkProxy.Shape(java.time.Duration.ZERO, 1.0))
+        .hasMessageContaining("loss must be in [0, 1)");
+  }
+
   private Socket connect() throws IOException {
     Socket s = new Socket();
     s.connect(link.address(), 2_000);
