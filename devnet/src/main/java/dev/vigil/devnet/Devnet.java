@@ -263,6 +263,53 @@ public final class Devnet implements AutoCloseable {
     return "http://" + hosts.gateway().getHostAddress() + ":" + f.address().getPort() + u.getPath();
   }
 
+  /**
+   * Observation to quorum at the guardians, from their {@code vigil_quorum_latency_seconds}
+   * histograms summed: "p50 <= X ms, p99 <= Y ms over N" (bucket upper bounds), or why not.
+   */
+  public String quorumLatencies() {
+    java.util.TreeMap<Double, Long> buckets = new java.util.TreeMap<>();
+    for (URI api : apis) {
+      try {
+        var r =
+            http.send(
+                java.net.http.HttpRequest.newBuilder(api.resolve("/metrics"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofLines());
+        r.body()
+            .filter(l -> l.startsWith("vigil_quorum_latency_seconds_bucket{"))
+            .forEach(
+                l -> {
+                  int le = l.indexOf("le=\"") + 4;
+                  String bound = l.substring(le, l.indexOf('"', le));
+                  double b =
+                      bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound);
+                  long count = (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
+                  buckets.merge(b, count, Long::sum);
+                });
+      } catch (java.io.IOException | RuntimeException e) {
+        return "guardian at " + api + " did not serve its metrics: " + e.getMessage();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "interrupted";
+      }
+    }
+    long total = buckets.isEmpty() ? 0 : buckets.lastEntry().getValue();
+    if (total == 0) return "no quorum measured yet";
+    return String.format(
+        "p50 <= %s, p99 <= %s over %d (observation to quorum at each guardian, histogram bounds)",
+        bound(buckets, total * 0.50), bound(buckets, total * 0.99), total);
+  }
+
+  private static String bound(java.util.TreeMap<Double, Long> cumulative, double rank) {
+    for (var e : cumulative.entrySet()) {
+      if (e.getValue() >= rank)
+        return e.getKey().isInfinite() ? "+Inf" : Math.round(e.getKey() * 1000) + " ms";
+    }
+    return "+Inf";
+  }
+
   /** Chunks held on the guardians' links for an imitated retransmission (wide-area loss). */
   public long wideAreaStalls() {
     return links == null ? 0 : links.stalls();

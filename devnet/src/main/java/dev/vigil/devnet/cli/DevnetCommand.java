@@ -111,6 +111,7 @@ final class DevnetCommand implements Callable<Integer> {
     System.out.printf(
         "%s: %d of %d messages delivered exactly once%n",
         all ? "OK" : "INCOMPLETE", devnet.delivered(), devnet.published());
+    System.out.printf("quorum latency: %s%n", devnet.quorumLatencies());
     if (o.wan() != null)
       System.out.printf(
           "wide-area links (%s): %d chunks were held for an imitated retransmission%n",

@@ -41,7 +41,8 @@ public final class NodeMetrics {
 
   /** Quorum latencies span a local devnet (ms) to a congested committee (tens of seconds). */
   private static final double[] LATENCY_BOUNDS = {
-    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120
+    0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 2.5, 5, 10, 30,
+    60, 120
   };
 
   private final PrometheusRegistry registry = new PrometheusRegistry();
