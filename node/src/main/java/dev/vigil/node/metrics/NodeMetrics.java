@@ -58,6 +58,13 @@ public final class NodeMetrics {
   private final Counter oversizedPayloads;
   private final Counter rereadsShed;
   private final Gauge chainHeight;
+  private final Gauge chainBlock;
+  private final Gauge chainLastSuccess;
+  private final Gauge peersConnected;
+  private final Gauge committeeMembers;
+  private final Gauge committeeQuorum;
+  private final Gauge pending;
+  private final Counter batchesUnauthenticated;
   private final Counter participation;
   private final Gauge streamSubscribers;
   private final Counter streamDropped;
@@ -130,6 +137,51 @@ public final class NodeMetrics {
             .name("vigil_chain_height")
             .help("Last block processed by the chain's observer")
             .labelNames("chain")
+            .register(registry);
+    chainBlock =
+        Gauge.builder()
+            .name("vigil_chain_block_number")
+            .help(
+                "The chain's latest, safe and finalized block as its RPC endpoint last reported"
+                    + " them (block = head|safe|finalized; -1 when the chain has no such tag)")
+            .labelNames("chain", "block")
+            .register(registry);
+    chainLastSuccess =
+        Gauge.builder()
+            .name("vigil_chain_last_success_timestamp_seconds")
+            .help(
+                "When the chain's observer last read from an RPC endpoint successfully (Unix time)")
+            .labelNames("chain")
+            .register(registry);
+    peersConnected =
+        Gauge.builder()
+            .name("vigil_peers_connected")
+            .help("Other committee members this guardian reaches now")
+            .register(registry);
+    committeeMembers =
+        Gauge.builder()
+            .name("vigil_committee_members")
+            .help("Members of the committee this guardian is in, itself included")
+            .register(registry);
+    committeeQuorum =
+        Gauge.builder()
+            .name("vigil_committee_quorum")
+            .help("Signatures an attestation needs")
+            .register(registry);
+    pending =
+        Gauge.builder()
+            .name("vigil_pending_messages")
+            .help(
+                "Messages without quorum yet: observed here (state=observed) or known only from"
+                    + " peers' signatures (state=unseen)")
+            .labelNames("state")
+            .register(registry);
+    batchesUnauthenticated =
+        Counter.builder()
+            .name("vigil_batches_unauthenticated")
+            .help(
+                "Batches of signatures dropped whole because their signature is not the member's"
+                    + " they name (charged to no member)")
             .register(registry);
     participation =
         Counter.builder()
@@ -214,6 +266,31 @@ public final class NodeMetrics {
 
   public void rereadsShed(int chain, long count) {
     rereadsShed.labelValues(chain(chain)).inc(count);
+  }
+
+  /** The chain's head, safe and finalized blocks as last reported, and the last good read. */
+  public void chainBlocks(int chain, long head, long safe, long finalized, long lastSuccessMillis) {
+    chainBlock.labelValues(chain(chain), "head").set(head);
+    chainBlock.labelValues(chain(chain), "safe").set(safe);
+    chainBlock.labelValues(chain(chain), "finalized").set(finalized);
+    if (lastSuccessMillis > 0)
+      chainLastSuccess.labelValues(chain(chain)).set(lastSuccessMillis / 1000.0);
+  }
+
+  /** The committee as this guardian sees it now. */
+  public void committee(int members, int quorum, int peersReachable) {
+    committeeMembers.set(members);
+    committeeQuorum.set(quorum);
+    peersConnected.set(peersReachable);
+  }
+
+  public void pending(long observed, long unseen) {
+    pending.labelValues("observed").set(observed);
+    pending.labelValues("unseen").set(unseen);
+  }
+
+  public void batchesUnauthenticated(long n) {
+    batchesUnauthenticated.inc(n);
   }
 
   public void chainHeight(int chain, long height) {

@@ -270,7 +270,15 @@ public final class GuardianRuntime implements AutoCloseable {
     try {
       hub.subscribe(latency::attested);
       ActorRef<ConsensusActor.Command> consensus = awaitConsensus(consensusRef);
-      MetricsBridge.start(system, consensus, metrics, health, selfIndex, Duration.ofSeconds(2));
+      MetricsBridge.start(
+          system,
+          consensus,
+          metrics,
+          health,
+          selfIndex,
+          committee.size(),
+          committee.quorum(),
+          Duration.ofSeconds(2));
       DiskWatch.start(system, db, metrics, DiskWatch.PERIOD);
       ConsensusStatus status =
           new ConsensusStatus(

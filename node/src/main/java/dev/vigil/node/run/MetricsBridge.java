@@ -24,14 +24,20 @@ final class MetricsBridge {
   private final ActorSystem<?> system;
   private final Map<String, Long> last = new HashMap<>();
   private final int selfIndex;
+  private final int committeeSize;
+  private final int quorum;
 
   private MetricsBridge(
       ActorSystem<?> system,
       ActorRef<ConsensusActor.Command> consensus,
       NodeMetrics metrics,
       Map<Integer, ChainHealth> health,
-      int selfIndex) {
+      int selfIndex,
+      int committeeSize,
+      int quorum) {
     this.selfIndex = selfIndex;
+    this.committeeSize = committeeSize;
+    this.quorum = quorum;
     this.system = system;
     this.consensus = consensus;
     this.metrics = metrics;
@@ -44,8 +50,11 @@ final class MetricsBridge {
       NodeMetrics metrics,
       Map<Integer, ChainHealth> health,
       int selfIndex,
+      int committeeSize,
+      int quorum,
       Duration period) {
-    MetricsBridge b = new MetricsBridge(system, consensus, metrics, health, selfIndex);
+    MetricsBridge b =
+        new MetricsBridge(system, consensus, metrics, health, selfIndex, committeeSize, quorum);
     system
         .scheduler()
         .scheduleWithFixedDelay(period, period, b::refresh, system.executionContext());
@@ -62,6 +71,8 @@ final class MetricsBridge {
         (chain, h) -> {
           ChainHealth.Snapshot s = h.snapshot();
           if (s.processedFinalized() >= 0) metrics.chainHeight(chain, s.processedFinalized());
+          if (s.head() >= 0)
+            metrics.chainBlocks(chain, s.head(), s.safe(), s.finalized(), s.lastSuccessMillis());
           for (long i = delta("rpc:" + chain, s.rpcErrors()); i > 0; i--) metrics.rpcError(chain);
           long oversized = delta("oversized:" + chain, s.oversizedPayloads());
           if (oversized > 0) metrics.oversizedPayloads(chain, oversized);
@@ -75,6 +86,10 @@ final class MetricsBridge {
 
   private synchronized void apply(ConsensusStats stats) {
     AggregationStats a = stats.aggregation();
+    metrics.committee(committeeSize, quorum, stats.peers());
+    metrics.pending(a.pendingLocal(), a.pendingUnseen());
+    long forged = delta("unauthenticated", stats.batchesUnauthenticated());
+    if (forged > 0) metrics.batchesUnauthenticated(forged);
     long invalid = delta("invalid", a.invalidSignatures());
     for (long i = 0; i < invalid; i++) metrics.signatureInvalid("bad_signature");
     long notMember = delta("notMember", a.notMember());
