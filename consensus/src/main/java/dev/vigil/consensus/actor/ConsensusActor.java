@@ -2,6 +2,7 @@ package dev.vigil.consensus.actor;
 
 import dev.vigil.consensus.aggregation.Aggregator;
 import dev.vigil.consensus.aggregation.Decision;
+import dev.vigil.consensus.aggregation.PendingMessage;
 import dev.vigil.consensus.aggregation.Verification;
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.AttestationVerifier;
@@ -106,6 +107,9 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   public record FromPeer(PeerMessage message) implements Command {}
 
   public record GetStats(ActorRef<ConsensusStats> replyTo) implements Command {}
+
+  /** The messages without quorum yet, oldest first, at most {@code limit} ({@code vigil admin}). */
+  public record GetPending(int limit, ActorRef<List<PendingMessage>> replyTo) implements Command {}
 
   /**
    * Every new attestation this guardian holds (formed here or received) is sent to the subscriber.
@@ -408,6 +412,12 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
             GetStats.class,
             m -> {
               m.replyTo().tell(stats());
+              return this;
+            })
+        .onMessage(
+            GetPending.class,
+            m -> {
+              m.replyTo().tell(aggregator.pendingSnapshot(clock.getAsLong(), m.limit()));
               return this;
             })
         .onMessage(

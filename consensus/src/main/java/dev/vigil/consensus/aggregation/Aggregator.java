@@ -605,6 +605,35 @@ public final class Aggregator {
     return signer >= 0 && signer < n && budget.isSuspect(signer);
   }
 
+  /** The messages without quorum yet, oldest first, at most {@code limit}. */
+  public List<PendingMessage> pendingSnapshot(long nowMillis, int limit) {
+    List<Pending> all = new ArrayList<>(pending.values());
+    all.sort(java.util.Comparator.comparingLong(p -> p.firstSeenMillis));
+    List<PendingMessage> out = new ArrayList<>(Math.min(limit, all.size()));
+    for (Pending p : all) {
+      if (out.size() >= limit) break;
+      List<Integer> signed = new ArrayList<>();
+      Map<Digest, List<Integer>> others = new java.util.TreeMap<>();
+      for (int i = 0; i < n; i++) {
+        SignedObservation so = p.bySigner[i];
+        if (so == null) continue;
+        if (p.localDigest == null || so.digest().equals(p.localDigest)) signed.add(i);
+        else others.computeIfAbsent(so.digest(), k -> new ArrayList<>()).add(i);
+      }
+      out.add(
+          new PendingMessage(
+              p.id,
+              p.local != null,
+              p.localDigest,
+              p.local != null ? p.local.txHash() : null,
+              signed,
+              others,
+              nowMillis - p.firstSeenMillis,
+              p.attempts));
+    }
+    return out;
+  }
+
   public AggregationStats stats() {
     long local = 0;
     for (Pending p : pending.values()) if (p.local != null) local++;

@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
       KeygenCommand.class,
       VerifyCommand.class,
       ConfigCommand.class,
-      RunCommand.class
+      RunCommand.class,
+      AdminCommand.class
     })
 public final class Vigil implements Runnable {
   /** Exit code for bad usage or unreadable input (picocli's own usage errors use it too). */

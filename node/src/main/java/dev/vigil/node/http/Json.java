@@ -21,7 +21,7 @@ import java.util.TreeMap;
  * {@code chain/emitterHex/sequence} form (the path form). A u64 (sequence) is a decimal string,
  * because a JSON number loses precision above 2^53 in most clients.
  */
-final class Json {
+public final class Json {
   static final ObjectMapper MAPPER = new ObjectMapper();
 
   private Json() {}
@@ -84,7 +84,8 @@ final class Json {
    * Kept equivocation evidence: each piece with both signed observations; undecodable bytes are
    * shown raw.
    */
-  static ObjectNode evidence(java.util.List<dev.vigil.storage.EvidenceRecord> records, long total) {
+  public static ObjectNode evidence(
+      java.util.List<dev.vigil.storage.EvidenceRecord> records, long total) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("total", total);
     ArrayNode list = o.putArray("evidence");

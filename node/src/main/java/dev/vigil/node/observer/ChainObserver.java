@@ -35,6 +35,15 @@ public final class ChainObserver extends AbstractBehavior<ChainObserver.Command>
   /** A peer's ObservationRequest: re-read this transaction and reply with what is final in it. */
   public record Reobserve(Bytes32 txHash, ActorRef<List<Observation>> replyTo) implements Command {}
 
+  /**
+   * An operator's scan of blocks {@code from..to} for final messages ({@code vigil admin
+   * find-missing}), on the re-read thread.
+   */
+  public record Scan(long from, long to, ActorRef<ScanResult> replyTo) implements Command {}
+
+  /** The final messages found, or why the scan failed. */
+  public record ScanResult(List<Observation> observations, String error) {}
+
   private record Poll() implements Command {}
 
   private record Polled(ObserverCore.Step step) implements Command {}
@@ -125,6 +134,7 @@ public final class ChainObserver extends AbstractBehavior<ChainObserver.Command>
         .onMessage(Handed.class, this::onHanded)
         .onMessage(PollFailed.class, f -> onFailure(f.error()))
         .onMessage(Reobserve.class, this::onReobserve)
+        .onMessage(Scan.class, this::onScan)
         .onSignal(PreRestart.class, s -> stopRereads())
         .onSignal(PostStop.class, s -> stopRereads())
         .build();
@@ -282,6 +292,25 @@ public final class ChainObserver extends AbstractBehavior<ChainObserver.Command>
             r.replyTo().tell(obs);
           }
         });
+    return this;
+  }
+
+  private Behavior<Command> onScan(Scan s) {
+    CompletableFuture<List<Observation>> scan;
+    try {
+      scan = CompletableFuture.supplyAsync(() -> core.scan(s.from(), s.to()), rereads);
+    } catch (RejectedExecutionException full) {
+      s.replyTo()
+          .tell(new ScanResult(List.of(), "the chain's re-read queue is full; try again shortly"));
+      return this;
+    }
+    scan.whenComplete(
+        (obs, error) ->
+            s.replyTo()
+                .tell(
+                    error != null
+                        ? new ScanResult(List.of(), String.valueOf(unwrap(error).getMessage()))
+                        : new ScanResult(obs, null)));
     return this;
   }
 

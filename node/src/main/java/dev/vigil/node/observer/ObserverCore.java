@@ -151,6 +151,40 @@ public final class ObserverCore {
     return out;
   }
 
+  /** Blocks an operator's scan may cover at once ({@code vigil admin find-missing}). */
+  public static final long MAX_SCAN_BLOCKS = 100_000;
+
+  /**
+   * The messages of blocks {@code from..to} that are final now (each at its own consistency level),
+   * read {@code maxBlockRange} blocks at a time: what a guardian should have signed there.
+   *
+   * @throws IllegalArgumentException naming what is wrong with the range
+   */
+  public List<Observation> scan(long from, long to) {
+    if (from < 0 || to < from)
+      throw new IllegalArgumentException(
+          "block range " + from + ".." + to + " is empty or negative");
+    if (to - from + 1 > MAX_SCAN_BLOCKS)
+      throw new IllegalArgumentException(
+          "block range "
+              + from
+              + ".."
+              + to
+              + " is more than "
+              + MAX_SCAN_BLOCKS
+              + " blocks; scan it in parts");
+    Finality.Heights h = heights();
+    List<Observation> out = new ArrayList<>();
+    for (long start = from; start <= to; start += maxBlockRange) {
+      long end = Math.min(to, start + maxBlockRange - 1);
+      for (ObservedMessage m : reader.messages(start, end)) {
+        if (m.blockNumber() > h.of(Finality.Level.of(m.consistencyLevel()))) continue;
+        if (withinPayloadLimit(m, "scanned for an operator")) out.add(toObservation(m));
+      }
+    }
+    return out;
+  }
+
   /**
    * False (with a WARN naming the message, and counted) when the message's payload is larger than
    * this chain allows: it is not signed. Everything else in its range goes on as usual.

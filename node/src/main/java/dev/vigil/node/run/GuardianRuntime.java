@@ -6,6 +6,7 @@ import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.Committee;
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.consensus.observation.ObservationSource;
+import dev.vigil.node.admin.AdminServer;
 import dev.vigil.node.config.ChainSettings;
 import dev.vigil.node.config.ClusterSettings;
 import dev.vigil.node.config.NodeSettings;
@@ -74,6 +75,11 @@ public final class GuardianRuntime implements AutoCloseable {
   private final VigilDatabase db;
   private final ActorSystem<Void> system;
   private final HttpApi api;
+  private final AdminServer admin;
+
+  /** The admin socket, in the data dir: {@code vigil admin} finds it there. */
+  public static final String ADMIN_SOCKET = "admin.sock";
+
   private final Map<Integer, ChainHealth> health;
 
   /**
@@ -92,12 +98,14 @@ public final class GuardianRuntime implements AutoCloseable {
       VigilDatabase db,
       ActorSystem<Void> system,
       HttpApi api,
+      AdminServer admin,
       Map<Integer, ChainHealth> health,
       CompletableFuture<Void> restart) {
     this.settings = settings;
     this.db = db;
     this.system = system;
     this.api = api;
+    this.admin = admin;
     this.health = health;
     this.restart = restart;
   }
@@ -353,7 +361,12 @@ public final class GuardianRuntime implements AutoCloseable {
           ISLAND_LOOK_EVERY,
           ISLAND_STRIKES,
           () -> restart.complete(null));
-      return new GuardianRuntime(s, db, system, api, health, restart);
+      AdminServer admin =
+          AdminServer.start(
+              s.dataDir().resolve(ADMIN_SOCKET),
+              new AdminServer.Dependencies(
+                  system, consensus, Map.copyOf(observers), health, endpoints(s), db, committee));
+      return new GuardianRuntime(s, db, system, api, admin, health, restart);
     } catch (Exception e) {
       system.terminate();
       awaitTermination(system);
@@ -375,6 +388,24 @@ public final class GuardianRuntime implements AutoCloseable {
       Thread.sleep(10);
     }
     return ref.get();
+  }
+
+  /** Each chain's RPC endpoints as an operator may see them: scheme, host and port, no path. */
+  private static Map<Integer, List<String>> endpoints(NodeSettings s) {
+    Map<Integer, List<String>> out = new java.util.TreeMap<>();
+    for (ChainSettings c : s.chains()) {
+      out.put(
+          c.id(),
+          c.rpcUrls().stream()
+              .map(
+                  u ->
+                      u.getScheme()
+                          + "://"
+                          + u.getHost()
+                          + (u.getPort() > 0 ? ":" + u.getPort() : ""))
+              .toList());
+    }
+    return out;
   }
 
   private static List<NodeStatus.Chain> chains(NodeSettings s, Map<Integer, ChainHealth> health) {
@@ -460,6 +491,7 @@ public final class GuardianRuntime implements AutoCloseable {
   @Override
   public void close() {
     log.info("guardian {} stopping", settings.name());
+    admin.close();
     try {
       api.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {

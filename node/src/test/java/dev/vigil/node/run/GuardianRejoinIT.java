@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The guardian must not stop: it rejoins with a new cluster node by itself, says so in its log, and
  * still exits 0 when its operator stops it.
  */
-class GuardianRejoinIT {
+public class GuardianRejoinIT {
   @TempDir Path dir;
 
   @Test
@@ -106,7 +106,7 @@ class GuardianRejoinIT {
   }
 
   /** `vigil ARGS` in a JVM of its own on this test's classpath, output appended to {@code log}. */
-  static Process vigil(Path log, String... args) throws IOException {
+  public static Process vigil(Path log, String... args) throws IOException {
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -125,7 +125,7 @@ class GuardianRejoinIT {
     return pb.start();
   }
 
-  static boolean answers(HttpClient http, URI uri) {
+  public static boolean answers(HttpClient http, URI uri) {
     try {
       return http.send(
                   HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
