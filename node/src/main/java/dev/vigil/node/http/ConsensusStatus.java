@@ -75,6 +75,19 @@ public final class ConsensusStatus implements StatusSource {
   }
 
   @Override
+  public CompletionStage<java.util.List<dev.vigil.consensus.aggregation.PendingMessage>> pending() {
+    return AskPattern.ask(
+        consensus,
+        (ActorRef<java.util.List<dev.vigil.consensus.aggregation.PendingMessage>> r) ->
+            new ConsensusActor.GetPending(PENDING_SHOWN, r),
+        askTimeout,
+        system.scheduler());
+  }
+
+  /** Pending messages {@code GET /v1/pending} shows at most (the oldest). */
+  static final int PENDING_SHOWN = 200;
+
+  @Override
   public CompletionStage<NodeStatus> status() {
     Instant now = clock.instant();
     Snapshot s = last.get();

@@ -119,6 +119,25 @@ public final class Json {
     return o;
   }
 
+  /** Messages without quorum yet ({@code GET /v1/pending}). */
+  static ObjectNode pending(
+      java.util.List<dev.vigil.consensus.aggregation.PendingMessage> list, Committee c) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("quorum", c.quorum());
+    ArrayNode a = o.putArray("pending");
+    for (var p : list) {
+      ObjectNode e = a.addObject();
+      e.put("message", p.id().toString());
+      e.put("observedHere", p.observedHere());
+      if (p.digest() != null) e.put("digest", p.digest().toHex());
+      e.put("ageSeconds", p.ageMillis() / 1000.0);
+      ArrayNode signed = e.putArray("signed");
+      ArrayNode waiting = e.putArray("waitingFor");
+      for (int i = 0; i < c.size(); i++) (p.signedBy().contains(i) ? signed : waiting).add(i);
+    }
+    return o;
+  }
+
   static ObjectNode committee(Committee c) {
     ObjectNode o = MAPPER.createObjectNode();
     o.put("index", c.index());
@@ -140,11 +159,17 @@ public final class Json {
     o.put("time", now.toString());
     ArrayNode chains = o.putArray("chains");
     for (NodeStatus.Chain c : s.chains()) {
-      chains
-          .addObject()
-          .put("chainId", c.chainId())
-          .put("name", c.name())
-          .put("height", c.height());
+      ObjectNode co =
+          chains
+              .addObject()
+              .put("chainId", c.chainId())
+              .put("name", c.name())
+              .put("height", c.height())
+              .put("head", c.head())
+              .put("safe", c.safe())
+              .put("finalized", c.finalized())
+              .put("rpcErrors", c.rpcErrors());
+      if (c.lastError() != null) co.put("lastError", c.lastError());
     }
     ArrayNode peers = o.putArray("peers");
     for (NodeStatus.Peer p : s.peers()) {

@@ -37,9 +37,26 @@ public record NodeStatus(
   /**
    * @param height the last block the chain's observer processed
    */
-  public record Chain(int chainId, String name, long height) {
+  /**
+   * One watched chain: {@code height} is the last final block processed; head, safe and finalized
+   * as its RPC endpoint last reported them (-1: not known yet); RPC errors so far and the last one.
+   */
+  public record Chain(
+      int chainId,
+      String name,
+      long height,
+      long head,
+      long safe,
+      long finalized,
+      long rpcErrors,
+      String lastError) {
     public Chain {
       Objects.requireNonNull(name, "name");
+    }
+
+    /** Only the height processed known. */
+    public Chain(int chainId, String name, long height) {
+      this(chainId, name, height, -1, -1, -1, 0, null);
     }
   }
 

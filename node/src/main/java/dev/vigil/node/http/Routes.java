@@ -38,9 +38,11 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.Uri;
 import org.apache.pekko.http.javadsl.model.headers.Allow;
 import org.apache.pekko.http.javadsl.model.headers.CacheControl;
 import org.apache.pekko.http.javadsl.model.headers.CacheDirectives;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.MethodRejection;
@@ -56,7 +58,8 @@ final class Routes extends AllDirectives {
   private static final Duration STATUS_DEADLINE = Duration.ofSeconds(5);
   static final String ENDPOINTS =
       "GET /v1/attestations/{chain}/{emitter}/{sequence}, /v1/attestations/by-digest/{digest}, "
-          + "/v1/attestations/stream, /v1/committee, /v1/evidence, /v1/status, /metrics, /healthz, /readyz";
+          + "/v1/attestations/stream, /v1/committee, /v1/evidence, /v1/status, /v1/pending, /metrics,"
+          + " /healthz, /readyz, / (the dashboard)";
   static final int EVIDENCE_DEFAULT_LIMIT = 100;
   static final int EVIDENCE_MAX_LIMIT = 1000;
 
@@ -110,7 +113,21 @@ final class Routes extends AllDirectives {
                                                                                 byId(c, e, s)))))),
                                             path("committee", () -> get(this::committee)),
                                             path("evidence", () -> get(this::evidence)),
-                                            path("status", () -> get(this::status)))),
+                                            path("status", () -> get(this::status)),
+                                            path("pending", () -> get(this::pending)))),
+                                pathSingleSlash(() -> get(() -> dashboard("index.html"))),
+                                path(
+                                    "dashboard",
+                                    () -> redirect(Uri.create("/"), StatusCodes.FOUND)),
+                                pathPrefix(
+                                    "assets",
+                                    () ->
+                                        path(
+                                            segment(),
+                                            name ->
+                                                DASHBOARD_ASSETS.contains(name)
+                                                    ? get(() -> dashboard(name))
+                                                    : reject())),
                                 path("metrics", () -> get(this::metrics)),
                                 path(
                                     "healthz",
@@ -231,6 +248,35 @@ final class Routes extends AllDirectives {
                   return json(
                       StatusCodes.SERVICE_UNAVAILABLE, Json.error("status unavailable", detail));
                 });
+    return completeWithFuture(response);
+  }
+
+  /** The dashboard's files, inside the jar: nothing is loaded from anywhere else. */
+  static final java.util.Set<String> DASHBOARD_ASSETS =
+      java.util.Set.of("dashboard.js", "dashboard.css");
+
+  private Route dashboard(String name) {
+    return respondWithHeader(
+        RawHeader.create(
+            "Content-Security-Policy",
+            "default-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'"),
+        () -> getFromResource("dev/vigil/node/http/dashboard/" + name));
+  }
+
+  private Route pending() {
+    CompletionStage<HttpResponse> response =
+        deps.status()
+            .pending()
+            .toCompletableFuture()
+            .orTimeout(STATUS_DEADLINE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+            .thenApply(list -> json(StatusCodes.OK, Json.pending(list, deps.committee().get())))
+            .exceptionally(
+                err ->
+                    json(
+                        StatusCodes.SERVICE_UNAVAILABLE,
+                        Json.error(
+                            "pending unavailable",
+                            "the node could not list its pending messages: " + unwrap(err))));
     return completeWithFuture(response);
   }
 

@@ -9,4 +9,10 @@ import java.util.concurrent.CompletionStage;
 @FunctionalInterface
 public interface StatusSource {
   CompletionStage<NodeStatus> status();
+
+  /** Messages without quorum yet, oldest first ({@code GET /v1/pending}); none by default. */
+  default CompletionStage<java.util.List<dev.vigil.consensus.aggregation.PendingMessage>>
+      pending() {
+    return java.util.concurrent.CompletableFuture.completedFuture(java.util.List.of());
+  }
 }

@@ -412,9 +412,19 @@ public final class GuardianRuntime implements AutoCloseable {
     List<NodeStatus.Chain> out = new ArrayList<>();
     for (ChainSettings c : s.chains()) {
       ChainHealth h = health.get(c.id());
+      ChainHealth.Snapshot snap = h == null ? null : h.snapshot();
       out.add(
-          new NodeStatus.Chain(
-              c.id(), c.name(), h == null ? -1 : Math.max(-1, h.snapshot().processedFinalized())));
+          snap == null
+              ? new NodeStatus.Chain(c.id(), c.name(), -1)
+              : new NodeStatus.Chain(
+                  c.id(),
+                  c.name(),
+                  Math.max(-1, snap.processedFinalized()),
+                  snap.head(),
+                  snap.safe(),
+                  snap.finalized(),
+                  snap.rpcErrors(),
+                  snap.lastError()));
     }
     return out;
   }

@@ -232,7 +232,8 @@ class HttpApiIT {
       /v1/attestations/stream?chain=2&from=5     | 400 | invalid stream filter | from needs chain and emitter
       /v1/attestations/stream?chain=2&emitter=E64&from=z | 400 | invalid from | from must be an unsigned 64-bit integer, got 'z'
       /v1/nope                                   | 404 | not found        | no endpoint at GET /v1/nope; endpoints: GET /v1/attestations/{chain}/{emitter}/{sequence}
-      /                                          | 404 | not found        | no endpoint at GET /;
+      /nope                                      | 404 | not found        | no endpoint at GET /nope;
+      /assets/other.js                           | 404 | not found        | no endpoint at GET /assets/other.js;
       /v1/attestations/2/E64                     | 404 | not found        | no endpoint at GET /v1/attestations/2/
       /v1/attestations/2/E64/1/extra             | 404 | not found        | no endpoint at GET /v1/attestations/2/
       /v1/attestations/by-digest                 | 404 | not found        | no endpoint at GET /v1/attestations/by-digest;
