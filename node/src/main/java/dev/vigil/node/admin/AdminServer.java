@@ -65,6 +65,7 @@ public final class AdminServer implements AutoCloseable {
       Map<Integer, ActorRef<ChainObserver.Command>> observers,
       Map<Integer, ChainHealth> health,
       Map<Integer, List<String>> endpoints,
+      java.util.function.IntFunction<String> endpointInUse,
       VigilDatabase db,
       Committee committee) {}
 
@@ -261,6 +262,8 @@ public final class AdminServer implements AutoCloseable {
               c.put("chain", id).put("name", s.name());
               ArrayNode urls = c.putArray("endpoints");
               deps.endpoints().getOrDefault(id, List.of()).forEach(urls::add);
+              String inUse = deps.endpointInUse().apply(id);
+              if (inUse != null) c.put("inUse", inUse);
               c.put("head", s.head()).put("safe", s.safe()).put("finalized", s.finalized());
               c.put("processed", s.processedFinalized());
               c.put("rpcErrors", s.rpcErrors());

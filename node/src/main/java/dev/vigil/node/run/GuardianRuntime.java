@@ -153,6 +153,7 @@ public final class GuardianRuntime implements AutoCloseable {
       Secp256k1 backend) {
     Map<Integer, ChainHealth> health = new ConcurrentHashMap<>();
     Map<Integer, ActorRef<ChainObserver.Command>> observers = new ConcurrentHashMap<>();
+    Map<Integer, ChainSource> readers = new ConcurrentHashMap<>();
     Map<Integer, ObserverCore> cores = new ConcurrentHashMap<>();
     AtomicReference<ActorRef<ConsensusActor.Command>> consensusRef = new AtomicReference<>();
     AttestationHub hub = new AttestationHub();
@@ -216,6 +217,7 @@ public final class GuardianRuntime implements AutoCloseable {
                             c.coreAddress().toHex(),
                             c.rpcTimeout(),
                             ChainReader.DEFAULT_BACK_TO_PREFERRED);
+                readers.put(c.id(), reader);
                 ObserverCore core =
                     new ObserverCore(
                         reader,
@@ -365,7 +367,14 @@ public final class GuardianRuntime implements AutoCloseable {
           AdminServer.start(
               s.dataDir().resolve(ADMIN_SOCKET),
               new AdminServer.Dependencies(
-                  system, consensus, Map.copyOf(observers), health, endpoints(s), db, committee));
+                  system,
+                  consensus,
+                  Map.copyOf(observers),
+                  health,
+                  endpoints(s),
+                  chain -> readers.containsKey(chain) ? readers.get(chain).endpoint() : null,
+                  db,
+                  committee));
       return new GuardianRuntime(s, db, system, api, admin, health, restart);
     } catch (Exception e) {
       system.terminate();

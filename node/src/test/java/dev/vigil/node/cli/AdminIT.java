@@ -108,6 +108,9 @@ class AdminIT {
         assertThat(alpha.path("state").asText()).isEqualTo("ok");
         assertThat(alpha.path("head").asLong()).isGreaterThanOrEqualTo(b.blockNumber());
         assertThat(alpha.path("endpoints").get(0).asText()).startsWith("http://127.0.0.1:");
+        assertThat(alpha.path("inUse").asText())
+            .as("the endpoint read now")
+            .startsWith("http://127.0.0.1:");
         JsonNode failing =
             awaitAnswer(
                 g0,
