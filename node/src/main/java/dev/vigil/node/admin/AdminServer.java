@@ -86,16 +86,12 @@ public final class AdminServer implements AutoCloseable {
    */
   public static AdminServer start(Path path, Dependencies deps) throws IOException {
     if (Files.exists(path)) {
-      try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+      if (answers(path))
         throw new IOException(
             "admin socket "
                 + path
                 + " is in use: another node runs with this data dir? Stop it first");
-      } catch (IOException stale) {
-        if (stale.getMessage() != null && stale.getMessage().startsWith("admin socket"))
-          throw stale;
-        Files.delete(path); // left by a node that did not stop cleanly
-      }
+      Files.delete(path); // left by a node that did not stop cleanly
     }
     ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(path));
@@ -107,6 +103,15 @@ public final class AdminServer implements AutoCloseable {
         path,
         path);
     return a;
+  }
+
+  /** Whether something listens on the socket file (a running node), rather than a stale file. */
+  private static boolean answers(Path path) {
+    try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+      return true;
+    } catch (IOException nobody) {
+      return false;
+    }
   }
 
   public Path path() {
