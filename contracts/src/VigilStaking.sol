@@ -177,8 +177,8 @@ contract VigilStaking {
         // shares of an emptied generation are worth nothing and are no longer in the pool
         if (r.generation == p.generation) {
             uint256 poolShares = p.shares;
-            // the last shares take whatever rounding left behind
-            amount = shares == poolShares ? p.assets : _mulDiv(shares, p.assets, poolShares);
+            // rounded down, in the pool's favour; the last shares (shares == poolShares) take it all
+            amount = _mulDiv(shares, p.assets, poolShares);
             p.assets -= amount;
             p.shares = poolShares - shares;
         }
