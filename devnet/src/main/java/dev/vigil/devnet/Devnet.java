@@ -218,7 +218,8 @@ public final class Devnet implements AutoCloseable {
                 watched,
                 cluster,
                 httpPorts[i],
-                hosts != null ? hosts.host(i).getHostAddress() : "127.0.0.1"));
+                hosts != null ? hosts.host(i).getHostAddress() : "127.0.0.1",
+                committeeIndex));
     dataDirs.prepare(i, dataDir(i));
     // a devnet's guardians share a developer's machine (and CI's two cores) at a few messages
     // per second: a small serial heap, and C1 only, so that seven JVMs' C2 compilations at start
@@ -253,7 +254,7 @@ public final class Devnet implements AutoCloseable {
     say(
         "guardian %d (%s): cluster %s:%d%s%s, API %s, log %s",
         i,
-        committee.get(i),
+        DevKeys.address(i),
         clusterHost(i),
         clusterPorts[i],
         options.tls() ? " (mutual TLS)" : " (plain TCP)",
@@ -380,6 +381,7 @@ public final class Devnet implements AutoCloseable {
                 Thread.currentThread().interrupt();
               } catch (RuntimeException e) {
                 rotationFailure = e;
+                e.printStackTrace(options.out());
                 say("ROTATION FAILED: %s", e.getMessage());
               }
             });

@@ -39,13 +39,15 @@ public final class Rotations {
   static final Duration SWITCH_TIMEOUT = Duration.ofMinutes(3);
 
   /** One rotation: the committee it installs, as devnet guardian indices in signer order. */
-  record Step(String what, long newIndex, List<Integer> members) {}
+  public record Step(String what, long newIndex, List<Integer> members) {}
 
   /** When a rotation was injected and when every member of the new committee served it. */
   public record Switch(
       long newIndex, long injectedNanos, long switchedNanos, List<Integer> members) {}
 
   private final Devnet devnet;
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final List<Switch> switches = new ArrayList<>();
@@ -54,7 +56,7 @@ public final class Rotations {
     this.devnet = devnet;
   }
 
-  static List<Step> plan(int n) {
+  public static List<Step> plan(int n) {
     List<Integer> first = range(0, n);
     List<Integer> grown = new ArrayList<>(first);
     grown.add(n);
@@ -74,7 +76,7 @@ public final class Rotations {
     return l;
   }
 
-  static List<Address> addresses(List<Integer> guardians) {
+  public static List<Address> addresses(List<Integer> guardians) {
     return guardians.stream().map(DevKeys::address).toList();
   }
 
@@ -194,7 +196,7 @@ public final class Rotations {
                   .timeout(Duration.ofSeconds(2))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
-      return c.statusCode() == 200 && c.body().contains("\"index\":" + index + ",");
+      return c.statusCode() == 200 && JSON.readTree(c.body()).path("index").asLong(-1) == index;
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {

@@ -161,7 +161,7 @@ class DevnetEndToEndIT {
         .sum();
   }
 
-  private static String awaitAttestation(HttpClient http, ObjectMapper json, URI api, MessageId id)
+  static String awaitAttestation(HttpClient http, ObjectMapper json, URI api, MessageId id)
       throws Exception {
     URI uri =
         api.resolve(

@@ -20,6 +20,7 @@ import org.web3j.abi.datatypes.Event;
 import org.web3j.abi.datatypes.Function;
 import org.web3j.abi.datatypes.Type;
 import org.web3j.abi.datatypes.Utf8String;
+import org.web3j.abi.datatypes.generated.Uint16;
 import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.abi.datatypes.generated.Uint32;
 import org.web3j.abi.datatypes.generated.Uint64;
@@ -247,6 +248,23 @@ public final class VigilCoreContract {
   public long committeeExpiry(long index) {
     return uint(view("committeeExpiry", List.of(new Uint32(index)), new TypeReference<Uint32>() {}))
         .longValueExact();
+  }
+
+  /** The chain of the emitter whose attestations may rotate the committee. */
+  public int governanceChainId() {
+    return uint(view("governanceChainId", List.of(), new TypeReference<Uint16>() {}))
+        .intValueExact();
+  }
+
+  /** The emitter address whose attestations may rotate the committee. */
+  public dev.vigil.signing.Bytes32 governanceContract() {
+    Function f =
+        new Function(
+            "governanceContract",
+            List.of(),
+            List.of(new TypeReference<org.web3j.abi.datatypes.generated.Bytes32>() {}));
+    return dev.vigil.signing.Bytes32.wrap(
+        ((org.web3j.abi.datatypes.generated.Bytes32) client.call(address, f).get(0)).getValue());
   }
 
   public boolean governanceActionIsConsumed(Digest digest) {

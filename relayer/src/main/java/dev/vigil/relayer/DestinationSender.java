@@ -150,6 +150,10 @@ final class DestinationSender implements AutoCloseable {
   private final InstalledCommittees committees;
   private final java.util.concurrent.ConcurrentLinkedQueue<Attestation> rotations =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
+  // sender thread only: rotations to install by new index, and since when each one fails
+  private final java.util.TreeMap<Long, Attestation> pendingRotations = new java.util.TreeMap<>();
+  private final Map<Long, Long> rotationSince = new java.util.HashMap<>();
+  private long nextRotationTry = System.nanoTime();
   private final Thread thread;
   private volatile boolean running = true;
   private BigInteger nextNonce; // null: read from the chain before the next send
@@ -221,6 +225,14 @@ final class DestinationSender implements AutoCloseable {
     rotations.add(rotation);
   }
 
+  /**
+   * The governance emitter this destination's VigilCore accepts rotations from: (chain, address).
+   */
+  java.util.Map.Entry<Integer, dev.vigil.signing.Bytes32> governanceEmitter() {
+    VigilCoreContract core = VigilCoreContract.at(client, receiver.core());
+    return java.util.Map.entry(core.governanceChainId(), core.governanceContract());
+  }
+
   /** Queues {@code p}, waiting while {@code maxInFlight} attestations are on their way here. */
   void put(Pending p) throws InterruptedException {
     slots.acquire();
@@ -234,8 +246,7 @@ final class DestinationSender implements AutoCloseable {
   private void run() {
     while (running) {
       try {
-        Attestation rotation = rotations.poll();
-        if (rotation != null) install(rotation);
+        installRotations();
         long now = System.nanoTime();
         long untilPoll =
             sent.isEmpty()
@@ -347,44 +358,114 @@ final class DestinationSender implements AutoCloseable {
   }
 
   /**
-   * Installs a rotation on this destination's VigilCore unless it is there already: after the
-   * transactions in flight have their receipts (one nonce sequence), with the contract's own checks
-   * (governance emitter, signed by the current committee, index + 1). Refused or failed: logged,
-   * and tried again with the next attestation that needs it.
+   * Installs the queued rotations on this destination's VigilCore, lowest index first, unless they
+   * are there already: after the transactions in flight have their receipts, with this sender's
+   * nonce sequence, and with the contract's own checks (governance emitter, signed by the current
+   * committee, index + 1). One that fails stays queued and is tried again every few seconds (a
+   * rotation k + 2 waits for k + 1), until {@link #ROTATION_GIVE_UP}.
    */
-  private void install(Attestation rotation) throws InterruptedException {
-    var decoded =
-        dev.vigil.consensus.governance.GovernanceCodec.decodeRotation(rotation.body().payload());
-    if (!(decoded instanceof dev.vigil.consensus.governance.RotationResult.Ok ok)) return;
-    long newIndex = ok.rotation().newIndex();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!sent.isEmpty() && System.nanoTime() < deadline) {
+  private void installRotations() throws InterruptedException {
+    for (Attestation a; (a = rotations.poll()) != null; ) {
+      long index = rotationIndex(a);
+      if (index >= 0) pendingRotations.putIfAbsent(index, a);
+    }
+    long now = System.nanoTime();
+    if (pendingRotations.isEmpty() || now - nextRotationTry < 0) return;
+    nextRotationTry = now + TimeUnit.SECONDS.toNanos(3);
+    long deadline = now + TimeUnit.SECONDS.toNanos(60);
+    while (!sent.isEmpty() && System.nanoTime() - deadline < 0) {
       pollReceipts();
       Thread.sleep(200);
     }
-    try {
-      VigilCoreContract core = VigilCoreContract.at(client, receiver.core());
-      long current = core.currentCommitteeIndex();
-      if (current >= newIndex) return; // installed already (by another relayer, or earlier)
-      VigilCoreContract.Rotation r = core.submitNewGuardianSet(AttestationCodec.encode(rotation));
-      nextNonce = null;
-      log.info(
-          "installed committee {} ({} members) on {} (VigilCore {}), replacing committee {}: tx {}, gas {}",
-          r.newIndex(),
-          r.members().size(),
-          destination.name(),
-          core.address(),
-          r.oldIndex(),
-          r.txHash(),
-          r.gasUsed());
-    } catch (RuntimeException e) {
-      nextNonce = null;
-      log.warn(
-          "could not install committee {} on {}: {}; tried again when an attestation needs it",
-          newIndex,
-          destination.name(),
-          e.getMessage());
+    while (!pendingRotations.isEmpty()) {
+      var first = pendingRotations.firstEntry();
+      long newIndex = first.getKey();
+      try {
+        VigilCoreContract core = VigilCoreContract.at(client, receiver.core());
+        long current = core.currentCommitteeIndex();
+        if (current >= newIndex) { // installed already (by another relayer, or earlier)
+          pendingRotations.remove(newIndex);
+          rotationSince.remove(newIndex);
+          continue;
+        }
+        if (newIndex > current + 1) return; // its predecessor first
+        String txHash = submitRotation(core.address(), first.getValue());
+        pendingRotations.remove(newIndex);
+        rotationSince.remove(newIndex);
+        log.info(
+            "installed committee {} on {} (VigilCore {}), replacing committee {}: tx {}",
+            newIndex,
+            destination.name(),
+            core.address(),
+            current,
+            txHash);
+      } catch (IOException | RuntimeException e) {
+        nextNonce = null;
+        long since = rotationSince.computeIfAbsent(newIndex, k -> System.nanoTime());
+        if (System.nanoTime() - since > ROTATION_GIVE_UP.toNanos()) {
+          pendingRotations.remove(newIndex);
+          log.error(
+              "gave up installing committee {} on {} after {} s: {}; attestations of that committee cannot be delivered there until it is installed",
+              newIndex,
+              destination.name(),
+              ROTATION_GIVE_UP.toSeconds(),
+              e.getMessage());
+        } else {
+          log.warn(
+              "could not install committee {} on {} yet: {}; trying again in 3 s",
+              newIndex,
+              destination.name(),
+              e.getMessage());
+        }
+        return;
+      }
     }
+  }
+
+  static final Duration ROTATION_GIVE_UP = Duration.ofMinutes(10);
+
+  private static long rotationIndex(Attestation a) {
+    var decoded = dev.vigil.consensus.governance.GovernanceCodec.decodeRotation(a.body().payload());
+    return decoded instanceof dev.vigil.consensus.governance.RotationResult.Ok ok
+        ? ok.rotation().newIndex()
+        : -1;
+  }
+
+  /** Sends {@code submitNewGuardianSet} with the next nonce and waits for its receipt. */
+  private String submitRotation(String core, Attestation rotation)
+      throws IOException, InterruptedException {
+    Function call =
+        new Function(
+            "submitNewGuardianSet",
+            List.of(new DynamicBytes(AttestationCodec.encode(rotation))),
+            List.of());
+    BigInteger gasLimit = client.gasLimitFor(core, call); // the contract's refusal, named
+    String data = FunctionEncoder.encode(call);
+    EvmClient.SignedTransaction tx =
+        client.sign(client.pendingNonce(), gasPrice(), gasLimit, core, data);
+    nextNonce = null;
+    EthSendTransaction answer = web3j.ethSendRawTransaction(tx.raw()).send();
+    if (answer.hasError())
+      throw new IllegalStateException(
+          "submitNewGuardianSet rejected: " + answer.getError().getMessage());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() - deadline < 0) {
+      Optional<TransactionReceipt> r =
+          web3j.ethGetTransactionReceipt(tx.hash()).send().getTransactionReceipt();
+      if (r.isPresent()) {
+        if (!r.get().isStatusOK())
+          throw new IllegalStateException(
+              "submitNewGuardianSet reverted: "
+                  + client.revertReasonOf(r.get(), core, data, gasLimit)
+                  + " (tx "
+                  + tx.hash()
+                  + ")");
+        return tx.hash();
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException(
+        "no receipt for submitNewGuardianSet tx " + tx.hash() + " in 60 s");
   }
 
   private BigInteger gasPrice() {

@@ -82,6 +82,7 @@ public final class Relayer implements AutoCloseable {
       new AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(10));
 
   private final AtomicBoolean started = new AtomicBoolean();
+  private volatile boolean governanceFollowed;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final HttpClient http;
   private final ScheduledExecutorService watchdog;
@@ -150,6 +151,7 @@ public final class Relayer implements AutoCloseable {
     if (!started.compareAndSet(false, true))
       throw new IllegalStateException("the relayer is started already");
     senders.values().forEach(DestinationSender::start);
+    followGovernance();
     for (StreamFollower f : followers)
       followerThreads.add(Thread.ofVirtual().name("relayer-stream " + f.name()).start(f));
     Duration idle = settings.streamIdleTimeout();
@@ -166,6 +168,63 @@ public final class Relayer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Every node's governance attestations, replayed from the first each time a stream opens: a
+   * rotation attested while this relayer was down or reconnecting is installed all the same. The
+   * governance emitter is the one the destinations' VigilCore accepts (read from the first).
+   */
+  private void followGovernance() {
+    if (senders.isEmpty()) return;
+    Map.Entry<Integer, Bytes32> emitter;
+    try {
+      emitter = senders.values().iterator().next().governanceEmitter();
+    } catch (RuntimeException e) {
+      log.warn(
+          "cannot read the governance emitter from {}'s VigilCore ({}); rotations are installed only as they are attested live",
+          senders.keySet().iterator().next(),
+          e.getMessage());
+      return;
+    }
+    String query =
+        "?chain=" + emitter.getKey() + "&emitter=0x" + emitter.getValue().toHex() + "&from=0";
+    Random random = new Random();
+    governanceFollowed = true;
+    for (URI node : settings.nodes()) {
+      URI uri = URI.create(node + "/v1/attestations/stream" + query);
+      followers.add(
+          new StreamFollower(
+              node + " (governance)",
+              http,
+              () -> uri,
+              new StreamFollower.Sink() {
+                @Override
+                public void accept(AttestationEvents.Received received) {
+                  rotation(received.attestation());
+                }
+
+                @Override
+                public void malformed(String reason) {
+                  malformed.incrementAndGet();
+                }
+              },
+              backoff(random),
+              settings.rpcTimeout(),
+              sources.get(node)));
+    }
+  }
+
+  /** A committee rotation goes to every destination once (each installs it if it lacks it). */
+  private void rotation(Attestation a) {
+    if (GovernanceCodec.decodeRotation(a.body().payload()).isOk()
+        && rotationsSeen.add(a.digest())) {
+      log.info(
+          "committee rotation {} attested (committee {}): installing it on every destination",
+          a.messageId(),
+          a.committeeIndex());
+      senders.values().forEach(s -> s.rotate(a));
+    }
+  }
+
   private Backoff backoff(RandomGenerator random) {
     return new Backoff(settings.reconnectInitial(), settings.reconnectMax(), random);
   }
@@ -179,15 +238,7 @@ public final class Relayer implements AutoCloseable {
       @Override
       public void accept(AttestationEvents.Received received) {
         Attestation a = received.attestation();
-        if (GovernanceCodec.decodeRotation(a.body().payload()).isOk()
-            && rotationsSeen.add(a.digest())) {
-          // every destination's VigilCore checks it (emitter, signatures, index) and installs it
-          log.info(
-              "committee rotation {} attested (committee {}): installing it on every destination",
-              a.messageId(),
-              a.committeeIndex());
-          senders.values().forEach(s -> s.rotate(a));
-        }
+        rotation(a); // also followed from its own stream, replayed on reconnection
         if (routes.containsKey(new EmitterKey(a.body().emitterChain(), a.body().emitterAddress())))
           return;
         if (!seen.claim(a.digest())) return;
@@ -280,7 +331,7 @@ public final class Relayer implements AutoCloseable {
       gaveUp += d.gaveUp();
       inFlight += d.inFlight();
     }
-    int perNode = 1 + routes.size();
+    int perNode = 1 + routes.size() + (governanceFollowed ? 1 : 0);
     List<RelayerSnapshot.SourceStats> srcs = new ArrayList<>();
     sources.forEach(
         (node, c) ->

@@ -204,6 +204,73 @@ class AdminIT {
                 "200000");
         assertThat(tooWide.exit()).isEqualTo(1);
         assertThat(tooWide.err()).contains("is more than 100000 blocks; scan it in parts");
+
+        // governance: the rotation printed for comparison is the one the node signs
+        String fiveMembers =
+            String.join(
+                ",", IntStream.range(0, 5).mapToObj(i -> DevKeys.address(i).toHex()).toList());
+        String[] action = {
+          "--config",
+          node.toString(),
+          "--new-index",
+          "1",
+          "--members",
+          fiveMembers,
+          "--sequence",
+          "7",
+          "--timestamp",
+          "1765000000"
+        };
+        JsonNode printed = answer(concat(new String[] {"governance", "rotation"}, action));
+        assertThat(printed.path("rotation").path("newIndex").asLong()).isEqualTo(1);
+        assertThat(printed.path("rotation").path("members")).hasSize(5);
+        assertThat(printed.path("rotation").path("quorum").asInt()).isEqualTo(4);
+        JsonNode injected = answer(concat(new String[] {"governance", "inject"}, action));
+        assertThat(injected.path("signed").asBoolean()).isTrue();
+        assertThat(injected.path("digest").asText())
+            .as("the node signs exactly the digest the operators compared")
+            .isEqualTo(printed.path("digest").asText());
+        JsonNode govPending =
+            awaitAnswer(
+                g0,
+                log,
+                p -> p.path("pending").size() == 3,
+                "admin",
+                "pending",
+                "--config",
+                node.toString());
+        assertThat(govPending.path("pending"))
+            .extracting(m -> m.path("digest").asText())
+            .contains(printed.path("digest").asText());
+        // the double-sign guard: another body under the same sequence is refused, nothing signed
+        String[] other = action.clone();
+        other[other.length - 1] = "1765000001";
+        CommandRun twice = run(concat(new String[] {"governance", "inject"}, other));
+        assertThat(twice.exit()).isEqualTo(1);
+        assertThat(twice.err()).contains("already signed another body for");
+        // the rules: a rotation must install current + 1
+        String[] skip = action.clone();
+        skip[3] = "2";
+        CommandRun wrongIndex = run(concat(new String[] {"governance", "inject"}, skip));
+        assertThat(wrongIndex.exit()).isEqualTo(1);
+        assertThat(wrongIndex.err()).contains("WRONG_NEW_INDEX").contains("expected 1");
+        CommandRun duplicate =
+            run(
+                "governance",
+                "rotation",
+                "--config",
+                node.toString(),
+                "--new-index",
+                "1",
+                "--members",
+                DevKeys.address(0).toHex() + "," + DevKeys.address(0).toHex(),
+                "--sequence",
+                "8",
+                "--timestamp",
+                "1765000000");
+        assertThat(duplicate.exit()).isEqualTo(2);
+        assertThat(duplicate.err()).contains("DUPLICATE_MEMBER");
+        assertThat(read(log)).contains("admin: governance action injected and signed");
       } finally {
         g0.destroy();
         assertThat(g0.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -216,6 +283,12 @@ class AdminIT {
       assertThat(down.exit()).isEqualTo(1);
       assertThat(down.err()).contains("no node answers at").contains("is it running");
     }
+  }
+
+  static String[] concat(String[] a, String[] b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   static JsonNode chainNamed(JsonNode rpc, String name) {
