@@ -18,13 +18,17 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       ConfigCommand.class,
       RunCommand.class,
-      AdminCommand.class
+      AdminCommand.class,
+      GovernanceCommand.class
     })
 public final class Vigil implements Runnable {
   /** Exit code for bad usage or unreadable input (picocli's own usage errors use it too). */
   static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
 
   static final int EXIT_FAILED = 1;
+
+  /** {@code vigil run}: the guardian's key is not in the committee it would serve (removed). */
+  static final int EXIT_NOT_A_MEMBER = 3;
 
   /** What commands take from the process, injectable so tests run them in-process. */
   record Context(Map<String, String> env, PasswordPrompt prompt) {
