@@ -574,6 +574,7 @@ public final class Aggregator {
     Done d = new Done(attestation, digest, n, nowMillis);
     for (GuardianSignature gs : attestation.signatures())
       if (gs.signerIndex() < n) d.signedBy.set(gs.signerIndex());
+    if (attestation.committeeIndex() == committee.index()) // indices name this committee's members
     participation.formed(id, committee, heldFor(p, digest, d.signedBy), nowMillis);
     sendTo.clear(self);
     sendTo.stream().forEach(i -> d.lastSentMillis[i] = nowMillis);
