@@ -87,6 +87,11 @@ class DashboardIT {
         awaitText(browser, "attestations-total", t -> Long.parseLong(t) >= before + 20);
         awaitCondition(
             browser, () -> rows(browser, "recent") >= 20, "the stream filled the recent list");
+        assertThat(rows(browser, "guardians")).as("the four members").isEqualTo(4);
+        awaitCondition(
+            browser,
+            () -> browser.findElement(By.id("guardians")).getText().contains("100.0 %"),
+            "a guardian's participation shows");
 
         // search an attestation by its id, and one by its digest
         MessageId id = d.publishedIds().get(0);

@@ -2,6 +2,7 @@ package dev.vigil.consensus.actor;
 
 import dev.vigil.consensus.aggregation.Aggregator;
 import dev.vigil.consensus.aggregation.Decision;
+import dev.vigil.consensus.aggregation.Participation;
 import dev.vigil.consensus.aggregation.PendingMessage;
 import dev.vigil.consensus.aggregation.Verification;
 import dev.vigil.consensus.attestation.Attestation;
@@ -142,6 +143,9 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   /** The messages without quorum yet, oldest first, at most {@code limit} ({@code vigil admin}). */
   public record GetPending(int limit, ActorRef<List<PendingMessage>> replyTo) implements Command {}
 
+  /** Each guardian's participation as this node saw it, by address ({@code GET /v1/guardians}). */
+  public record GetParticipation(ActorRef<Participation.Report> replyTo) implements Command {}
+
   /**
    * Every new attestation this guardian holds (formed here or received) is sent to the subscriber.
    */
@@ -209,6 +213,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   private final LongSupplier clock;
   private final TimerScheduler<Command> timers;
   private final Aggregator aggregator;
+  private final Participation participation;
   private final ConsensusStore store;
   private final Executor blocking;
   private final Executor crypto;
@@ -245,12 +250,14 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     this.self = guardian.selfIndex();
     this.clock = clock;
     this.timers = timers;
+    this.participation = new Participation(settings.participationGrace());
     this.aggregator =
         new Aggregator(
             settings.aggregator(),
             committee,
             self,
-            new SplittableRandom(self * 7919L + System.nanoTime()));
+            new SplittableRandom(self * 7919L + System.nanoTime()),
+            participation);
     this.store = new ConsensusStore(guardian.db(), guardian.signer());
     this.blocking =
         ctx.getSystem()
@@ -455,6 +462,12 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
               return this;
             })
         .onMessage(
+            GetParticipation.class,
+            m -> {
+              m.replyTo().tell(participationReport());
+              return this;
+            })
+        .onMessage(
             Subscribe.class,
             m -> {
               subscribers.add(m.subscriber());
@@ -485,6 +498,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
       }
       case PeerMessage.Heartbeat h -> {
         directory.onHeartbeat(h, now);
+        noteHeartbeat(h.info());
         return this;
       }
       case PeerMessage.Undecodable u -> {
@@ -913,6 +927,20 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     PeerMessage hb = WireCodec.heartbeat(info, guardian.signer());
     for (ActorRef<PeerMessage> p : directory.peers()) p.tell(hb);
     return this;
+  }
+
+  /** A heartbeat the directory kept (signed by the member it names, fresh) counts as its last. */
+  private void noteHeartbeat(PeerMessage.HeartbeatInfo info) {
+    int i = info.signerIndex();
+    if (info.equals(directory.heartbeats().get(i)))
+      participation.heartbeat(committee.member(i), info.nodeName(), info.timeMillis());
+  }
+
+  /** This node is alive as it answers: its own record's heartbeat is now. */
+  private Participation.Report participationReport() {
+    long now = clock.getAsLong();
+    participation.heartbeat(guardian.signer().address(), guardian.nodeName(), now);
+    return participation.report(committee, now);
   }
 
   private ConsensusStats stats() {

@@ -22,7 +22,8 @@ public record ConsensusSettings(
     int maxReobservePerSecond,
     String serviceKey,
     String blockingDispatcher,
-    String cryptoDispatcher) {
+    String cryptoDispatcher,
+    Duration participationGrace) {
 
   public static final String PATH = "vigil.consensus";
   public static final String BLOCKING_DISPATCHER = PATH + ".blocking-dispatcher";
@@ -54,6 +55,10 @@ public record ConsensusSettings(
     }
     if (serviceKey == null || serviceKey.isBlank())
       throw new IllegalArgumentException(PATH + ".service-key must not be empty");
+    positive("participation-grace", participationGrace);
+    if (participationGrace.compareTo(Duration.ofHours(1)) > 0)
+      throw new IllegalArgumentException(
+          PATH + ".participation-grace must be at most 1h, got " + participationGrace);
   }
 
   /** Reads {@code vigil.consensus} from a full configuration (reference.conf supplies defaults). */
@@ -98,7 +103,8 @@ public record ConsensusSettings(
           c.getInt("max-reobserve-per-second"),
           c.getString("service-key"),
           BLOCKING_DISPATCHER,
-          CRYPTO_DISPATCHER);
+          CRYPTO_DISPATCHER,
+          c.getDuration("participation-grace"));
     } catch (ConfigException e) {
       throw new IllegalArgumentException(
           "bad configuration under " + PATH + ": " + e.getMessage(), e);

@@ -72,9 +72,20 @@ public final class Aggregator {
   private final UnseenQuota unseen;
   private final InvalidSignatureBudget budget;
   private final Counters count;
+  private final Participation participation;
 
   public Aggregator(
       AggregatorConfig config, Committee committee, int selfIndex, RandomGenerator random) {
+    this(config, committee, selfIndex, random, new Participation(Participation.DEFAULT_GRACE));
+  }
+
+  /** Reporting who signed what to {@code participation}, which may outlive this committee. */
+  public Aggregator(
+      AggregatorConfig config,
+      Committee committee,
+      int selfIndex,
+      RandomGenerator random,
+      Participation participation) {
     this.config = Objects.requireNonNull(config, "config");
     this.committee = Objects.requireNonNull(committee, "committee");
     this.n = committee.size();
@@ -89,6 +100,7 @@ public final class Aggregator {
     this.unseen = new UnseenQuota(n, config.maxUnseenPerPeer(), config.maxUnseenBytesPerPeer());
     this.budget = new InvalidSignatureBudget(n, config.invalidBurst(), config.invalidPerSecond());
     this.count = new Counters(n);
+    this.participation = Objects.requireNonNull(participation, "participation");
   }
 
   public Committee committee() {
@@ -235,6 +247,7 @@ public final class Aggregator {
     if (d != null) {
       if (d.digest.equals(so.digest())) {
         count.late++;
+        participation.late(id, committee.member(signer), nowMillis);
         d.signedBy.set(signer);
         // Soon after quorum this is the peer's first broadcast: it will reach quorum by itself.
         // Later
@@ -429,6 +442,7 @@ public final class Aggregator {
       for (GuardianSignature gs : d.attestation.signatures()) {
         if (gs.signerIndex() == signer) {
           count.equivocationsBySigner[signer]++;
+          participation.equivocated(committee.member(signer), nowMillis);
           SignedObservation first =
               SignedObservation.of(
                   d.attestation.committeeIndex(),
@@ -451,6 +465,7 @@ public final class Aggregator {
         return List.of();
       }
       count.equivocationsBySigner[signer]++;
+      participation.equivocated(committee.member(signer), nowMillis);
       // Keep the first; it is the one we may count. Bodies known here go into the evidence.
       return List.of(new Decision.Evidence(withLocalBody(prev, p), withLocalBody(so, p)));
     }
@@ -541,6 +556,7 @@ public final class Aggregator {
             && p.bySigner[i] != null
             && !p.bySigner[i].digest().equals(digest)) {
           count.equivocationsBySigner[i]++;
+          participation.equivocated(committee.member(i), nowMillis);
           out.add(
               new Decision.Evidence(
                   withLocalBody(p.bySigner[i], p),
@@ -558,6 +574,8 @@ public final class Aggregator {
     Done d = new Done(attestation, digest, n, nowMillis);
     for (GuardianSignature gs : attestation.signatures())
       if (gs.signerIndex() < n) d.signedBy.set(gs.signerIndex());
+    if (attestation.committeeIndex() == committee.index()) // indices name this committee's members
+    participation.formed(id, committee, heldFor(p, digest, d.signedBy), nowMillis);
     sendTo.clear(self);
     sendTo.stream().forEach(i -> d.lastSentMillis[i] = nowMillis);
     done.put(id, d);
@@ -678,6 +696,7 @@ public final class Aggregator {
       }
     }
     d.signedBy.set(self);
+    participation.formed(p.id, committee, heldFor(p, p.localDigest, new BitSet()), nowMillis);
     // Peers that asked get it now; peers not heard from get it after a short delay unless their
     // signature comes meanwhile (then they observed it and reach quorum by themselves).
     BitSet sendTo = (BitSet) p.requesters.clone();
@@ -761,6 +780,17 @@ public final class Aggregator {
   /** The signature with this node's own observed body attached, if that is what it signed. */
   private static SignedObservation withLocalBody(SignedObservation so, Pending p) {
     return p.local == null ? so : so.withBodyIfSigned(p.local.body(), p.localDigest);
+  }
+
+  /** {@code signers} and the members whose signature for {@code digest} was held or checked. */
+  private BitSet heldFor(Pending p, Digest digest, BitSet signers) {
+    BitSet all = (BitSet) signers.clone();
+    if (p != null)
+      for (int i = 0; i < n; i++)
+        if (matches(p.bySigner[i], digest)
+            || matches(p.inFlight[i], digest)
+            || matches(p.spare[i], digest)) all.set(i);
+    return all;
   }
 
   private static boolean matches(SignedObservation so, Digest digest) {

@@ -3,6 +3,7 @@ package dev.vigil.node.http;
 import dev.vigil.consensus.actor.ConsensusActor;
 import dev.vigil.consensus.actor.ConsensusStats;
 import dev.vigil.consensus.aggregation.AggregationStats;
+import dev.vigil.consensus.aggregation.Participation;
 import dev.vigil.consensus.attestation.Committee;
 import dev.vigil.consensus.wire.PeerMessage;
 import java.time.Clock;
@@ -46,8 +47,12 @@ public final class ConsensusStatus implements StatusSource {
   private final Duration maxAge;
   private final Clock clock;
   private final AtomicReference<Snapshot> last = new AtomicReference<>();
+  private final AtomicReference<Asked<Participation.Report>> lastParticipation =
+      new AtomicReference<>();
 
   private record Snapshot(Instant at, CompletableFuture<NodeStatus> status) {}
+
+  private record Asked<T>(Instant at, CompletableFuture<T> answer) {}
 
   public ConsensusStatus(
       ActorSystem<?> system,
@@ -104,6 +109,25 @@ public final class ConsensusStatus implements StatusSource {
               else mine.status().complete(status);
             });
     return mine.status().minimalCompletionStage();
+  }
+
+  /** At most one ask per {@code maxAge} too, shared by concurrent requests, as for the status. */
+  @Override
+  public CompletionStage<Participation.Report> participation() {
+    Instant now = clock.instant();
+    Asked<Participation.Report> s = lastParticipation.get();
+    if (s != null && !now.isBefore(s.at()) && !now.isAfter(s.at().plus(maxAge)))
+      return s.answer().minimalCompletionStage();
+    Asked<Participation.Report> mine = new Asked<>(now, new CompletableFuture<>());
+    if (!lastParticipation.compareAndSet(s, mine))
+      return lastParticipation.get().answer().minimalCompletionStage();
+    AskPattern.ask(consensus, ConsensusActor.GetParticipation::new, askTimeout, system.scheduler())
+        .whenComplete(
+            (report, err) -> {
+              if (err != null) mine.answer().completeExceptionally(err);
+              else mine.answer().complete(report);
+            });
+    return mine.answer().minimalCompletionStage();
   }
 
   NodeStatus toStatus(ConsensusStats s) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.consensus.aggregation.Participation;
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.Body;
 import dev.vigil.consensus.attestation.Committee;
@@ -134,6 +135,53 @@ public final class Json {
       ArrayNode signed = e.putArray("signed");
       ArrayNode waiting = e.putArray("waitingFor");
       for (int i = 0; i < c.size(); i++) (p.signedBy().contains(i) ? signed : waiting).add(i);
+    }
+    return o;
+  }
+
+  /** Every guardian's participation as this node saw it ({@code GET /v1/guardians}). */
+  static ObjectNode guardians(Participation.Report r, Instant now) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("committeeIndex", r.committee().index());
+    o.put("time", now.toString());
+    o.put("graceSeconds", r.grace().toMillis() / 1000.0);
+    o.put("inGrace", r.inGrace());
+    ArrayNode windows = o.putArray("windows");
+    for (Participation.Window w : Participation.Window.values()) windows.add(w.label());
+    ArrayNode list = o.putArray("guardians");
+    for (Participation.Member m : r.members()) list.add(guardian(m, now));
+    return o;
+  }
+
+  /** One guardian's entry, as in the list. */
+  static ObjectNode guardian(Participation.Member m, Instant now) {
+    ObjectNode o = MAPPER.createObjectNode();
+    if (m.index().isPresent()) o.put("index", m.index().get());
+    else o.putNull("index");
+    o.put("address", m.address().toChecksumHex());
+    o.put("nodeName", m.lastHeartbeat().map(Participation.Heartbeat::nodeName).orElse(null));
+    o.put("member", m.member());
+    if (m.lastHeartbeat().isPresent()) {
+      long at = m.lastHeartbeat().get().atMillis();
+      o.putObject("lastHeartbeat")
+          .put("at", Instant.ofEpochMilli(at).toString())
+          .put("ageSeconds", Math.max(0, now.toEpochMilli() - at) / 1000.0);
+    } else {
+      o.putNull("lastHeartbeat");
+    }
+    ObjectNode windows = o.putObject("windows");
+    for (Participation.Window w : Participation.Window.values()) {
+      Participation.Counts c = m.counts(w);
+      ObjectNode wo =
+          windows
+              .putObject(w.label())
+              .put("signed", c.signed())
+              .put("late", c.late())
+              .put("missed", c.missed())
+              .put("equivocations", c.equivocations());
+      if (c.participation().isPresent())
+        wo.put("participation", Math.round(c.participation().getAsDouble() * 10_000) / 10_000.0);
+      else wo.putNull("participation");
     }
     return o;
   }

@@ -1,5 +1,6 @@
 package dev.vigil.node.http;
 
+import dev.vigil.signing.Address;
 import dev.vigil.signing.Bytes32;
 import dev.vigil.signing.MessageId;
 import java.util.HexFormat;
@@ -76,6 +77,30 @@ final class Params {
           name + " must be 64 hex digits (32 bytes), 0x optional; got " + hex.length() + " digits");
     }
     return HexFormat.of().parseHex(hex);
+  }
+
+  /** A guardian's 20-byte address: 40 hex digits, 0x optional; mixed case must be EIP-55. */
+  static Address address(String name, String text) {
+    String hex = hexDigits(name, text);
+    if (hex.length() != 40) {
+      throw ApiError.badRequest(
+          "invalid " + name,
+          name
+              + " must be 40 hex digits (a 20-byte address), 0x optional; got "
+              + hex.length()
+              + " digits in "
+              + quote(text));
+    }
+    try {
+      return Address.fromHex(hex);
+    } catch (IllegalArgumentException badChecksum) {
+      throw ApiError.badRequest(
+          "invalid " + name,
+          name
+              + " mixes upper and lower case but is not its EIP-55 checksum form: "
+              + quote(text)
+              + " (write it in one case, or check it for a typo)");
+    }
   }
 
   static MessageId messageId(String chain, String emitter, String sequence) {

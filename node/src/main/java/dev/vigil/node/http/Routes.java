@@ -8,6 +8,7 @@ import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.AttestationCodec;
 import dev.vigil.consensus.attestation.DecodeResult;
 import dev.vigil.node.metrics.NodeMetrics;
+import dev.vigil.signing.Address;
 import dev.vigil.signing.Bytes32;
 import dev.vigil.signing.Digest;
 import dev.vigil.signing.MessageId;
@@ -58,8 +59,8 @@ final class Routes extends AllDirectives {
   private static final Duration STATUS_DEADLINE = Duration.ofSeconds(5);
   static final String ENDPOINTS =
       "GET /v1/attestations/{chain}/{emitter}/{sequence}, /v1/attestations/by-digest/{digest}, "
-          + "/v1/attestations/stream, /v1/committee, /v1/evidence, /v1/status, /v1/pending, /metrics,"
-          + " /healthz, /readyz, / (the dashboard)";
+          + "/v1/attestations/stream, /v1/committee, /v1/evidence, /v1/status, /v1/pending,"
+          + " /v1/guardians, /v1/guardians/{address}, /metrics, /healthz, /readyz, / (the dashboard)";
   static final int EVIDENCE_DEFAULT_LIMIT = 100;
   static final int EVIDENCE_MAX_LIMIT = 1000;
 
@@ -114,7 +115,16 @@ final class Routes extends AllDirectives {
                                             path("committee", () -> get(this::committee)),
                                             path("evidence", () -> get(this::evidence)),
                                             path("status", () -> get(this::status)),
-                                            path("pending", () -> get(this::pending)))),
+                                            path("pending", () -> get(this::pending)),
+                                            pathPrefix(
+                                                "guardians",
+                                                () ->
+                                                    concat(
+                                                        pathEndOrSingleSlash(
+                                                            () -> get(() -> guardians(null))),
+                                                        path(
+                                                            segment(),
+                                                            a -> get(() -> guardians(a))))))),
                                 pathSingleSlash(() -> get(() -> dashboard("index.html"))),
                                 path(
                                     "dashboard",
@@ -277,6 +287,53 @@ final class Routes extends AllDirectives {
                         Json.error(
                             "pending unavailable",
                             "the node could not list its pending messages: " + unwrap(err))));
+    return completeWithFuture(response);
+  }
+
+  /**
+   * Every guardian's participation as this node saw it, or one guardian's ({@code address} given):
+   * 400 for a malformed address, 404 for one that is not a member and was never seen here.
+   */
+  private Route guardians(String addressText) {
+    Address address = addressText == null ? null : Params.address("address", addressText);
+    CompletionStage<HttpResponse> response =
+        deps.status()
+            .participation()
+            .toCompletableFuture()
+            .orTimeout(STATUS_DEADLINE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+            .thenApply(
+                r -> {
+                  Instant now = Instant.now();
+                  if (address == null) return json(StatusCodes.OK, Json.guardians(r, now));
+                  return r.member(address)
+                      .map(m -> json(StatusCodes.OK, Json.guardian(m, now)))
+                      .orElseThrow(
+                          () ->
+                              ApiError.notFound(
+                                  "no guardian "
+                                      + address.toChecksumHex()
+                                      + ": it is not a member of committee "
+                                      + r.committee().index()
+                                      + " and this node has never seen it sign or send a"
+                                      + " heartbeat"));
+                })
+            .exceptionally(
+                err -> {
+                  Throwable cause = unwrap(err);
+                  if (cause instanceof ApiError) return errorResponse(cause);
+                  String detail =
+                      cause instanceof TimeoutException
+                          ? "the node did not report participation within "
+                              + STATUS_DEADLINE.toMillis()
+                              + " ms"
+                          : "the node could not report participation: "
+                              + (cause.getMessage() != null
+                                  ? cause.getMessage()
+                                  : cause.getClass().getSimpleName());
+                  return json(
+                      StatusCodes.SERVICE_UNAVAILABLE,
+                      Json.error("participation unavailable", detail));
+                });
     return completeWithFuture(response);
   }
 

@@ -15,4 +15,13 @@ public interface StatusSource {
       pending() {
     return java.util.concurrent.CompletableFuture.completedFuture(java.util.List.of());
   }
+
+  /**
+   * Each guardian's participation as this node saw it ({@code GET /v1/guardians}); by default the
+   * node does not report it (the API answers 503).
+   */
+  default CompletionStage<dev.vigil.consensus.aggregation.Participation.Report> participation() {
+    return java.util.concurrent.CompletableFuture.failedFuture(
+        new UnsupportedOperationException("this node does not track participation"));
+  }
 }

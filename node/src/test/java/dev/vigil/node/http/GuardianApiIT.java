@@ -144,6 +144,38 @@ class GuardianApiIT {
             .isEqualTo(c.committee().member(p.path("signerIndex").asInt()).toChecksumHex());
       }
 
+      // each attestation formed or adopted here counts at least a quorum of signers as signed
+      JsonNode guardians = null;
+      for (int i = 0; i < 300; i++) {
+        guardians = json(get(http, api, "/v1/guardians"));
+        long signed = 0;
+        for (JsonNode g : guardians.path("guardians"))
+          signed += g.path("windows").path("total").path("signed").asLong();
+        if (signed >= (long) c.committee().quorum() * messages.size()) break;
+        Thread.sleep(200);
+      }
+      assertThat(guardians.path("committeeIndex").asLong())
+          .isEqualTo(LocalCommittee.COMMITTEE_INDEX);
+      assertThat(guardians.path("guardians")).hasSize(4);
+      long signed = 0;
+      for (int i = 0; i < 4; i++) {
+        JsonNode g = guardians.path("guardians").get(i);
+        assertThat(g.path("index").asInt()).isEqualTo(i);
+        assertThat(g.path("address").asText()).isEqualTo(c.committee().member(i).toChecksumHex());
+        assertThat(g.path("nodeName").asText()).isEqualTo("guardian-" + i);
+        assertThat(g.path("member").asBoolean()).isTrue();
+        assertThat(g.path("lastHeartbeat").path("at").asText()).isNotEmpty();
+        JsonNode total = g.path("windows").path("total");
+        assertThat(total.path("equivocations").asLong()).isZero();
+        assertThat(total.path("signed").asLong() + total.path("late").asLong())
+            .isLessThanOrEqualTo(messages.size());
+        signed += total.path("signed").asLong();
+      }
+      assertThat(signed).isGreaterThanOrEqualTo((long) c.committee().quorum() * messages.size());
+      JsonNode one =
+          json(get(http, api, "/v1/guardians/" + c.committee().member(2).toChecksumHex()));
+      assertThat(one.path("index").asInt()).isEqualTo(2);
+
       assertThat(get(http, api, "/readyz").statusCode()).isEqualTo(200);
       api.close();
     }

@@ -1,4 +1,4 @@
-// Vigil guardian dashboard: reads this node's own API (status, pending, readiness, evidence) every
+// Vigil guardian dashboard: reads this node's own API (status, guardians, pending, readiness, evidence) every
 // two seconds and follows its attestation stream. Nothing is loaded from anywhere else.
 "use strict";
 
@@ -57,6 +57,29 @@ async function refreshStatus() {
       ch.name + " (" + ch.chainId + ")", ch.head, ch.safe, ch.finalized, ch.height, lag,
       ch.rpcErrors ?? 0, el("td", ch.lastError || "", ch.lastError ? "bad" : ""),
     ]);
+  }));
+}
+
+function windowCell(w) {
+  const p = w && w.participation !== null && w.participation !== undefined
+    ? (w.participation * 100).toFixed(1) + " %" : "–";
+  return el("td", p + " · " + (w ? w.signed + "/" + w.late + "/" + w.missed : "0/0/0"),
+    w && w.missed > 0 ? "bad" : "");
+}
+
+async function refreshGuardians() {
+  const { status, body } = await getJson("/v1/guardians");
+  if (status !== 200) throw new Error("/v1/guardians: " + (body.detail || status));
+  document.getElementById("grace").textContent = body.graceSeconds ?? 30;
+  fill("guardians", (body.guardians || []).map(g => {
+    const hb = g.lastHeartbeat ? Math.round(g.lastHeartbeat.ageSeconds) + " s ago" : "never";
+    const w = g.windows || {};
+    const equivocations = (w.total || {}).equivocations ?? 0;
+    return row([
+      g.member ? String(g.index) : "former", el("td", g.address, "mono"), g.nodeName || "", hb,
+      windowCell(w["10m"]), windowCell(w["1h"]), windowCell(w["24h"]), windowCell(w.total),
+      el("td", equivocations, equivocations > 0 ? "bad" : ""),
+    ], g.member ? "" : "stale");
   }));
 }
 
@@ -130,7 +153,7 @@ async function search(ev) {
 }
 
 async function tick() {
-  const parts = [refreshStatus(), refreshPending(), refreshReady(), refreshEvidence()];
+  const parts = [refreshStatus(), refreshGuardians(), refreshPending(), refreshReady(), refreshEvidence()];
   const results = await Promise.allSettled(parts);
   const failed = results.filter(r => r.status === "rejected");
   document.getElementById("updated").textContent =
