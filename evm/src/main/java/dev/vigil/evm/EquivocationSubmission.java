@@ -97,6 +97,74 @@ public record EquivocationSubmission(
             b.signature()));
   }
 
+  /**
+   * The JSON form {@code /v1/evidence} serves: committeeIndex, signerIndex, signer, bodyA, sigA,
+   * bodyB, sigB (0x hex) and calldata, the ABI-encoded call.
+   */
+  public com.fasterxml.jackson.databind.node.ObjectNode toJson(
+      com.fasterxml.jackson.databind.node.ObjectNode o) {
+    return o.put("committeeIndex", committeeIndex)
+        .put("signerIndex", signerIndex)
+        .put("signer", signer.toString())
+        .put("bodyA", hex(bodyA))
+        .put("sigA", hex(sigA.toBytes()))
+        .put("bodyB", hex(bodyB))
+        .put("sigB", hex(sigB.toBytes()))
+        .put("calldata", calldata());
+  }
+
+  /**
+   * Reads the JSON form back; a field that is missing or malformed fails naming it. The calldata
+   * given must be the encoding of the other fields.
+   */
+  public static EquivocationSubmission fromJson(com.fasterxml.jackson.databind.JsonNode o) {
+    Signature a = Signature.fromBytes(bytes(o, "sigA", Signature.LENGTH));
+    Signature b = Signature.fromBytes(bytes(o, "sigB", Signature.LENGTH));
+    if (a.v() > 1 || b.v() > 1)
+      throw new IllegalArgumentException("sigA and sigB must end with v in {0,1}");
+    EquivocationSubmission s =
+        new EquivocationSubmission(
+            number(o, "committeeIndex"),
+            (int) number(o, "signerIndex"),
+            Address.fromHex(text(o, "signer")),
+            bytes(o, "bodyA", -1),
+            a,
+            bytes(o, "bodyB", -1),
+            b);
+    if (o.hasNonNull("calldata") && !o.get("calldata").asText().equalsIgnoreCase(s.calldata()))
+      throw new IllegalArgumentException("calldata is not the encoding of the other fields");
+    return s;
+  }
+
+  private static String text(com.fasterxml.jackson.databind.JsonNode o, String field) {
+    var v = o.get(field);
+    if (v == null || !v.isTextual())
+      throw new IllegalArgumentException("submission." + field + " is missing or not a string");
+    return v.asText();
+  }
+
+  private static long number(com.fasterxml.jackson.databind.JsonNode o, String field) {
+    var v = o.get(field);
+    if (v == null || !v.canConvertToLong())
+      throw new IllegalArgumentException("submission." + field + " is missing or not a number");
+    return v.asLong();
+  }
+
+  private static byte[] bytes(com.fasterxml.jackson.databind.JsonNode o, String field, int length) {
+    String t = text(o, field);
+    if (!t.startsWith("0x") || !t.substring(2).matches("([0-9a-fA-F]{2})*"))
+      throw new IllegalArgumentException("submission." + field + " is not 0x and hex bytes");
+    byte[] b = HexFormat.of().parseHex(t.substring(2));
+    if (length >= 0 && b.length != length)
+      throw new IllegalArgumentException(
+          "submission." + field + " is " + b.length + " bytes, expected " + length);
+    return b;
+  }
+
+  private static String hex(byte[] b) {
+    return "0x" + HexFormat.of().formatHex(b);
+  }
+
   /** The {@code submitEquivocation(uint32,uint8,bytes,bytes,bytes,bytes)} call. */
   public Function function() {
     return new Function(

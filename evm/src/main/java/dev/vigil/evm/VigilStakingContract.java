@@ -141,6 +141,66 @@ public final class VigilStakingContract {
         "submitEquivocation tx " + r.getTransactionHash() + " emitted no Slashed event");
   }
 
+  /** What came of sending one submission. */
+  public sealed interface Outcome {
+    /** One line for a person: what happened, with the figures that matter. */
+    String describe();
+  }
+
+  /** Slashed: the event's figures. */
+  public record Done(Slashed slashed) implements Outcome {
+    @Override
+    public String describe() {
+      return "slashed "
+          + slashed.amount()
+          + " wei of "
+          + slashed.guardian()
+          + ", reward "
+          + slashed.reward()
+          + " wei to "
+          + slashed.reporter()
+          + "; tx "
+          + slashed.txHash()
+          + ", gas used "
+          + slashed.gasUsed();
+    }
+  }
+
+  /** The contract refused it with one of its errors (nothing was sent, or the revert was mined). */
+  public record Refused(StakingError error, Optional<String> txHash) implements Outcome {
+    @Override
+    public String describe() {
+      return error.alreadySlashed()
+          ? "already slashed, skipped (" + error.name() + ")"
+          : "refused by the contract: " + error.message() + " (" + error.name() + ")";
+    }
+  }
+
+  /** Anything else: another revert, the chain unreachable, the account short of gas money. */
+  public record Failed(String reason) implements Outcome {
+    @Override
+    public String describe() {
+      return "failed: " + reason;
+    }
+  }
+
+  /**
+   * Sends a submission and tells what came of it without throwing: the code path {@code vigil
+   * evidence submit} and the relayer share.
+   */
+  public Outcome trySubmit(EquivocationSubmission s) {
+    try {
+      return new Done(submitEquivocation(s));
+    } catch (ContractRevertException e) {
+      Optional<StakingError> err = error(e);
+      return err.isPresent()
+          ? new Refused(err.get(), e.txHash())
+          : new Failed("reverted: " + e.reason());
+    } catch (RuntimeException e) {
+      return new Failed(String.valueOf(e.getMessage()));
+    }
+  }
+
   /** The guardian's stake (bonded and unbonding), in the staked token's smallest unit. */
   public BigInteger stakeOf(Address guardian) {
     return uint("stakeOf", List.of(new org.web3j.abi.datatypes.Address(guardian.toHex())));

@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
       VerifyCommand.class,
       ConfigCommand.class,
       RunCommand.class,
-      AdminCommand.class
+      AdminCommand.class,
+      EvidenceCommand.class
     })
 public final class Vigil implements Runnable {
   /** Exit code for bad usage or unreadable input (picocli's own usage errors use it too). */
