@@ -5,6 +5,7 @@ import {CommitteeFixture, VigilCore} from "./utils/CommitteeFixture.sol";
 import {console} from "./utils/Test.sol";
 import {IVigilCore} from "../src/IVigilCore.sol";
 import {WormholeMainnet} from "./utils/WormholeMainnet.sol";
+import {VigilStaking} from "../src/VigilStaking.sol";
 
 /// Prints the execution gas of verifying one attestation, as a contract calling VigilCore pays
 /// it: from a cold account and cold storage (vm.cool), including the CALL itself, excluding the
@@ -80,5 +81,43 @@ contract GasReportTest is CommitteeFixture {
     function test_gas_19of19_and_1of1() public {
         report(19, 19, 100);
         report(1, 1, 100);
+    }
+
+    /// Equivocation evidence against member 7 of a committee of 19 (bodies with a 100-byte
+    /// payload) that has stake behind it from two delegators and an unbond request: the whole
+    /// slash, with the reporter's reward paid in ETH to a funded account. Cold accounts and storage.
+    function test_gas_submitEquivocation() public {
+        TestCommittee memory c = makeCommittee(0, 19, 19);
+        VigilCore core = deployCore(c);
+        VigilStaking staking = new VigilStaking(address(core), address(0), 7 days, 5000, 1000);
+        address guardian = c.members[7];
+        address alice = address(0xA11CE);
+        address reporter = address(0x5E9047E2);
+        vm.deal(alice, 10 ether);
+        vm.deal(reporter, 1 ether);
+        vm.prank(alice);
+        staking.delegate{value: 6 ether}(guardian, 6 ether);
+        vm.prank(alice);
+        staking.requestUnbond(guardian, 2 ether);
+        staking.delegate{value: 4 ether}(guardian, 4 ether);
+        bytes memory bodyA = makeBody(2, bytes32(uint256(1)), 1, new bytes(100));
+        bytes memory bodyB = makeBody(2, bytes32(uint256(1)), 1, abi.encodePacked(new bytes(99), uint8(1)));
+        bytes memory sigA = signature(c.keys[7], bodyA);
+        bytes memory sigB = signature(c.keys[7], bodyB);
+
+        vm.cool(address(core));
+        vm.cool(address(staking));
+        vm.cool(reporter);
+        vm.prank(reporter);
+        uint256 before = gasleft();
+        uint256 slashed = staking.submitEquivocation(0, 7, bodyA, sigA, bodyB, sigB);
+        uint256 used = before - gasleft();
+        console.log("submitEquivocation 19 members, payload 100 B, slash with ETH reward", used);
+        assertEq(slashed, 5 ether, "half of the 10 ether behind the guardian");
+    }
+
+    function signature(uint256 key, bytes memory body) internal pure returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digestOf(body));
+        return abi.encodePacked(r, s, v - 27);
     }
 }

@@ -18,6 +18,8 @@ interface Vm {
     function warp(uint256 timestamp) external;
     function deal(address account, uint256 newBalance) external;
     function prank(address sender) external;
+    function startPrank(address sender) external;
+    function stopPrank() external;
     function assume(bool condition) external pure;
     function cool(address target) external;
     function expectRevert(bytes calldata revertData) external;
