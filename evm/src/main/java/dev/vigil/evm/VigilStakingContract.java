@@ -277,7 +277,21 @@ public final class VigilStakingContract {
           new ErrorSpec("NotRequester()", List.of()),
           new ErrorSpec("ZeroAmount()", List.of()),
           new ErrorSpec("WrongValue()", List.of()),
-          new ErrorSpec("BadBps()", List.of()));
+          new ErrorSpec("BadBps()", List.of()),
+          new ErrorSpec("ZeroGuardian()", List.of()),
+          new ErrorSpec(
+              "NotAContract(address)",
+              List.of(new TypeReference<org.web3j.abi.datatypes.Address>() {})),
+          new ErrorSpec(
+              "InsufficientShares(uint256,uint256)",
+              List.of(new TypeReference<Uint256>() {}, new TypeReference<Uint256>() {})),
+          new ErrorSpec("UnknownRequest(uint256)", List.of(new TypeReference<Uint256>() {})),
+          new ErrorSpec("AlreadyWithdrawn(uint256)", List.of(new TypeReference<Uint256>() {})),
+          new ErrorSpec("TransferFailed()", List.of()),
+          new ErrorSpec(
+              "TokenShortfall(uint256,uint256)",
+              List.of(new TypeReference<Uint256>() {}, new TypeReference<Uint256>() {})),
+          new ErrorSpec("Reentrancy()", List.of()));
 
   private static final Map<String, String> MEANING =
       Map.ofEntries(
@@ -294,7 +308,15 @@ public final class VigilStakingContract {
           Map.entry("NotRequester", "not the account that requested the unbonding"),
           Map.entry("ZeroAmount", "the amount is zero"),
           Map.entry("WrongValue", "the ETH sent does not match the amount"),
-          Map.entry("BadBps", "basis points out of range"));
+          Map.entry("BadBps", "basis points out of range"),
+          Map.entry("ZeroGuardian", "the guardian is the zero address"),
+          Map.entry("NotAContract", "no contract at that address"),
+          Map.entry("InsufficientShares", "more shares than the delegator holds"),
+          Map.entry("UnknownRequest", "no such unbonding request"),
+          Map.entry("AlreadyWithdrawn", "that request was withdrawn already"),
+          Map.entry("TransferFailed", "the transfer failed"),
+          Map.entry("TokenShortfall", "the token transferred less than the amount"),
+          Map.entry("Reentrancy", "re-entered"));
 
   /**
    * The custom error a revert carries, decoded, or empty when it is no VigilStaking error (a reason
