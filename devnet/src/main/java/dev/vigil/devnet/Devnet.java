@@ -70,6 +70,12 @@ public final class Devnet implements AutoCloseable {
   private final List<LinkProxy> rpcForwarders = new ArrayList<>(); // with netns only
   private Traffic traffic;
   private Relayer relayer;
+  // what launching a guardian needs, kept for guardians that join later by rotation
+  private GuardianFiles files;
+  private int[] clusterPorts, httpPorts;
+  private List<String> seeds;
+  private final java.util.Set<Integer> retiring =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private Devnet(DevnetOptions options, DataDirSetup dataDirs) {
     this.options = options;
@@ -123,16 +129,19 @@ public final class Devnet implements AutoCloseable {
 
   private void startGuardians(GuardianFiles files, List<Address> committee) {
     int n = options.nodes();
-    int[] clusterPorts = new int[n];
-    int[] httpPorts = new int[n];
-    for (int i = 0; i < n; i++) {
+    // with rotations, two more guardians join later: their ports are picked now, and they are seeds
+    int slots = n + (options.rotate() ? Rotations.EXTRA_GUARDIANS : 0);
+    this.files = files;
+    clusterPorts = new int[slots];
+    httpPorts = new int[slots];
+    for (int i = 0; i < slots; i++) {
       clusterPorts[i] = ports.pick(options.clusterBasePort(), i);
       httpPorts[i] = ports.pick(options.httpBasePort(), i);
     }
     // every guardian is a seed, so that a restarted first seed finds the running cluster through
     // any of the others
-    List<String> seeds =
-        IntStream.range(0, n).mapToObj(i -> clusterHost(i) + ":" + clusterPorts[i]).toList();
+    seeds =
+        IntStream.range(0, slots).mapToObj(i -> clusterHost(i) + ":" + clusterPorts[i]).toList();
     if (options.netns()) {
       hosts = GuardianHosts.create(n, options.wan() == null ? 0 : options.wan().seed());
       say(
@@ -163,89 +172,98 @@ public final class Devnet implements AutoCloseable {
                     ? "guardians start with the class-data archive in %s"
                     : "no class-data archive yet in %s: guardian 0 records one as it exits",
                 SharedClasses.defaultDir()));
-    for (int i = 0; i < n; i++) {
-      if (options.rpcProxies()) {
-        proxies.add(
-            List.of(
-                FaultyRpcProxy.start(chains.chain(0).rpcUrl(), ports.release(ports.reserve())),
-                FaultyRpcProxy.start(chains.chain(1).rpcUrl(), ports.release(ports.reserve()))));
-      }
-      List<NodeFile.Chain> watched = new ArrayList<>();
-      for (int c = 0; c < 2; c++) {
-        String rpc = options.rpcProxies() ? proxies.get(i).get(c).url() : chains.chain(c).rpcUrl();
-        if (hosts != null) rpc = reachableFromHosts(rpc);
-        // alpha uses anvil's finality tags; beta is run as a chain without them
-        watched.add(
-            new NodeFile.Chain(
-                Chains.NAMES[c], c + 1, rpc, chains.chain(c).coreAddress(), c == 0 ? 0 : 2));
-      }
-      NodeFile.Cluster cluster =
-          new NodeFile.Cluster(
-              clusterHost(i),
-              clusterPorts[i],
-              hosts != null
-                  ? hosts.host(i).getHostAddress()
-                  : options.linkProxies() ? "127.0.0.1" : null,
-              seeds,
-              options.tls() ? files.writeTls(i) : null);
-      Path conf =
-          files.writeNodeFile(
-              new NodeFile(
-                  i,
-                  dataDir(i),
-                  files.writeKey(i),
-                  files.passwordFile(),
-                  committee,
-                  watched,
-                  cluster,
-                  httpPorts[i],
-                  hosts != null ? hosts.host(i).getHostAddress() : "127.0.0.1"));
-      dataDirs.prepare(i, dataDir(i));
-      // a devnet's guardians share a developer's machine (and CI's two cores) at a few messages
-      // per second: a small serial heap, and C1 only, so that seven JVMs' C2 compilations at start
-      // do not take the cores from the guardians (a production guardian runs with the JVM's
-      // defaults)
-      List<String> jvm =
-          new ArrayList<>(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-      int g = i;
-      classData.ifPresent(c -> jvm.addAll(c.jvmOptions(g)));
-      if (options.linkProxies())
-        jvm.add("-Djdk.net.hosts.file=" + files.writeHostsFile(i, links.hostsFile(i)));
-      NodeProcess p =
-          new NodeProcess(
-              "guardian-" + i,
-              List.of("run", "--config", conf.toString(), "--unsafe-allow-dev-keys"),
-              files.logFile(i),
-              Map.of(),
-              jvm);
-      if (hosts != null) p = p.withLauncher(hosts.launcher(i));
-      int index = i;
-      p.onUnexpectedExit(exit -> exited(index, exit));
-      guardians.add(p);
-      apis.add(
-          URI.create(
-              "http://"
-                  + (hosts != null ? hosts.host(i).getHostAddress() : "127.0.0.1")
-                  + ":"
-                  + httpPorts[i]));
-      ports.release(clusterPorts[i]);
-      ports.release(httpPorts[i]);
-      p.start();
-      say(
-          "guardian %d (%s): cluster %s:%d%s%s, API %s, log %s",
-          i,
-          committee.get(i),
-          clusterHost(i),
-          clusterPorts[i],
-          options.tls() ? " (mutual TLS)" : " (plain TCP)",
-          hosts != null
-              ? " (listening on its host, peers connect through link proxies)"
-              : options.linkProxies()
-                  ? " (listening on 127.0.0.1, peers connect through link proxies)"
-                  : "",
-          apis.get(i),
-          p.logFile());
+    for (int i = 0; i < n; i++) launch(i, 0, committee);
+  }
+
+  /**
+   * Starts guardian {@code i} as a member of committee {@code committeeIndex} with {@code
+   * committee}'s members (a guardian that joins by rotation is configured with the new committee).
+   */
+  synchronized void launch(int i, long committeeIndex, List<Address> committee) {
+    if (i != guardians.size())
+      throw new IllegalStateException(
+          "guardian " + i + " cannot start before guardian " + guardians.size());
+    if (options.rpcProxies()) {
+      proxies.add(
+          List.of(
+              FaultyRpcProxy.start(chains.chain(0).rpcUrl(), ports.release(ports.reserve())),
+              FaultyRpcProxy.start(chains.chain(1).rpcUrl(), ports.release(ports.reserve()))));
     }
+    List<NodeFile.Chain> watched = new ArrayList<>();
+    for (int c = 0; c < 2; c++) {
+      String rpc = options.rpcProxies() ? proxies.get(i).get(c).url() : chains.chain(c).rpcUrl();
+      if (hosts != null) rpc = reachableFromHosts(rpc);
+      // alpha uses anvil's finality tags; beta is run as a chain without them
+      watched.add(
+          new NodeFile.Chain(
+              Chains.NAMES[c], c + 1, rpc, chains.chain(c).coreAddress(), c == 0 ? 0 : 2));
+    }
+    NodeFile.Cluster cluster =
+        new NodeFile.Cluster(
+            clusterHost(i),
+            clusterPorts[i],
+            hosts != null
+                ? hosts.host(i).getHostAddress()
+                : options.linkProxies() ? "127.0.0.1" : null,
+            seeds,
+            options.tls() ? files.writeTls(i) : null);
+    Path conf =
+        files.writeNodeFile(
+            new NodeFile(
+                i,
+                dataDir(i),
+                files.writeKey(i),
+                files.passwordFile(),
+                committee,
+                watched,
+                cluster,
+                httpPorts[i],
+                hosts != null ? hosts.host(i).getHostAddress() : "127.0.0.1"));
+    dataDirs.prepare(i, dataDir(i));
+    // a devnet's guardians share a developer's machine (and CI's two cores) at a few messages
+    // per second: a small serial heap, and C1 only, so that seven JVMs' C2 compilations at start
+    // do not take the cores from the guardians (a production guardian runs with the JVM's
+    // defaults)
+    List<String> jvm =
+        new ArrayList<>(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    int g = i;
+    classData.ifPresent(c -> jvm.addAll(c.jvmOptions(g)));
+    if (options.linkProxies())
+      jvm.add("-Djdk.net.hosts.file=" + files.writeHostsFile(i, links.hostsFile(i)));
+    NodeProcess p =
+        new NodeProcess(
+            "guardian-" + i,
+            List.of("run", "--config", conf.toString(), "--unsafe-allow-dev-keys"),
+            files.logFile(i),
+            Map.of(),
+            jvm);
+    if (hosts != null) p = p.withLauncher(hosts.launcher(i));
+    int index = i;
+    p.onUnexpectedExit(exit -> exited(index, exit));
+    guardians.add(p);
+    apis.add(
+        URI.create(
+            "http://"
+                + (hosts != null ? hosts.host(i).getHostAddress() : "127.0.0.1")
+                + ":"
+                + httpPorts[i]));
+    ports.release(clusterPorts[i]);
+    ports.release(httpPorts[i]);
+    p.start();
+    say(
+        "guardian %d (%s): cluster %s:%d%s%s, API %s, log %s",
+        i,
+        committee.get(i),
+        clusterHost(i),
+        clusterPorts[i],
+        options.tls() ? " (mutual TLS)" : " (plain TCP)",
+        hosts != null
+            ? " (listening on its host, peers connect through link proxies)"
+            : options.linkProxies()
+                ? " (listening on 127.0.0.1, peers connect through link proxies)"
+                : "",
+        apis.get(i),
+        p.logFile());
   }
 
   /**
@@ -316,6 +334,12 @@ public final class Devnet implements AutoCloseable {
   }
 
   private void exited(int i, NodeProcess.Exit exit) {
+    if (retiring.contains(i) && exit.exitCode() == Rotations.EXIT_NOT_A_MEMBER) {
+      say(
+          "guardian %d left the committee and stopped by itself (exit code 3), as a removed member does",
+          i);
+      return;
+    }
     synchronized (unexpectedExits) {
       unexpectedExits.add(exit);
     }
@@ -330,6 +354,62 @@ public final class Devnet implements AutoCloseable {
    */
   private String clusterHost(int i) {
     return options.linkProxies() ? Links.hostName(i) : "127.0.0.1";
+  }
+
+  private volatile Rotations rotations;
+  private volatile Throwable rotationFailure;
+
+  /**
+   * Starts the rotation plan in the background ({@link Rotations}): the first rotation after {@code
+   * pause}, then one after another with {@code pause} between. A failure is printed and kept.
+   */
+  public Thread startRotations(Duration pause) {
+    if (!options.rotate())
+      throw new IllegalStateException("this devnet was started without --rotate");
+    rotations = new Rotations(this);
+    return Thread.ofPlatform()
+        .name("devnet-rotations")
+        .daemon()
+        .start(
+            () -> {
+              try {
+                Thread.sleep(pause);
+                rotations.run(options.nodes(), pause);
+                say("rotations done: %s", rotations.switches().size() + " committees installed");
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (RuntimeException e) {
+                rotationFailure = e;
+                say("ROTATION FAILED: %s", e.getMessage());
+              }
+            });
+  }
+
+  /**
+   * Every rotation so far: its committee, when it was injected and when all its members served it.
+   */
+  public List<Rotations.Switch> rotationSwitches() {
+    return rotations == null ? List.of() : rotations.switches();
+  }
+
+  /** Why the rotations stopped, if they failed. */
+  public Optional<Throwable> rotationFailure() {
+    return Optional.ofNullable(rotationFailure);
+  }
+
+  /** The committee index installed on chain {@code c}'s VigilCore now. */
+  public long installedCommittee(int c) {
+    return chains.chain(c).core().currentCommitteeIndex();
+  }
+
+  /** Guardian {@code i} will be removed by the next rotation: its exit with code 3 is expected. */
+  void retiring(int i) {
+    retiring.add(i);
+  }
+
+  /** Progress lines from the rotations. */
+  void sayRotation(String fmt, Object... args) {
+    say(fmt, args);
   }
 
   /** Guardian {@code i}'s data dir (absolute). */

@@ -26,6 +26,8 @@ import java.time.Duration;
  * @param wan wide-area conditions on every link between guardians (needs link proxies); null: none
  * @param netns each guardian on a host of its own: a Linux network namespace with its own address
  *     on a bridge ({@link dev.vigil.testing.net.GuardianHosts}; needs root, implies link proxies)
+ * @param rotate rotate the committee during the run: grow by one, replace one, shrink back ({@link
+ *     Rotations})
  */
 public record DevnetOptions(
     int nodes,
@@ -41,7 +43,8 @@ public record DevnetOptions(
     boolean linkProxies,
     boolean tls,
     WideArea wan,
-    boolean netns) {
+    boolean netns,
+    boolean rotate) {
   /**
    * Wide-area conditions between guardians: each pair gets a one-way delay drawn from [min, max]
    * (the same both ways, seeded), and each link imitates a segment loss rate ({@link
@@ -87,12 +90,17 @@ public record DevnetOptions(
               + " guardians, got "
               + nodes);
     if (netns || wan != null) linkProxies = true; // both live in the link proxies
+    if (rotate && (netns || linkProxies))
+      throw new IllegalArgumentException(
+          "--rotate runs on loopback only: not with --netns or --wan (guardians that join later have no host or links)");
+    if (rotate && nodes + Rotations.EXTRA_GUARDIANS > 19)
+      throw new IllegalArgumentException("--rotate adds 2 guardians: --nodes must be at most 17");
   }
 
   /** The layout of cluster-configs/devnet: anvil on 8545/8546, cluster 7101+, HTTP 7201+. */
   public static DevnetOptions defaults(Path workDir, PrintStream out) {
     return new DevnetOptions(
-        4, 2, null, workDir, 8545, 8546, 7101, 7201, out, false, false, true, null, false);
+        4, 2, null, workDir, 8545, 8546, 7101, 7201, out, false, false, true, null, false, false);
   }
 
   /** Every port chosen free at start: for tests, and for running beside another devnet. */
@@ -158,6 +166,13 @@ public record DevnetOptions(
     return c.build();
   }
 
+  /** Rotate the committee during the run (grow, replace, shrink). */
+  public DevnetOptions withRotate(boolean on) {
+    Copy c = new Copy(this);
+    c.rotate = on;
+    return c.build();
+  }
+
   /** The fields of an options value, to change some and build another. */
   private static final class Copy {
     int nodes, anvilPortA, anvilPortB, clusterBasePort, httpBasePort;
@@ -165,7 +180,7 @@ public record DevnetOptions(
     Duration duration;
     Path workDir;
     PrintStream out;
-    boolean rpcProxies, linkProxies, tls, netns;
+    boolean rpcProxies, linkProxies, tls, netns, rotate;
     WideArea wan;
 
     Copy(DevnetOptions o) {
@@ -183,6 +198,7 @@ public record DevnetOptions(
       tls = o.tls;
       wan = o.wan;
       netns = o.netns;
+      rotate = o.rotate;
     }
 
     DevnetOptions build() {
@@ -200,7 +216,8 @@ public record DevnetOptions(
           linkProxies,
           tls,
           wan,
-          netns);
+          netns,
+          rotate);
     }
   }
 }

@@ -23,6 +23,8 @@ import java.util.stream.Collectors;
  * @param httpPort its HTTP API's port
  * @param httpHost where the HTTP API listens (127.0.0.1; a guardian's own address on its host in a
  *     namespace)
+ * @param committeeIndex the index of the committee {@code members} (0, or later for a guardian that
+ *     joins by rotation)
  */
 record NodeFile(
     int index,
@@ -33,7 +35,22 @@ record NodeFile(
     List<Chain> chains,
     Cluster cluster,
     int httpPort,
-    String httpHost) {
+    String httpHost,
+    long committeeIndex) {
+
+  /** A guardian of the devnet's first committee (index 0). */
+  NodeFile(
+      int index,
+      Path dataDir,
+      Path keyFile,
+      Path passwordFile,
+      List<Address> members,
+      List<Chain> chains,
+      Cluster cluster,
+      int httpPort,
+      String httpHost) {
+    this(index, dataDir, keyFile, passwordFile, members, chains, cluster, httpPort, httpHost, 0);
+  }
 
   /** The governance emitter every devnet guardian is given (chain 1, a placeholder address). */
   static final String GOVERNANCE_ADDRESS =
@@ -90,7 +107,9 @@ record NodeFile(
         .append(", password-file = ")
         .append(quote(passwordFile.toString()))
         .append(" }\n");
-    b.append("  committee { index = 0, members = ")
+    b.append("  committee { index = ")
+        .append(committeeIndex)
+        .append(", members = ")
         .append(list(members.stream().map(Address::toChecksumHex).toList()))
         .append(" }\n");
     b.append("  governance { chain = 1, address = ")

@@ -31,6 +31,9 @@ class SystemdUnitTest {
     assertThat(service.get("Environment")).containsExactly("VIGIL_DATA_DIR=/var/lib/vigil");
     assertThat(service.get("StateDirectory")).containsExactly("vigil");
     assertThat(service.get("Restart")).containsExactly("on-failure");
+    assertThat(service.get("RestartPreventExitStatus"))
+        .as("a guardian removed from its committee (vigil run exits 3) is not restarted")
+        .containsExactly("3");
     assertThat(service.get("CapabilityBoundingSet")).containsExactly("");
     assertThat(service).doesNotContainKey("MemoryDenyWriteExecute"); // the JIT writes code
     assertThat(section("Install").get("WantedBy")).containsExactly("multi-user.target");

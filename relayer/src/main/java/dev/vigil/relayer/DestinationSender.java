@@ -1,10 +1,12 @@
 package dev.vigil.relayer;
 
 import dev.vigil.consensus.attestation.Attestation;
+import dev.vigil.consensus.attestation.AttestationCodec;
 import dev.vigil.consensus.attestation.Verdict;
 import dev.vigil.evm.ContractRevertException;
 import dev.vigil.evm.EvmClient;
 import dev.vigil.evm.MessageReceiverContract;
+import dev.vigil.evm.VigilCoreContract;
 import dev.vigil.signing.Digest;
 import dev.vigil.signing.MessageId;
 import java.io.IOException;
@@ -146,6 +148,8 @@ final class DestinationSender implements AutoCloseable {
   private final EvmClient client;
   private final MessageReceiverContract receiver;
   private final InstalledCommittees committees;
+  private final java.util.concurrent.ConcurrentLinkedQueue<Attestation> rotations =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final Thread thread;
   private volatile boolean running = true;
   private BigInteger nextNonce; // null: read from the chain before the next send
@@ -209,6 +213,14 @@ final class DestinationSender implements AutoCloseable {
     return committees.verify(a);
   }
 
+  /**
+   * A committee rotation to install on this destination's VigilCore (once): sent by this sender's
+   * thread between deliveries, so its nonce is this sender's too.
+   */
+  void rotate(Attestation rotation) {
+    rotations.add(rotation);
+  }
+
   /** Queues {@code p}, waiting while {@code maxInFlight} attestations are on their way here. */
   void put(Pending p) throws InterruptedException {
     slots.acquire();
@@ -222,6 +234,8 @@ final class DestinationSender implements AutoCloseable {
   private void run() {
     while (running) {
       try {
+        Attestation rotation = rotations.poll();
+        if (rotation != null) install(rotation);
         long now = System.nanoTime();
         long untilPoll =
             sent.isEmpty()
@@ -329,6 +343,47 @@ final class DestinationSender implements AutoCloseable {
       nextNonce = null; // the node may or may not have taken the nonce: ask it
       gasPrice = null;
       failed(p, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    }
+  }
+
+  /**
+   * Installs a rotation on this destination's VigilCore unless it is there already: after the
+   * transactions in flight have their receipts (one nonce sequence), with the contract's own checks
+   * (governance emitter, signed by the current committee, index + 1). Refused or failed: logged,
+   * and tried again with the next attestation that needs it.
+   */
+  private void install(Attestation rotation) throws InterruptedException {
+    var decoded =
+        dev.vigil.consensus.governance.GovernanceCodec.decodeRotation(rotation.body().payload());
+    if (!(decoded instanceof dev.vigil.consensus.governance.RotationResult.Ok ok)) return;
+    long newIndex = ok.rotation().newIndex();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!sent.isEmpty() && System.nanoTime() < deadline) {
+      pollReceipts();
+      Thread.sleep(200);
+    }
+    try {
+      VigilCoreContract core = VigilCoreContract.at(client, receiver.core());
+      long current = core.currentCommitteeIndex();
+      if (current >= newIndex) return; // installed already (by another relayer, or earlier)
+      VigilCoreContract.Rotation r = core.submitNewGuardianSet(AttestationCodec.encode(rotation));
+      nextNonce = null;
+      log.info(
+          "installed committee {} ({} members) on {} (VigilCore {}), replacing committee {}: tx {}, gas {}",
+          r.newIndex(),
+          r.members().size(),
+          destination.name(),
+          core.address(),
+          r.oldIndex(),
+          r.txHash(),
+          r.gasUsed());
+    } catch (RuntimeException e) {
+      nextNonce = null;
+      log.warn(
+          "could not install committee {} on {}: {}; tried again when an attestation needs it",
+          newIndex,
+          destination.name(),
+          e.getMessage());
     }
   }
 

@@ -77,12 +77,49 @@ final class InstalledCommittees {
    */
   Verdict verify(Attestation a) throws InterruptedException {
     Committee c = committee(a.committeeIndex());
+    if (c == null) c = awaitRotation(a.committeeIndex());
     if (c == null) {
       return Verdict.rejected(
           RejectReason.UNKNOWN_COMMITTEE,
           "committee " + a.committeeIndex() + " is not installed on " + destination);
     }
     return verifier.verifySignatures(c, a.digest(), a.signatures());
+  }
+
+  /** How long an attestation of the next committee waits for that committee's installation. */
+  static final Duration ROTATION_WAIT = Duration.ofMinutes(2);
+
+  /**
+   * An attestation of committee current + 1: the rotation that installs it is on its way (the
+   * relayer submits rotations as they are attested), so it waits for it rather than being dropped.
+   * Any other unknown index is refused at once.
+   */
+  private Committee awaitRotation(long index) throws InterruptedException {
+    long current;
+    try {
+      if (core == null) core = VigilCoreContract.at(client, receiver.core());
+      current = core.currentCommitteeIndex();
+    } catch (RuntimeException e) {
+      return null;
+    }
+    if (index != current + 1) return null;
+    log.info(
+        "an attestation of committee {} waits for that committee to be installed on {} (current {}): a rotation",
+        index,
+        destination,
+        current);
+    long deadline = System.nanoTime() + ROTATION_WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(1000);
+      Committee c = committee(index);
+      if (c != null) return c;
+    }
+    log.warn(
+        "committee {} was not installed on {} within {} s; the attestation is dropped (a reconnection replays it)",
+        index,
+        destination,
+        ROTATION_WAIT.toSeconds());
+    return null;
   }
 
   private Committee committee(long index) throws InterruptedException {

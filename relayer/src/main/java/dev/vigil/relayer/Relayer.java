@@ -2,6 +2,7 @@ package dev.vigil.relayer;
 
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.Verdict;
+import dev.vigil.consensus.governance.GovernanceCodec;
 import dev.vigil.signing.Bytes32;
 import dev.vigil.signing.Digest;
 import java.net.URI;
@@ -67,6 +68,8 @@ public final class Relayer implements AutoCloseable {
   private final List<StreamFollower> followers = new ArrayList<>();
   private final List<Thread> followerThreads = new ArrayList<>();
   private final SeenDigests seen = new SeenDigests(SEEN_CAPACITY);
+  private final java.util.Set<Digest> rotationsSeen =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final AtomicLong seenCount = new AtomicLong();
   private final AtomicLong skippedNoRoute = new AtomicLong();
   private final AtomicLong malformed = new AtomicLong();
@@ -194,6 +197,15 @@ public final class Relayer implements AutoCloseable {
       @Override
       public void accept(AttestationEvents.Received received) {
         Attestation a = received.attestation();
+        if (GovernanceCodec.decodeRotation(a.body().payload()).isOk()
+            && rotationsSeen.add(a.digest())) {
+          // every destination's VigilCore checks it (emitter, signatures, index) and installs it
+          log.info(
+              "committee rotation {} attested (committee {}): installing it on every destination",
+              a.messageId(),
+              a.committeeIndex());
+          senders.values().forEach(s -> s.rotate(a));
+        }
         if (routes.containsKey(new EmitterKey(a.body().emitterChain(), a.body().emitterAddress())))
           return;
         if (!seen.claim(a.digest())) return;

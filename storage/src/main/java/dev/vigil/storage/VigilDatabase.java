@@ -22,9 +22,16 @@ public final class VigilDatabase implements AutoCloseable {
   static final String PENDING_OWN = "pending_own";
   static final String CURSORS = "cursors";
   static final String EVIDENCE = "evidence";
+  static final String COMMITTEES = "committees";
   static final List<String> COLUMNS =
       List.of(
-          ATTESTATIONS, ATTESTATIONS_BY_DIGEST, SIGNING_RECORDS, PENDING_OWN, CURSORS, EVIDENCE);
+          ATTESTATIONS,
+          ATTESTATIONS_BY_DIGEST,
+          SIGNING_RECORDS,
+          PENDING_OWN,
+          CURSORS,
+          EVIDENCE,
+          COMMITTEES);
 
   private final KvStore kv;
   private final AttestationStore attestations;
@@ -32,6 +39,7 @@ public final class VigilDatabase implements AutoCloseable {
   private final PendingOwnStore pendingOwn;
   private final CursorStore cursors;
   private final EvidenceStore evidence;
+  private final CommitteeStore committees;
 
   private VigilDatabase(KvStore kv) {
     this.kv = kv;
@@ -40,6 +48,7 @@ public final class VigilDatabase implements AutoCloseable {
     this.pendingOwn = new PendingOwnStore(kv);
     this.cursors = new CursorStore(kv);
     this.evidence = new EvidenceStore(kv);
+    this.committees = new CommitteeStore(kv);
   }
 
   /** Opens or creates the database in {@code dataDir}; see {@link KvStore#open} for refusals. */
@@ -65,6 +74,11 @@ public final class VigilDatabase implements AutoCloseable {
 
   public EvidenceStore evidence() {
     return evidence;
+  }
+
+  /** The committees this guardian switched to by rotation. */
+  public CommitteeStore committees() {
+    return committees;
   }
 
   /**

@@ -296,4 +296,25 @@ class VigilDatabaseTest {
           .hasMessageContaining("an encoded message id is 42 bytes, got 3");
     }
   }
+
+  @Test
+  void installedCommitteesSurviveReopenAndTheLatestIsTheHighestIndex() {
+    Address a = Address.fromHex("0x1111111111111111111111111111111111111111");
+    Address b = Address.fromHex("0x2222222222222222222222222222222222222222");
+    try (VigilDatabase db = VigilDatabase.open(dir)) {
+      assertThat(db.committees().latest()).isEmpty();
+      db.committees().put(new InstalledCommittee(1, List.of(a, b), 1_000L, new byte[] {1, 2, 3}));
+      db.committees().put(new InstalledCommittee(2, List.of(b), 2_000L, new byte[] {4}));
+    }
+    try (VigilDatabase db = VigilDatabase.open(dir)) {
+      assertThat(db.committees().all())
+          .extracting(InstalledCommittee::index)
+          .containsExactly(1L, 2L);
+      InstalledCommittee latest = db.committees().latest().orElseThrow();
+      assertThat(latest.members()).containsExactly(b);
+      assertThat(latest.installedAtMillis()).isEqualTo(2_000L);
+      assertThat(latest.rotationAttestation()).containsExactly(4);
+      assertThat(db.committees().get(1).orElseThrow().members()).containsExactly(a, b);
+    }
+  }
 }

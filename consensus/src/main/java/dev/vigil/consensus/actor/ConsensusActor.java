@@ -60,8 +60,39 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
       Signer signer,
       VigilDatabase db,
       Secp256k1 backend,
-      ObservationSource source) {
+      ObservationSource source,
+      CommitteeHistory history) {
+    /** A guardian that knows only its current committee. */
+    public Guardian(
+        String nodeName,
+        String version,
+        Committee committee,
+        int selfIndex,
+        Signer signer,
+        VigilDatabase db,
+        Secp256k1 backend,
+        ObservationSource source) {
+      this(
+          nodeName,
+          version,
+          committee,
+          selfIndex,
+          signer,
+          db,
+          backend,
+          source,
+          CommitteeHistory.of(committee));
+    }
+
     public Guardian {
+      Objects.requireNonNull(history, "history");
+      if (history.currentIndex() != committee.index() || !history.current().equals(committee)) {
+        throw new IllegalArgumentException(
+            "the committee history's current committee "
+                + history.currentIndex()
+                + " is not committee "
+                + committee.index());
+      }
       Objects.requireNonNull(nodeName, "nodeName");
       Objects.requireNonNull(version, "version");
       Objects.requireNonNull(committee, "committee");
@@ -255,7 +286,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
             committee,
             guardian.backend(),
             new AttestationVerifier(
-                CommitteeHistory.of(committee),
+                guardian.history(),
                 guardian.backend(),
                 Clock.systemUTC(),
                 AttestationVerifier.DEFAULT_EXPIRY_WINDOW));
@@ -264,6 +295,9 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
     this.bodyRequests =
         new BodyRequests(guardian.backend(), evidenceBodies, blocking, resolver::resolveActorRef);
     this.missingBodies = new MissingBodies(evidenceBodies, guardian.signer(), blocking);
+    // Attestations the committee it replaced formed: valid until they expire (the verifier checks).
+    if (guardian.history().committee(committee.index() - 1).isPresent())
+      aggregator.acceptAttestationsOf(committee.index() - 1);
 
     ServiceKey<PeerMessage> key =
         PeerInbox.serviceKey(settings.serviceKey() + "-" + committee.index());
@@ -627,7 +661,22 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   private Behavior<Command> onRestored(Restored m) {
     long now = clock.getAsLong();
     List<Decision> out = new ArrayList<>();
-    for (var e : m.pending()) out.addAll(aggregator.onRestoredOwn(e.getKey(), e.getValue(), now));
+    for (var e : m.pending()) {
+      SignedObservation own = e.getValue();
+      if (own.committeeIndex() != committee.index() || own.signerIndex() != self) {
+        // Signed before a rotation: the signature is over the digest alone, so it stands; only the
+        // committee and this guardian's place in it are new.
+        own =
+            SignedObservation.of(
+                committee.index(),
+                self,
+                e.getKey().body(),
+                own.digest(),
+                own.signature(),
+                own.txHash());
+      }
+      out.addAll(aggregator.onRestoredOwn(e.getKey(), own, now));
+    }
     if (!m.pending().isEmpty())
       getContext()
           .getLog()

@@ -61,6 +61,7 @@ public final class Aggregator {
 
   private final AggregatorConfig config;
   private final Committee committee;
+  private long previousCommittee = -1;
   private final int self;
   private final int n;
   private final int quorum;
@@ -92,6 +93,14 @@ public final class Aggregator {
 
   public Committee committee() {
     return committee;
+  }
+
+  /**
+   * Complete attestations of the committee this one replaced are taken too (after rotation, peers
+   * still hold some formed just before): the driver's verifier checks that it has not expired.
+   */
+  public void acceptAttestationsOf(long previousCommitteeIndex) {
+    this.previousCommittee = previousCommitteeIndex;
   }
 
   public int selfIndex() {
@@ -471,7 +480,8 @@ public final class Aggregator {
 
   /** A complete attestation arrived from a peer (decoded, not yet verified). */
   public List<Decision> onPeerAttestation(Attestation attestation, long nowMillis) {
-    if (attestation.committeeIndex() != committee.index()) {
+    if (attestation.committeeIndex() != committee.index()
+        && attestation.committeeIndex() != previousCommittee) {
       count.wrongCommittee++;
       return List.of();
     }
@@ -481,7 +491,7 @@ public final class Aggregator {
     }
     BitSet known = new BitSet();
     Pending p = pending.get(attestation.messageId());
-    if (p != null) {
+    if (p != null && attestation.committeeIndex() == committee.index()) {
       Digest digest = attestation.digest();
       for (GuardianSignature gs : attestation.signatures()) {
         int i = gs.signerIndex();
@@ -522,9 +532,14 @@ public final class Aggregator {
       else if (!p.localDigest.equals(digest))
         count.conflictsWithLocal++; // the committee saw otherwise: alert
       sendTo.or(p.requesters);
+      // Signer indices name members of the attestation's committee: compare within this one only.
+      boolean sameCommittee = attestation.committeeIndex() == committee.index();
       for (GuardianSignature gs : attestation.signatures()) {
         int i = gs.signerIndex();
-        if (i < n && p.bySigner[i] != null && !p.bySigner[i].digest().equals(digest)) {
+        if (sameCommittee
+            && i < n
+            && p.bySigner[i] != null
+            && !p.bySigner[i].digest().equals(digest)) {
           count.equivocationsBySigner[i]++;
           out.add(
               new Decision.Evidence(

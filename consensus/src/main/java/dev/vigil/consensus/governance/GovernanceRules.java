@@ -22,6 +22,24 @@ public record GovernanceRules(int emitterChain, Bytes32 emitterAddress) {
     Objects.requireNonNull(emitterAddress, "emitterAddress");
   }
 
+  /** Wormhole's governance messages carry consistency level 32. */
+  public static final int CONSISTENCY_LEVEL = 32;
+
+  /**
+   * The body a rotation proposal is signed as: from the governance emitter, with the sequence,
+   * nonce and timestamp the operators agreed on, so every guardian signs the very same digest.
+   */
+  public Body rotationBody(long sequence, long nonce, long timestamp, CommitteeRotation rotation) {
+    return new Body(
+        timestamp,
+        nonce,
+        emitterChain,
+        emitterAddress,
+        sequence,
+        CONSISTENCY_LEVEL,
+        rotation.encode());
+  }
+
   public boolean isGovernance(Body body) {
     return body.emitterChain() == emitterChain && body.emitterAddress().equals(emitterAddress);
   }
@@ -31,10 +49,47 @@ public record GovernanceRules(int emitterChain, Bytes32 emitterAddress) {
     return checkRotation(verified, currentCommitteeIndex, 0);
   }
 
+  /**
+   * Whether a guardian may sign {@code body}, injected by its operator, as a rotation of the
+   * committee {@code currentCommitteeIndex} it serves now: from the governance emitter, a valid
+   * rotation payload (module, action, members), for all chains (0), installing current + 1.
+   */
+  public RotationResult checkProposal(Body body, long currentCommitteeIndex) {
+    RotationResult r = checkBody(body, 0);
+    if (!(r instanceof RotationResult.Ok ok)) return r;
+    return checkNewIndex(ok, currentCommitteeIndex);
+  }
+
   /** For a verifier on one chain: the payload must target chain 0 or {@code localChain}. */
   public RotationResult checkRotation(
       Attestation verified, long currentCommitteeIndex, int localChain) {
-    Body body = verified.body();
+    RotationResult r = checkBody(verified.body(), localChain);
+    if (!(r instanceof RotationResult.Ok ok)) return r;
+    if (verified.committeeIndex() != currentCommitteeIndex) {
+      return GovernanceCodec.err(
+          RotationError.WRONG_SIGNING_COMMITTEE,
+          "rotation is signed by committee "
+              + verified.committeeIndex()
+              + ", it must be signed by the current committee "
+              + currentCommitteeIndex);
+    }
+    return checkNewIndex(ok, currentCommitteeIndex);
+  }
+
+  private static RotationResult checkNewIndex(RotationResult.Ok ok, long currentCommitteeIndex) {
+    if (ok.rotation().newIndex() != currentCommitteeIndex + 1) {
+      return GovernanceCodec.err(
+          RotationError.WRONG_NEW_INDEX,
+          "rotation installs committee "
+              + ok.rotation().newIndex()
+              + ", expected "
+              + (currentCommitteeIndex + 1)
+              + " (current + 1)");
+    }
+    return ok;
+  }
+
+  private RotationResult checkBody(Body body, int localChain) {
     if (!isGovernance(body)) {
       return GovernanceCodec.err(
           RotationError.WRONG_EMITTER,
@@ -57,23 +112,6 @@ public record GovernanceRules(int emitterChain, Bytes32 emitterAddress) {
               + rotation.targetChain()
               + ", expected 0 (all)"
               + (localChain != 0 ? " or " + localChain : ""));
-    }
-    if (verified.committeeIndex() != currentCommitteeIndex) {
-      return GovernanceCodec.err(
-          RotationError.WRONG_SIGNING_COMMITTEE,
-          "rotation is signed by committee "
-              + verified.committeeIndex()
-              + ", it must be signed by the current committee "
-              + currentCommitteeIndex);
-    }
-    if (rotation.newIndex() != currentCommitteeIndex + 1) {
-      return GovernanceCodec.err(
-          RotationError.WRONG_NEW_INDEX,
-          "rotation installs committee "
-              + rotation.newIndex()
-              + ", expected "
-              + (currentCommitteeIndex + 1)
-              + " (current + 1)");
     }
     return decoded;
   }

@@ -81,8 +81,15 @@ final class DevnetCommand implements Callable<Integer> {
       description = "Segment loss imitated on every link with --wan, e.g. 1%% (default) or 0.")
   String wanLoss;
 
+  @Option(
+      names = "--rotate",
+      description =
+          "Rotate the committee during the run, as its operators would (vigil governance inject): grow by one guardian,"
+              + " replace one, shrink back; messages keep flowing.")
+  boolean rotate;
+
   @Override
-  public Integer call() {
+  public Integer call() throws InterruptedException {
     Path dir =
         workDir != null
             ? workDir
@@ -95,6 +102,7 @@ final class DevnetCommand implements Callable<Integer> {
     if (noTls) o = o.withTls(false);
     if (netns) o = o.withNetns(true);
     if (wan || wanDelay != null || wanLoss != null) o = o.withWan(wideArea(wanDelay, wanLoss));
+    if (rotate) o = o.withRotate(true);
     Duration d = duration == null ? null : parse(duration);
     if (d != null) o = o.withDuration(d);
     Devnet devnet = Devnet.start(o);
@@ -102,11 +110,13 @@ final class DevnetCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     devnet.printUrls();
     Duration every = Duration.ofSeconds(2);
+    Thread rotations = rotate ? devnet.startRotations(Duration.ofSeconds(15)) : null;
     if (d == null) {
       devnet.runTraffic(Long.MAX_VALUE, null, every);
       return 0;
     }
     devnet.runTraffic((long) Math.ceil(o.rate() * d.toSeconds()), d, every);
+    if (rotations != null) rotations.join(); // the last rotation completes before the verdict
     boolean all = devnet.awaitDelivered(Duration.ofSeconds(90), every);
     System.out.printf(
         "%s: %d of %d messages delivered exactly once%n",

@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * (each chain's endpoints and their state), {@code evidence} (every equivocation kept, as {@code
  * /v1/evidence} serves it), {@code reobserve} (re-read one transaction and sign what is final in
  * it), {@code find-missing} (scan a block range for final messages without an attestation here,
- * sign them and ask the peers for theirs).
+ * sign them and ask the peers for theirs), {@code governance-inject} (check a governance action's
+ * body against the rules and sign it: the only way a guardian signs governance).
  */
 public final class AdminServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
@@ -67,7 +68,8 @@ public final class AdminServer implements AutoCloseable {
       Map<Integer, List<String>> endpoints,
       java.util.function.IntFunction<String> endpointInUse,
       VigilDatabase db,
-      Committee committee) {}
+      Committee committee,
+      dev.vigil.node.governance.GovernanceInjection governance) {}
 
   private final Path path;
   private final ServerSocketChannel server;
@@ -187,12 +189,13 @@ public final class AdminServer implements AutoCloseable {
       case "evidence" -> evidence();
       case "reobserve" -> reobserve(chain(req), tx(req));
       case "find-missing" -> findMissing(chain(req), block(req, "from"), block(req, "to"));
+      case "governance-inject" -> deps.governance().inject(req.path("body").asText(""));
       case "" -> throw new IllegalArgumentException("no command");
       default ->
           throw new IllegalArgumentException(
               "unknown command '"
                   + command
-                  + "' (pending, rpc, evidence, reobserve, find-missing)");
+                  + "' (pending, rpc, evidence, reobserve, find-missing, governance-inject)");
     };
   }
 

@@ -82,6 +82,49 @@ final class AdminCommand implements Runnable {
     }
   }
 
+  /**
+   * Sends one request to the admin socket and prints the node's answer; 0 if the node did it, 1 if
+   * nobody answers or the node refused (the error printed says why).
+   */
+  static int exchange(Path socket, ObjectNode request, PrintWriter out, PrintWriter err) {
+    ObjectMapper json = Request.JSON;
+    JsonNode answer;
+    try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+      Channels.newOutputStream(c)
+          .write((json.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
+      String line =
+          new BufferedReader(
+                  new InputStreamReader(Channels.newInputStream(c), StandardCharsets.UTF_8))
+              .readLine();
+      if (line == null) {
+        err.println(
+            "vigil admin: the node at " + socket + " closed the connection without an answer");
+        return Vigil.EXIT_FAILED;
+      }
+      answer = json.readTree(line);
+    } catch (IOException e) {
+      err.println(
+          "vigil admin: no node answers at "
+              + socket
+              + " ("
+              + e.getMessage()
+              + "): is it running with this data dir, and are you its user?");
+      return Vigil.EXIT_FAILED;
+    }
+    if (!answer.path("ok").asBoolean(false)) {
+      err.println(
+          "vigil admin: the node refused: " + answer.path("error").asText("(no reason given)"));
+      return Vigil.EXIT_FAILED;
+    }
+    ((ObjectNode) answer).remove("ok");
+    try {
+      out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return 0;
+  }
+
   /** Sends one request and prints the answer; the exit code says whether the node did it. */
   abstract static class Request implements Callable<Integer> {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -94,44 +137,11 @@ final class AdminCommand implements Runnable {
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
-      Path socket = target.socket(admin.vigil);
-      JsonNode answer;
-      try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-        Channels.newOutputStream(c)
-            .write((JSON.writeValueAsString(request()) + "\n").getBytes(StandardCharsets.UTF_8));
-        String line =
-            new BufferedReader(
-                    new InputStreamReader(Channels.newInputStream(c), StandardCharsets.UTF_8))
-                .readLine();
-        if (line == null) {
-          err.println(
-              "vigil admin: the node at " + socket + " closed the connection without an answer");
-          return Vigil.EXIT_FAILED;
-        }
-        answer = JSON.readTree(line);
-      } catch (IOException e) {
-        err.println(
-            "vigil admin: no node answers at "
-                + socket
-                + " ("
-                + e.getMessage()
-                + "): is it running with this data dir, and are you its user?");
-        return Vigil.EXIT_FAILED;
-      }
-      if (!answer.path("ok").asBoolean(false)) {
-        err.println(
-            "vigil admin: the node refused: " + answer.path("error").asText("(no reason given)"));
-        return Vigil.EXIT_FAILED;
-      }
-      ((ObjectNode) answer).remove("ok");
-      try {
-        out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(answer));
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-      return 0;
+      return exchange(
+          target.socket(admin.vigil),
+          request(),
+          spec.commandLine().getOut(),
+          spec.commandLine().getErr());
     }
 
     ObjectNode command(String name) {

@@ -31,7 +31,8 @@ import picocli.CommandLine.ParentCommand;
     exitCodeList = {
       "0:stopped normally (SIGTERM, Ctrl-C)",
       "1:failed at start, or stopped without being asked to (the log says why)",
-      "2:the configuration is unusable"
+      "2:the configuration is unusable",
+      "3:this guardian is not in its committee any more (removed by a rotation): it does not sign"
     })
 final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -86,7 +87,16 @@ final class RunCommand implements Callable<Integer> {
       GuardianRuntime runtime;
       synchronized (current) {
         if (stopping.get()) return 0;
-        runtime = GuardianRuntime.start(settings, vigil.context().env());
+        try {
+          runtime = GuardianRuntime.start(settings, vigil.context().env());
+        } catch (GuardianRuntime.NotAMemberException e) {
+          log.error(
+              "guardian {}: {}; exiting with status {}",
+              settings.name(),
+              e.getMessage(),
+              Vigil.EXIT_NOT_A_MEMBER);
+          return Vigil.EXIT_NOT_A_MEMBER;
+        }
         current.set(runtime);
       }
       long startedAt = System.nanoTime();
@@ -104,6 +114,18 @@ final class RunCommand implements Callable<Integer> {
               settings.name(),
               Vigil.EXIT_FAILED);
           return Vigil.EXIT_FAILED;
+        }
+        case ROTATED ->
+            log.info(
+                "guardian {}: its committee was rotated; it starts again on the new committee",
+                settings.name());
+        case RETIRED -> {
+          log.error(
+              "guardian {}: the committee rotated and this guardian is not in the new committee; it stops signing and exits with status {}."
+                  + " Its data dir keeps what it attested; remove it from the committee's seeds and retire the host",
+              settings.name(),
+              Vigil.EXIT_NOT_A_MEMBER);
+          return Vigil.EXIT_NOT_A_MEMBER;
         }
         case ISLAND ->
             log.info(

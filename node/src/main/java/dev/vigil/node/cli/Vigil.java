@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       ConfigCommand.class,
       RunCommand.class,
       AdminCommand.class,
+      GovernanceCommand.class,
       EvidenceCommand.class
     })
 public final class Vigil implements Runnable {
@@ -26,6 +27,9 @@ public final class Vigil implements Runnable {
   static final int EXIT_USAGE = CommandLine.ExitCode.USAGE;
 
   static final int EXIT_FAILED = 1;
+
+  /** {@code vigil run}: the guardian's key is not in the committee it would serve (removed). */
+  static final int EXIT_NOT_A_MEMBER = 3;
 
   /** What commands take from the process, injectable so tests run them in-process. */
   record Context(Map<String, String> env, PasswordPrompt prompt) {

@@ -4,12 +4,17 @@ import dev.vigil.consensus.actor.ConsensusActor;
 import dev.vigil.consensus.actor.ConsensusSettings;
 import dev.vigil.consensus.attestation.Attestation;
 import dev.vigil.consensus.attestation.Committee;
+import dev.vigil.consensus.attestation.CommitteeHistory;
+import dev.vigil.consensus.governance.GovernanceRules;
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.consensus.observation.ObservationSource;
 import dev.vigil.node.admin.AdminServer;
 import dev.vigil.node.config.ChainSettings;
 import dev.vigil.node.config.ClusterSettings;
 import dev.vigil.node.config.NodeSettings;
+import dev.vigil.node.governance.CommitteeState;
+import dev.vigil.node.governance.GovernanceInjection;
+import dev.vigil.node.governance.RotationWatch;
 import dev.vigil.node.http.AttestationHub;
 import dev.vigil.node.http.ConsensusStatus;
 import dev.vigil.node.http.HttpApi;
@@ -88,6 +93,14 @@ public final class GuardianRuntime implements AutoCloseable {
    */
   private final CompletableFuture<Void> restart;
 
+  /**
+   * Set when a rotation of this guardian's committee was attested: it starts again on the new one.
+   */
+  private final AtomicReference<RotationWatch.Rotated> rotated;
+
+  /** How long after a rotation's attestation the node starts again on the new committee. */
+  static final Duration ROTATION_GRACE = Duration.ofSeconds(2);
+
   /** How often the island watch looks, and how many looks in a row must find an island. */
   static final Duration ISLAND_LOOK_EVERY = Duration.ofSeconds(5);
 
@@ -100,7 +113,9 @@ public final class GuardianRuntime implements AutoCloseable {
       HttpApi api,
       AdminServer admin,
       Map<Integer, ChainHealth> health,
-      CompletableFuture<Void> restart) {
+      CompletableFuture<Void> restart,
+      AtomicReference<RotationWatch.Rotated> rotated) {
+    this.rotated = rotated;
     this.settings = settings;
     this.db = db;
     this.system = system;
@@ -123,24 +138,49 @@ public final class GuardianRuntime implements AutoCloseable {
       throw new IllegalStateException(
           "cannot load the guardian key " + s.key().file() + ": " + e.getMessage(), e);
     }
-    Committee committee = s.committee().committee();
-    OptionalInt self = committee.indexOf(signer.address());
-    if (self.isEmpty()) {
-      throw new IllegalStateException(
-          "the key "
-              + s.key().file()
-              + " belongs to "
-              + signer.address()
-              + ", which is not a member of committee "
-              + committee.index()
-              + " (vigil.node.committee.members)");
-    }
     VigilDatabase db = VigilDatabase.open(s.dataDir());
     try {
-      return start(s, db, signer, self.getAsInt(), committee, backend);
+      CommitteeHistory history = CommitteeState.load(s.committee().committee(), db);
+      Committee committee = history.current();
+      if (committee.index() != s.committee().committee().index())
+        log.info(
+            "serving committee {} ({} members), installed by rotation since the configured committee {}",
+            committee.index(),
+            committee.size(),
+            s.committee().committee().index());
+      OptionalInt self = committee.indexOf(signer.address());
+      if (self.isEmpty()) {
+        if (committee.index() != s.committee().committee().index())
+          throw new NotAMemberException(
+              "the key "
+                  + s.key().file()
+                  + " belongs to "
+                  + signer.address()
+                  + ", which was removed from the committee by the rotation to committee "
+                  + committee.index()
+                  + " (kept in "
+                  + s.dataDir()
+                  + "): this guardian no longer signs. Its data dir keeps what it attested");
+        throw new IllegalStateException(
+            "the key "
+                + s.key().file()
+                + " belongs to "
+                + signer.address()
+                + ", which is not a member of committee "
+                + committee.index()
+                + " (vigil.node.committee.members)");
+      }
+      return start(s, db, signer, self.getAsInt(), history, backend);
     } catch (RuntimeException e) {
       db.close();
       throw e;
+    }
+  }
+
+  /** This guardian's key is not in the committee it would serve: it must not run. */
+  public static final class NotAMemberException extends IllegalStateException {
+    NotAMemberException(String message) {
+      super(message);
     }
   }
 
@@ -149,8 +189,11 @@ public final class GuardianRuntime implements AutoCloseable {
       VigilDatabase db,
       Signer signer,
       int selfIndex,
-      Committee committee,
+      CommitteeHistory history,
       Secp256k1 backend) {
+    Committee committee = history.current();
+    GovernanceRules governance =
+        new GovernanceRules(s.governance().chain(), s.governance().emitter());
     Map<Integer, ChainHealth> health = new ConcurrentHashMap<>();
     Map<Integer, ActorRef<ChainObserver.Command>> observers = new ConcurrentHashMap<>();
     Map<Integer, ChainSource> readers = new ConcurrentHashMap<>();
@@ -186,7 +229,7 @@ public final class GuardianRuntime implements AutoCloseable {
     ConsensusSettings consensusSettings = ConsensusSettings.fromConfig(s.actorSystemConfig());
     ConsensusActor.Guardian guardian =
         new ConsensusActor.Guardian(
-            s.name(), VERSION, committee, selfIndex, signer, db, backend, source);
+            s.name(), VERSION, committee, selfIndex, signer, db, backend, source, history);
 
     Behavior<Void> root =
         Behaviors.setup(
@@ -236,6 +279,14 @@ public final class GuardianRuntime implements AutoCloseable {
                               // durably.
                               List<CompletableFuture<Void>> held = new ArrayList<>(obs.size());
                               for (Observation ob : obs) {
+                                if (governance.isGovernance(ob.body())) {
+                                  // Only an operator's injection makes a guardian sign governance.
+                                  log.warn(
+                                      "chain {} published {} from the governance emitter: not signed (governance actions are injected by operators: vigil governance inject)",
+                                      c.name(),
+                                      ob.messageId());
+                                  continue;
+                                }
                                 metrics.observation(ob.chain());
                                 latency.observed(ob.digest());
                                 CompletableFuture<Void> f = new CompletableFuture<>();
@@ -356,6 +407,23 @@ public final class GuardianRuntime implements AutoCloseable {
           api.uri(),
           s.chains().stream().map(ChainSettings::name).toList());
       CompletableFuture<Void> restart = new CompletableFuture<>();
+      AtomicReference<RotationWatch.Rotated> rotated = new AtomicReference<>();
+      RotationWatch watch =
+          new RotationWatch(
+              governance,
+              committee,
+              signer.address(),
+              db,
+              System::currentTimeMillis,
+              r -> {
+                rotated.set(r);
+                // A moment for this guardian's last broadcasts and streams to go out first.
+                system
+                    .scheduler()
+                    .scheduleOnce(
+                        ROTATION_GRACE, () -> restart.complete(null), system.executionContext());
+              });
+      hub.subscribe(watch::attested);
       IslandWatch.start(
           system,
           s.cluster(),
@@ -374,8 +442,9 @@ public final class GuardianRuntime implements AutoCloseable {
                   endpoints(s),
                   chain -> readers.containsKey(chain) ? readers.get(chain).endpoint() : null,
                   db,
-                  committee));
-      return new GuardianRuntime(s, db, system, api, admin, health, restart);
+                  committee,
+                  new GovernanceInjection(governance, committee, consensus, db)));
+      return new GuardianRuntime(s, db, system, api, admin, health, restart, rotated);
     } catch (Exception e) {
       system.terminate();
       awaitTermination(system);
@@ -468,7 +537,11 @@ public final class GuardianRuntime implements AutoCloseable {
      */
     ISLAND,
     /** Its cluster node was downed or removed by the cluster (any member can mark another Down). */
-    REMOVED
+    REMOVED,
+    /** A rotation of its committee was attested and it is a member of the new one: start again. */
+    ROTATED,
+    /** A rotation of its committee was attested and it is not in the new one: it stops signing. */
+    RETIRED
   }
 
   /**
@@ -483,8 +556,11 @@ public final class GuardianRuntime implements AutoCloseable {
       Thread.currentThread().interrupt();
       return Stop.TERMINATED;
     }
-    if (restart.isDone() && !system.getWhenTerminated().toCompletableFuture().isDone())
+    if (restart.isDone() && !system.getWhenTerminated().toCompletableFuture().isDone()) {
+      RotationWatch.Rotated r = rotated.get();
+      if (r != null) return r.stillMember() ? Stop.ROTATED : Stop.RETIRED;
       return Stop.ISLAND;
+    }
     return removedFromCluster() ? Stop.REMOVED : Stop.TERMINATED;
   }
 
