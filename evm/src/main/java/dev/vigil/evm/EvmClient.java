@@ -93,6 +93,21 @@ public final class EvmClient {
   }
 
   /**
+   * As {@link #execute(String, Function)}, sending {@code value} wei with the call (a payable
+   * function).
+   */
+  public TransactionReceipt executePayable(String contract, Function function, BigInteger value) {
+    String data = FunctionEncoder.encode(function);
+    BigInteger estimate = estimateGas(contract, data, value, function.getName());
+    BigInteger limit =
+        estimate
+            .multiply(BigInteger.valueOf(6))
+            .divide(BigInteger.valueOf(5))
+            .add(BigInteger.valueOf(10_000));
+    return send(contract, data, limit, value, false, function.getName());
+  }
+
+  /**
    * The gas limit to send {@code function} with: the estimate plus headroom. A call that would
    * revert raises {@link ContractRevertException} (no transaction), as {@link #execute(String,
    * Function)}.
@@ -224,9 +239,20 @@ public final class EvmClient {
   }
 
   private BigInteger estimateGas(String to, String data, String what) {
+    return estimateGas(to, data, BigInteger.ZERO, what);
+  }
+
+  private BigInteger estimateGas(String to, String data, BigInteger value, String what) {
     EthEstimateGas r;
     try {
-      r = web3j.ethEstimateGas(Transaction.createEthCallTransaction(from, to, data)).send();
+      r =
+          web3j
+              .ethEstimateGas(
+                  value.signum() == 0
+                      ? Transaction.createEthCallTransaction(from, to, data)
+                      : Transaction.createFunctionCallTransaction(
+                          from, null, null, null, to, value, data))
+              .send();
     } catch (IOException e) {
       throw new IllegalStateException(what + ": eth_estimateGas failed: " + e.getMessage(), e);
     }
@@ -245,10 +271,14 @@ public final class EvmClient {
 
   private TransactionReceipt send(
       String to, String data, BigInteger gasLimit, boolean create, String what) {
+    return send(to, data, gasLimit, BigInteger.ZERO, create, what);
+  }
+
+  private TransactionReceipt send(
+      String to, String data, BigInteger gasLimit, BigInteger value, boolean create, String what) {
     try {
       BigInteger gasPrice = gasPrice();
-      EthSendTransaction sent =
-          tx.sendTransaction(gasPrice, gasLimit, to, data, BigInteger.ZERO, create);
+      EthSendTransaction sent = tx.sendTransaction(gasPrice, gasLimit, to, data, value, create);
       if (sent.hasError()) {
         tx.resetNonce(); // the manager counted a nonce for a transaction the node did not take
         throw new IllegalStateException(what + " rejected: " + sent.getError().getMessage());

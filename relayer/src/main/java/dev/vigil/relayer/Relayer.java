@@ -86,6 +86,7 @@ public final class Relayer implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final HttpClient http;
   private final ScheduledExecutorService watchdog;
+  private final EvidenceWatcher evidence; // null: evidence submission is off
 
   public Relayer(RelayerSettings settings) {
     this(settings, RelayerListener.NONE);
@@ -136,8 +137,17 @@ public final class Relayer implements AutoCloseable {
                 counters));
       }
     }
+    evidence =
+        settings
+            .evidence()
+            .map(
+                e ->
+                    new EvidenceWatcher(
+                        settings.nodes(), http, settings.rpcTimeout(), EvidenceWatcher.contract(e)))
+            .orElse(null);
     watchdog =
-        Executors.newSingleThreadScheduledExecutor(
+        Executors.newScheduledThreadPool(
+            evidence == null ? 1 : 2,
             r -> {
               Thread t = new Thread(r, "relayer-watchdog");
               t.setDaemon(true);
@@ -158,6 +168,14 @@ public final class Relayer implements AutoCloseable {
     long every = Math.max(100, Math.min(1000, idle.toMillis() / 4));
     watchdog.scheduleWithFixedDelay(
         () -> followers.forEach(f -> f.closeIfIdle(idle)), every, every, TimeUnit.MILLISECONDS);
+    settings
+        .evidence()
+        .ifPresent(
+            e -> {
+              long poll = e.pollInterval().toMillis();
+              watchdog.scheduleWithFixedDelay(evidence, 0, poll, TimeUnit.MILLISECONDS);
+              log.info("evidence submission on: {}", e);
+            });
     log.info(
         "relayer started: following {} node(s) {}, {} route(s) {}, sending from {}",
         settings.nodes().size(),

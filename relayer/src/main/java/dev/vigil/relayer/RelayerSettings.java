@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.web3j.crypto.Credentials;
@@ -55,7 +56,8 @@ public record RelayerSettings(
     Duration streamIdleTimeout,
     Duration rpcTimeout,
     int maxPendingTransactions,
-    List<Path> trustedCertificates) {
+    List<Path> trustedCertificates,
+    Optional<EvidenceSubmission> evidence) {
   /**
    * Guardian APIs served over HTTPS with these certificates (PEM files) are trusted, and only they:
    * each is pinned, so a self-signed one (such as a guardian's cluster TLS certificate) works
@@ -75,7 +77,97 @@ public record RelayerSettings(
         streamIdleTimeout,
         rpcTimeout,
         maxPendingTransactions,
-        trustedCertificates);
+        trustedCertificates,
+        evidence);
+  }
+
+  /**
+   * Opt-in submission of equivocation evidence: every {@code pollInterval} each followed node's
+   * {@code /v1/evidence} is read, and each new complete piece is sent once to the VigilStaking at
+   * {@code staking} on {@code chain}, from {@code sender}.
+   */
+  public record EvidenceSubmission(
+      String staking, Destination chain, Duration pollInterval, Credentials sender) {
+    public EvidenceSubmission {
+      Objects.requireNonNull(chain, "chain");
+      Objects.requireNonNull(sender, "sender");
+      if (staking == null || !EVM_ADDRESS.matcher(staking).matches())
+        throw new IllegalArgumentException(
+            "evidence.staking must be 0x and 40 hex digits, got " + staking);
+      staking = staking.toLowerCase(Locale.ROOT);
+      positive("evidence.poll-interval", pollInterval);
+    }
+
+    @Override
+    public String toString() {
+      return "EvidenceSubmission[staking="
+          + staking
+          + ", chain="
+          + chain.name()
+          + ", pollInterval="
+          + pollInterval
+          + ", sender="
+          + sender.getAddress()
+          + "]";
+    }
+  }
+
+  /** The same settings with evidence submission on ({@code evidence}) or off (empty). */
+  public RelayerSettings withEvidence(Optional<EvidenceSubmission> evidence) {
+    return new RelayerSettings(
+        nodes,
+        routes,
+        sender,
+        retryInitial,
+        retryMax,
+        giveUpAfter,
+        maxInFlight,
+        reconnectInitial,
+        reconnectMax,
+        streamIdleTimeout,
+        rpcTimeout,
+        maxPendingTransactions,
+        trustedCertificates,
+        evidence);
+  }
+
+  private static final Set<String> EVIDENCE_KEYS =
+      Set.of("staking", "chain", "poll-interval", "sender-key");
+
+  /** {@code evidence { staking, chain, poll-interval, sender-key }}, or empty when absent (off). */
+  private static Optional<EvidenceSubmission> evidence(
+      Config c, Map<String, Destination> destinations, Credentials sender) {
+    if (!c.hasPath("evidence")) return Optional.empty();
+    String at = PATH + ".evidence";
+    Config e = c.getConfig("evidence");
+    for (String k : e.root().keySet()) {
+      if (!EVIDENCE_KEYS.contains(k))
+        throw new IllegalArgumentException(
+            at + "." + k + " is not a setting (known: chain, poll-interval, sender-key, staking)");
+    }
+    if (!e.hasPath("staking"))
+      throw new IllegalArgumentException(at + ".staking is missing (VigilStaking's address)");
+    if (!e.hasPath("chain"))
+      throw new IllegalArgumentException(
+          at + ".chain is missing (the name of a destination under " + PATH + ".destinations)");
+    String name = e.getString("chain");
+    Destination chain = destinations.get(name);
+    if (chain == null)
+      throw new IllegalArgumentException(
+          at
+              + ".chain names "
+              + name
+              + ", which is not under "
+              + PATH
+              + ".destinations (known: "
+              + destinations.keySet()
+              + ")");
+    return Optional.of(
+        new EvidenceSubmission(
+            e.getString("staking"),
+            chain,
+            e.hasPath("poll-interval") ? e.getDuration("poll-interval") : Duration.ofSeconds(30),
+            e.hasPath("sender-key") ? credentials(e.getString("sender-key")) : sender));
   }
 
   /** Where {@link #fromConfig} reads its keys. */
@@ -132,6 +224,7 @@ public record RelayerSettings(
   }
 
   public RelayerSettings {
+    Objects.requireNonNull(evidence, "evidence");
     nodes =
         List.copyOf(Objects.requireNonNull(nodes, "nodes")).stream()
             .map(RelayerSettings::baseUrl)
@@ -212,7 +305,8 @@ public record RelayerSettings(
         Duration.ofSeconds(45),
         Duration.ofSeconds(10),
         16,
-        List.of());
+        List.of(),
+        Optional.empty());
   }
 
   public RelayerSettings withRetry(Duration initial, Duration max) {
@@ -229,7 +323,8 @@ public record RelayerSettings(
         streamIdleTimeout,
         rpcTimeout,
         maxPendingTransactions,
-        trustedCertificates);
+        trustedCertificates,
+        evidence);
   }
 
   public RelayerSettings withGiveUpAfter(Duration giveUpAfter) {
@@ -246,7 +341,8 @@ public record RelayerSettings(
         streamIdleTimeout,
         rpcTimeout,
         maxPendingTransactions,
-        trustedCertificates);
+        trustedCertificates,
+        evidence);
   }
 
   public RelayerSettings withMaxInFlight(int maxInFlight) {
@@ -263,7 +359,8 @@ public record RelayerSettings(
         streamIdleTimeout,
         rpcTimeout,
         maxPendingTransactions,
-        trustedCertificates);
+        trustedCertificates,
+        evidence);
   }
 
   public RelayerSettings withMaxPendingTransactions(int maxPendingTransactions) {
@@ -280,7 +377,8 @@ public record RelayerSettings(
         streamIdleTimeout,
         rpcTimeout,
         maxPendingTransactions,
-        trustedCertificates);
+        trustedCertificates,
+        evidence);
   }
 
   public RelayerSettings withReconnect(Duration initial, Duration max) {
@@ -297,7 +395,8 @@ public record RelayerSettings(
         streamIdleTimeout,
         rpcTimeout,
         maxPendingTransactions,
-        trustedCertificates);
+        trustedCertificates,
+        evidence);
   }
 
   public RelayerSettings withStreamIdleTimeout(Duration streamIdleTimeout) {
@@ -314,7 +413,8 @@ public record RelayerSettings(
         streamIdleTimeout,
         rpcTimeout,
         maxPendingTransactions,
-        trustedCertificates);
+        trustedCertificates,
+        evidence);
   }
 
   public RelayerSettings withRpcTimeout(Duration rpcTimeout) {
@@ -331,7 +431,8 @@ public record RelayerSettings(
         streamIdleTimeout,
         rpcTimeout,
         maxPendingTransactions,
-        trustedCertificates);
+        trustedCertificates,
+        evidence);
   }
 
   /** The sender's address (0x, lower case); the key itself stays inside. */
@@ -370,6 +471,8 @@ public record RelayerSettings(
         + rpcTimeout
         + ", maxPendingTransactions="
         + maxPendingTransactions
+        + ", evidence="
+        + evidence.map(Object::toString).orElse("off")
         + "]";
   }
 
@@ -384,6 +487,7 @@ public record RelayerSettings(
    * retry-initial, retry-max, give-up-after, max-in-flight, reconnect-initial, reconnect-max,
    * stream-idle-timeout, rpc-timeout, max-pending-transactions   # optional, defaults as in {@link #of}
    * trusted-certificates = ["/etc/vigil/guardian-1.tls.crt"]   # optional: guardian APIs over HTTPS
+   * evidence { staking = "0x...", chain = chain-b, poll-interval = 30s }  # optional, off by default
    * </pre>
    *
    * A bad or missing value fails with the key's full path and what was expected.
@@ -454,7 +558,8 @@ public record RelayerSettings(
               : s.maxPendingTransactions,
           c.hasPath("trusted-certificates")
               ? c.getStringList("trusted-certificates").stream().map(Path::of).toList()
-              : List.of());
+              : List.of(),
+          evidence(c, destinations, s.sender));
     } catch (ConfigException | IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "bad relayer settings under " + PATH + ": " + e.getMessage(), e);

@@ -249,10 +249,55 @@ class RelayerSettingsTest {
         Arguments.of(
             "vigil.node.relayer { " + base + ", routes = [], retry-max = banana }", "retry-max"),
         Arguments.of(
+            "vigil.node.relayer { "
+                + base
+                + ", routes = [], evidence { staking = \"0x"
+                + "55".repeat(20)
+                + "\", chain = b, pol-interval = 30s } }",
+            "vigil.node.relayer.evidence.pol-interval is not a setting"),
+        Arguments.of(
+            "vigil.node.relayer { "
+                + base
+                + ", routes = [], evidence { staking = \"0x12\", chain = b } }",
+            "evidence.staking must be 0x and 40 hex digits"),
+        Arguments.of(
+            "vigil.node.relayer { "
+                + base
+                + ", routes = [], evidence { staking = \"0x"
+                + "55".repeat(20)
+                + "\", chain = alpha } }",
+            "vigil.node.relayer.evidence.chain names alpha, which is not under"),
+        Arguments.of(
+            "vigil.node.relayer { " + base + ", routes = [], evidence { chain = b } }",
+            "vigil.node.relayer.evidence.staking is missing"),
+        Arguments.of(
             "vigil.node.relayer { nodes = [\"not a url\"], sender-key = \""
                 + KEY
                 + "\", routes = [] }",
             "vigil.node.relayer.nodes"));
+  }
+
+  @Test
+  void evidenceSubmissionIsOffByDefaultAndReadsItsBlock() {
+    String base =
+        "vigil.node.relayer { nodes = [\"http://127.0.0.1:8080\"], sender-key = \""
+            + KEY
+            + "\", destinations { b { rpc-url = \"http://127.0.0.1:8545\", evm-chain-id = 1,"
+            + " receiver = \"0x"
+            + "22".repeat(20)
+            + "\" } }, routes = []";
+    assertThat(RelayerSettings.fromConfig(ConfigFactory.parseString(base + " }")).evidence())
+        .isEmpty();
+    var e =
+        RelayerSettings.fromConfig(
+                ConfigFactory.parseString(
+                    base + ", evidence { staking = \"0x" + "AB".repeat(20) + "\", chain = b } }"))
+            .evidence()
+            .orElseThrow();
+    assertThat(e.staking()).isEqualTo("0x" + "ab".repeat(20));
+    assertThat(e.chain().name()).isEqualTo("b");
+    assertThat(e.pollInterval()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(e.toString()).doesNotContain(KEY.substring(2, 20));
   }
 
   @ParameterizedTest(name = "{1}")

@@ -61,6 +61,26 @@ public final class EvidenceStore {
     }
   }
 
+  /**
+   * Replaces the bytes of a kept piece with {@code bytes} (the same evidence made more complete,
+   * e.g. with a body that was missing), if the piece still holds what {@code record} read. Returns
+   * false when it changed meanwhile or is gone. Synced, as {@link #append}.
+   */
+  public boolean replace(EvidenceRecord record, byte[] bytes) {
+    if (bytes == null || bytes.length == 0)
+      throw new IllegalArgumentException("evidence for " + record.key() + " is empty");
+    appends.lock();
+    try {
+      EvidenceKey k = new EvidenceKey(record.key(), record.signer(), record.index());
+      var current = evidence.get(k);
+      if (current.isEmpty() || !Arrays.equals(current.get(), record.evidence())) return false;
+      evidence.put(k, bytes.clone(), Durability.SYNCED);
+      return true;
+    } finally {
+      appends.unlock();
+    }
+  }
+
   /** Evidence against one signer for one message, in the order it was kept. */
   public List<EvidenceRecord> get(MessageId key, Address signer) {
     return collect(

@@ -199,6 +199,8 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
 
   private record HeartbeatTick() implements Command {}
 
+  private record EvidenceBodiesTick() implements Command {}
+
   private static final Object FLUSH_TIMER = "flush";
   private static final Object RETRY_WRITE_TIMER = "retry-write";
   static final java.time.Duration WRITE_RETRY_DELAY = java.time.Duration.ofSeconds(1);
@@ -226,6 +228,9 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
   private final VerificationDispatch verification;
   private final SignatureChecks checks;
   private final WritePipeline writes;
+  private final EvidenceBodyStore evidenceBodies;
+  private final BodyRequests bodyRequests;
+  private final MissingBodies missingBodies;
   private final Outbox outbox = new Outbox();
   private final List<ActorRef<Attestation>> subscribers = new ArrayList<>();
   // Own observations waiting to be guarded and signed, and whether a batch of them is being signed.
@@ -293,6 +298,10 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
                 Clock.systemUTC(),
                 AttestationVerifier.DEFAULT_EXPIRY_WINDOW));
     this.writes = new WritePipeline(store, blocking);
+    this.evidenceBodies = new EvidenceBodyStore(guardian.db());
+    this.bodyRequests =
+        new BodyRequests(guardian.backend(), evidenceBodies, blocking, resolver::resolveActorRef);
+    this.missingBodies = new MissingBodies(evidenceBodies, guardian.signer(), blocking);
     // Attestations the committee it replaced formed: valid until they expire (the verifier checks).
     if (guardian.history().committee(committee.index() - 1).isPresent())
       aggregator.acceptAttestationsOf(committee.index() - 1);
@@ -309,6 +318,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
 
     timers.startTimerWithFixedDelay(new Tick(), settings.tickInterval());
     timers.startTimerWithFixedDelay(new HeartbeatTick(), settings.heartbeatInterval());
+    timers.startTimerWithFixedDelay(new EvidenceBodiesTick(), MissingBodies.INTERVAL);
     ctx.pipeToSelf(
         CompletableFuture.supplyAsync(store::pendingOwn, blocking),
         (list, err) ->
@@ -450,6 +460,13 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
             })
         .onMessage(HeartbeatTick.class, m -> sendHeartbeat())
         .onMessage(
+            EvidenceBodiesTick.class,
+            m -> {
+              missingBodies.round(
+                  committee, self, directory.peers(), inboxString, clock.getAsLong());
+              return this;
+            })
+        .onMessage(
             GetStats.class,
             m -> {
               m.replyTo().tell(stats());
@@ -499,6 +516,14 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
       case PeerMessage.Heartbeat h -> {
         directory.onHeartbeat(h, now);
         noteHeartbeat(h.info());
+        return this;
+      }
+      case PeerMessage.BodyRequest r -> {
+        if (!bodyRequests.onRequest(r, committee, self, now)) undecodableItems++;
+        return this;
+      }
+      case PeerMessage.BodyReply r -> {
+        missingBodies.onReply(r);
         return this;
       }
       case PeerMessage.Undecodable u -> {
@@ -788,7 +813,7 @@ public final class ConsensusActor extends AbstractBehavior<ConsensusActor.Comman
         getContext()
             .pipeToSelf(
                 CompletableFuture.supplyAsync(
-                    () -> store.appendEvidence(e.first(), e.second(), signer), blocking),
+                    () -> evidenceBodies.append(e.first(), e.second(), signer), blocking),
                 (ok, err) ->
                     err != null ? new Failed("store evidence", err) : new EvidenceKept(ok));
       }

@@ -6,7 +6,6 @@ import dev.vigil.consensus.attestation.DecodeResult;
 import dev.vigil.consensus.observation.Observation;
 import dev.vigil.consensus.observation.SignedObservation;
 import dev.vigil.consensus.wire.WireCodec;
-import dev.vigil.signing.Address;
 import dev.vigil.signing.Digest;
 import dev.vigil.signing.MessageId;
 import dev.vigil.signing.Signer;
@@ -141,11 +140,6 @@ final class ConsensusStore {
               for (MessageId id : done) db.pendingOwn().remove(batch, id);
             });
     if (!attestations.isEmpty()) db.sync();
-  }
-
-  boolean appendEvidence(SignedObservation first, SignedObservation second, Address signer) {
-    return db.evidence()
-        .append(first.messageId(), signer, WireCodec.encodeEquivocation(first, second));
   }
 
   /**

@@ -1,8 +1,11 @@
 package dev.vigil.consensus.wire;
 
 import dev.vigil.consensus.attestation.Attestation;
+import dev.vigil.consensus.attestation.Body;
 import dev.vigil.consensus.observation.SignedObservation;
 import dev.vigil.signing.Bytes32;
+import dev.vigil.signing.Digest;
+import dev.vigil.signing.MessageId;
 import dev.vigil.signing.Signature;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +73,38 @@ public sealed interface PeerMessage {
       Objects.requireNonNull(txHash, "txHash");
       Objects.requireNonNull(replyTo, "replyTo");
       Objects.requireNonNull(signature, "signature");
+    }
+  }
+
+  /**
+   * "Send me the body whose digest is {@code digest}" (for equivocation evidence that lacks it).
+   * Signed by the requester over {@link WireCodec#bodyRequestDigest}, so that requests are charged
+   * to the member that made them. {@code replyTo} is the serialized actor ref of its inbox.
+   */
+  record BodyRequest(
+      long committeeIndex,
+      int requesterIndex,
+      MessageId messageId,
+      Digest digest,
+      String replyTo,
+      long timeMillis,
+      Signature signature)
+      implements PeerMessage {
+    public BodyRequest {
+      Objects.requireNonNull(messageId, "messageId");
+      Objects.requireNonNull(digest, "digest");
+      Objects.requireNonNull(replyTo, "replyTo");
+      Objects.requireNonNull(signature, "signature");
+    }
+  }
+
+  /**
+   * A body answering a {@link BodyRequest}; unsigned, checked by the requester against the digest
+   * it asked for.
+   */
+  record BodyReply(Body body) implements PeerMessage {
+    public BodyReply {
+      Objects.requireNonNull(body, "body");
     }
   }
 

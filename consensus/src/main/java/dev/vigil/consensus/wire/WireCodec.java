@@ -34,6 +34,8 @@ public final class WireCodec {
   public static final String ATTESTATION_BATCH = "AttestationBatch.v1";
   public static final String OBSERVATION_REQUEST = "ObservationRequest.v1";
   public static final String HEARTBEAT = "Heartbeat.v1";
+  public static final String BODY_REQUEST = "BodyRequest.v1";
+  public static final String BODY_REPLY = "BodyReply.v1";
 
   /** Domain separation: a heartbeat signature can never be mistaken for a message signature. */
   private static final byte[] HEARTBEAT_DOMAIN =
@@ -45,6 +47,15 @@ public final class WireCodec {
   private static final byte[] REQUEST_DOMAIN =
       "vigil.observation-request.v1".getBytes(StandardCharsets.US_ASCII);
 
+  private static final byte[] BODY_REQUEST_DOMAIN =
+      "vigil.body-request.v1".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * The largest body a reply may carry: the largest payload a chain may be configured with (1 MiB)
+   * and the body's fixed fields.
+   */
+  public static final int MAX_REPLY_BODY_BYTES = (1 << 20) + Body.MIN_LENGTH;
+
   private WireCodec() {}
 
   public static String manifest(PeerMessage m) {
@@ -53,6 +64,8 @@ public final class WireCodec {
       case PeerMessage.AttestationBatch b -> ATTESTATION_BATCH;
       case PeerMessage.ObservationRequest r -> OBSERVATION_REQUEST;
       case PeerMessage.Heartbeat h -> HEARTBEAT;
+      case PeerMessage.BodyRequest r -> BODY_REQUEST;
+      case PeerMessage.BodyReply r -> BODY_REPLY;
       case PeerMessage.Undecodable u ->
           throw new IllegalArgumentException("an Undecodable is never sent");
     };
@@ -84,6 +97,22 @@ public final class WireCodec {
               .setReplyTo(r.replyTo())
               .setTimeMillis(r.timeMillis())
               .setSignature(ByteString.copyFrom(r.signature().toBytes()))
+              .build()
+              .toByteArray();
+      case PeerMessage.BodyRequest r ->
+          dev.vigil.consensus.wire.proto.BodyRequest.newBuilder()
+              .setCommitteeIndex((int) r.committeeIndex())
+              .setRequesterIndex(r.requesterIndex())
+              .setMessageId(ByteString.copyFrom(r.messageId().encode()))
+              .setDigest(ByteString.copyFrom(r.digest().toBytes()))
+              .setReplyTo(r.replyTo())
+              .setTimeMillis(r.timeMillis())
+              .setSignature(ByteString.copyFrom(r.signature().toBytes()))
+              .build()
+              .toByteArray();
+      case PeerMessage.BodyReply r ->
+          dev.vigil.consensus.wire.proto.BodyReply.newBuilder()
+              .setBody(ByteString.copyFrom(r.body().encode()))
               .build()
               .toByteArray();
       case PeerMessage.Heartbeat h ->
@@ -127,6 +156,8 @@ public final class WireCodec {
                 .orElseGet(() -> decodeAttestationBatch(bytes));
         case OBSERVATION_REQUEST -> decodeRequest(bytes);
         case HEARTBEAT -> decodeHeartbeat(bytes);
+        case BODY_REQUEST -> decodeBodyRequest(bytes);
+        case BODY_REPLY -> decodeBodyReply(bytes);
         default ->
             new PeerMessage.Undecodable(String.valueOf(manifest), bytes.length, "unknown manifest");
       };
@@ -333,6 +364,49 @@ public final class WireCodec {
         Signature.fromBytes(p.getSignature().toByteArray()));
   }
 
+  private static PeerMessage decodeBodyRequest(byte[] bytes) throws InvalidProtocolBufferException {
+    var p = dev.vigil.consensus.wire.proto.BodyRequest.parseFrom(bytes);
+    if (p.getMessageId().size() != MessageId.ENCODED_LENGTH) {
+      return new PeerMessage.Undecodable(
+          BODY_REQUEST,
+          bytes.length,
+          "message_id is " + p.getMessageId().size() + " bytes, expected 42");
+    }
+    if (p.getDigest().size() != Digest.LENGTH) {
+      return new PeerMessage.Undecodable(
+          BODY_REQUEST, bytes.length, "digest is " + p.getDigest().size() + " bytes, expected 32");
+    }
+    if (p.getSignature().size() != Signature.LENGTH || (p.getSignature().byteAt(64) & 0xff) > 1) {
+      return new PeerMessage.Undecodable(
+          BODY_REQUEST,
+          bytes.length,
+          p.getSignature().isEmpty()
+              ? "unsigned (no signature)"
+              : "signature is not 65 bytes with a recovery id of 0 or 1");
+    }
+    return new PeerMessage.BodyRequest(
+        Integer.toUnsignedLong(p.getCommitteeIndex()),
+        p.getRequesterIndex(),
+        MessageId.decode(p.getMessageId().toByteArray()),
+        Digest.wrap(p.getDigest().toByteArray()),
+        p.getReplyTo(),
+        p.getTimeMillis(),
+        Signature.fromBytes(p.getSignature().toByteArray()));
+  }
+
+  private static PeerMessage decodeBodyReply(byte[] bytes) throws InvalidProtocolBufferException {
+    if (bytes.length > MAX_REPLY_BODY_BYTES + 16) {
+      return new PeerMessage.Undecodable(
+          BODY_REPLY, bytes.length, "larger than any body (" + bytes.length + " bytes)");
+    }
+    var p = dev.vigil.consensus.wire.proto.BodyReply.parseFrom(bytes);
+    DecodeResult<Body> decoded = AttestationCodec.decodeBody(p.getBody().toByteArray());
+    if (!(decoded instanceof DecodeResult.Ok<Body> ok)) {
+      return new PeerMessage.Undecodable(BODY_REPLY, bytes.length, "body: " + decoded);
+    }
+    return new PeerMessage.BodyReply(ok.value());
+  }
+
   private static PeerMessage decodeHeartbeat(byte[] bytes) throws InvalidProtocolBufferException {
     var p = dev.vigil.consensus.wire.proto.Heartbeat.parseFrom(bytes);
     if (p.getSignature().size() != Signature.LENGTH || (p.getSignature().byteAt(64) & 0xff) > 1) {
@@ -493,6 +567,49 @@ public final class WireCodec {
         .putInt(requesterIndex)
         .putShort((short) chain)
         .put(txHash.toBytes())
+        .putLong(timeMillis);
+    return Keccak256.hash(b.array());
+  }
+
+  /** A signed request for the body of {@code digest} (a half of evidence that lacks it). */
+  public static PeerMessage.BodyRequest bodyRequest(
+      long committeeIndex,
+      int requesterIndex,
+      MessageId messageId,
+      Digest digest,
+      String replyTo,
+      long timeMillis,
+      Signer signer) {
+    return new PeerMessage.BodyRequest(
+        committeeIndex,
+        requesterIndex,
+        messageId,
+        digest,
+        replyTo,
+        timeMillis,
+        signer.sign(
+            bodyRequestDigest(committeeIndex, requesterIndex, messageId, digest, timeMillis)));
+  }
+
+  /**
+   * keccak256("vigil.body-request.v1" | committee index u32 | requester index u32 | message id (42
+   * bytes) | digest | time u64): what a body request's signature covers (domain-separated from
+   * everything else a guardian signs).
+   */
+  public static byte[] bodyRequestDigest(
+      long committeeIndex,
+      int requesterIndex,
+      MessageId messageId,
+      Digest digest,
+      long timeMillis) {
+    ByteBuffer b =
+        ByteBuffer.allocate(
+            BODY_REQUEST_DOMAIN.length + 4 + 4 + MessageId.ENCODED_LENGTH + Digest.LENGTH + 8);
+    b.put(BODY_REQUEST_DOMAIN)
+        .putInt((int) committeeIndex)
+        .putInt(requesterIndex)
+        .put(messageId.encode())
+        .put(digest.toBytes())
         .putLong(timeMillis);
     return Keccak256.hash(b.array());
   }

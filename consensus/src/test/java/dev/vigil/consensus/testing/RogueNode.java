@@ -126,6 +126,47 @@ public final class RogueNode implements AutoCloseable {
     }
   }
 
+  /**
+   * Registers an inbox of its own under the committee's service key (so the guardians count it as a
+   * peer) that answers body requests for the given bodies and ignores everything else. It emulates
+   * an operator running two instances with one key whose RPCs returned different bodies: the second
+   * instance holds the second body and answers for it like any guardian would. Returns a counter of
+   * the requests answered.
+   */
+  public java.util.concurrent.atomic.AtomicLong answerBodyRequests(
+      long committeeIndex, java.util.Collection<dev.vigil.consensus.attestation.Body> bodies) {
+    var byDigest =
+        new java.util.concurrent.ConcurrentHashMap<
+            dev.vigil.signing.Digest, dev.vigil.consensus.attestation.Body>();
+    for (var b : bodies) byDigest.put(b.digest(), b);
+    var answered = new java.util.concurrent.atomic.AtomicLong();
+    var key = PeerInbox.serviceKey("vigil-consensus-" + committeeIndex);
+    system.systemActorOf(
+        Behaviors.<PeerMessage>setup(
+            ctx -> {
+              ctx.getSystem().receptionist().tell(Receptionist.register(key, ctx.getSelf()));
+              var resolver = org.apache.pekko.actor.typed.ActorRefResolver.get(ctx.getSystem());
+              return Behaviors.receive(PeerMessage.class)
+                  .onMessage(
+                      PeerMessage.BodyRequest.class,
+                      r -> {
+                        var body = byDigest.get(r.digest());
+                        if (body != null && body.messageId().equals(r.messageId())) {
+                          resolver
+                              .<PeerMessage>resolveActorRef(r.replyTo())
+                              .tell(new PeerMessage.BodyReply(body));
+                          answered.incrementAndGet();
+                        }
+                        return Behaviors.same();
+                      })
+                  .onAnyMessage(m -> Behaviors.same())
+                  .build();
+            }),
+        "rogue-inbox",
+        org.apache.pekko.actor.typed.Props.empty());
+    return answered;
+  }
+
   @Override
   public void close() {
     system.terminate();

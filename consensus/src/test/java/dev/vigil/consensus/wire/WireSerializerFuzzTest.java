@@ -8,10 +8,10 @@ import java.util.List;
 
 /**
  * Fuzzes the peer wire decoder the way Pekko calls it ({@link WireSerializer#fromBinary}). The
- * first input byte picks the manifest (one of the four, or an unknown one), the rest is the
- * message. Garbage must come back as an {@link PeerMessage.Undecodable} with a specific reason —
- * reaching the decoder's defensive catch-all ("malformed …") counts as a finding too, because it
- * means some field check is missing — and a decoded message re-encodes to a stable canonical form.
+ * first input byte picks the manifest (one of the six, or an unknown one), the rest is the message.
+ * Garbage must come back as an {@link PeerMessage.Undecodable} with a specific reason — reaching
+ * the decoder's defensive catch-all ("malformed …") counts as a finding too, because it means some
+ * field check is missing — and a decoded message re-encodes to a stable canonical form.
  */
 class WireSerializerFuzzTest {
   private static final List<String> MANIFESTS =
@@ -20,6 +20,8 @@ class WireSerializerFuzzTest {
           WireCodec.ATTESTATION_BATCH,
           WireCodec.OBSERVATION_REQUEST,
           WireCodec.HEARTBEAT,
+          WireCodec.BODY_REQUEST,
+          WireCodec.BODY_REPLY,
           "Unknown.v1");
   private static final WireSerializer SERIALIZER = new WireSerializer(null); // the system is unused
 

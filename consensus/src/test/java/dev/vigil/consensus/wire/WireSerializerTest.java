@@ -175,6 +175,63 @@ class WireSerializerTest {
   }
 
   @Test
+  void bodyRequestRoundTripsWithTheRequestersSignatureOverADomainOfItsOwn() {
+    Observation o = OBS.get(0);
+    var r =
+        WireCodec.bodyRequest(
+            1,
+            2,
+            o.messageId(),
+            o.digest(),
+            "pekko://vigil@127.0.0.1:1/user/inbox",
+            123456789L,
+            KEYS.signer(2));
+    var back = (PeerMessage.BodyRequest) roundTrip(r);
+    assertThat(back).usingRecursiveComparison().isEqualTo(r);
+    byte[] signed = WireCodec.bodyRequestDigest(1, 2, o.messageId(), o.digest(), 123456789L);
+    assertThat(Secp256k1Backends.bouncyCastle().recoverAddress(signed, back.signature()))
+        .isEqualTo(KEYS.committee().member(2));
+    assertThat(signed)
+        .as("never the digest of a message, nor a re-read request's")
+        .isNotEqualTo(o.digest().toBytes())
+        .isNotEqualTo(WireCodec.requestDigest(1, 2, 2, o.txHash(), 123456789L));
+  }
+
+  @Test
+  void aBodyRequestWithoutSignatureOrWithAShortDigestDoesNotDecode() throws Exception {
+    Observation o = OBS.get(0);
+    var unsigned =
+        dev.vigil.consensus.wire.proto.BodyRequest.newBuilder()
+            .setCommitteeIndex(1)
+            .setRequesterIndex(2)
+            .setMessageId(com.google.protobuf.ByteString.copyFrom(o.messageId().encode()))
+            .setDigest(com.google.protobuf.ByteString.copyFrom(o.digest().toBytes()));
+    Object decoded =
+        new WireSerializer(null).fromBinary(unsigned.build().toByteArray(), WireCodec.BODY_REQUEST);
+    assertThat(((PeerMessage.Undecodable) decoded).reason()).isEqualTo("unsigned (no signature)");
+    unsigned.setDigest(com.google.protobuf.ByteString.copyFrom(new byte[31]));
+    decoded =
+        new WireSerializer(null).fromBinary(unsigned.build().toByteArray(), WireCodec.BODY_REQUEST);
+    assertThat(((PeerMessage.Undecodable) decoded).reason())
+        .isEqualTo("digest is 31 bytes, expected 32");
+  }
+
+  @Test
+  void bodyReplyRoundTripsItsBodyAndRefusesOneThatDoesNotDecode() throws Exception {
+    var reply = new PeerMessage.BodyReply(OBS.get(1).body());
+    var back = (PeerMessage.BodyReply) roundTrip(reply);
+    assertThat(back.body()).isEqualTo(OBS.get(1).body());
+    assertThat(back.body().digest()).isEqualTo(OBS.get(1).digest());
+    byte[] shortBody =
+        dev.vigil.consensus.wire.proto.BodyReply.newBuilder()
+            .setBody(com.google.protobuf.ByteString.copyFrom(new byte[20]))
+            .build()
+            .toByteArray();
+    Object decoded = new WireSerializer(null).fromBinary(shortBody, WireCodec.BODY_REPLY);
+    assertThat(((PeerMessage.Undecodable) decoded).reason()).startsWith("body: ");
+  }
+
+  @Test
   void heartbeatRoundTripsAndItsSignatureCoversTheContent() {
     var info =
         new PeerMessage.HeartbeatInfo(

@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
       ConfigCommand.class,
       RunCommand.class,
       AdminCommand.class,
-      GovernanceCommand.class
+      GovernanceCommand.class,
+      EvidenceCommand.class
     })
 public final class Vigil implements Runnable {
   /** Exit code for bad usage or unreadable input (picocli's own usage errors use it too). */

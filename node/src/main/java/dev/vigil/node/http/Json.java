@@ -82,8 +82,9 @@ public final class Json {
   }
 
   /**
-   * Kept equivocation evidence: each piece with both signed observations; undecodable bytes are
-   * shown raw.
+   * Kept equivocation evidence: each piece with both signed observations, and its {@code
+   * submission} (the staking contract's input, with the encoded call) or, while a body is missing,
+   * {@code "submission": null} and why ({@code incomplete}); undecodable bytes are shown raw.
    */
   public static ObjectNode evidence(
       java.util.List<dev.vigil.storage.EvidenceRecord> records, long total) {
@@ -115,6 +116,15 @@ public final class Json {
         // observation, or the attested one); without it the digest is all that was signed.
         if (so.body().isPresent()) one.put("body", Hex.encode(so.body().get().encode()));
         else one.putNull("body");
+      }
+      // Exactly what VigilStaking.submitEquivocation takes, or why it cannot be submitted yet.
+      switch (dev.vigil.evm.EquivocationSubmission.from(both, r.signer())) {
+        case dev.vigil.evm.EquivocationSubmission.Complete c ->
+            c.submission().toJson(e.putObject("submission"));
+        case dev.vigil.evm.EquivocationSubmission.Incomplete i -> {
+          e.putNull("submission");
+          e.put("incomplete", i.reason());
+        }
       }
     }
     return o;

@@ -110,6 +110,46 @@ class HttpApiIT {
         digests.add(so.path("digest").asText());
       }
       assertThat(digests).doesNotHaveDuplicates();
+      // exactly what VigilStaking.submitEquivocation takes, with the encoded call
+      JsonNode sub = e.path("submission");
+      assertThat(sub.path("committeeIndex").asLong()).isEqualTo(3);
+      assertThat(sub.path("signerIndex").asInt()).isEqualTo(2);
+      assertThat(sub.path("signer").asText()).isEqualTo(member.toString());
+      assertThat(sub.path("bodyA").asText()).isEqualTo("0x" + Hex.encode(one.encode()));
+      assertThat(sub.path("sigB").asText())
+          .isEqualTo("0x" + Hex.encode(second.signature().toBytes()));
+      assertThat(sub.path("calldata").asText())
+          .isEqualTo(dev.vigil.evm.EquivocationSubmission.fromJson(sub).calldata())
+          .startsWith("0x");
+      assertThat(e.has("incomplete")).isFalse();
+
+      // the same member's equivocation on message 10, with its second body unknown here
+      Body three = node.body(CHAIN, EMITTER, 10, 10);
+      Body four = node.body(CHAIN, EMITTER, 10, 11);
+      node.db
+          .evidence()
+          .append(
+              new MessageId(CHAIN, EMITTER, 10),
+              member,
+              dev.vigil.consensus.wire.WireCodec.encodeEquivocation(
+                  dev.vigil.consensus.observation.SignedObservation.of(
+                      3,
+                      2,
+                      three,
+                      node.committee.sign(2, three.digest()).signature(),
+                      Bytes32.ZERO),
+                  dev.vigil.consensus.observation.SignedObservation.of(
+                          3,
+                          2,
+                          four,
+                          node.committee.sign(2, four.digest()).signature(),
+                          Bytes32.ZERO)
+                      .withoutBody()));
+      JsonNode incomplete = json(node.get("/v1/evidence")).path("evidence").get(1);
+      assertThat(incomplete.path("submission").isNull()).isTrue();
+      assertThat(incomplete.path("incomplete").asText())
+          .contains("the second body (digest " + four.digest() + ") is not known here")
+          .contains("peers were asked");
 
       assertError(node.get("/v1/evidence?limit=0"), 400, "invalid limit");
       assertError(node.get("/v1/evidence?limit=abc"), 400, "invalid limit");

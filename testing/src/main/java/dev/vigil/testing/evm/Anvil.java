@@ -176,8 +176,12 @@ public final class Anvil implements AutoCloseable {
           case 0 -> DEV_KEY_0;
           case 1 -> DEV_KEY_1;
           case 2 -> DEV_KEY_2;
+          case 3 -> "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6";
+          case 4 -> "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a";
+          case 5 -> "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba";
+          case 6 -> "0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e";
           default ->
-              throw new IllegalArgumentException("dev accounts 0..2 are known here, got " + i);
+              throw new IllegalArgumentException("dev accounts 0..6 are known here, got " + i);
         });
   }
 

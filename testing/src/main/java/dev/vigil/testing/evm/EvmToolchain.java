@@ -61,7 +61,8 @@ public final class EvmToolchain {
           List.of("bash", contractsDir.resolve("tools/ensure-toolchain.sh").toString()),
           "installing the EVM toolchain");
       if (!Files.exists(contractsDir.resolve("out/VigilCore.sol/VigilCore.json"))
-          || !Files.exists(contractsDir.resolve("out/MessageReceiver.sol/MessageReceiver.json"))) {
+          || !Files.exists(contractsDir.resolve("out/MessageReceiver.sol/MessageReceiver.json"))
+          || !Files.exists(contractsDir.resolve("out/VigilStaking.sol/VigilStaking.json"))) {
         run(
             List.of(
                 forge().toString(),
