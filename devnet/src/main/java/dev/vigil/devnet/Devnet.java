@@ -288,7 +288,9 @@ public final class Devnet implements AutoCloseable {
    */
   public String quorumLatencies() {
     java.util.TreeMap<Double, Long> buckets = new java.util.TreeMap<>();
-    for (URI api : apis) {
+    for (int g = 0; g < apis.size(); g++) {
+      if (!guardians.get(g).isAlive()) continue; // left the committee, or stopped
+      URI api = apis.get(g);
       try {
         var r =
             http.send(

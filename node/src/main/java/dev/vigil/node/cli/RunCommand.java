@@ -82,13 +82,14 @@ final class RunCommand implements Callable<Integer> {
                 },
                 "vigil-shutdown"));
     Rejoins rejoins = new Rejoins(REJOIN_FIRST, REJOIN_MAX, REJOIN_STABLE);
+    boolean afterRotation = false;
     while (true) { // each turn is a new cluster node: after an island, or after the cluster removed
       // this one
       GuardianRuntime runtime;
       synchronized (current) {
         if (stopping.get()) return 0;
         try {
-          runtime = GuardianRuntime.start(settings, vigil.context().env());
+          runtime = GuardianRuntime.start(settings, vigil.context().env(), afterRotation);
         } catch (GuardianRuntime.NotAMemberException e) {
           log.error(
               "guardian {}: {}; exiting with status {}",
@@ -106,6 +107,7 @@ final class RunCommand implements Callable<Integer> {
         runtime.close();
         current.set(null);
       }
+      afterRotation = stop == GuardianRuntime.Stop.ROTATED;
       switch (stop) {
         case TERMINATED -> {
           // nobody asked: a service manager that restarts on failure must see one

@@ -127,6 +127,28 @@ public final class GuardianRuntime implements AutoCloseable {
 
   /** Starts a guardian; fails with a message naming what is wrong (key, data dir, port...). */
   public static GuardianRuntime start(NodeSettings s, Map<String, String> env) {
+    return start(s, env, false);
+  }
+
+  /**
+   * How long the first seed asks the other seeds before it forms a cluster alone when it starts
+   * again after a rotation: every guardian of the committee starts again then, so there is no
+   * running cluster to find, and the usual wait (which keeps a restarted first seed from forming an
+   * island) would only hold up the new committee.
+   */
+  static final String FIRST_SEED_TIMEOUT_AFTER_ROTATION = "4s";
+
+  /**
+   * Starts a guardian; {@code afterRotation} when it starts again because its committee rotated.
+   */
+  public static GuardianRuntime start(
+      NodeSettings s, Map<String, String> env, boolean afterRotation) {
+    com.typesafe.config.Config systemConfig = s.actorSystemConfig();
+    if (afterRotation && s.cluster().isFirstSeed())
+      systemConfig =
+          com.typesafe.config.ConfigFactory.parseString(
+                  "pekko.cluster.seed-node-timeout = " + FIRST_SEED_TIMEOUT_AFTER_ROTATION)
+              .withFallback(systemConfig);
     s.warnings().forEach(w -> log.warn("config: {}", w));
     Secp256k1 backend = Secp256k1Backends.preferred();
     Signer signer;
@@ -170,7 +192,7 @@ public final class GuardianRuntime implements AutoCloseable {
                 + committee.index()
                 + " (vigil.node.committee.members)");
       }
-      return start(s, db, signer, self.getAsInt(), history, backend);
+      return start(s, systemConfig, db, signer, self.getAsInt(), history, backend);
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -186,6 +208,7 @@ public final class GuardianRuntime implements AutoCloseable {
 
   private static GuardianRuntime start(
       NodeSettings s,
+      com.typesafe.config.Config systemConfig,
       VigilDatabase db,
       Signer signer,
       int selfIndex,
@@ -226,7 +249,7 @@ public final class GuardianRuntime implements AutoCloseable {
           }
         };
 
-    ConsensusSettings consensusSettings = ConsensusSettings.fromConfig(s.actorSystemConfig());
+    ConsensusSettings consensusSettings = ConsensusSettings.fromConfig(systemConfig);
     ConsensusActor.Guardian guardian =
         new ConsensusActor.Guardian(
             s.name(), VERSION, committee, selfIndex, signer, db, backend, source, history);
@@ -303,7 +326,7 @@ public final class GuardianRuntime implements AutoCloseable {
               return Behaviors.empty();
             });
 
-    ActorSystemSetup setup = ActorSystemSetup.create(BootstrapSetup.create(s.actorSystemConfig()));
+    ActorSystemSetup setup = ActorSystemSetup.create(BootstrapSetup.create(systemConfig));
     if (s.cluster().tls().isPresent()) {
       ClusterSettings.Tls files = s.cluster().tls().get();
       Set<Address> members = Set.copyOf(committee.members());
