@@ -213,7 +213,7 @@ class AdminIT {
           "--config",
           node.toString(),
           "--new-index",
-          "1",
+          "8",
           "--members",
           fiveMembers,
           "--sequence",
@@ -222,7 +222,8 @@ class AdminIT {
           "1765000000"
         };
         JsonNode printed = answer(concat(new String[] {"governance", "rotation"}, action));
-        assertThat(printed.path("rotation").path("newIndex").asLong()).isEqualTo(1);
+        // this guardian serves committee 7 (its node file): the rotation installs 8
+        assertThat(printed.path("rotation").path("newIndex").asLong()).isEqualTo(8);
         assertThat(printed.path("rotation").path("members")).hasSize(5);
         assertThat(printed.path("rotation").path("quorum").asInt()).isEqualTo(4);
         JsonNode injected = answer(concat(new String[] {"governance", "inject"}, action));
@@ -250,10 +251,10 @@ class AdminIT {
         assertThat(twice.err()).contains("already signed another body for");
         // the rules: a rotation must install current + 1
         String[] skip = action.clone();
-        skip[3] = "2";
+        skip[3] = "9";
         CommandRun wrongIndex = run(concat(new String[] {"governance", "inject"}, skip));
         assertThat(wrongIndex.exit()).isEqualTo(1);
-        assertThat(wrongIndex.err()).contains("WRONG_NEW_INDEX").contains("expected 1");
+        assertThat(wrongIndex.err()).contains("WRONG_NEW_INDEX").contains("expected 8");
         CommandRun duplicate =
             run(
                 "governance",
@@ -261,7 +262,7 @@ class AdminIT {
                 "--config",
                 node.toString(),
                 "--new-index",
-                "1",
+                "8",
                 "--members",
                 DevKeys.address(0).toHex() + "," + DevKeys.address(0).toHex(),
                 "--sequence",
