@@ -162,7 +162,12 @@ public final class GuardianRuntime implements AutoCloseable {
     }
     VigilDatabase db = VigilDatabase.open(s.dataDir());
     try {
-      CommitteeHistory history = CommitteeState.load(s.committee().committee(), db);
+      CommitteeHistory history =
+          CommitteeState.load(
+              s.committee().committee(),
+              db,
+              new GovernanceRules(s.governance().chain(), s.governance().emitter()),
+              System.currentTimeMillis());
       Committee committee = history.current();
       if (committee.index() != s.committee().committee().index())
         log.info(
