@@ -163,8 +163,8 @@ public final class Frost {
     }
     if (culprits.isEmpty()) {
       throw new IllegalStateException(
-          "every signature share verifies but their aggregate does not; the verifying shares do not"
-              + " belong to this group key");
+          "every signature share verifies but their aggregate does not: the signers are fewer than"
+              + " the key's real threshold, or the public key package is not this key's");
     }
     throw new InvalidSignatureShareException(culprits);
   }
