@@ -43,7 +43,7 @@ public final class KeyPackage {
     byte[] groupKey = Ciphersuite.checkElement(groupKey33, "group public key");
     KeyGeneration.checkThreshold(minSigners, Integer.MAX_VALUE);
     return new KeyPackage(
-        identifier, share, GroupOps.bouncyCastle().mulBase(share), groupKey, minSigners);
+        identifier, share, GroupOps.preferred().mulBase(share), groupKey, minSigners);
   }
 
   public int identifier() {
