@@ -35,6 +35,15 @@ final class BenchCommand implements Callable<Integer> {
   boolean signing;
 
   @Option(
+      names = "--frost",
+      description = {
+        "FROST(secp256k1, SHA-256) threshold signing: one signer's commit and sign, the coordinator's aggregate,",
+        "a verification; for 3-of-4 and 5-of-7 keys, per point backend (native, Bouncy Castle).",
+        "Runs --iterations / 25 signing sessions per case."
+      })
+  boolean frost;
+
+  @Option(
       names = "--storage",
       description = "RocksDB stores: synced signing records, attestation writes and reads.")
   boolean storage;
@@ -144,7 +153,7 @@ final class BenchCommand implements Callable<Integer> {
       paramLabel = "N",
       defaultValue = "5000",
       description =
-          "Operations per measurement, for benchmarks that take a count (signing). Default: ${DEFAULT-VALUE}.")
+          "Operations per measurement, for benchmarks that take a count (signing; frost runs a 25th as many sessions). Default: ${DEFAULT-VALUE}.")
   int iterations;
 
   @Option(
@@ -169,6 +178,7 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() {
     Set<String> selected = new LinkedHashSet<>();
     if (signing) selected.add("signing");
+    if (frost) selected.add("frost");
     if (storage) selected.add("storage");
     if (consensus) selected.add("consensus");
     if (flood) selected.add("flood");

@@ -14,7 +14,7 @@ import java.util.Set;
  */
 final class Benchmarks {
   /**
-   * @param iterations operations per measurement, for signing
+   * @param iterations operations per measurement, for signing (frost runs a 25th as many sessions)
    * @param dir where the storage benchmark creates (and deletes) its database: the disk it measures
    * @param timePerCase how long each storage case runs at most
    * @param jmh what the JMH microbenchmarks run and how long
@@ -66,6 +66,10 @@ final class Benchmarks {
             "signing",
             "secp256k1 sign and recover per backend",
             (s, out) -> out.print(SigningBenchmark.run(s.iterations()))),
+        new Benchmark(
+            "frost",
+            "FROST threshold signing per operation, 3-of-4 and 5-of-7, per point backend",
+            (s, out) -> out.print(FrostBenchmark.run(Math.max(1, s.iterations() / 25)))),
         new Benchmark(
             "storage",
             "RocksDB writes and reads, synced and not, and the node's stores",

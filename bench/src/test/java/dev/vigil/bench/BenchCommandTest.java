@@ -56,7 +56,7 @@ class BenchCommandTest {
     CommandRun r = CommandRun.of(BenchMain.commandLine(), "--list");
     assertThat(r.exit()).isZero();
     assertThat(r.out().lines().map(l -> l.split(" ")[0]))
-        .containsExactly("--signing", "--storage", "--consensus", "--flood", "--jmh");
+        .containsExactly("--signing", "--frost", "--storage", "--consensus", "--flood", "--jmh");
   }
 
   @Test
