@@ -12,7 +12,10 @@ public enum RejectReason {
   INDEX_OUT_OF_RANGE("every signer index is inside the committee"),
   BAD_SIGNATURE(
       "every signature is canonical (1 <= r, s < n, s <= n/2, v in {0, 1}) and recovers a public key"),
-  WRONG_SIGNER("every signature recovers to the committee member at its signer index");
+  WRONG_SIGNER("every signature recovers to the committee member at its signer index"),
+  NO_GROUP_KEY("(v2) the committee at the group key index has a group key (made by its DKG)"),
+  BAD_THRESHOLD_SIGNATURE(
+      "(v2) the FROST signature (R, z) is well formed and verifies under the committee's group key");
 
   private final String rule;
 
