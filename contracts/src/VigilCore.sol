@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IVigilCore} from "./IVigilCore.sol";
+import {FrostSecp256k1} from "./FrostSecp256k1.sol";
 
 /// Vigil's core contract, deployed on every chain. On a source chain applications publish
 /// messages through it; on a destination chain it verifies attestations signed by a quorum of the
@@ -12,6 +13,11 @@ import {IVigilCore} from "./IVigilCore.sol";
 ///   body = timestamp u32 | nonce u32 | emitterChain u16 | emitterAddress 32 | sequence u64
 ///          | consistencyLevel u8 | payload
 ///   digest = keccak256(keccak256(body)), signed without any message prefix.
+///
+/// Attestation v2 (threshold mode): one FROST(secp256k1, SHA-256) Schnorr signature by the
+/// committee's group key, installed by governance action 3 (see submitGroupKey):
+///   version u8 = 2 | groupKeyIndex u32 | R 33 (compressed) | z 32 | body (as v1)
+///   the signed message is the 32-byte digest keccak256(keccak256(body)).
 ///
 /// Verification reads the attestation straight from calldata; the signature loop is assembly
 /// (ecrecover through a staticcall to precompile 0x01) because it is where the gas goes.
@@ -29,6 +35,9 @@ contract VigilCore is IVigilCore {
     uint256 private constant HIGH_S = 9;
     uint256 private constant BAD_SIGNATURE = 10;
     uint256 private constant KEYS_MISMATCH = 11;
+    uint256 private constant NO_GROUP_KEY = 12;
+    uint256 private constant BAD_R = 13;
+    uint256 private constant BAD_Z = 14;
 
     /// Largest s accepted (secp256k1 n / 2): the other half are malleated copies of valid signatures.
     uint256 private constant HALF_N = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0;
@@ -36,10 +45,13 @@ contract VigilCore is IVigilCore {
     uint256 private constant HEADER_LENGTH = 6; // version, committee index, n
     uint256 private constant SIGNATURE_LENGTH = 66; // signer index, r, s, v
     uint256 private constant BODY_HEADER_LENGTH = 51; // body up to the payload
+    uint256 private constant V2_HEADER_LENGTH = 70; // version, group key index, R, z
 
     /// "Core" left-padded to 32 bytes: the module of a committee rotation.
     bytes32 private constant MODULE_CORE = 0x00000000000000000000000000000000000000000000000000000000436f7265;
     uint8 private constant ACTION_ROTATE_COMMITTEE = 2;
+    uint8 private constant ACTION_INSTALL_GROUP_KEY = 3;
+    uint256 private constant GROUP_KEY_PAYLOAD_LENGTH = 72; // module 32, action 1, chain 2, index 4, key 33
 
     /// Expiry of the current committee: it does not expire.
     uint32 private constant NEVER = type(uint32).max;
@@ -60,6 +72,14 @@ contract VigilCore is IVigilCore {
         uint8 size; // member count, 1..255; 0 for an unknown index
     }
 
+    /// A committee's FROST group key. Two slots: x, then the prefix (02/03, 0 when none) beside a
+    /// copy of the committee's expiry, so verification reads nothing else.
+    struct GroupKey {
+        bytes32 x; // below n (ecrecover takes it as r)
+        uint8 prefix; // SEC1 compressed prefix: 2 for even y, 3 for odd; 0 = not installed
+        uint32 expiresAt; // the committee's expiresAt, kept equal by submitNewGuardianSet
+    }
+
     uint16 private immutable _chainId;
     uint16 private immutable _governanceChainId;
     bytes32 private immutable _governanceEmitter;
@@ -69,6 +89,7 @@ contract VigilCore is IVigilCore {
     mapping(uint32 => Committee) private _committees;
     mapping(address => uint64) private _sequences;
     mapping(bytes32 => bool) private _consumedGovernance;
+    mapping(uint32 => GroupKey) private _groupKeys;
 
     /// @param initialIndex index of the first committee (Wormhole mainnet is at 4, a fresh network at 0)
     /// @param members the first committee, in signer-index order
@@ -146,22 +167,7 @@ contract VigilCore is IVigilCore {
 
     /// Rotation payload: module "Core" (32) | action 2 | chain u16 (0 = all) | newIndex u32 | n u8 | n x address (20).
     function submitNewGuardianSet(bytes calldata attestation) external {
-        (uint256 r, uint32 index, uint256 n, uint256 bodyOffset) = _header(attestation);
-        bytes32 digest;
-        if (r == OK) {
-            digest = _digest(attestation, bodyOffset);
-            r = _verifyWithStoredCommittee(attestation, index, n, digest);
-        }
-        require(r == OK, _reasonString(r));
-
-        uint32 current = _current;
-        require(index == current, "not signed by current guardian set");
-        bytes calldata body = attestation[bodyOffset:];
-        require(uint16(bytes2(body[8:10])) == _governanceChainId, "wrong governance chain");
-        require(bytes32(body[10:42]) == _governanceEmitter, "wrong governance contract");
-        require(!_consumedGovernance[digest], "governance action already consumed");
-
-        bytes calldata p = body[BODY_HEADER_LENGTH:];
+        (bytes calldata p, bytes32 digest, uint32 current) = _governancePayload(attestation);
         require(p.length >= 40, "invalid GuardianSetUpgrade length");
         require(bytes32(p[0:32]) == MODULE_CORE, "invalid Module");
         require(uint8(p[32]) == ACTION_ROTATE_COMMITTEE, "invalid governance action");
@@ -181,13 +187,65 @@ contract VigilCore is IVigilCore {
         // saturates one second short of NEVER (in 2106) rather than reverting
         uint256 expiresAt = block.timestamp + _expiryWindow;
         // forge-lint: disable-next-line(unsafe-typecast)
-        _committees[current].expiresAt = expiresAt >= NEVER ? NEVER - 1 : uint32(expiresAt);
+        uint32 expiry = expiresAt >= NEVER ? NEVER - 1 : uint32(expiresAt);
+        _committees[current].expiresAt = expiry;
+        GroupKey storage g = _groupKeys[current];
+        if (g.prefix != 0) g.expiresAt = expiry; // the group key expires with its committee
         _storeCommittee(newIndex, members);
         _current = newIndex;
         emit CommitteeRotated(current, newIndex, members);
     }
 
+    /// Verifies a v2 attestation: one FROST(secp256k1, SHA-256) signature (R, z) by the group key
+    /// of committee `groupKeyIndex` over digest = keccak256(keccak256(body)). Never reverts on bad
+    /// input; the digest is returned once the layout is long enough to have a body.
+    function verifyAttestationV2(bytes calldata attestation)
+        external
+        view
+        returns (bool valid, string memory reason, bytes32 digest)
+    {
+        uint256 r;
+        (r, digest) = _verifyV2(attestation);
+        return (r == OK, _reasonString(r), digest);
+    }
+
+    /// Installs the current committee's FROST group key (made by a DKG among its members), with a
+    /// governance attestation v1 signed by that committee. Payload:
+    ///   module "Core" (32) | action 3 | chain u16 (0 = all) | committeeIndex u32 | groupKey 33 (compressed)
+    function submitGroupKey(bytes calldata attestation) external {
+        (bytes calldata p, bytes32 digest, uint32 current) = _governancePayload(attestation);
+        require(p.length >= 35, "invalid GroupKey length");
+        require(bytes32(p[0:32]) == MODULE_CORE, "invalid Module");
+        require(uint8(p[32]) == ACTION_INSTALL_GROUP_KEY, "invalid governance action");
+        uint16 chain = uint16(bytes2(p[33:35]));
+        require(chain == 0 || chain == _chainId, "invalid Chain");
+        require(p.length == GROUP_KEY_PAYLOAD_LENGTH, "invalid GroupKey length");
+        uint32 index = uint32(bytes4(p[35:39]));
+        require(index == current, "group key must be for the current committee");
+        uint8 prefix = uint8(p[39]);
+        uint256 x = uint256(bytes32(p[40:72]));
+        require(prefix == 2 || prefix == 3, "group key not on the curve");
+        (bool onCurve,) = FrostSecp256k1.decompress(x, prefix - 2);
+        require(onCurve, "group key not on the curve");
+        require(x < FrostSecp256k1.N, "group key x must be below n");
+        GroupKey storage g = _groupKeys[index];
+        require(g.prefix == 0, "group key already set");
+
+        _consumedGovernance[digest] = true;
+        g.x = bytes32(x);
+        g.prefix = prefix;
+        g.expiresAt = NEVER;
+        emit GroupKeyInstalled(index, bytes32(x), prefix - 2);
+    }
+
     // ================================================================ getters
+
+    /// The group key of committee `index` (x and y parity), zero if none is installed.
+    function groupKey(uint32 index) external view returns (bytes32 x, uint8 parity) {
+        GroupKey storage g = _groupKeys[index];
+        if (g.prefix == 0) return (0, 0);
+        return (g.x, g.prefix - 2);
+    }
 
     function currentCommitteeIndex() external view returns (uint32) {
         return _current;
@@ -250,6 +308,68 @@ contract VigilCore is IVigilCore {
     }
 
     // ================================================================ internals
+
+    /// The checks every governance action shares, in Wormhole's order: signed by a quorum of the
+    /// current committee, from the governance emitter, not consumed. Returns the payload.
+    function _governancePayload(bytes calldata attestation)
+        private
+        view
+        returns (bytes calldata p, bytes32 digest, uint32 current)
+    {
+        (uint256 r, uint32 index, uint256 n, uint256 bodyOffset) = _header(attestation);
+        if (r == OK) {
+            digest = _digest(attestation, bodyOffset);
+            r = _verifyWithStoredCommittee(attestation, index, n, digest);
+        }
+        require(r == OK, _reasonString(r));
+
+        current = _current;
+        require(index == current, "not signed by current guardian set");
+        bytes calldata body = attestation[bodyOffset:];
+        require(uint16(bytes2(body[8:10])) == _governanceChainId, "wrong governance chain");
+        require(bytes32(body[10:42]) == _governanceEmitter, "wrong governance contract");
+        require(!_consumedGovernance[digest], "governance action already consumed");
+        p = body[BODY_HEADER_LENGTH:];
+    }
+
+    /// Attestation v2: layout, group key, expiry, R, z, then the signature. Two cold SLOADs (the
+    /// key's prefix and expiry, then x), one modexp (R's y), three SHA-256, one ecrecover.
+    function _verifyV2(bytes calldata att) private view returns (uint256, bytes32 digest) {
+        if (att.length == 0) return (TRUNCATED, 0);
+        if (uint8(att[0]) != 2) return (BAD_VERSION, 0);
+        if (att.length < V2_HEADER_LENGTH + BODY_HEADER_LENGTH) return (TRUNCATED, 0);
+        uint32 index;
+        uint256 rPrefix;
+        uint256 rx;
+        uint256 z;
+        assembly ("memory-safe") {
+            let w := calldataload(att.offset)
+            index := shr(224, shl(8, w))
+            rPrefix := byte(5, w)
+            rx := calldataload(add(att.offset, 6))
+            z := calldataload(add(att.offset, 38))
+        }
+        digest = _digest(att, V2_HEADER_LENGTH);
+
+        GroupKey storage g = _groupKeys[index];
+        (uint256 pkPrefix, uint32 expiresAt) = (g.prefix, g.expiresAt);
+        if (pkPrefix == 0) return (NO_GROUP_KEY, digest);
+        if (_expired(expiresAt)) return (EXPIRED, digest);
+        if (rPrefix != 2 && rPrefix != 3) return (BAD_R, digest);
+        if (z == 0 || z >= FrostSecp256k1.N) return (BAD_Z, digest);
+        (bool onCurve, uint256 ry) = FrostSecp256k1.decompress(rx, rPrefix - 2);
+        if (!onCurve) return (BAD_R, digest);
+        uint256 pkx = uint256(g.x);
+        uint256 msgPtr;
+        assembly ("memory-safe") {
+            // where challengeAt puts the message inside msg_prime, so its copy moves nothing
+            msgPtr := add(mload(0x40), 0x82)
+            mstore(msgPtr, digest)
+        }
+        uint256 c = FrostSecp256k1.challengeAt(rPrefix, rx, pkPrefix, pkx, msgPtr, 32);
+        if (!FrostSecp256k1.matches(pkx, pkPrefix - 2, rx, ry, z, c)) return (BAD_SIGNATURE, digest);
+        return (OK, digest);
+    }
 
     /// Checks the fixed layout. Everything after this may read up to the payload without bounds
     /// checks: the length covers the header, all n signatures and the body up to the payload.
@@ -487,6 +607,9 @@ contract VigilCore is IVigilCore {
         if (r == BAD_V) return "signature v must be 0 or 1";
         if (r == HIGH_S) return "signature s must be low";
         if (r == BAD_SIGNATURE) return "VM signature invalid";
-        return "committee keys do not match";
+        if (r == KEYS_MISMATCH) return "committee keys do not match";
+        if (r == NO_GROUP_KEY) return "no group key for this index";
+        if (r == BAD_R) return "signature R is not a curve point";
+        return "signature z out of range";
     }
 }

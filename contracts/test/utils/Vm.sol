@@ -11,9 +11,17 @@ interface Vm {
         address emitter;
     }
 
+    struct Wallet {
+        address addr;
+        uint256 publicKeyX;
+        uint256 publicKeyY;
+        uint256 privateKey;
+    }
+
     function recordLogs() external;
     function getRecordedLogs() external returns (Log[] memory);
     function addr(uint256 privateKey) external pure returns (address);
+    function createWallet(uint256 privateKey) external returns (Wallet memory wallet);
     function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
     function warp(uint256 timestamp) external;
     function deal(address account, uint256 newBalance) external;
