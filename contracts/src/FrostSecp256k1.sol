@@ -21,14 +21,14 @@ library FrostSecp256k1 {
     uint256 internal constant P = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F;
     uint256 internal constant N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141;
     /// (p + 1) / 4: p = 3 mod 4, so a^((p+1)/4) is a square root of a whenever one exists.
-    uint256 private constant SQRT_EXPONENT = 0x3FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFBFFFFF0C;
+    uint256 internal constant SQRT_EXPONENT = 0x3FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFBFFFFF0C;
 
     /// The 33 bytes that end expand_message_xmd's msg_prime: I2OSP(48, 2) | I2OSP(0, 1) | DST_prime,
     /// DST_prime = "FROST-secp256k1-SHA256-v1chal" (29 bytes) | I2OSP(29, 1). The first 32 here,
     /// the last (0x1d) written separately.
-    bytes32 private constant XMD_TAIL = "\x00\x30\x00FROST-secp256k1-SHA256-v1chal";
+    bytes32 internal constant XMD_TAIL = "\x00\x30\x00FROST-secp256k1-SHA256-v1chal";
     /// DST_prime left-aligned in a word: what follows b_0 ^ b_(i-1) and I2OSP(i, 1) in b_i's input.
-    bytes32 private constant DST_PRIME = "FROST-secp256k1-SHA256-v1chal\x1d";
+    bytes32 internal constant DST_PRIME = "FROST-secp256k1-SHA256-v1chal\x1d";
 
     /// y of the point with x-coordinate x and y parity `odd`, or ok = false if x >= p or no point
     /// has that x.

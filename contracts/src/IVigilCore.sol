@@ -72,6 +72,13 @@ interface IVigilCore {
         view
         returns (bool valid, string memory reason, bytes32 digest);
 
+    /// The cheaper v2 path (as verifyAttestation is for v1): the caller passes the group key's x,
+    /// checked against a stored hash; one storage slot read instead of two.
+    function verifyAttestationV2WithKey(bytes calldata attestation, bytes32 groupKeyX)
+        external
+        view
+        returns (bool valid, string memory reason, bytes32 digest);
+
     /// Installs the current committee's group key with a governance attestation (module "Core",
     /// action 3): module 32 | action u8 = 3 | chain u16 | committeeIndex u32 | groupKey 33 (compressed).
     function submitGroupKey(bytes calldata attestation) external;

@@ -38,6 +38,7 @@ contract VigilCore is IVigilCore {
     uint256 private constant NO_GROUP_KEY = 12;
     uint256 private constant BAD_R = 13;
     uint256 private constant BAD_Z = 14;
+    uint256 private constant GROUP_KEY_MISMATCH = 15;
 
     /// Largest s accepted (secp256k1 n / 2): the other half are malleated copies of valid signatures.
     uint256 private constant HALF_N = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0;
@@ -46,6 +47,15 @@ contract VigilCore is IVigilCore {
     uint256 private constant SIGNATURE_LENGTH = 66; // signer index, r, s, v
     uint256 private constant BODY_HEADER_LENGTH = 51; // body up to the payload
     uint256 private constant V2_HEADER_LENGTH = 70; // version, group key index, R, z
+
+    // FrostSecp256k1's constants again, as numbers so inline assembly can name them
+    uint256 private constant SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141;
+    uint256 private constant SECP256K1_P = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F;
+    uint256 private constant SQRT_EXPONENT = 0x3FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFBFFFFF0C;
+    /// I2OSP(48, 2) | 0x00 | "FROST-secp256k1-SHA256-v1chal" (msg_prime's tail, less its last byte 0x1d)
+    uint256 private constant XMD_TAIL = 0x00300046524f53542d736563703235366b312d5348413235362d76316368616c;
+    /// "FROST-secp256k1-SHA256-v1chal" | 0x1d, left-aligned (DST_prime)
+    uint256 private constant DST_PRIME = 0x46524f53542d736563703235366b312d5348413235362d76316368616c1d0000;
 
     /// "Core" left-padded to 32 bytes: the module of a committee rotation.
     bytes32 private constant MODULE_CORE = 0x00000000000000000000000000000000000000000000000000000000436f7265;
@@ -72,12 +82,14 @@ contract VigilCore is IVigilCore {
         uint8 size; // member count, 1..255; 0 for an unknown index
     }
 
-    /// A committee's FROST group key. Two slots: x, then the prefix (02/03, 0 when none) beside a
-    /// copy of the committee's expiry, so verification reads nothing else.
+    /// A committee's FROST group key. Two slots: x, then the prefix (02/03, 0 when none), a copy
+    /// of the committee's expiry and a hash of x, so verification reads nothing else, and
+    /// verification with x in calldata reads only the second.
     struct GroupKey {
         bytes32 x; // below n (ecrecover takes it as r)
         uint8 prefix; // SEC1 compressed prefix: 2 for even y, 3 for odd; 0 = not installed
         uint32 expiresAt; // the committee's expiresAt, kept equal by submitNewGuardianSet
+        bytes27 xHash; // first 27 bytes of keccak256(x): 2^216 work to find another x matching
     }
 
     uint16 private immutable _chainId;
@@ -205,8 +217,43 @@ contract VigilCore is IVigilCore {
         returns (bool valid, string memory reason, bytes32 digest)
     {
         uint256 r;
-        (r, digest) = _verifyV2(attestation);
-        return (r == OK, _reasonString(r), digest);
+        (r, digest) = _verifyV2(attestation, false, 0);
+        if (r == OK) {
+            assembly ("memory-safe") {
+                // (true, "", digest), encoded by hand: the encoder's general path costs more
+                let m := mload(0x40)
+                mstore(m, 1)
+                mstore(add(m, 0x20), 0x60)
+                mstore(add(m, 0x40), digest)
+                mstore(add(m, 0x60), 0)
+                return(m, 0x80)
+            }
+        }
+        return (false, _reasonString(r), digest);
+    }
+
+    /// The cheaper v2 path, as verifyAttestation is for v1: the caller passes the group key's x
+    /// (groupKey(index) gives it), checked against a hash stored beside the key's prefix and
+    /// expiry, so one storage slot is read instead of two. Same rules and reasons as
+    /// verifyAttestationV2, and "group key does not match" for another x.
+    function verifyAttestationV2WithKey(bytes calldata attestation, bytes32 groupKeyX)
+        external
+        view
+        returns (bool valid, string memory reason, bytes32 digest)
+    {
+        uint256 r;
+        (r, digest) = _verifyV2(attestation, true, uint256(groupKeyX));
+        if (r == OK) {
+            assembly ("memory-safe") {
+                let m := mload(0x40)
+                mstore(m, 1)
+                mstore(add(m, 0x20), 0x60)
+                mstore(add(m, 0x40), digest)
+                mstore(add(m, 0x60), 0)
+                return(m, 0x80)
+            }
+        }
+        return (false, _reasonString(r), digest);
     }
 
     /// Installs the current committee's FROST group key (made by a DKG among its members), with a
@@ -235,6 +282,7 @@ contract VigilCore is IVigilCore {
         g.x = bytes32(x);
         g.prefix = prefix;
         g.expiresAt = NEVER;
+        g.xHash = bytes27(keccak256(abi.encode(x)));
         emit GroupKeyInstalled(index, bytes32(x), prefix - 2);
     }
 
@@ -333,42 +381,96 @@ contract VigilCore is IVigilCore {
     }
 
     /// Attestation v2: layout, group key, expiry, R, z, then the signature. Two cold SLOADs (the
-    /// key's prefix and expiry, then x), one modexp (R's y), three SHA-256, one ecrecover.
-    function _verifyV2(bytes calldata att) private view returns (uint256, bytes32 digest) {
+    /// key's prefix and expiry, then x; one when x is given), one modexp (R's y), three SHA-256, one ecrecover; the
+    /// steps are FrostSecp256k1's, written out here in one block because every jump and stack
+    /// shuffle is paid on each verification.
+    function _verifyV2(bytes calldata att, bool given, uint256 givenX) private view returns (uint256 r, bytes32 digest) {
         if (att.length == 0) return (TRUNCATED, 0);
         if (uint8(att[0]) != 2) return (BAD_VERSION, 0);
         if (att.length < V2_HEADER_LENGTH + BODY_HEADER_LENGTH) return (TRUNCATED, 0);
-        uint32 index;
-        uint256 rPrefix;
-        uint256 rx;
-        uint256 z;
         assembly ("memory-safe") {
-            let w := calldataload(att.offset)
-            index := shr(224, shl(8, w))
-            rPrefix := byte(5, w)
-            rx := calldataload(add(att.offset, 6))
-            z := calldataload(add(att.offset, 38))
-        }
-        digest = _digest(att, V2_HEADER_LENGTH);
+            // body digest, the body copied to scratch memory past the free pointer
+            let m := mload(0x40)
+            let len := sub(att.length, V2_HEADER_LENGTH)
+            calldatacopy(m, add(att.offset, V2_HEADER_LENGTH), len)
+            mstore(0x00, keccak256(m, len))
+            digest := keccak256(0x00, 0x20)
 
-        GroupKey storage g = _groupKeys[index];
-        (uint256 pkPrefix, uint32 expiresAt) = (g.prefix, g.expiresAt);
-        if (pkPrefix == 0) return (NO_GROUP_KEY, digest);
-        if (_expired(expiresAt)) return (EXPIRED, digest);
-        if (rPrefix != 2 && rPrefix != 3) return (BAD_R, digest);
-        if (z == 0 || z >= FrostSecp256k1.N) return (BAD_Z, digest);
-        (bool onCurve, uint256 ry) = FrostSecp256k1.decompress(rx, rPrefix - 2);
-        if (!onCurve) return (BAD_R, digest);
-        uint256 pkx = uint256(g.x);
-        uint256 msgPtr;
-        assembly ("memory-safe") {
-            // where challengeAt puts the message inside msg_prime, so its copy moves nothing
-            msgPtr := add(mload(0x40), 0x82)
-            mstore(msgPtr, digest)
+            // GroupKey of the index: slot k = x, slot k + 1 = prefix (byte 0) | expiresAt (bytes 1-4)
+            // | xHash (bytes 5-31)
+            let w := calldataload(att.offset)
+            mstore(0x00, shr(224, shl(8, w)))
+            mstore(0x20, _groupKeys.slot)
+            let k := keccak256(0x00, 0x40)
+            let meta := sload(add(k, 1))
+            let pkPrefix := and(meta, 0xff)
+            let expiresAt := and(shr(8, meta), 0xffffffff)
+            let rPrefix := byte(5, w)
+            let rx := calldataload(add(att.offset, 6))
+            let z := calldataload(add(att.offset, 38))
+            for {} 1 {} {
+                if iszero(pkPrefix) { r := NO_GROUP_KEY break }
+                if and(iszero(eq(expiresAt, 0xffffffff)), iszero(lt(timestamp(), expiresAt))) { r := EXPIRED break } // NEVER: current
+                if given {
+                    mstore(0x00, givenX)
+                    if iszero(eq(shr(40, meta), shr(40, keccak256(0x00, 0x20)))) { r := GROUP_KEY_MISMATCH break }
+                }
+                if gt(sub(rPrefix, 2), 1) { r := BAD_R break } // wraps below 2
+                if or(iszero(z), iszero(lt(z, SECP256K1_N))) { r := BAD_Z break }
+
+                // R's y: (x^3 + 7)^((p + 1) / 4), the parity of the prefix
+                let rhs := addmod(mulmod(rx, mulmod(rx, rx, SECP256K1_P), SECP256K1_P), 7, SECP256K1_P)
+                mstore(m, 0x20)
+                mstore(add(m, 0x20), 0x20)
+                mstore(add(m, 0x40), 0x20)
+                mstore(add(m, 0x60), rhs)
+                mstore(add(m, 0x80), SQRT_EXPONENT)
+                mstore(add(m, 0xa0), SECP256K1_P)
+                pop(staticcall(gas(), 0x05, m, 0xc0, m, 0x20))
+                let ry := mload(m)
+                if iszero(and(lt(rx, SECP256K1_P), eq(mulmod(ry, ry, SECP256K1_P), rhs))) { r := BAD_R break }
+                if iszero(eq(and(ry, 1), sub(rPrefix, 2))) { ry := sub(SECP256K1_P, ry) }
+
+                // c = H2(R | PK | digest): msg_prime = Z_pad 64 | R 33 | PK 33 | digest 32 | tail 33
+                let pkx := givenX
+                if iszero(given) { pkx := sload(k) }
+                mstore(m, 0)
+                mstore(add(m, 0x20), 0)
+                mstore8(add(m, 0x40), rPrefix)
+                mstore(add(m, 0x41), rx)
+                mstore8(add(m, 0x61), pkPrefix)
+                mstore(add(m, 0x62), pkx)
+                mstore(add(m, 0x82), digest)
+                mstore(add(m, 0xa2), XMD_TAIL)
+                mstore8(add(m, 0xc2), 0x1d)
+                let ok := staticcall(gas(), 0x02, m, 0xc3, 0x00, 0x20)
+                let b0 := mload(0x00)
+                mstore(m, b0)
+                mstore8(add(m, 0x20), 1)
+                mstore(add(m, 0x21), DST_PRIME)
+                ok := and(ok, staticcall(gas(), 0x02, m, 0x3f, 0x00, 0x20))
+                let b1 := mload(0x00)
+                mstore(m, xor(b0, b1))
+                mstore8(add(m, 0x20), 2)
+                ok := and(ok, staticcall(gas(), 0x02, m, 0x3f, 0x00, 0x20))
+                if iszero(ok) { revert(0, 0) }
+                let c := addmod(mulmod(b1, 0x100000000000000000000000000000000, SECP256K1_N), shr(128, mload(0x00)), SECP256K1_N)
+
+                // ecrecover(−z·PKx, v(PK), PKx, −c·PKx) is the address of z·G − c·PK; R's must match
+                mstore(m, sub(SECP256K1_N, mulmod(z, pkx, SECP256K1_N)))
+                mstore(add(m, 0x20), add(25, pkPrefix))
+                mstore(add(m, 0x40), pkx)
+                mstore(add(m, 0x60), sub(SECP256K1_N, mulmod(c, pkx, SECP256K1_N)))
+                mstore(0x00, 0)
+                pop(staticcall(gas(), 0x01, m, 0x80, 0x00, 0x20))
+                let recovered := mload(0x00)
+                mstore(0x00, rx)
+                mstore(0x20, ry)
+                let rAddress := and(keccak256(0x00, 0x40), 0xffffffffffffffffffffffffffffffffffffffff)
+                if iszero(and(iszero(iszero(recovered)), eq(recovered, rAddress))) { r := BAD_SIGNATURE }
+                break
+            }
         }
-        uint256 c = FrostSecp256k1.challengeAt(rPrefix, rx, pkPrefix, pkx, msgPtr, 32);
-        if (!FrostSecp256k1.matches(pkx, pkPrefix - 2, rx, ry, z, c)) return (BAD_SIGNATURE, digest);
-        return (OK, digest);
     }
 
     /// Checks the fixed layout. Everything after this may read up to the payload without bounds
@@ -610,6 +712,7 @@ contract VigilCore is IVigilCore {
         if (r == KEYS_MISMATCH) return "committee keys do not match";
         if (r == NO_GROUP_KEY) return "no group key for this index";
         if (r == BAD_R) return "signature R is not a curve point";
+        if (r == GROUP_KEY_MISMATCH) return "group key does not match";
         return "signature z out of range";
     }
 }

@@ -35,8 +35,21 @@ contract VigilCoreV2Test is FrostFixture {
 
     // ------------------------------------------------------------------ helpers
 
+    /// The x installed for the attestation's index (what a relayer passes to the calldata path).
+    function keyOf(bytes memory a) internal view returns (bytes32 x) {
+        if (a.length < 5) return 0;
+        uint32 index = uint32(uint8(a[1])) << 24 | uint32(uint8(a[2])) << 16 | uint32(uint8(a[3])) << 8 | uint32(uint8(a[4]));
+        (x,) = core.groupKey(index);
+    }
+
+    /// Both paths (stored key, key in calldata) must give the same answer; returns it.
     function check(bytes memory a) internal view returns (bool ok, string memory reason) {
-        (ok, reason,) = core.verifyAttestationV2(a);
+        bytes32 d;
+        (ok, reason, d) = core.verifyAttestationV2(a);
+        (bool ok2, string memory reason2, bytes32 d2) = core.verifyAttestationV2WithKey(a, keyOf(a));
+        assertEq(ok2, ok, "both paths agree on validity");
+        assertEq(reason2, reason, "both paths give the same reason");
+        assertEq(d2, d, "both paths give the same digest");
     }
 
     function assertAccepted(bytes memory a) internal view {
@@ -44,6 +57,10 @@ contract VigilCoreV2Test is FrostFixture {
         assertEq(reason, "", "reason");
         assertTrue(ok, "valid");
         assertEq(digest, digestOf(slice(a, V2_BODY)), "digest is keccak256(keccak256(body))");
+        (ok, reason, digest) = core.verifyAttestationV2WithKey(a, keyOf(a));
+        assertEq(reason, "", "reason (key in calldata)");
+        assertTrue(ok, "valid (key in calldata)");
+        assertEq(digest, digestOf(slice(a, V2_BODY)), "digest (key in calldata)");
     }
 
     function assertRejected(bytes memory a, string memory expected) internal view {
@@ -277,6 +294,24 @@ contract VigilCoreV2Test is FrostFixture {
         assertRejected(withByte(att, 0, 0), "VM version incompatible");
         assertRejected(withByte(att, 0, 3), "VM version incompatible");
         assertRejected(hex"01", "VM version incompatible");
+    }
+
+    function test_keyInCalldata_refusesAnotherKey() public view {
+        (bool ok, string memory reason,) = core.verifyAttestationV2WithKey(att, bytes32(g1.x));
+        assertFalse(ok, "another committee's key");
+        assertEq(reason, "group key does not match", "reason");
+        (ok, reason,) = core.verifyAttestationV2WithKey(att, bytes32(0));
+        assertEq(reason, "group key does not match", "zero key");
+        // no key installed: that reason comes first
+        (ok, reason,) = core.verifyAttestationV2WithKey(withByte(att, 4, 1), bytes32(g0.x));
+        assertEq(reason, "no group key for this index", "unknown index first");
+    }
+
+    function testFuzz_keyInCalldata_refusesAnyOtherX(bytes32 x) public view {
+        vm.assume(x != bytes32(g0.x));
+        (bool ok, string memory reason,) = core.verifyAttestationV2WithKey(att, x);
+        assertFalse(ok, "other x");
+        assertEq(reason, "group key does not match", "reason");
     }
 
     function test_v1PathsRejectV2() public view {
