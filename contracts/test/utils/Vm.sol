@@ -11,6 +11,14 @@ interface Vm {
         address emitter;
     }
 
+    struct Gas {
+        uint64 gasLimit;
+        uint64 gasTotalUsed;
+        uint64 gasMemoryUsed;
+        int64 gasRefunded;
+        uint64 gasRemaining;
+    }
+
     struct Wallet {
         address addr;
         uint256 publicKeyX;
@@ -30,6 +38,7 @@ interface Vm {
     function stopPrank() external;
     function assume(bool condition) external pure;
     function cool(address target) external;
+    function lastCallGas() external view returns (Gas memory gas);
     function expectRevert(bytes calldata revertData) external;
     function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData, address emitter) external;
     function toString(uint256 value) external pure returns (string memory);
