@@ -217,18 +217,7 @@ contract VigilCore is IVigilCore {
         returns (bool valid, string memory reason, bytes32 digest)
     {
         uint256 r;
-        (r, digest) = _verifyV2(attestation, false, 0);
-        if (r == OK) {
-            assembly ("memory-safe") {
-                // (true, "", digest), encoded by hand: the encoder's general path costs more
-                let m := mload(0x40)
-                mstore(m, 1)
-                mstore(add(m, 0x20), 0x60)
-                mstore(add(m, 0x40), digest)
-                mstore(add(m, 0x60), 0)
-                return(m, 0x80)
-            }
-        }
+        (r, digest) = _verifyV2(attestation, false, 0); // returns from the call if valid
         return (false, _reasonString(r), digest);
     }
 
@@ -242,17 +231,7 @@ contract VigilCore is IVigilCore {
         returns (bool valid, string memory reason, bytes32 digest)
     {
         uint256 r;
-        (r, digest) = _verifyV2(attestation, true, uint256(groupKeyX));
-        if (r == OK) {
-            assembly ("memory-safe") {
-                let m := mload(0x40)
-                mstore(m, 1)
-                mstore(add(m, 0x20), 0x60)
-                mstore(add(m, 0x40), digest)
-                mstore(add(m, 0x60), 0)
-                return(m, 0x80)
-            }
-        }
+        (r, digest) = _verifyV2(attestation, true, uint256(groupKeyX)); // returns from the call if valid
         return (false, _reasonString(r), digest);
     }
 
@@ -380,14 +359,20 @@ contract VigilCore is IVigilCore {
         p = body[BODY_HEADER_LENGTH:];
     }
 
-    /// Attestation v2: layout, group key, expiry, R, z, then the signature. Two cold SLOADs (the
+    /// Attestation v2: layout, group key, expiry, R, z, then the signature. A valid attestation
+    /// RETURNS FROM THE EXTERNAL CALL here with (true, "", digest); otherwise the reason is returned. Two cold SLOADs (the
     /// key's prefix and expiry, then x; one when x is given), one modexp (R's y), three SHA-256, one ecrecover; the
     /// steps are FrostSecp256k1's, written out here in one block because every jump and stack
     /// shuffle is paid on each verification.
     function _verifyV2(bytes calldata att, bool given, uint256 givenX) private view returns (uint256 r, bytes32 digest) {
-        if (att.length == 0) return (TRUNCATED, 0);
-        if (uint8(att[0]) != 2) return (BAD_VERSION, 0);
-        if (att.length < V2_HEADER_LENGTH + BODY_HEADER_LENGTH) return (TRUNCATED, 0);
+        assembly ("memory-safe") {
+            // the layout checks of v1's _header, in the same order; calldataload pads with zeros
+            let w := calldataload(att.offset)
+            if iszero(att.length) { r := TRUNCATED }
+            if iszero(r) { if iszero(eq(byte(0, w), 2)) { r := BAD_VERSION } }
+            if iszero(r) { if lt(att.length, add(V2_HEADER_LENGTH, BODY_HEADER_LENGTH)) { r := TRUNCATED } }
+        }
+        if (r != OK) return (r, 0);
         assembly ("memory-safe") {
             // body digest, the body copied to scratch memory past the free pointer
             let m := mload(0x40)
@@ -467,8 +452,15 @@ contract VigilCore is IVigilCore {
                 mstore(0x00, rx)
                 mstore(0x20, ry)
                 let rAddress := and(keccak256(0x00, 0x40), 0xffffffffffffffffffffffffffffffffffffffff)
-                if iszero(and(iszero(iszero(recovered)), eq(recovered, rAddress))) { r := BAD_SIGNATURE }
-                break
+                if iszero(and(iszero(iszero(recovered)), eq(recovered, rAddress))) { r := BAD_SIGNATURE break }
+
+                // valid: return (true, "", digest) from the call, encoded by hand (the encoder's
+                // general path for (bool, string, bytes32) costs more)
+                mstore(m, 1)
+                mstore(add(m, 0x20), 0x60)
+                mstore(add(m, 0x40), digest)
+                mstore(add(m, 0x60), 0)
+                return(m, 0x80)
             }
         }
     }
