@@ -273,6 +273,7 @@ contract VigilCoreV2Test is FrostFixture {
         }
     }
 
+    /// forge-config: default.fuzz.runs = 256
     function testFuzz_accepts(uint256 nonce, bytes memory payload, uint64 sequence) public {
         bytes memory b = makeBody(7, bytes32(nonce), sequence, payload);
         assertAccepted(attestV2(g0, 0, b, nonce));
@@ -307,6 +308,7 @@ contract VigilCoreV2Test is FrostFixture {
         assertEq(reason, "no group key for this index", "unknown index first");
     }
 
+    /// forge-config: default.fuzz.runs = 256
     function testFuzz_keyInCalldata_refusesAnyOtherX(bytes32 x) public view {
         vm.assume(x != bytes32(g0.x));
         (bool ok, string memory reason,) = core.verifyAttestationV2WithKey(att, x);
@@ -349,6 +351,7 @@ contract VigilCoreV2Test is FrostFixture {
 
     // ---- fuzzed mutations: every one is refused, for the reason its field gives
 
+    /// forge-config: default.fuzz.runs = 256
     function testFuzz_rejects_mutatedR(uint256 pos, uint8 mask) public view {
         vm.assume(mask != 0);
         pos = V2_R + bound(pos, 0, 32);
@@ -362,6 +365,7 @@ contract VigilCoreV2Test is FrostFixture {
         );
     }
 
+    /// forge-config: default.fuzz.runs = 256
     function testFuzz_rejects_mutatedZ(uint256 z) public view {
         uint256 real = uint256(bytes32(slice(att, V2_Z)));
         vm.assume(z != real);
@@ -370,23 +374,27 @@ contract VigilCoreV2Test is FrostFixture {
         assertEq(reason, z == 0 || z >= N ? "signature z out of range" : "VM signature invalid", "reason");
     }
 
+    /// forge-config: default.fuzz.runs = 256
     function testFuzz_rejects_mutatedBody(uint256 pos, uint8 mask) public view {
         vm.assume(mask != 0);
         pos = V2_BODY + bound(pos, 0, att.length - V2_BODY - 1);
         assertRejected(withByte(att, pos, uint8(att[pos]) ^ mask), "VM signature invalid");
     }
 
+    /// forge-config: default.fuzz.runs = 256
     function testFuzz_rejects_appendedOrCutBody(uint8 extra) public view {
         assertRejected(bytes.concat(att, bytes1(extra)), "VM signature invalid");
         assertRejected(prefix(att, att.length - 1), "VM signature invalid");
     }
 
+    /// forge-config: default.fuzz.runs = 256
     function testFuzz_rejects_otherKeyIndex(uint32 index) public view {
         vm.assume(index != 0);
         bytes memory a = abi.encodePacked(uint8(2), index, slice(att, 5));
         assertRejected(a, "no group key for this index");
     }
 
+    /// forge-config: default.fuzz.runs = 256
     function testFuzz_rejects_otherKeyIndexWithAKey(uint256 nonce) public {
         // committee 1 has a key too: a signature by g0 presented as committee 1's is refused
         core.submitNewGuardianSet(attestFirst(c0, 3, governanceBody(rotationPayload(0, 1, c1.members))));
@@ -397,11 +405,13 @@ contract VigilCoreV2Test is FrostFixture {
         assertRejected(withByte(attestV2(g1, 1, body, nonce), 4, 0), "VM signature invalid");
     }
 
+    /// forge-config: default.fuzz.runs = 256
     function testFuzz_rejects_otherVersion(uint8 version) public view {
         vm.assume(version != 2);
         assertRejected(withByte(att, 0, version), "VM version incompatible");
     }
 
+    /// forge-config: default.fuzz.runs = 256
     function testFuzz_rejects_anySingleByteChange(uint256 pos, uint8 mask) public view {
         vm.assume(mask != 0);
         pos = bound(pos, 0, att.length - 1);
