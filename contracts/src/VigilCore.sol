@@ -359,11 +359,13 @@ contract VigilCore is IVigilCore {
         p = body[BODY_HEADER_LENGTH:];
     }
 
-    /// Attestation v2: layout, group key, expiry, R, z, then the signature. A valid attestation
-    /// RETURNS FROM THE EXTERNAL CALL here with (true, "", digest); otherwise the reason is returned. Two cold SLOADs (the
-    /// key's prefix and expiry, then x; one when x is given), one modexp (R's y), three SHA-256, one ecrecover; the
-    /// steps are FrostSecp256k1's, written out here in one block because every jump and stack
-    /// shuffle is paid on each verification.
+    /// Attestation v2: layout, group key, expiry, (given x,) R, z, then the signature. A valid
+    /// attestation RETURNS FROM THE EXTERNAL CALL here, with (true, "", digest); an invalid one
+    /// returns its reason code (and the digest once the layout holds a body). Two cold SLOADs (the
+    /// key's prefix and expiry, then x; only the first when x is given), one modexp (R's y), three
+    /// SHA-256, one ecrecover. The steps are FrostSecp256k1's (which the tests check against RFC
+    /// 9591's vector), written out in one block because every jump and stack shuffle is paid on
+    /// each verification.
     function _verifyV2(bytes calldata att, bool given, uint256 givenX) private view returns (uint256 r, bytes32 digest) {
         assembly ("memory-safe") {
             // the layout checks of v1's _header, in the same order; calldataload pads with zeros
