@@ -34,6 +34,8 @@ interface IVigilCore {
 
     event LogMessagePublished(address indexed sender, uint64 sequence, uint32 nonce, bytes payload, uint8 consistencyLevel);
     event CommitteeRotated(uint32 indexed oldIndex, uint32 indexed newIndex, address[] members);
+    /// A committee's FROST group key was installed (parity: 0 for even y, 1 for odd).
+    event GroupKeyInstalled(uint32 indexed committeeIndex, bytes32 x, uint8 parity);
 
     // ---- source side
 
@@ -61,6 +63,28 @@ interface IVigilCore {
 
     /// Rotates the committee with a governance attestation (Wormhole's guardian-set upgrade).
     function submitNewGuardianSet(bytes calldata attestation) external;
+
+    /// Verifies an attestation v2 (one FROST(secp256k1, SHA-256) signature by a committee's group
+    /// key): version 2 | groupKeyIndex u32 | R 33 (compressed) | z 32 | body. Never reverts on bad
+    /// input; digest = keccak256(keccak256(body)), returned once the layout holds a body.
+    function verifyAttestationV2(bytes calldata attestation)
+        external
+        view
+        returns (bool valid, string memory reason, bytes32 digest);
+
+    /// The cheaper v2 path (as verifyAttestation is for v1): the caller passes the group key's x,
+    /// checked against a stored hash; one storage slot read instead of two.
+    function verifyAttestationV2WithKey(bytes calldata attestation, bytes32 groupKeyX)
+        external
+        view
+        returns (bool valid, string memory reason, bytes32 digest);
+
+    /// Installs the current committee's group key with a governance attestation (module "Core",
+    /// action 3): module 32 | action u8 = 3 | chain u16 | committeeIndex u32 | groupKey 33 (compressed).
+    function submitGroupKey(bytes calldata attestation) external;
+
+    /// A committee's group key (x, y parity); zero if none is installed.
+    function groupKey(uint32 index) external view returns (bytes32 x, uint8 parity);
 
     // ---- committee and configuration getters
 

@@ -6,6 +6,9 @@ import {IVigilCore} from "./IVigilCore.sol";
 /// Example destination application: accepts attestations of messages from registered emitters,
 /// verifies each with VigilCore, executes each message once and records its payload.
 contract MessageReceiver {
+    /// version 1 | groupKeyIndex 4 | R 33 | z 32: where an attestation v2's body starts
+    uint256 private constant V2_BODY_OFFSET = 70;
+
     IVigilCore public immutable core;
     address public immutable owner;
 
@@ -35,7 +38,17 @@ contract MessageReceiver {
     }
 
     /// Verifies through VigilCore.parseAndVerifyVM (Wormhole-compatible) and executes the message.
+    /// An attestation v2 (first byte 2: one threshold signature by the committee's group key) is
+    /// verified with VigilCore.verifyAttestationV2 instead.
     function receiveMessage(bytes calldata attestation) external returns (bytes32 digest) {
+        if (attestation.length > 0 && uint8(attestation[0]) == 2) {
+            bool ok;
+            string memory why;
+            (ok, why, digest) = core.verifyAttestationV2(attestation);
+            require(ok, why);
+            _executeBody(digest, attestation[V2_BODY_OFFSET:]); // valid implies a whole body header
+            return digest;
+        }
         (IVigilCore.VM memory vm, bool valid, string memory reason) = core.parseAndVerifyVM(attestation);
         require(valid, reason);
         _execute(vm.hash, vm.emitterChainId, vm.emitterAddress, vm.sequence, vm.payload);
@@ -53,7 +66,10 @@ contract MessageReceiver {
         (valid, reason, digest) = core.verifyAttestation(attestation, members);
         require(valid, reason);
         // valid implies the layout was checked: the body follows n signatures of 66 bytes
-        bytes calldata body = attestation[6 + 66 * uint256(uint8(attestation[5])):];
+        _executeBody(digest, attestation[6 + 66 * uint256(uint8(attestation[5])):]);
+    }
+
+    function _executeBody(bytes32 digest, bytes calldata body) private {
         _execute(digest, uint16(bytes2(body[8:10])), bytes32(body[10:42]), uint64(bytes8(body[42:50])), body[51:]);
     }
 

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IVigilCore} from "./IVigilCore.sol";
+import {FrostSecp256k1} from "./FrostSecp256k1.sol";
 
 /// Vigil's core contract, deployed on every chain. On a source chain applications publish
 /// messages through it; on a destination chain it verifies attestations signed by a quorum of the
@@ -12,6 +13,11 @@ import {IVigilCore} from "./IVigilCore.sol";
 ///   body = timestamp u32 | nonce u32 | emitterChain u16 | emitterAddress 32 | sequence u64
 ///          | consistencyLevel u8 | payload
 ///   digest = keccak256(keccak256(body)), signed without any message prefix.
+///
+/// Attestation v2 (threshold mode): one FROST(secp256k1, SHA-256) Schnorr signature by the
+/// committee's group key, installed by governance action 3 (see submitGroupKey):
+///   version u8 = 2 | groupKeyIndex u32 | R 33 (compressed) | z 32 | body (as v1)
+///   the signed message is the 32-byte digest keccak256(keccak256(body)).
 ///
 /// Verification reads the attestation straight from calldata; the signature loop is assembly
 /// (ecrecover through a staticcall to precompile 0x01) because it is where the gas goes.
@@ -29,6 +35,10 @@ contract VigilCore is IVigilCore {
     uint256 private constant HIGH_S = 9;
     uint256 private constant BAD_SIGNATURE = 10;
     uint256 private constant KEYS_MISMATCH = 11;
+    uint256 private constant NO_GROUP_KEY = 12;
+    uint256 private constant BAD_R = 13;
+    uint256 private constant BAD_Z = 14;
+    uint256 private constant GROUP_KEY_MISMATCH = 15;
 
     /// Largest s accepted (secp256k1 n / 2): the other half are malleated copies of valid signatures.
     uint256 private constant HALF_N = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0;
@@ -36,10 +46,22 @@ contract VigilCore is IVigilCore {
     uint256 private constant HEADER_LENGTH = 6; // version, committee index, n
     uint256 private constant SIGNATURE_LENGTH = 66; // signer index, r, s, v
     uint256 private constant BODY_HEADER_LENGTH = 51; // body up to the payload
+    uint256 private constant V2_HEADER_LENGTH = 70; // version, group key index, R, z
+
+    // FrostSecp256k1's constants again, as numbers so inline assembly can name them
+    uint256 private constant SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141;
+    uint256 private constant SECP256K1_P = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F;
+    uint256 private constant SQRT_EXPONENT = 0x3FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFBFFFFF0C;
+    /// I2OSP(48, 2) | 0x00 | "FROST-secp256k1-SHA256-v1chal" (msg_prime's tail, less its last byte 0x1d)
+    uint256 private constant XMD_TAIL = 0x00300046524f53542d736563703235366b312d5348413235362d76316368616c;
+    /// "FROST-secp256k1-SHA256-v1chal" | 0x1d, left-aligned (DST_prime)
+    uint256 private constant DST_PRIME = 0x46524f53542d736563703235366b312d5348413235362d76316368616c1d0000;
 
     /// "Core" left-padded to 32 bytes: the module of a committee rotation.
     bytes32 private constant MODULE_CORE = 0x00000000000000000000000000000000000000000000000000000000436f7265;
     uint8 private constant ACTION_ROTATE_COMMITTEE = 2;
+    uint8 private constant ACTION_INSTALL_GROUP_KEY = 3;
+    uint256 private constant GROUP_KEY_PAYLOAD_LENGTH = 72; // module 32, action 1, chain 2, index 4, key 33
 
     /// Expiry of the current committee: it does not expire.
     uint32 private constant NEVER = type(uint32).max;
@@ -60,6 +82,16 @@ contract VigilCore is IVigilCore {
         uint8 size; // member count, 1..255; 0 for an unknown index
     }
 
+    /// A committee's FROST group key. Two slots: x, then the prefix (02/03, 0 when none), a copy
+    /// of the committee's expiry and a hash of x, so verification reads nothing else, and
+    /// verification with x in calldata reads only the second.
+    struct GroupKey {
+        bytes32 x; // below n (ecrecover takes it as r)
+        uint8 prefix; // SEC1 compressed prefix: 2 for even y, 3 for odd; 0 = not installed
+        uint32 expiresAt; // the committee's expiresAt, kept equal by submitNewGuardianSet
+        bytes27 xHash; // first 27 bytes of keccak256(x): 2^216 work to find another x matching
+    }
+
     uint16 private immutable _chainId;
     uint16 private immutable _governanceChainId;
     bytes32 private immutable _governanceEmitter;
@@ -69,6 +101,7 @@ contract VigilCore is IVigilCore {
     mapping(uint32 => Committee) private _committees;
     mapping(address => uint64) private _sequences;
     mapping(bytes32 => bool) private _consumedGovernance;
+    mapping(uint32 => GroupKey) private _groupKeys;
 
     /// @param initialIndex index of the first committee (Wormhole mainnet is at 4, a fresh network at 0)
     /// @param members the first committee, in signer-index order
@@ -146,22 +179,7 @@ contract VigilCore is IVigilCore {
 
     /// Rotation payload: module "Core" (32) | action 2 | chain u16 (0 = all) | newIndex u32 | n u8 | n x address (20).
     function submitNewGuardianSet(bytes calldata attestation) external {
-        (uint256 r, uint32 index, uint256 n, uint256 bodyOffset) = _header(attestation);
-        bytes32 digest;
-        if (r == OK) {
-            digest = _digest(attestation, bodyOffset);
-            r = _verifyWithStoredCommittee(attestation, index, n, digest);
-        }
-        require(r == OK, _reasonString(r));
-
-        uint32 current = _current;
-        require(index == current, "not signed by current guardian set");
-        bytes calldata body = attestation[bodyOffset:];
-        require(uint16(bytes2(body[8:10])) == _governanceChainId, "wrong governance chain");
-        require(bytes32(body[10:42]) == _governanceEmitter, "wrong governance contract");
-        require(!_consumedGovernance[digest], "governance action already consumed");
-
-        bytes calldata p = body[BODY_HEADER_LENGTH:];
+        (bytes calldata p, bytes32 digest, uint32 current) = _governancePayload(attestation);
         require(p.length >= 40, "invalid GuardianSetUpgrade length");
         require(bytes32(p[0:32]) == MODULE_CORE, "invalid Module");
         require(uint8(p[32]) == ACTION_ROTATE_COMMITTEE, "invalid governance action");
@@ -181,13 +199,80 @@ contract VigilCore is IVigilCore {
         // saturates one second short of NEVER (in 2106) rather than reverting
         uint256 expiresAt = block.timestamp + _expiryWindow;
         // forge-lint: disable-next-line(unsafe-typecast)
-        _committees[current].expiresAt = expiresAt >= NEVER ? NEVER - 1 : uint32(expiresAt);
+        uint32 expiry = expiresAt >= NEVER ? NEVER - 1 : uint32(expiresAt);
+        _committees[current].expiresAt = expiry;
+        GroupKey storage g = _groupKeys[current];
+        if (g.prefix != 0) g.expiresAt = expiry; // the group key expires with its committee
         _storeCommittee(newIndex, members);
         _current = newIndex;
         emit CommitteeRotated(current, newIndex, members);
     }
 
+    /// Verifies a v2 attestation: one FROST(secp256k1, SHA-256) signature (R, z) by the group key
+    /// of committee `groupKeyIndex` over digest = keccak256(keccak256(body)). Never reverts on bad
+    /// input; the digest is returned once the layout is long enough to have a body.
+    function verifyAttestationV2(bytes calldata attestation)
+        external
+        view
+        returns (bool valid, string memory reason, bytes32 digest)
+    {
+        uint256 r;
+        (r, digest) = _verifyV2(attestation, false, 0); // returns from the call if valid
+        return (false, _reasonString(r), digest);
+    }
+
+    /// The cheaper v2 path, as verifyAttestation is for v1: the caller passes the group key's x
+    /// (groupKey(index) gives it), checked against a hash stored beside the key's prefix and
+    /// expiry, so one storage slot is read instead of two. Same rules and reasons as
+    /// verifyAttestationV2, and "group key does not match" for another x.
+    function verifyAttestationV2WithKey(bytes calldata attestation, bytes32 groupKeyX)
+        external
+        view
+        returns (bool valid, string memory reason, bytes32 digest)
+    {
+        uint256 r;
+        (r, digest) = _verifyV2(attestation, true, uint256(groupKeyX)); // returns from the call if valid
+        return (false, _reasonString(r), digest);
+    }
+
+    /// Installs the current committee's FROST group key (made by a DKG among its members), with a
+    /// governance attestation v1 signed by that committee. Payload:
+    ///   module "Core" (32) | action 3 | chain u16 (0 = all) | committeeIndex u32 | groupKey 33 (compressed)
+    function submitGroupKey(bytes calldata attestation) external {
+        (bytes calldata p, bytes32 digest, uint32 current) = _governancePayload(attestation);
+        require(p.length >= 35, "invalid GroupKey length");
+        require(bytes32(p[0:32]) == MODULE_CORE, "invalid Module");
+        require(uint8(p[32]) == ACTION_INSTALL_GROUP_KEY, "invalid governance action");
+        uint16 chain = uint16(bytes2(p[33:35]));
+        require(chain == 0 || chain == _chainId, "invalid Chain");
+        require(p.length == GROUP_KEY_PAYLOAD_LENGTH, "invalid GroupKey length");
+        uint32 index = uint32(bytes4(p[35:39]));
+        require(index == current, "group key must be for the current committee");
+        uint8 prefix = uint8(p[39]);
+        uint256 x = uint256(bytes32(p[40:72]));
+        require(prefix == 2 || prefix == 3, "group key not on the curve");
+        (bool onCurve,) = FrostSecp256k1.decompress(x, prefix - 2);
+        require(onCurve, "group key not on the curve");
+        require(x < FrostSecp256k1.N, "group key x must be below n");
+        GroupKey storage g = _groupKeys[index];
+        require(g.prefix == 0, "group key already set");
+
+        _consumedGovernance[digest] = true;
+        g.x = bytes32(x);
+        g.prefix = prefix;
+        g.expiresAt = NEVER;
+        g.xHash = bytes27(keccak256(abi.encode(x)));
+        emit GroupKeyInstalled(index, bytes32(x), prefix - 2);
+    }
+
     // ================================================================ getters
+
+    /// The group key of committee `index` (x and y parity), zero if none is installed.
+    function groupKey(uint32 index) external view returns (bytes32 x, uint8 parity) {
+        GroupKey storage g = _groupKeys[index];
+        if (g.prefix == 0) return (0, 0);
+        return (g.x, g.prefix - 2);
+    }
 
     function currentCommitteeIndex() external view returns (uint32) {
         return _current;
@@ -250,6 +335,137 @@ contract VigilCore is IVigilCore {
     }
 
     // ================================================================ internals
+
+    /// The checks every governance action shares, in Wormhole's order: signed by a quorum of the
+    /// current committee, from the governance emitter, not consumed. Returns the payload.
+    function _governancePayload(bytes calldata attestation)
+        private
+        view
+        returns (bytes calldata p, bytes32 digest, uint32 current)
+    {
+        (uint256 r, uint32 index, uint256 n, uint256 bodyOffset) = _header(attestation);
+        if (r == OK) {
+            digest = _digest(attestation, bodyOffset);
+            r = _verifyWithStoredCommittee(attestation, index, n, digest);
+        }
+        require(r == OK, _reasonString(r));
+
+        current = _current;
+        require(index == current, "not signed by current guardian set");
+        bytes calldata body = attestation[bodyOffset:];
+        require(uint16(bytes2(body[8:10])) == _governanceChainId, "wrong governance chain");
+        require(bytes32(body[10:42]) == _governanceEmitter, "wrong governance contract");
+        require(!_consumedGovernance[digest], "governance action already consumed");
+        p = body[BODY_HEADER_LENGTH:];
+    }
+
+    /// Attestation v2: layout, group key, expiry, (given x,) R, z, then the signature. A valid
+    /// attestation RETURNS FROM THE EXTERNAL CALL here, with (true, "", digest); an invalid one
+    /// returns its reason code (and the digest once the layout holds a body). Two cold SLOADs (the
+    /// key's prefix and expiry, then x; only the first when x is given), one modexp (R's y), three
+    /// SHA-256, one ecrecover. The steps are FrostSecp256k1's (which the tests check against RFC
+    /// 9591's vector), written out in one block because every jump and stack shuffle is paid on
+    /// each verification.
+    function _verifyV2(bytes calldata att, bool given, uint256 givenX) private view returns (uint256 r, bytes32 digest) {
+        assembly ("memory-safe") {
+            // the layout checks of v1's _header, in the same order; calldataload pads with zeros
+            let w := calldataload(att.offset)
+            if iszero(att.length) { r := TRUNCATED }
+            if iszero(r) { if iszero(eq(byte(0, w), 2)) { r := BAD_VERSION } }
+            if iszero(r) { if lt(att.length, add(V2_HEADER_LENGTH, BODY_HEADER_LENGTH)) { r := TRUNCATED } }
+        }
+        if (r != OK) return (r, 0);
+        assembly ("memory-safe") {
+            // body digest, the body copied to scratch memory past the free pointer
+            let m := mload(0x40)
+            let len := sub(att.length, V2_HEADER_LENGTH)
+            calldatacopy(m, add(att.offset, V2_HEADER_LENGTH), len)
+            mstore(0x00, keccak256(m, len))
+            digest := keccak256(0x00, 0x20)
+
+            // GroupKey of the index: slot k = x, slot k + 1 = prefix (byte 0) | expiresAt (bytes 1-4)
+            // | xHash (bytes 5-31)
+            let w := calldataload(att.offset)
+            mstore(0x00, shr(224, shl(8, w)))
+            mstore(0x20, _groupKeys.slot)
+            let k := keccak256(0x00, 0x40)
+            let meta := sload(add(k, 1))
+            let pkPrefix := and(meta, 0xff)
+            let expiresAt := and(shr(8, meta), 0xffffffff)
+            let rPrefix := byte(5, w)
+            let rx := calldataload(add(att.offset, 6))
+            let z := calldataload(add(att.offset, 38))
+            for {} 1 {} {
+                if iszero(pkPrefix) { r := NO_GROUP_KEY break }
+                if and(iszero(eq(expiresAt, 0xffffffff)), iszero(lt(timestamp(), expiresAt))) { r := EXPIRED break } // NEVER: current
+                if given {
+                    mstore(0x00, givenX)
+                    if iszero(eq(shr(40, meta), shr(40, keccak256(0x00, 0x20)))) { r := GROUP_KEY_MISMATCH break }
+                }
+                if gt(sub(rPrefix, 2), 1) { r := BAD_R break } // wraps below 2
+                if or(iszero(z), iszero(lt(z, SECP256K1_N))) { r := BAD_Z break }
+
+                // R's y: (x^3 + 7)^((p + 1) / 4), the parity of the prefix
+                let rhs := addmod(mulmod(rx, mulmod(rx, rx, SECP256K1_P), SECP256K1_P), 7, SECP256K1_P)
+                mstore(m, 0x20)
+                mstore(add(m, 0x20), 0x20)
+                mstore(add(m, 0x40), 0x20)
+                mstore(add(m, 0x60), rhs)
+                mstore(add(m, 0x80), SQRT_EXPONENT)
+                mstore(add(m, 0xa0), SECP256K1_P)
+                pop(staticcall(gas(), 0x05, m, 0xc0, m, 0x20))
+                let ry := mload(m)
+                if iszero(and(lt(rx, SECP256K1_P), eq(mulmod(ry, ry, SECP256K1_P), rhs))) { r := BAD_R break }
+                if iszero(eq(and(ry, 1), sub(rPrefix, 2))) { ry := sub(SECP256K1_P, ry) }
+
+                // c = H2(R | PK | digest): msg_prime = Z_pad 64 | R 33 | PK 33 | digest 32 | tail 33
+                let pkx := givenX
+                if iszero(given) { pkx := sload(k) }
+                mstore(m, 0)
+                mstore(add(m, 0x20), 0)
+                mstore8(add(m, 0x40), rPrefix)
+                mstore(add(m, 0x41), rx)
+                mstore8(add(m, 0x61), pkPrefix)
+                mstore(add(m, 0x62), pkx)
+                mstore(add(m, 0x82), digest)
+                mstore(add(m, 0xa2), XMD_TAIL)
+                mstore8(add(m, 0xc2), 0x1d)
+                let ok := staticcall(gas(), 0x02, m, 0xc3, 0x00, 0x20)
+                let b0 := mload(0x00)
+                mstore(m, b0)
+                mstore8(add(m, 0x20), 1)
+                mstore(add(m, 0x21), DST_PRIME)
+                ok := and(ok, staticcall(gas(), 0x02, m, 0x3f, 0x00, 0x20))
+                let b1 := mload(0x00)
+                mstore(m, xor(b0, b1))
+                mstore8(add(m, 0x20), 2)
+                ok := and(ok, staticcall(gas(), 0x02, m, 0x3f, 0x00, 0x20))
+                if iszero(ok) { revert(0, 0) }
+                let c := addmod(mulmod(b1, 0x100000000000000000000000000000000, SECP256K1_N), shr(128, mload(0x00)), SECP256K1_N)
+
+                // ecrecover(−z·PKx, v(PK), PKx, −c·PKx) is the address of z·G − c·PK; R's must match
+                mstore(m, sub(SECP256K1_N, mulmod(z, pkx, SECP256K1_N)))
+                mstore(add(m, 0x20), add(25, pkPrefix))
+                mstore(add(m, 0x40), pkx)
+                mstore(add(m, 0x60), sub(SECP256K1_N, mulmod(c, pkx, SECP256K1_N)))
+                mstore(0x00, 0)
+                pop(staticcall(gas(), 0x01, m, 0x80, 0x00, 0x20))
+                let recovered := mload(0x00)
+                mstore(0x00, rx)
+                mstore(0x20, ry)
+                let rAddress := and(keccak256(0x00, 0x40), 0xffffffffffffffffffffffffffffffffffffffff)
+                if iszero(and(iszero(iszero(recovered)), eq(recovered, rAddress))) { r := BAD_SIGNATURE break }
+
+                // valid: return (true, "", digest) from the call, encoded by hand (the encoder's
+                // general path for (bool, string, bytes32) costs more)
+                mstore(m, 1)
+                mstore(add(m, 0x20), 0x60)
+                mstore(add(m, 0x40), digest)
+                mstore(add(m, 0x60), 0)
+                return(m, 0x80)
+            }
+        }
+    }
 
     /// Checks the fixed layout. Everything after this may read up to the payload without bounds
     /// checks: the length covers the header, all n signatures and the body up to the payload.
@@ -487,6 +703,10 @@ contract VigilCore is IVigilCore {
         if (r == BAD_V) return "signature v must be 0 or 1";
         if (r == HIGH_S) return "signature s must be low";
         if (r == BAD_SIGNATURE) return "VM signature invalid";
-        return "committee keys do not match";
+        if (r == KEYS_MISMATCH) return "committee keys do not match";
+        if (r == NO_GROUP_KEY) return "no group key for this index";
+        if (r == BAD_R) return "signature R is not a curve point";
+        if (r == GROUP_KEY_MISMATCH) return "group key does not match";
+        return "signature z out of range";
     }
 }

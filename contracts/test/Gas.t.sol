@@ -2,6 +2,8 @@
 pragma solidity ^0.8.24;
 
 import {CommitteeFixture, VigilCore} from "./utils/CommitteeFixture.sol";
+import {FrostFixture} from "./utils/FrostFixture.sol";
+import {Vm} from "./utils/Vm.sol";
 import {console} from "./utils/Test.sol";
 import {IVigilCore} from "../src/IVigilCore.sol";
 import {WormholeMainnet} from "./utils/WormholeMainnet.sol";
@@ -78,6 +80,11 @@ contract GasReportTest is CommitteeFixture {
         assertEq(core.currentCommitteeIndex(), 5, "rotated");
     }
 
+    /// v1 at the largest committee the v2 report shows (VigilCore takes up to 255 members).
+    function test_gas_67of100() public {
+        report(100, 67, 100);
+    }
+
     function test_gas_19of19_and_1of1() public {
         report(19, 19, 100);
         report(1, 1, 100);
@@ -119,5 +126,92 @@ contract GasReportTest is CommitteeFixture {
     function signature(uint256 key, bytes memory body) internal pure returns (bytes memory) {
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digestOf(body));
         return abi.encodePacked(r, s, v - 27);
+    }
+}
+
+/// Attestation v2 (threshold mode): one FROST signature by the committee's group key, for
+/// committees of 4, 19 and 100 (payload 100 B), on both paths (key read from storage, key's x in
+/// calldata). Three figures each, storage always cold:
+///   frame   VigilCore's own execution (vm.lastCallGas): what a transaction sent to VigilCore
+///           executes (gasUsed minus the intrinsic 21,000 and calldata; `to` is warm)
+///   app     as a contract calling VigilCore pays it, the CALL included (GasReportTest's way)
+///   cold    the same when this is the transaction's first call to VigilCore (cold account)
+/// vm.cool cools storage but not an account already touched in the transaction (nor one created
+/// in it: GasReportTest's cores are, so its figures are for a warm account). So every core is
+/// deployed in setUp, and each core's first call in the test is the cold measurement.
+contract GasReportV2Test is FrostFixture {
+    /// Issue 14: v2 verification within 10,000 gas of execution at any committee size.
+    uint256 internal constant V2_TARGET = 10_000;
+
+    VigilCore[3] internal storedPath;
+    VigilCore[3] internal keyPath;
+    uint256[3] internal sizes = [uint256(4), 19, 100];
+    bytes internal att;
+    bytes32 internal x;
+
+    function setUp() public {
+        GroupKey memory g = makeGroupKey(42);
+        for (uint256 i = 0; i < 3; i++) {
+            TestCommittee memory c = makeCommittee(0, sizes[i], 700 + i);
+            bytes memory install = attestFirst(c, sizes[i] * 2 / 3 + 1, governanceBody(groupKeyPayload(0, g)));
+            storedPath[i] = deployCore(c);
+            storedPath[i].submitGroupKey(install);
+            keyPath[i] = deployCore(c);
+            keyPath[i].submitGroupKey(install);
+        }
+        x = bytes32(g.x);
+        // one attestation for all: the group key, made by the committee, does not depend on its size
+        att = attestV2(g, 0, makeBody(2, bytes32(uint256(1)), 1, new bytes(100)), 7);
+    }
+
+    struct Figures {
+        uint256 frame;
+        uint256 app;
+        uint256 cold;
+    }
+
+    function call(VigilCore core, bytes memory callData) internal returns (uint256 used, uint256 frame) {
+        vm.cool(address(core));
+        uint256 before = gasleft();
+        (bool ok, bytes memory ret) = address(core).staticcall(callData);
+        used = before - gasleft();
+        frame = vm.lastCallGas().gasTotalUsed;
+        require(ok, "call reverted");
+        (bool valid,,) = abi.decode(ret, (bool, string, bytes32));
+        require(valid, "measured attestation must be valid");
+    }
+
+    /// The first call to `core` in this test: cold account, then warm.
+    function measure(VigilCore core, bytes memory callData) internal returns (Figures memory f) {
+        (f.cold,) = call(core, callData);
+        (f.app, f.frame) = call(core, callData);
+    }
+
+    function log(string memory label, Figures memory f) internal view {
+        console.log(string.concat(label, " frame (tx to VigilCore)"), f.frame);
+        console.log(string.concat(label, " from a contract       "), f.app);
+        console.log(string.concat(label, " from a contract, cold "), f.cold);
+    }
+
+    function test_gas_v2_4_19_100() public {
+        Figures memory first;
+        Figures memory firstKeyed;
+        for (uint256 i = 0; i < 3; i++) {
+            string memory label = string.concat("v2, committee of ", vm.toString(sizes[i]), ", payload 100 B: ");
+            Figures memory stored = measure(storedPath[i], abi.encodeCall(VigilCore.verifyAttestationV2, (att)));
+            Figures memory keyed = measure(keyPath[i], abi.encodeCall(VigilCore.verifyAttestationV2WithKey, (att, x)));
+            (bytes32 installed, uint8 parity) = storedPath[i].groupKey(0);
+            console.log(string.concat(label, "group key x (top 64 bits), parity"), uint256(installed) >> 192, parity);
+            log(string.concat(label, "verifyAttestationV2       "), stored);
+            log(string.concat(label, "verifyAttestationV2WithKey"), keyed);
+            assertEq(installed, x, "the same group key whatever the committee size");
+            assertLe(keyed.frame, V2_TARGET, "v2 verification (x in calldata) within 10,000 gas of execution");
+            if (i == 0) {
+                (first, firstKeyed) = (stored, keyed);
+            } else {
+                assertEq(stored.frame, first.frame, "v2 gas does not depend on the committee size");
+                assertEq(keyed.frame, firstKeyed.frame, "v2 gas does not depend on the committee size");
+            }
+        }
     }
 }

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.24;
 
-import {CommitteeFixture} from "./utils/CommitteeFixture.sol";
+import {FrostFixture} from "./utils/FrostFixture.sol";
 import {Vm} from "./utils/Vm.sol";
 import {VigilCore} from "../src/VigilCore.sol";
 import {MessageReceiver} from "../src/MessageReceiver.sol";
 
 /// The example destination app: registered emitters only, each message once, payload recorded.
 /// Every case runs on both entry points (parseAndVerifyVM path and calldata-members path).
-contract MessageReceiverTest is CommitteeFixture {
+contract MessageReceiverTest is FrostFixture {
     event MessageReceived(
         bytes32 indexed digest, uint16 indexed emitterChain, bytes32 indexed emitterAddress, uint64 sequence, bytes payload
     );
@@ -115,5 +115,33 @@ contract MessageReceiverTest is CommitteeFixture {
         );
         bytes32 digest = receiver.receiveMessage(attestFirst(c4, 4, observed));
         assertEq(receiver.payloadOf(digest), bytes("cross-chain hello"), "delivered payload");
+    }
+
+    /// Threshold mode: receiveMessage takes an attestation v2 too, verified by the group key.
+    function test_v2_executesOnce_sharesReplayProtectionWithV1() public {
+        GroupKey memory g = makeGroupKey(5);
+        core.submitGroupKey(attestFirst(c4, 3, governanceBody(groupKeyPayload(0, g))));
+        bytes memory v2 = attestV2(g, 0, body, 9);
+        bytes32 digest = digestOf(body);
+        vm.expectEmit(true, true, true, true, address(receiver));
+        emit MessageReceived(digest, SOURCE_CHAIN, SOURCE_APP, 3, "transfer 10 to bob");
+        assertEq(receiver.receiveMessage(v2), digest, "returns the digest");
+        assertEq(receiver.payloadOf(digest), bytes("transfer 10 to bob"), "payload recorded");
+        // the same message as v1 or v2 again: one digest, one execution
+        expectDeliveryRevert(false, v2, "message already executed");
+        expectDeliveryRevert(false, att, "message already executed");
+        expectDeliveryRevert(true, att, "message already executed");
+        assertEq(receiver.receivedCount(), 1, "executed once");
+    }
+
+    function test_v2_rejectsWithCoresReason() public {
+        GroupKey memory g = makeGroupKey(5);
+        bytes memory v2 = attestV2(g, 0, body, 9);
+        expectDeliveryRevert(false, v2, "no group key for this index");
+        core.submitGroupKey(attestFirst(c4, 3, governanceBody(groupKeyPayload(0, g))));
+        expectDeliveryRevert(false, withByte(v2, v2.length - 1, 0x21), "VM signature invalid");
+        expectDeliveryRevert(false, hex"02", "VM truncated");
+        expectDeliveryRevert(false, attestV2(g, 0, makeBody(SOURCE_CHAIN, bytes32(uint256(0xbad)), 3, "x"), 9), "emitter not registered");
+        assertEq(receiver.receivedCount(), 0, "nothing executed");
     }
 }

@@ -35,6 +35,7 @@ library console {
 
     function log(string memory s) internal view { _send(abi.encodeWithSignature("log(string)", s)); }
     function log(string memory s, uint256 v) internal view { _send(abi.encodeWithSignature("log(string,uint256)", s, v)); }
+    function log(string memory s, uint256 a, uint256 b) internal view { _send(abi.encodeWithSignature("log(string,uint256,uint256)", s, a, b)); }
 
     function _send(bytes memory payload) private view {
         (bool ok,) = CONSOLE.staticcall(payload);

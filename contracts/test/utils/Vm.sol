@@ -11,9 +11,25 @@ interface Vm {
         address emitter;
     }
 
+    struct Gas {
+        uint64 gasLimit;
+        uint64 gasTotalUsed;
+        uint64 gasMemoryUsed;
+        int64 gasRefunded;
+        uint64 gasRemaining;
+    }
+
+    struct Wallet {
+        address addr;
+        uint256 publicKeyX;
+        uint256 publicKeyY;
+        uint256 privateKey;
+    }
+
     function recordLogs() external;
     function getRecordedLogs() external returns (Log[] memory);
     function addr(uint256 privateKey) external pure returns (address);
+    function createWallet(uint256 privateKey) external returns (Wallet memory wallet);
     function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
     function warp(uint256 timestamp) external;
     function deal(address account, uint256 newBalance) external;
@@ -22,6 +38,7 @@ interface Vm {
     function stopPrank() external;
     function assume(bool condition) external pure;
     function cool(address target) external;
+    function lastCallGas() external view returns (Gas memory gas);
     function expectRevert(bytes calldata revertData) external;
     function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData, address emitter) external;
     function toString(uint256 value) external pure returns (string memory);
