@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Decodes an attestation (a Wormhole VAA v1), prints every field and the address each signature recovers to,",
-      "and verifies it against a committee."
+      "and verifies it against a committee. An attestation v2 (threshold mode: one FROST signature) is verified",
+      "against the committee's group key (--group-key)."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -39,6 +40,13 @@ final class VerifyCommand implements Callable<Integer> {
       description = "The committee's index (u32).")
   long index;
 
+  @Option(
+      names = "--group-key",
+      paramLabel = "HEX",
+      description =
+          "For a v2 attestation: the committee's FROST group key, 33 bytes compressed (0x02.. or 0x03..).")
+  String groupKey;
+
   @Parameters(
       index = "0",
       paramLabel = "ATTESTATION",
@@ -49,7 +57,7 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     return AttestationReport.run(
-        new AttestationReport.Settings(committee, index, attestation),
+        new AttestationReport.Settings(committee, index, attestation, groupKey),
         spec.commandLine().getOut(),
         spec.commandLine().getErr());
   }

@@ -197,4 +197,59 @@ class VerifyCommandTest {
     assertThat(m.find()).as("field %s in\n%s", name, out).isTrue();
     return m.group(1);
   }
+
+  /** A v2 attestation signed by 3 of 4 with FROST, for committee 4 (the guardian set file's). */
+  static byte[][] thresholdAttestationAndKey() {
+    var random = new java.security.SecureRandom(new byte[] {4});
+    var frost = dev.vigil.frost.Frost.create();
+    var keys = dev.vigil.frost.KeyGeneration.trustedDealer(3, 4, random);
+    var body =
+        new dev.vigil.consensus.attestation.Body(
+            1_765_000_000L,
+            1,
+            2,
+            dev.vigil.signing.Bytes32.fromHex("00".repeat(31) + "07"),
+            3,
+            1,
+            "threshold".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    byte[] message = body.digest().toBytes();
+    List<dev.vigil.frost.SigningNonces> nonces = new java.util.ArrayList<>();
+    List<dev.vigil.frost.SigningCommitment> commitments = new java.util.ArrayList<>();
+    for (int id = 1; id <= 3; id++) {
+      nonces.add(frost.commit(keys.keyPackage(id), random));
+      commitments.add(nonces.get(id - 1).commitment());
+    }
+    List<dev.vigil.frost.SignatureShare> shares = new java.util.ArrayList<>();
+    for (int id = 1; id <= 3; id++)
+      shares.add(frost.sign(keys.keyPackage(id), nonces.get(id - 1), message, commitments));
+    var sig = frost.aggregate(commitments, message, shares, keys.publicKeys());
+    return new byte[][] {
+      new dev.vigil.consensus.attestation.ThresholdAttestation(4, sig.toBytes(), body).encode(),
+      keys.publicKeys().groupKey()
+    };
+  }
+
+  @Test
+  void aThresholdAttestationIsVerifiedAgainstTheGroupKey() {
+    byte[][] v2 = thresholdAttestationAndKey();
+    String att = dev.vigil.signing.Hex.encode0x(v2[0]);
+    CommandRun ok = verify("--group-key", dev.vigil.signing.Hex.encode0x(v2[1]), att);
+    assertThat(ok.exit()).as(ok.toString()).isZero();
+    assertThat(ok.out())
+        .contains("version            2 (threshold")
+        .contains("group key index    4")
+        .contains("payload            0x")
+        .contains("verdict            VALID");
+    byte[] other = v2[1].clone();
+    other[1] ^= 1;
+    CommandRun wrong = verify("--group-key", dev.vigil.signing.Hex.encode0x(other), att);
+    assertThat(wrong.exit()).isEqualTo(1);
+    assertThat(wrong.out()).contains("INVALID");
+    CommandRun missing = verify(att);
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.err()).contains("give the committee's group key with --group-key");
+    CommandRun malformed = verify("--group-key", "0x1234", att);
+    assertThat(malformed.exit()).isEqualTo(2);
+    assertThat(malformed.err()).contains("--group-key must be a 33-byte compressed point");
+  }
 }
