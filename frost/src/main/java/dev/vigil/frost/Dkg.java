@@ -252,7 +252,14 @@ public final class Dkg {
     }
 
     public static Decoded<Round2Share> decode(byte[] bytes) {
-      return Decoded.of(bytes, "round-2 share", Dkg::readShare);
+      return Decoded.of(
+          bytes,
+          "round-2 share",
+          r -> {
+            Round2Share s = readShare(r);
+            r.end();
+            return s;
+          });
     }
 
     @Override

@@ -83,6 +83,8 @@ class DkgCodecTest {
         .contains("commitment is truncated");
     byte[] extra = java.util.Arrays.copyOf(r1, r1.length + 1);
     assertThat(Dkg.Round1Package.decode(extra).error()).contains("1 trailing bytes");
+    byte[] longShare = java.util.Arrays.copyOf(s.get(1), s.get(1).length + 3);
+    assertThat(Dkg.Round2Share.decode(longShare).error()).contains("3 trailing bytes");
 
     byte[] zeroSender = r1.clone();
     zeroSender[1] = 0;
@@ -149,7 +151,18 @@ class DkgCodecTest {
     assertThat(d).isNotNull();
     assertThat(d.isOk() ? d.value() : d.error()).as(codec.name).isNotNull();
     if (!d.isOk()) assertThat(d.error()).startsWith(codec.name + ":");
+    if (d.isOk()) assertThat(encode(d.value())).as("re-encoded").isEqualTo(b);
     return d;
+  }
+
+  private static byte[] encode(Object message) {
+    return switch (message) {
+      case Dkg.Round1Package p -> p.encode();
+      case Dkg.Round2Share s -> s.encode();
+      case Dkg.Complaint c -> c.encode();
+      case Dkg.ComplaintAnswer a -> a.encode();
+      default -> throw new AssertionError(message);
+    };
   }
 
   @Test

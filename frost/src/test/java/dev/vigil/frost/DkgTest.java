@@ -54,7 +54,9 @@ class DkgTest {
     void round1() {
       for (int i = 1; i <= n; i++) {
         for (int j = 1; j <= n; j++) {
-          if (i != j) p.get(j).receiveRound1(p.get(i).round1Package());
+          // through the wire format, as the lead will carry it
+          byte[] wire = p.get(i).round1Package().encode();
+          if (i != j) p.get(j).receiveRound1(Dkg.Round1Package.decode(wire).orThrow());
         }
       }
     }
@@ -65,7 +67,7 @@ class DkgTest {
       for (DkgParticipant x : p.values()) all.addAll(x.round2Shares());
       List<Dkg.Complaint> complaints = new ArrayList<>();
       for (Dkg.Round2Share s : all) {
-        Dkg.Round2Share sent = tamper.apply(s);
+        Dkg.Round2Share sent = Dkg.Round2Share.decode(tamper.apply(s).encode()).orThrow();
         delivered.add(sent);
         p.get(sent.recipient()).receiveRound2(sent).ifPresent(complaints::add);
       }
