@@ -151,6 +151,21 @@ class DkgTest {
       }
       assertThatThrownBy(() -> frost.sign(k0, n0, MESSAGE, cs))
           .hasMessageContaining("this key needs at least " + t);
+
+      // ... and with packages that claim threshold t - 1, their signature does not verify
+      Map<Integer, Dkg.Result> lying = new TreeMap<>();
+      Map<Integer, byte[]> verifying = new TreeMap<>();
+      for (int id : run.p.keySet()) verifying.put(id, pub.verifyingShare(id));
+      PublicKeyPackage lyingPub = new PublicKeyPackage(groupKey, verifying, t - 1);
+      for (int id : few) {
+        KeyPackage k = results.get(id).keyPackage();
+        lying.put(
+            id,
+            new Dkg.Result(
+                KeyPackage.of(id, k.signingShareBytes(), groupKey, t - 1), lyingPub, true));
+      }
+      assertThatThrownBy(() -> sign(lying, few, lyingPub))
+          .hasMessageContaining("aggregate does not");
     }
   }
 
