@@ -83,13 +83,15 @@ final class RunCommand implements Callable<Integer> {
                 "vigil-shutdown"));
     Rejoins rejoins = new Rejoins(REJOIN_FIRST, REJOIN_MAX, REJOIN_STABLE);
     boolean afterRotation = false;
+    int restarts = -1;
     while (true) { // each turn is a new cluster node: after an island, or after the cluster removed
       // this one
       GuardianRuntime runtime;
+      restarts++;
       synchronized (current) {
         if (stopping.get()) return 0;
         try {
-          runtime = GuardianRuntime.start(settings, vigil.context().env(), afterRotation);
+          runtime = start(settings, afterRotation, restarts > 0);
         } catch (GuardianRuntime.NotAMemberException e) {
           log.error(
               "guardian {}: {}; exiting with status {}",
@@ -146,6 +148,40 @@ final class RunCommand implements Callable<Integer> {
         }
       }
     }
+  }
+
+  /**
+   * Starts a runtime; when it starts again in this process (after a rotation, an island or a
+   * removal), a cluster or HTTP port that the previous runtime's sockets still hold is waited for,
+   * up to {@link #REBIND_WAIT}, rather than ending the guardian.
+   */
+  private GuardianRuntime start(NodeSettings settings, boolean afterRotation, boolean restart)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + REBIND_WAIT.toNanos();
+    while (true) {
+      try {
+        return GuardianRuntime.start(settings, vigil.context().env(), afterRotation);
+      } catch (GuardianRuntime.NotAMemberException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        if (!restart || !portInUse(e) || System.nanoTime() > deadline) throw e;
+        log.warn(
+            "guardian {}: a port is still held by the runtime that just stopped ({}); starting again in 1 s",
+            settings.name(),
+            e.getMessage());
+        Thread.sleep(1000);
+      }
+    }
+  }
+
+  static final Duration REBIND_WAIT = Duration.ofSeconds(60);
+
+  private static boolean portInUse(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException) return true;
+      if (t.getMessage() != null && t.getMessage().contains("Address already in use")) return true;
+    }
+    return false;
   }
 
   static final Duration REJOIN_FIRST = Duration.ofSeconds(1);
