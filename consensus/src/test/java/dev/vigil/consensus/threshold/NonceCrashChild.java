@@ -55,7 +55,10 @@ public final class NonceCrashChild {
 
   /** Participant 2's commitment in the session of nonce {@code id} (fixed by the id). */
   static SigningCommitment peer(Frost frost, KeyGeneration.Dealt dealt, long id) {
-    return frost.commit(dealt.keyPackage(2), NonceGuardedSignerTest.seeded(id)).commitment();
+    // never seed 0: SecureRandom.setSeed(0L) is ignored, and the generator would seed itself
+    return frost
+        .commit(dealt.keyPackage(2), NonceGuardedSignerTest.seeded(0x5EED0000L + id))
+        .commitment();
   }
 
   public static void main(String[] args) throws Exception {

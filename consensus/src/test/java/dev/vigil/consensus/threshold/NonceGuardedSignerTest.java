@@ -29,7 +29,9 @@ class NonceGuardedSignerTest {
   private final Frost frost = Frost.create();
   private final KeyGeneration.Dealt dealt = KeyGeneration.trustedDealer(2, 3, seeded(42));
 
+  /** A deterministic generator; {@code seed} must not be 0 (SecureRandom ignores setSeed(0L)). */
   static SecureRandom seeded(long seed) {
+    if (seed == 0) throw new IllegalArgumentException("seed 0 would be ignored");
     try {
       SecureRandom r = SecureRandom.getInstance("SHA1PRNG");
       r.setSeed(seed);
