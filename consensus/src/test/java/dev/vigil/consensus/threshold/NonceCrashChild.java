@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
@@ -23,9 +24,10 @@ import java.util.Random;
  * The process that {@code NonceCrashIT} kills. Participant 1 of a fixed 2-of-3 dealing commits
  * nonce batches and signs with each nonce one of two messages picked at random; participant 2's
  * commitment for nonce {@code id} is fixed by the id, so a session is determined by (id, variant).
- * On start it first goes over what the data dir holds: fresh nonces are signed, used ones are tried
- * again with a random variant (a retransmission or a conflict). It also retries earlier ids now and
- * then. Protocol on stdout, one flushed line per event:
+ * On start it first goes over what the data dir holds: fresh nonces are signed, then up to {@value
+ * #RETRIES_AT_START} used ones are tried again with a random variant (a retransmission or a
+ * conflict). It also retries earlier ids now and then. Protocol on stdout, one flushed line per
+ * event:
  *
  * <pre>
  * READY
@@ -41,6 +43,7 @@ import java.util.Random;
 public final class NonceCrashChild {
   static final long DEALER_SEED = 0x14C0FFEEL;
   static final int MAX_BATCH = 12;
+  static final int RETRIES_AT_START = 20;
 
   private NonceCrashChild() {}
 
@@ -79,15 +82,23 @@ public final class NonceCrashChild {
       Child child = new Child(frost, dealt, store, signer, mode, out);
       out.println("READY");
       out.flush();
-      List<Long> known = new ArrayList<>();
+      // What the data dir holds: fresh nonces first (committed before the kill, used now), then
+      // a sample of used ones again (a retransmission or a conflict).
+      List<Long> fresh = new ArrayList<>();
+      List<Long> used = new ArrayList<>();
       store.forEach(
           0,
           (id, e) -> {
-            known.add(id);
+            (e.state() == NonceStore.State.FRESH ? fresh : used).add(id);
             return true;
           });
-      for (long id : known) child.sign(id, random.nextInt(2));
-      List<Long> done = new ArrayList<>(known);
+      for (long id : fresh) child.sign(id, random.nextInt(2));
+      Collections.shuffle(used, random);
+      for (long id : used.subList(0, Math.min(RETRIES_AT_START, used.size()))) {
+        child.sign(id, random.nextInt(2));
+      }
+      List<Long> done = new ArrayList<>(fresh);
+      done.addAll(used);
       for (int round = 0; round < 100_000; round++) {
         List<NonceGuardedSigner.Committed> batch =
             signer.commitBatch(1 + random.nextInt(MAX_BATCH));
