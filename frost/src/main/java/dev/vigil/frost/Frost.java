@@ -76,6 +76,49 @@ public final class Frost {
   }
 
   /**
+   * The secret nonces as 64 bytes (hiding scalar | binding scalar), for durable storage only: a
+   * node that sends a commitment must be able to sign with its nonces after a restart, and must
+   * never sign with them twice (see {@code consensus.threshold.NonceGuardedSigner}). These bytes
+   * are as secret as the signing share: anyone who holds them and one share made with them learns
+   * the signing share. Seal them before they touch a disk, and never log them. The nonces stay
+   * usable here.
+   *
+   * @throws IllegalStateException when the nonces were already used
+   */
+  public byte[] exportNonces(SigningNonces nonces) {
+    BigInteger[] d = nonces.peek();
+    return Ciphersuite.concat(Ciphersuite.serializeScalar(d[0]), Ciphersuite.serializeScalar(d[1]));
+  }
+
+  /**
+   * The nonces of {@link #exportNonces}, back for participant {@code key}, with their commitment
+   * computed again (compare it with the one that was sent before signing with them).
+   *
+   * @throws IllegalArgumentException when the bytes are not 64 or a scalar is zero or not below n
+   *     (the message never echoes the bytes)
+   */
+  public SigningNonces importNonces(KeyPackage key, byte[] secret64) {
+    if (secret64 == null || secret64.length != 2 * Ciphersuite.SCALAR_SIZE) {
+      throw new IllegalArgumentException(
+          "exported nonces must be "
+              + 2 * Ciphersuite.SCALAR_SIZE
+              + " bytes, got "
+              + (secret64 == null ? "null" : secret64.length + " bytes"));
+    }
+    byte[] h = Arrays.copyOfRange(secret64, 0, Ciphersuite.SCALAR_SIZE);
+    byte[] b = Arrays.copyOfRange(secret64, Ciphersuite.SCALAR_SIZE, secret64.length);
+    try {
+      return nonces(
+          key.identifier(),
+          Ciphersuite.deserializeNonZeroScalar(h, "hiding nonce"),
+          Ciphersuite.deserializeNonZeroScalar(b, "binding nonce"));
+    } finally {
+      Arrays.fill(h, (byte) 0);
+      Arrays.fill(b, (byte) 0);
+    }
+  }
+
+  /**
    * Round two, sign: this participant's signature share over {@code message} for the signing
    * session described by {@code commitments} (one per signer, this one's included; any order).
    * Consumes {@code nonces}.

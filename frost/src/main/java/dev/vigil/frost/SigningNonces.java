@@ -32,6 +32,17 @@ public final class SigningNonces {
     return hiding == null;
   }
 
+  /** {hiding, binding}, kept here; fails when already taken. */
+  synchronized BigInteger[] peek() {
+    if (hiding == null) {
+      throw new IllegalStateException(
+          "the nonces of participant "
+              + identifier()
+              + " were already used for a signature share; they cannot be exported");
+    }
+    return new BigInteger[] {hiding, binding};
+  }
+
   /** {hiding, binding}, forgotten here; fails when already taken. */
   synchronized BigInteger[] take() {
     if (hiding == null) {

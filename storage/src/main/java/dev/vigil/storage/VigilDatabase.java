@@ -23,6 +23,7 @@ public final class VigilDatabase implements AutoCloseable {
   static final String CURSORS = "cursors";
   static final String EVIDENCE = "evidence";
   static final String COMMITTEES = "committees";
+  static final String FROST_NONCES = "frost_nonces";
   static final List<String> COLUMNS =
       List.of(
           ATTESTATIONS,
@@ -31,7 +32,8 @@ public final class VigilDatabase implements AutoCloseable {
           PENDING_OWN,
           CURSORS,
           EVIDENCE,
-          COMMITTEES);
+          COMMITTEES,
+          FROST_NONCES);
 
   private final KvStore kv;
   private final AttestationStore attestations;
@@ -40,6 +42,7 @@ public final class VigilDatabase implements AutoCloseable {
   private final CursorStore cursors;
   private final EvidenceStore evidence;
   private final CommitteeStore committees;
+  private final NonceStore nonces;
 
   private VigilDatabase(KvStore kv) {
     this.kv = kv;
@@ -49,6 +52,7 @@ public final class VigilDatabase implements AutoCloseable {
     this.cursors = new CursorStore(kv);
     this.evidence = new EvidenceStore(kv);
     this.committees = new CommitteeStore(kv);
+    this.nonces = new NonceStore(kv);
   }
 
   /** Opens or creates the database in {@code dataDir}; see {@link KvStore#open} for refusals. */
@@ -79,6 +83,11 @@ public final class VigilDatabase implements AutoCloseable {
   /** The committees this guardian switched to by rotation. */
   public CommitteeStore committees() {
     return committees;
+  }
+
+  /** Threshold-signing (FROST) nonces: made ahead, each used for one digest only. */
+  public NonceStore nonces() {
+    return nonces;
   }
 
   /**
