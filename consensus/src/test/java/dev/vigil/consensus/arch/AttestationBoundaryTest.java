@@ -8,8 +8,9 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The attestation format and its rules are pure: they depend on the JDK and on signing only, so
- * that contracts, tools and the aggregator can use them without Pekko, RocksDB or JSON-RPC.
+ * The attestation format and its rules are pure: they depend on the JDK, signing and frost (the
+ * threshold signature of v2, itself pure cryptography on signing) only, so that contracts, tools
+ * and the aggregator can use them without Pekko, RocksDB or JSON-RPC.
  */
 class AttestationBoundaryTest {
   private static final JavaClasses MAIN =
@@ -18,7 +19,7 @@ class AttestationBoundaryTest {
           .importPackages("dev.vigil.consensus.attestation", "dev.vigil.consensus.governance");
 
   @Test
-  void attestationAndGovernanceDependOnlyOnTheJdkAndSigning() {
+  void attestationAndGovernanceDependOnlyOnTheJdkSigningAndFrost() {
     classes()
         .that()
         .resideInAnyPackage("dev.vigil.consensus.attestation..", "dev.vigil.consensus.governance..")
@@ -27,6 +28,7 @@ class AttestationBoundaryTest {
         .resideInAnyPackage(
             "java..",
             "dev.vigil.signing",
+            "dev.vigil.frost",
             "dev.vigil.consensus.attestation..",
             "dev.vigil.consensus.governance..")
         .check(MAIN);
