@@ -411,11 +411,6 @@ public final class Devnet implements AutoCloseable {
     retiring.add(i);
   }
 
-  /** Progress lines from the rotations. */
-  void sayRotation(String fmt, Object... args) {
-    say(fmt, args);
-  }
-
   /** Guardian {@code i}'s data dir (absolute). */
   public Path dataDir(int i) {
     return options.workDir().resolve("data/guardian-" + i).toAbsolutePath();
@@ -554,7 +549,8 @@ public final class Devnet implements AutoCloseable {
       say("chain %s RPC: %s", Chains.NAMES[c], chains.chain(c).rpcUrl());
   }
 
-  private void say(String fmt, Object... args) {
+  /** A progress line, {@code [devnet 12s] ...} (the rotations print theirs too). */
+  void say(String fmt, Object... args) {
     long s = (System.nanoTime() - startNanos) / 1_000_000_000L;
     options.out().printf("[devnet %4ds] %s%n", s, String.format(fmt, args));
     options.out().flush();

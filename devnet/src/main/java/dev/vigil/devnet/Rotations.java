@@ -100,7 +100,7 @@ public final class Rotations {
     for (int g : step.members()) {
       if (g >= devnet.size()) {
         devnet.launch(g, step.newIndex(), members);
-        devnet.sayRotation(
+        devnet.say(
             "guardian %d (%s) starts as a member of committee %d, its node file names it; it joins once the rotation is attested",
             g, DevKeys.address(g), step.newIndex());
       }
@@ -116,7 +116,7 @@ public final class Rotations {
             System.currentTimeMillis() / 1000,
             new CommitteeRotation(0, step.newIndex(), members));
     long injected = System.nanoTime();
-    devnet.sayRotation(
+    devnet.say(
         "rotation to committee %d: %s, %d members, quorum %d; digest %s, injected at guardians %s",
         step.newIndex(),
         step.what(),
@@ -144,7 +144,7 @@ public final class Rotations {
     synchronized (this) {
       switches.add(new Switch(step.newIndex(), injected, switched, step.members()));
     }
-    devnet.sayRotation(
+    devnet.say(
         "committee %d serves: every member ready on it %.1f s after the injection",
         step.newIndex(), (switched - injected) / 1e9);
   }

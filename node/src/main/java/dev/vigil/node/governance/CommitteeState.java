@@ -30,19 +30,14 @@ public final class CommitteeState {
    * Installed committees at or below the configured index are ignored (the operator configured a
    * later one); a gap in the installed indices ends the history at the gap.
    */
-  public static CommitteeHistory load(Committee configured, VigilDatabase db) {
-    return load(configured, db, null, System.currentTimeMillis());
-  }
-
   /**
-   * As {@link #load(Committee, VigilDatabase)}, and with {@code rules} also the rotations whose
-   * attestation is stored but whose committee was not written (a crash between the two writes):
-   * each is installed now, in order.
+   * The configured committee and the rotations installed since (see {@link #installed}), and also
+   * the rotations whose attestation is stored but whose committee was not written (a crash between
+   * the two writes): each is installed now, in order.
    */
   public static CommitteeHistory load(
       Committee configured, VigilDatabase db, GovernanceRules rules, long nowMillis) {
     CommitteeHistory h = installed(configured, db);
-    if (rules == null) return h;
     boolean found = true;
     while (found) {
       found = false;
